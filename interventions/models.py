@@ -1,0 +1,109 @@
+"""Guidance and counselling (BK) interventions and their follow-up sessions."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from smk_dashboard.crypto import EncryptedTextField
+
+
+class Tier(models.IntegerChoices):
+    UNIVERSAL = 1, _("1 – universal")
+    TARGETED = 2, _("2 – terarah")
+    INTENSIVE = 3, _("3 – intensif")
+
+
+class Programme(models.Model):
+    """A BK service offered by one school (konseling individual, kunjungan rumah, ...)."""
+
+    school = models.ForeignKey("students.School", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("nama layanan"), max_length=120)
+    tier = models.PositiveSmallIntegerField(_("tingkat"), choices=Tier.choices)
+    description = models.TextField(_("keterangan"), blank=True)
+    active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["school", "tier", "name"]
+        verbose_name = _("layanan BK")
+        verbose_name_plural = _("layanan BK")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="programme_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Status(models.TextChoices):
+    PLANNED = "planned", _("Direncanakan")
+    IN_PROGRESS = "in_progress", _("Berjalan")
+    COMPLETED = "completed", _("Selesai")
+    STOPPED = "stopped", _("Dihentikan")
+
+
+class Outcome(models.TextChoices):
+    IMPROVED = "improved", _("Membaik")
+    NO_CHANGE = "no_change", _("Tidak berubah")
+    WORSE = "worse", _("Memburuk")
+    UNKNOWN = "unknown", _("Belum diketahui")
+
+
+class Intervention(models.Model):
+    student = models.ForeignKey(
+        "students.Student", on_delete=models.CASCADE, related_name="interventions"
+    )
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("alasan"))
+    goal = models.TextField(_("tujuan"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_interventions"
+    )
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="interventions"
+    )
+    start_date = models.DateField(_("tanggal mulai"))
+    follow_up_days = models.PositiveSmallIntegerField(_("tindak lanjut setiap (hari)"), default=14)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    outcome = models.CharField(
+        _("hasil"), max_length=10, choices=Outcome.choices, default=Outcome.UNKNOWN
+    )
+    closing_note = models.TextField(_("catatan penutup"), blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name = _("intervensi")
+        verbose_name_plural = _("intervensi")
+        indexes = [models.Index(fields=["student", "status"], name="intervention_student_status")]
+
+    def __str__(self) -> str:
+        return f"{self.programme} — {self.student}"
+
+
+class InterventionSession(models.Model):
+    """One follow-up meeting. `notes` are confidential: encrypted at rest."""
+
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.CASCADE, related_name="sessions"
+    )
+    date = models.DateField(_("tanggal"))
+    notes = EncryptedTextField(_("catatan konseling"), blank=True)
+    attended = models.BooleanField(_("siswa hadir"), default=True)
+    next_follow_up = models.DateField(_("tindak lanjut berikutnya"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("sesi")
+        verbose_name_plural = _("sesi")
+
+    def __str__(self) -> str:
+        return f"{self.intervention_id} {self.date}"

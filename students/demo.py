@@ -1,0 +1,502 @@
+"""Deterministic synthetic SMK data for the demo and the benchmarks (`seed_demo`).
+
+The generator is a small causal story, so the signal is learnable but not trivial:
+each student has a latent ability; a term's latent level follows an AR(1) process pulled
+towards that ability, nudged by a personal trend (some students slip), by absences without
+leave (alpa) in the previous term, and by socio-economic pressure. Scores, attendance and
+non-academic ratings are noisy readings of the latent level. Teknik majors miss more days.
+The offsets are set so that about 15% of term averages fall below the KKM of 75.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from .models import (
+    AcademicTerm,
+    AttendanceRecord,
+    AttendanceSummary,
+    Education,
+    GradeComponent,
+    GradeRecord,
+    IncomeBracket,
+    Major,
+    NonAcademicRating,
+    Role,
+    School,
+    SchoolClass,
+    Student,
+    Subject,
+    SubjectGroup,
+    TeachingAssignment,
+    User,
+)
+
+DEMO_DISTRICT = "Jakarta Barat"
+FIRST_TERM_YEAR_LAST = 2025  # the demo's latest term is 2025-2 (genap 2025/2026)
+MAJORS = [
+    # code, name, field, share of students
+    ("TKJ", "Teknik Komputer dan Jaringan", "teknik", 0.25),
+    ("TKR", "Teknik Kendaraan Ringan", "teknik", 0.15),
+    ("AKL", "Akuntansi dan Keuangan Lembaga", "bisnis", 0.15),
+    ("MPLB", "Manajemen Perkantoran dan Layanan Bisnis", "bisnis", 0.15),
+    ("KEP", "Asisten Keperawatan", "kesehatan", 0.15),
+    ("FKK", "Farmasi Klinis dan Komunitas", "kesehatan", 0.15),
+]
+GENERAL_SUBJECTS = [
+    ("PAI", "Pendidikan Agama dan Budi Pekerti"),
+    ("PPKN", "Pendidikan Pancasila"),
+    ("BIND", "Bahasa Indonesia"),
+    ("MTK", "Matematika"),
+    ("BING", "Bahasa Inggris"),
+    ("SEJ", "Sejarah"),
+    ("PJOK", "Pendidikan Jasmani, Olahraga dan Kesehatan"),
+]
+VOCATIONAL_SUBJECTS = {
+    "TKJ": ["Komputer dan Jaringan Dasar", "Administrasi Sistem Jaringan", "Teknologi WAN"],
+    "TKR": ["Gambar Teknik Otomotif", "Pemeliharaan Mesin Kendaraan", "Kelistrikan Otomotif"],
+    "AKL": ["Akuntansi Dasar", "Praktikum Akuntansi Lembaga", "Perpajakan"],
+    "MPLB": ["Korespondensi", "Kearsipan", "Layanan Bisnis"],
+    "KEP": ["Anatomi Fisiologi", "Dasar Keperawatan", "Kebutuhan Dasar Manusia"],
+    "FKK": ["Farmakognosi", "Kimia Farmasi", "Pelayanan Farmasi"],
+}
+FIRST_NAMES_L = [
+    "Adi",
+    "Agus",
+    "Andi",
+    "Arif",
+    "Bagus",
+    "Bayu",
+    "Budi",
+    "Dedi",
+    "Dimas",
+    "Eko",
+    "Fajar",
+    "Farhan",
+    "Galih",
+    "Hendra",
+    "Ilham",
+    "Joko",
+    "Krisna",
+    "Lukman",
+    "Muhammad",
+    "Naufal",
+    "Putra",
+    "Raka",
+    "Rizky",
+    "Satria",
+    "Taufik",
+    "Wahyu",
+    "Yoga",
+    "Yusuf",
+    "Zaki",
+    "Reza",
+]
+FIRST_NAMES_P = [
+    "Aisyah",
+    "Amelia",
+    "Anisa",
+    "Ayu",
+    "Bunga",
+    "Citra",
+    "Dewi",
+    "Dian",
+    "Fitri",
+    "Indah",
+    "Intan",
+    "Kartika",
+    "Laras",
+    "Maya",
+    "Nabila",
+    "Nadia",
+    "Novi",
+    "Putri",
+    "Rahma",
+    "Rani",
+    "Ratna",
+    "Salsabila",
+    "Sari",
+    "Siti",
+    "Tiara",
+    "Wulan",
+    "Yuni",
+    "Zahra",
+    "Melati",
+    "Nur",
+]
+LAST_NAMES = [
+    "Pratama",
+    "Saputra",
+    "Wijaya",
+    "Santoso",
+    "Hidayat",
+    "Nugroho",
+    "Kusuma",
+    "Siregar",
+    "Lubis",
+    "Simanjuntak",
+    "Harahap",
+    "Setiawan",
+    "Permana",
+    "Wibowo",
+    "Gunawan",
+    "Hakim",
+    "Firmansyah",
+    "Ramadhan",
+    "Maulana",
+    "Utami",
+    "Lestari",
+    "Rahayu",
+    "Anggraini",
+    "Puspita",
+    "Sitompul",
+    "Nasution",
+    "Hasibuan",
+    "Tanjung",
+    "Purba",
+    "Kurniawan",
+]
+OCCUPATIONS = [
+    "Buruh",
+    "Pedagang kecil",
+    "Wiraswasta",
+    "Karyawan swasta",
+    "Sopir/ojek daring",
+    "PNS/TNI/Polri",
+    "Tidak bekerja",
+    "Mengurus rumah tangga",
+]
+
+
+@dataclass(frozen=True)
+class DemoConfig:
+    schools: int = 2
+    students: int = 500  # per school
+    terms: int = 4
+    seed: int = 42
+    password: str = "smkdemo123"  # noqa: S105 — the printed demo password
+
+
+def demo_npsn(index: int) -> str:
+    return f"{20100000 + index:08d}"
+
+
+def demo_username(base: str, school_index: int) -> str:
+    return base if school_index == 1 else f"{base}_{school_index}"
+
+
+def demo_terms(n: int) -> list[tuple[int, int]]:
+    """The last `n` semesters ending at genap 2025/2026, oldest first: [(year, semester)]."""
+    out = []
+    year, sem = FIRST_TERM_YEAR_LAST, 2
+    for _ in range(n):
+        out.append((year, sem))
+        year, sem = (year, 1) if sem == 2 else (year - 1, 2)
+    return out[::-1]
+
+
+def school_days(year: int, semester: int, rng: np.random.Generator) -> list[dt.date]:
+    """Weekdays of a semester (mid-July to mid-December, or early January to mid-June),
+    less a few holidays."""
+    if semester == 1:
+        start, end = dt.date(year, 7, 15), dt.date(year, 12, 13)
+    else:
+        start, end = dt.date(year + 1, 1, 6), dt.date(year + 1, 6, 13)
+    days = [start + dt.timedelta(d) for d in range((end - start).days + 1)]
+    days = [d for d in days if d.weekday() < 5]
+    holidays = set(rng.choice(len(days), size=6, replace=False).tolist())
+    return [d for i, d in enumerate(days) if i not in holidays]
+
+
+def delete_demo_schools(n: int) -> None:
+    """Remove earlier demo schools 1..n and everything that hangs off them."""
+    npsns = [demo_npsn(i) for i in range(1, n + 1)]
+    schools = School.objects.filter(npsn__in=npsns)
+    from interventions.models import Intervention, Programme
+
+    with transaction.atomic():
+        Intervention.objects.filter(student__school__in=schools).delete()
+        Programme.objects.filter(school__in=schools).delete()
+        for model in (GradeRecord, AttendanceRecord, AttendanceSummary, NonAcademicRating):
+            model.objects.filter(student__school__in=schools).delete()
+        Student.objects.filter(school__in=schools).delete()
+        TeachingAssignment.objects.filter(school_class__school__in=schools).delete()
+        Subject.objects.filter(school__in=schools).delete()
+        SchoolClass.objects.filter(school__in=schools).delete()
+        Major.objects.filter(school__in=schools).delete()
+        User.objects.filter(school__in=schools).delete()
+        User.objects.filter(username="sudin").delete()
+        schools.delete()
+
+
+def seed_demo(config: DemoConfig) -> dict:
+    """Create `config.schools` demo schools with their staff accounts and history.
+
+    Deterministic for a seed. Returns a summary: schools, students, grade and attendance rows.
+    """
+    np.random.default_rng(config.seed)
+    password_hash = make_password(config.password)  # hashed once: PBKDF2 is slow on purpose
+    term_keys = demo_terms(config.terms)
+    summary = {"schools": [], "students": 0, "grades": 0, "attendance": 0}
+    with transaction.atomic():
+        terms = [
+            AcademicTerm.objects.get_or_create(
+                code=f"{y}-{s}", defaults={"year": y, "semester": s}
+            )[0]
+            for y, s in term_keys
+        ]
+        User.objects.update_or_create(
+            username="sudin",
+            defaults={
+                "role": Role.SUDIN,
+                "district": DEMO_DISTRICT,
+                "password": password_hash,
+                "first_name": "Suku Dinas",
+                "last_name": "Pendidikan Wilayah I Jakarta Barat",
+            },
+        )
+    for index in range(1, config.schools + 1):
+        child = np.random.default_rng([config.seed, index])
+        counts = _seed_school(index, config, terms, child, password_hash)
+        summary["schools"].append(demo_npsn(index))
+        for key in ("students", "grades", "attendance"):
+            summary[key] += counts[key]
+    return summary
+
+
+def _seed_school(
+    index: int,
+    config: DemoConfig,
+    terms: list[AcademicTerm],
+    rng: np.random.Generator,
+    password_hash: str,
+) -> dict:
+    with transaction.atomic():
+        school = School.objects.create(
+            npsn=demo_npsn(index),
+            name=f"SMK Negeri {index * 7 + 1} Jakarta (Demo)",
+            city="Jakarta Barat",
+            district=DEMO_DISTRICT,
+        )
+        users = {
+            role: User.objects.create(
+                username=demo_username(role, index),
+                role=role,
+                school=school,
+                password=password_hash,
+                first_name=title,
+                last_name=f"Demo {index}",
+            )
+            for role, title in [
+                (Role.OPERATOR, "Operator"),
+                (Role.GURU, "Guru Matematika"),
+                (Role.WALIKELAS, "Wali Kelas"),
+                (Role.BK, "Guru BK"),
+                (Role.KEPSEK, "Kepala Sekolah"),
+            ]
+        }
+        majors = {
+            code: Major.objects.create(school=school, code=code, name=name, field=field)
+            for code, name, field, _share in MAJORS
+        }
+        general = [
+            Subject.objects.create(school=school, code=code, name=name, group=SubjectGroup.UMUM)
+            for code, name in GENERAL_SUBJECTS
+        ]
+        vocational = {
+            code: [
+                Subject.objects.create(
+                    school=school,
+                    code=f"{code}-{k + 1}",
+                    name=name,
+                    group=SubjectGroup.KEJURUAN,
+                    major=majors[code],
+                )
+                for k, name in enumerate(names)
+            ]
+            for code, names in VOCATIONAL_SUBJECTS.items()
+        }
+        students, classes = _make_students(school, majors, config, rng)
+        _make_staff_links(users, classes, general, terms)
+        counts = _make_history(students, classes, general, vocational, terms, rng, users)
+        from interventions.services import demo_interventions_seed, programme_catalogue_seed
+
+        programme_catalogue_seed(school=school)
+        demo_interventions_seed(school=school, owner=users[Role.BK], seed=config.seed + index)
+    return {"students": len(students), **counts}
+
+
+def _make_students(school, majors, config, rng):
+    n = config.students
+    shares = np.array([m[3] for m in MAJORS])
+    major_idx = rng.choice(len(MAJORS), size=n, p=shares / shares.sum())
+    grade = rng.choice([10, 11, 12], size=n, p=[0.36, 0.33, 0.31])
+    gender_p = {"teknik": 0.8, "bisnis": 0.3, "kesehatan": 0.2}
+    classes: dict[tuple[int, str], list[SchoolClass]] = {}
+    order = np.lexsort((np.arange(n), major_idx, grade))
+    year = FIRST_TERM_YEAR_LAST
+    roman = {10: "X", 11: "XI", 12: "XII"}
+    rows = []
+    serial = 0
+    for g in (10, 11, 12):
+        for mi, (code, _name, field, _share) in enumerate(MAJORS):
+            members = [i for i in order if grade[i] == g and major_idx[i] == mi]
+            n_classes = max(1, int(np.ceil(len(members) / 36)))
+            group = [
+                SchoolClass.objects.create(
+                    school=school,
+                    name=f"{roman[g]} {code} {k + 1}",
+                    grade_level=g,
+                    major=majors[code],
+                    academic_year=year,
+                )
+                for k in range(n_classes)
+            ]
+            classes[(g, code)] = group
+            for pos, _i in enumerate(members):
+                serial += 1
+                male = rng.random() < gender_p[field]
+                first = rng.choice(FIRST_NAMES_L if male else FIRST_NAMES_P)
+                name = f"{first} {rng.choice(LAST_NAMES)}"
+                entry_year = year - (g - 10)
+                income = int(rng.choice(6, p=[0.05, 0.15, 0.25, 0.3, 0.18, 0.07]))
+                kip = bool(income <= 2 and rng.random() < 0.6)
+                rows.append(
+                    Student(
+                        school=school,
+                        nisn=f"{int(rng.integers(0, 10**8)) + (entry_year - 2000) * 10**8:010d}",
+                        nis=f"{entry_year % 100:02d}{(entry_year + 1) % 100:02d}{serial:04d}",
+                        name=name,
+                        gender="L" if male else "P",
+                        birth_date=dt.date(entry_year - 15, 1, 1)
+                        + dt.timedelta(int(rng.integers(0, 540))),
+                        major=majors[code],
+                        school_class=group[pos % n_classes],
+                        father_education=Education(
+                            int(rng.choice(7, p=[0.03, 0.15, 0.25, 0.37, 0.08, 0.1, 0.02]))
+                        ).label,  # noqa: E501
+                        mother_education=Education(
+                            int(rng.choice(7, p=[0.04, 0.18, 0.27, 0.34, 0.08, 0.08, 0.01]))
+                        ).label,  # noqa: E501
+                        father_occupation=str(rng.choice(OCCUPATIONS[:6])),
+                        mother_occupation=str(rng.choice(OCCUPATIONS)),
+                        income_bracket=IncomeBracket(income).label,
+                        distance_km=f"{float(rng.gamma(2.0, 2.5)):.1f}",
+                        kip_recipient=kip,
+                    )
+                )
+    # NISNs must be unique within a school; resolve the rare clash deterministically.
+    seen: set[str] = set()
+    for s in rows:
+        while s.nisn in seen:
+            s.nisn = f"{(int(s.nisn) + 1) % 10**10:010d}"
+        seen.add(s.nisn)
+    students = Student.objects.bulk_create(rows, batch_size=1000)
+    return students, classes
+
+
+def _make_staff_links(users, classes, general, terms):
+    math = next(s for s in general if s.code == "MTK")
+    current_terms = [t for t in terms if t.year == FIRST_TERM_YEAR_LAST]
+    taught = [classes[(11, "TKJ")][0], classes[(11, "AKL")][0], classes[(10, "TKJ")][0]]
+    TeachingAssignment.objects.bulk_create(
+        TeachingAssignment(teacher=users[Role.GURU], school_class=c, subject=math, term=t)
+        for c in taught
+        for t in current_terms
+    )
+    homeroom = classes[(11, "TKJ")][0]
+    homeroom.homeroom_teacher = users[Role.WALIKELAS]
+    homeroom.save(update_fields=["homeroom_teacher"])
+
+
+def _make_history(students, classes, general, vocational, terms, rng, users):  # noqa: C901
+    n, n_terms = len(students), len(terms)
+    field = np.array([s.major.field for s in students])
+    codes = [s.major.code for s in students]
+    grade = np.array([s.school_class.grade_level for s in students])
+    income = np.array([[b.label for b in IncomeBracket].index(s.income_bracket) for s in students])
+    ability = rng.normal(0, 1, n)
+    slipping = rng.random(n) < 0.12  # about 12% of students slip a little every term
+    trend = rng.normal(0, 0.1, n) - 0.3 * slipping + 0.3 * slipping.mean()
+    pressure = 0.25 * (income <= 1) + 0.15 * (rng.random(n) < 0.1)
+    pressure -= pressure.mean()
+    absent_bias = np.where(field == "teknik", 0.45, 0.0)
+    # Terms before a student entered grade X have no data: history lengths differ.
+    first_term_index = np.maximum(0, n_terms - 2 * (grade - 9))
+    latent = ability + rng.normal(0, 0.3, n)
+    alpa_prev = np.zeros(n)
+    grades, attendance, summaries, ratings = [], [], [], []
+    for t, term in enumerate(terms):
+        latent = (
+            0.7 * latent
+            + 0.3 * ability
+            + trend
+            - pressure * 0.3
+            - 0.07 * (alpa_prev - 2.5)
+            + rng.normal(0, 0.42, n)
+        )
+        active = t >= first_term_index
+        days = school_days(term.year, term.semester, rng)
+        lam = np.exp(0.4 - 0.55 * latent + absent_bias)
+        alpa = np.minimum(rng.poisson(lam), 25)
+        sakit = np.minimum(rng.poisson(1.4, n), 15)
+        izin = np.minimum(rng.poisson(0.9 + 0.3 * (latent < -0.8), n), 12)
+        motivation = np.clip(np.rint(3.2 + 0.7 * latent + rng.normal(0, 0.7, n)), 1, 5)
+        social = np.clip(np.rint(3.4 + 0.35 * latent + rng.normal(0, 0.8, n)), 1, 5)
+        base = 81.0 + 5.5 * latent
+        for i in np.flatnonzero(active):
+            student = students[i]
+            subjects = general + vocational[codes[i]]
+            voc_aptitude = rng.normal(0, 1.5)
+            for subj in subjects:
+                offset = voc_aptitude if subj.group == SubjectGroup.KEJURUAN else 0.0
+                score = float(np.clip(base[i] + offset + rng.normal(0, 3.5), 20, 100))
+                grades.append(
+                    GradeRecord(
+                        student=student,
+                        subject=subj,
+                        term=term,
+                        component=GradeComponent.AKHIR,
+                        score=round(score, 2),
+                    )
+                )
+            status = np.array(["H"] * len(days), dtype="<U1")
+            picks = rng.permutation(len(days))
+            s_, i_, a_ = int(sakit[i]), int(izin[i]), int(alpa[i])
+            status[picks[:s_]] = "S"
+            status[picks[s_ : s_ + i_]] = "I"
+            status[picks[s_ + i_ : s_ + i_ + a_]] = "A"
+            attendance.extend(
+                AttendanceRecord(student=student, date=d, status=st)
+                for d, st in zip(days, status, strict=True)
+            )
+            summaries.append(
+                AttendanceSummary(
+                    student=student,
+                    term=term,
+                    sakit=s_,
+                    izin=i_,
+                    alpa=a_,
+                    school_days=len(days),
+                )
+            )
+            ratings.append(
+                NonAcademicRating(
+                    student=student,
+                    term=term,
+                    motivation=int(motivation[i]),
+                    social_skills=int(social[i]),
+                    rated_by=users[Role.WALIKELAS],
+                )
+            )
+        alpa_prev = np.where(active, alpa, 2.5)
+    GradeRecord.objects.bulk_create(grades, batch_size=5000)
+    AttendanceRecord.objects.bulk_create(attendance, batch_size=5000)
+    AttendanceSummary.objects.bulk_create(summaries, batch_size=5000)
+    NonAcademicRating.objects.bulk_create(ratings, batch_size=5000)
+    return {"grades": len(grades), "attendance": len(attendance)}

@@ -1,0 +1,425 @@
+"""School data: schools, majors, classes (rombel), students, grades, attendance, ratings,
+and the staff users with their roles. Several schools share one database from day one."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from smk_dashboard.crypto import EncryptedTextField
+
+
+class Role(models.TextChoices):
+    OPERATOR = "operator", _("Operator sekolah")
+    GURU = "guru", _("Guru mata pelajaran")
+    WALIKELAS = "walikelas", _("Wali kelas")
+    BK = "bk", _("Guru BK")
+    KEPSEK = "kepsek", _("Kepala sekolah")
+    SUDIN = "sudin", _("Suku dinas")
+
+
+class School(models.Model):
+    npsn = models.CharField(
+        "NPSN", max_length=8, unique=True, validators=[RegexValidator(r"^\d{8}$")]
+    )
+    name = models.CharField(_("nama"), max_length=200)
+    city = models.CharField(_("kota"), max_length=100, blank=True)
+    district = models.CharField(
+        _("wilayah suku dinas"), max_length=100, blank=True, help_text=_("mis. Jakarta Barat")
+    )
+    kkm = models.PositiveSmallIntegerField(
+        "KKM",
+        default=75,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Rata-rata di bawah KKM = kurang (perlu perhatian)."),
+    )
+    baik_threshold = models.PositiveSmallIntegerField(
+        _("batas baik"),
+        default=85,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Rata-rata mulai nilai ini = baik."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("sekolah")
+        verbose_name_plural = _("sekolah")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kkm__lt=models.F("baik_threshold")), name="school_kkm_below_baik"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.npsn})"
+
+
+class User(AbstractUser):
+    """A staff member. Every role but sudin belongs to one school; sudin to a district."""
+
+    role = models.CharField(_("peran"), max_length=16, choices=Role.choices, blank=True)
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    district = models.CharField(_("wilayah suku dinas"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role="") | Q(role="sudin") | Q(school__isnull=False),
+                name="user_school_role_has_school",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class MajorField(models.TextChoices):
+    TEKNIK = "teknik", _("Teknologi dan Rekayasa")
+    BISNIS = "bisnis", _("Bisnis dan Manajemen")
+    KESEHATAN = "kesehatan", _("Kesehatan dan Pekerjaan Sosial")
+    PARIWISATA = "pariwisata", _("Pariwisata")
+    SENI = "seni", _("Seni dan Industri Kreatif")
+    LAINNYA = "lainnya", _("Lainnya")
+
+
+class Major(models.Model):
+    """Kompetensi keahlian (e.g. Teknik Komputer dan Jaringan), grouped by field."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="majors")
+    code = models.CharField(_("kode"), max_length=20)
+    name = models.CharField(_("kompetensi keahlian"), max_length=200)
+    field = models.CharField(_("bidang"), max_length=20, choices=MajorField.choices)
+
+    class Meta:
+        ordering = ["school", "name"]
+        verbose_name = _("kompetensi keahlian")
+        verbose_name_plural = _("kompetensi keahlian")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "code"], name="major_unique_code"),
+            models.UniqueConstraint(fields=["school", "name"], name="major_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AcademicTerm(models.Model):
+    """A semester, written YYYY-S: 2024-1 = ganjil 2024/2025, 2024-2 = genap 2024/2025."""
+
+    code = models.CharField(
+        _("kode"), max_length=6, unique=True, validators=[RegexValidator(r"^\d{4}-[12]$")]
+    )
+    year = models.PositiveSmallIntegerField(_("tahun ajaran (awal)"))
+    semester = models.PositiveSmallIntegerField(
+        _("semester"), validators=[MinValueValidator(1), MaxValueValidator(2)]
+    )
+    start_date = models.DateField(_("mulai"), null=True, blank=True)
+    end_date = models.DateField(_("selesai"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["year", "semester"]
+        verbose_name = _("semester")
+        verbose_name_plural = _("semester")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "semester"], name="term_unique_year_semester"),
+            models.CheckConstraint(condition=Q(semester__in=[1, 2]), name="term_semester_1_2"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        name = _("Ganjil") if self.semester == 1 else _("Genap")
+        return f"{name} {self.year}/{self.year + 1}"
+
+
+class GradeLevel(models.IntegerChoices):
+    X = 10, "X"
+    XI = 11, "XI"
+    XII = 12, "XII"
+
+
+class SchoolClass(models.Model):
+    """A rombel (rombongan belajar) such as "XI TKJ 2" in one academic year."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="classes")
+    name = models.CharField(_("nama rombel"), max_length=60)
+    grade_level = models.PositiveSmallIntegerField(_("tingkat"), choices=GradeLevel.choices)
+    major = models.ForeignKey(Major, on_delete=models.PROTECT, related_name="classes")
+    academic_year = models.PositiveSmallIntegerField(_("tahun ajaran (awal)"))
+    homeroom_teacher = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="homeroom_classes"
+    )
+
+    class Meta:
+        ordering = ["school", "grade_level", "name"]
+        verbose_name = _("rombel")
+        verbose_name_plural = _("rombel")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "academic_year", "name"], name="class_unique_name_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Gender(models.TextChoices):
+    L = "L", _("Laki-laki")
+    P = "P", _("Perempuan")
+
+
+class StudentStatus(models.TextChoices):
+    AKTIF = "aktif", _("Aktif")
+    LULUS = "lulus", _("Lulus")
+    PINDAH = "pindah", _("Pindah")
+    KELUAR = "keluar", _("Keluar")
+
+
+class IncomeBracket(models.IntegerChoices):
+    """Monthly parental income brackets as Dapodik records them."""
+
+    NONE = 0, _("Tidak berpenghasilan")
+    LT_500K = 1, _("Kurang dari Rp 500.000")
+    _500K_1M = 2, _("Rp 500.000 – Rp 999.999")
+    _1M_2M = 3, _("Rp 1.000.000 – Rp 1.999.999")
+    _2M_5M = 4, _("Rp 2.000.000 – Rp 4.999.999")
+    GE_5M = 5, _("Rp 5.000.000 atau lebih")
+
+
+class Education(models.IntegerChoices):
+    NONE = 0, _("Tidak sekolah")
+    SD = 1, "SD"
+    SMP = 2, "SMP"
+    SMA = 3, "SMA/SMK"
+    D3 = 4, "D1–D3"
+    S1 = 5, "D4/S1"
+    S2 = 6, _("S2/S3")
+
+
+class Student(models.Model):
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="students")
+    nisn = models.CharField(
+        "NISN", max_length=10, validators=[RegexValidator(r"^\d{10}$", _("NISN harus 10 digit."))]
+    )
+    nis = models.CharField("NIS", max_length=20, blank=True)
+    name = models.CharField(_("nama"), max_length=200)
+    gender = models.CharField(_("jenis kelamin"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    major = models.ForeignKey(
+        Major, null=True, blank=True, on_delete=models.PROTECT, related_name="students"
+    )
+    school_class = models.ForeignKey(
+        SchoolClass, null=True, blank=True, on_delete=models.SET_NULL, related_name="students"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=StudentStatus.choices, default=StudentStatus.AKTIF
+    )
+    # Socio-economic profile: children's data, encrypted at rest (UU PDP No. 27/2022).
+    father_education = EncryptedTextField(_("pendidikan ayah"), blank=True)
+    mother_education = EncryptedTextField(_("pendidikan ibu"), blank=True)
+    father_occupation = EncryptedTextField(_("pekerjaan ayah"), blank=True)
+    mother_occupation = EncryptedTextField(_("pekerjaan ibu"), blank=True)
+    income_bracket = EncryptedTextField(_("penghasilan orang tua"), blank=True)
+    distance_km = EncryptedTextField(_("jarak ke sekolah (km)"), blank=True)
+    kip_recipient = models.BooleanField(_("penerima KIP/PIP"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("siswa")
+        verbose_name_plural = _("siswa")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "nisn"], name="student_unique_nisn"),
+            models.UniqueConstraint(
+                fields=["school", "nis"], condition=~Q(nis=""), name="student_unique_nis"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["school", "status", "name"], name="student_school_status"),
+            models.Index(fields=["school_class", "status"], name="student_class_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.nisn})"
+
+
+class SubjectGroup(models.TextChoices):
+    UMUM = "umum", _("Umum")
+    KEJURUAN = "kejuruan", _("Kejuruan")
+    MULOK = "mulok", _("Muatan lokal")
+
+
+class Subject(models.Model):
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="subjects")
+    code = models.CharField(_("kode"), max_length=30)
+    name = models.CharField(_("mata pelajaran"), max_length=200)
+    group = models.CharField(_("kelompok"), max_length=10, choices=SubjectGroup.choices)
+    major = models.ForeignKey(
+        Major,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="subjects",
+        help_text=_("Kosong untuk mata pelajaran umum semua jurusan."),
+    )
+    kkm = models.PositiveSmallIntegerField("KKM", default=75, validators=[MaxValueValidator(100)])
+
+    class Meta:
+        ordering = ["school", "group", "name"]
+        verbose_name = _("mata pelajaran")
+        verbose_name_plural = _("mata pelajaran")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "code"], name="subject_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeachingAssignment(models.Model):
+    teacher = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments")
+    school_class = models.ForeignKey(
+        SchoolClass, on_delete=models.CASCADE, related_name="assignments"
+    )
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="assignments")
+    term = models.ForeignKey(AcademicTerm, on_delete=models.PROTECT, related_name="assignments")
+
+    class Meta:
+        verbose_name = _("tugas mengajar")
+        verbose_name_plural = _("tugas mengajar")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["teacher", "school_class", "subject", "term"],
+                name="assignment_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.teacher} — {self.subject} — {self.school_class} ({self.term})"
+
+
+class GradeComponent(models.TextChoices):
+    PENGETAHUAN = "pengetahuan", _("Pengetahuan")
+    KETERAMPILAN = "keterampilan", _("Keterampilan")
+    AKHIR = "akhir", _("Nilai akhir")
+
+
+class GradeRecord(models.Model):
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="grades")
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="grades")
+    term = models.ForeignKey(AcademicTerm, on_delete=models.PROTECT, related_name="grades")
+    component = models.CharField(
+        _("komponen"), max_length=12, choices=GradeComponent.choices, default=GradeComponent.AKHIR
+    )
+    score = models.DecimalField(
+        _("nilai"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+    class Meta:
+        verbose_name = _("nilai")
+        verbose_name_plural = _("nilai")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "subject", "term", "component"], name="grade_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(score__lte=100), name="grade_score_0_100"
+            ),
+        ]
+        indexes = [models.Index(fields=["term", "student"], name="grade_term_student")]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} {self.subject_id} {self.term_id}: {self.score}"
+
+
+class AttendanceStatus(models.TextChoices):
+    HADIR = "H", _("Hadir")
+    SAKIT = "S", _("Sakit")
+    IZIN = "I", _("Izin")
+    ALPA = "A", _("Alpa")
+
+
+class AttendanceRecord(models.Model):
+    """One school day of one student (daily grid)."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="attendance")
+    date = models.DateField(_("tanggal"))
+    status = models.CharField(_("status"), max_length=1, choices=AttendanceStatus.choices)
+
+    class Meta:
+        verbose_name = _("presensi harian")
+        verbose_name_plural = _("presensi harian")
+        constraints = [
+            models.UniqueConstraint(fields=["student", "date"], name="attendance_unique_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} {self.date} {self.status}"
+
+
+class AttendanceSummary(models.Model):
+    """Per-term recap as e-Rapor prints it: sakit, izin, alpa out of the school days."""
+
+    student = models.ForeignKey(
+        Student, on_delete=models.CASCADE, related_name="attendance_summaries"
+    )
+    term = models.ForeignKey(AcademicTerm, on_delete=models.PROTECT, related_name="+")
+    sakit = models.PositiveSmallIntegerField(default=0)
+    izin = models.PositiveSmallIntegerField(default=0)
+    alpa = models.PositiveSmallIntegerField(default=0)
+    school_days = models.PositiveSmallIntegerField(_("hari efektif"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rekap presensi")
+        verbose_name_plural = _("rekap presensi")
+        constraints = [
+            models.UniqueConstraint(fields=["student", "term"], name="attendance_summary_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} {self.term_id}: S{self.sakit} I{self.izin} A{self.alpa}"
+
+    @property
+    def attendance_rate(self) -> float | None:
+        if not self.school_days:
+            return None
+        return 1 - (self.sakit + self.izin + self.alpa) / self.school_days
+
+
+class NonAcademicRating(models.Model):
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="ratings")
+    term = models.ForeignKey(AcademicTerm, on_delete=models.PROTECT, related_name="+")
+    motivation = models.PositiveSmallIntegerField(
+        _("motivasi"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    social_skills = models.PositiveSmallIntegerField(
+        _("keterampilan sosial"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    rated_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        verbose_name = _("penilaian non-akademik")
+        verbose_name_plural = _("penilaian non-akademik")
+        constraints = [
+            models.UniqueConstraint(fields=["student", "term"], name="rating_unique"),
+            models.CheckConstraint(
+                condition=Q(motivation__gte=1, motivation__lte=5)
+                & Q(social_skills__gte=1, social_skills__lte=5),
+                name="rating_1_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} {self.term_id}"
