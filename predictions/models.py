@@ -1,0 +1,144 @@
+"""Training runs, versioned models and the stored predictions that pages read."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class RunStatus(models.TextChoices):
+    PENDING = "pending", _("Menunggu")
+    RUNNING = "running", _("Berjalan")
+    SUCCEEDED = "succeeded", _("Berhasil")
+    FAILED = "failed", _("Gagal")
+
+
+class TrainingRun(models.Model):
+    """One request to train models for a school: a job row the task keeps up to date."""
+
+    school = models.ForeignKey("students.School", on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    scope = models.JSONField(_("cakupan"), default=dict, blank=True)
+    config = models.JSONField(_("konfigurasi"), default=dict, blank=True)
+    status = models.CharField(
+        max_length=10, choices=RunStatus.choices, default=RunStatus.PENDING, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    device = models.CharField(_("perangkat"), max_length=40, blank=True)
+    log = models.TextField(blank=True)
+    metrics = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("proses pelatihan")
+        verbose_name_plural = _("proses pelatihan")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.school_id} {self.status}"
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+
+class ModelVersion(models.Model):
+    """A trained model: its metrics, feature schema and the artifact file (never the weights
+    themselves) with its sha256. At most one version per school is active."""
+
+    school = models.ForeignKey("students.School", on_delete=models.CASCADE, related_name="+")
+    training_run = models.ForeignKey(
+        TrainingRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="versions"
+    )
+    algorithm = models.CharField(_("algoritma"), max_length=20)
+    version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    metrics = models.JSONField(default=dict)
+    feature_schema = models.JSONField(default=dict)
+    artifact_path = models.CharField(max_length=500)
+    artifact_sha256 = models.CharField(max_length=64)
+    data_fingerprint = models.CharField(max_length=64)
+    library_versions = models.JSONField(default=dict)
+    seed = models.IntegerField(default=42)
+    is_active = models.BooleanField(default=False)
+    promoted_at = models.DateTimeField(null=True, blank=True)
+    promoted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("versi model")
+        verbose_name_plural = _("versi model")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "algorithm", "version"], name="modelversion_unique_version"
+            ),
+            models.UniqueConstraint(
+                fields=["school"], condition=Q(is_active=True), name="modelversion_one_active"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.algorithm} v{self.version}"
+
+
+class Category(models.TextChoices):
+    KURANG = "kurang", _("Perlu perhatian")
+    SEDANG = "sedang", _("Sedang")
+    BAIK = "baik", _("Baik")
+
+
+class Prediction(models.Model):
+    """A student's predicted category for `term` (the term after their latest data)."""
+
+    student = models.ForeignKey(
+        "students.Student", on_delete=models.CASCADE, related_name="predictions"
+    )
+    term = models.ForeignKey("students.AcademicTerm", on_delete=models.PROTECT, related_name="+")
+    based_on_term = models.ForeignKey(
+        "students.AcademicTerm", on_delete=models.PROTECT, related_name="+"
+    )
+    model_version = models.ForeignKey(
+        ModelVersion, on_delete=models.PROTECT, related_name="predictions"
+    )
+    category = models.CharField(max_length=6, choices=Category.choices)
+    p_kurang = models.FloatField()
+    p_sedang = models.FloatField()
+    p_baik = models.FloatField()
+    factors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("prediksi")
+        verbose_name_plural = _("prediksi")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "term", "model_version"], name="prediction_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["student", "-created_at"], name="prediction_student_latest"),
+            models.Index(fields=["model_version", "category"], name="prediction_version_cat"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} {self.term_id}: {self.category}"
