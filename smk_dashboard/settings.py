@@ -10,7 +10,7 @@ from pathlib import Path
 
 import environ
 import plotly
-from kombu import Queue
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -164,7 +164,9 @@ CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 60 * 60}
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_QUEUES = (Queue("default"), Queue("ml"), Queue("gpu"))
+CELERY_TASK_QUEUES = tuple(Queue(q, Exchange(q), routing_key=q) for q in ("default", "ml", "gpu"))
+CELERY_TASK_DEFAULT_EXCHANGE = "default"
+CELERY_TASK_DEFAULT_ROUTING_KEY = "default"
 CELERY_TASK_ROUTES = {
     "predictions.tasks.training_run_task": {"queue": env("TRAINING_QUEUE", default="ml")},
 }
