@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 import plotly
+from celery.schedules import crontab
 from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -170,7 +171,18 @@ CELERY_TASK_DEFAULT_ROUTING_KEY = "default"
 CELERY_TASK_ROUTES = {
     "predictions.tasks.training_run_task": {"queue": env("TRAINING_QUEUE", default="ml")},
 }
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+RETRAIN_ON_NEW_DATA = env.bool("RETRAIN_ON_NEW_DATA", default=True)
+# Periodic jobs, all in one place (run one `celery beat` per site).
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "nightly-scoring": {
+        "task": "predictions.tasks.nightly_scoring_task",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    "retrain-on-new-term-data": {
+        "task": "predictions.tasks.retrain_on_new_data_task",
+        "schedule": crontab(hour=3, minute=0, day_of_week="sun"),
+    },
+}
 CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True
 # Used by health checks and ad-hoc scripts; tests never run tasks eagerly.
