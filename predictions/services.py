@@ -8,7 +8,6 @@ imported inside `predictions.ml.models` when a deep model is built or loaded.
 from __future__ import annotations
 
 import logging
-import platform
 import time
 from collections.abc import Sequence
 
@@ -280,14 +279,6 @@ def school_needs_retraining(*, school: School) -> bool:
     if active is None:
         return True
     return latest > active.feature_schema.get("latest_term", "")
-
-
-def library_versions() -> dict:
-    import sklearn
-
-    versions = {"python": platform.python_version(), "numpy": np.__version__}
-    versions["scikit-learn"] = sklearn.__version__
-    return versions
 
 
 def model_storage_dir(school: School):

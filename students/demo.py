@@ -430,7 +430,19 @@ def _make_history(students, classes, general, vocational, terms, rng, users):  #
     first_term_index = np.maximum(0, n_terms - 2 * (grade - 9))
     latent = ability + rng.normal(0, 0.3, n)
     alpa_prev = np.zeros(n)
-    grades, attendance, summaries, ratings = [], [], [], []
+    buffers = {GradeRecord: [], AttendanceRecord: [], AttendanceSummary: [], NonAcademicRating: []}
+    written = {GradeRecord: 0, AttendanceRecord: 0}
+    grades, attendance = buffers[GradeRecord], buffers[AttendanceRecord]
+    summaries, ratings = buffers[AttendanceSummary], buffers[NonAcademicRating]
+
+    def flush(force: bool = False) -> None:
+        # Written in slices so that 10,000 students (millions of attendance days) fit in memory.
+        for model, rows in buffers.items():
+            if rows and (force or len(rows) >= 50_000):
+                model.objects.bulk_create(rows, batch_size=5000)
+                written[model] = written.get(model, 0) + len(rows)
+                rows.clear()
+
     for t, term in enumerate(terms):
         latent = (
             0.7 * latent
@@ -494,9 +506,7 @@ def _make_history(students, classes, general, vocational, terms, rng, users):  #
                     rated_by=users[Role.WALIKELAS],
                 )
             )
+            flush()
         alpa_prev = np.where(active, alpa, 2.5)
-    GradeRecord.objects.bulk_create(grades, batch_size=5000)
-    AttendanceRecord.objects.bulk_create(attendance, batch_size=5000)
-    AttendanceSummary.objects.bulk_create(summaries, batch_size=5000)
-    NonAcademicRating.objects.bulk_create(ratings, batch_size=5000)
-    return {"grades": len(grades), "attendance": len(attendance)}
+    flush(force=True)
+    return {"grades": written[GradeRecord], "attendance": written[AttendanceRecord]}

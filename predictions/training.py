@@ -1,0 +1,174 @@
+"""One school's training run, end to end (called by services.training_run_execute in a
+worker): rows → features → cross-validation of every model on the same folds → champion →
+fairness and temporal checks → artifacts → ModelVersion rows → atomic promotion."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from .ml.evaluate import temporal_check
+from .ml.features import build_training_samples
+from .ml.labels import LABELS
+from .ml.registry import library_versions, save_model
+from .ml.train import train_and_select
+from .models import TrainingRun
+from .training_data import school_frames
+
+MAX_STEPS = 8  # at most four school years of semesters feed one prediction
+
+
+def detect_device() -> str:
+    """'gpu:<name>' when Keras sees a GPU, else 'cpu'. Only called inside the worker."""
+    import keras
+
+    backend = keras.backend.backend()
+    try:
+        if backend == "tensorflow":
+            import tensorflow as tf  # the worker may; the web process never runs this
+
+            gpus = tf.config.list_physical_devices("GPU")
+            return f"gpu:{gpus[0].name}" if gpus else "cpu"
+        if backend == "jax":
+            import jax
+
+            devices = [d for d in jax.devices() if d.platform == "gpu"]
+            return f"gpu:{devices[0].device_kind}" if devices else "cpu"
+        if backend == "torch":
+            import torch
+
+            return f"gpu:{torch.cuda.get_device_name(0)}" if torch.cuda.is_available() else "cpu"
+    except Exception:  # noqa: BLE001 — a device probe must never fail the run
+        return "cpu"
+    return "cpu"
+
+
+def fairness_table(
+    codes: np.ndarray, proba: np.ndarray, groups: pd.Series
+) -> list[dict[str, float | int | str | None]]:
+    """Per group: n, n_kurang, recall of kurang and the false-positive rate of kurang,
+    from out-of-fold predictions (no sample is scored by a model that saw it)."""
+    pred = proba.argmax(axis=1)
+    rows = []
+    for name in sorted(groups.dropna().unique(), key=str):
+        mask = (groups == name).to_numpy()
+        true_k, pred_k = codes[mask] == 0, pred[mask] == 0
+        n_neg = int((~true_k).sum())
+        rows.append(
+            {
+                "group": str(name),
+                "n": int(mask.sum()),
+                "n_kurang": int(true_k.sum()),
+                "recall_kurang": float((pred_k & true_k).sum() / true_k.sum())
+                if true_k.any()
+                else None,
+                "fpr_kurang": float((pred_k & ~true_k).sum() / n_neg) if n_neg else None,
+            }
+        )
+    return rows
+
+
+def train_school_models(
+    *, run: TrainingRun, progress: Callable[[float], None], log: Callable[[str], None]
+) -> dict:
+    from . import services
+
+    school = run.school
+    config = run.config or {}
+    names = config.get("models") or list(services.ALGORITHMS)
+    folds, seed = int(config.get("folds", 5)), int(config.get("seed", 42))
+    device = detect_device() if {"rnn", "cnn"} & set(names) else "cpu"
+    log(f"Perangkat: {device}. Mengambil data sekolah {school.npsn} ...")
+    frames = school_frames(school=school)
+    data = build_training_samples(
+        frames.grades,
+        frames.attendance,
+        frames.ratings,
+        frames.students,
+        kkm=float(school.kkm),
+        baik=float(school.baik_threshold),
+        max_steps=MAX_STEPS,
+    )
+    log(f"{len(data)} sampel berlabel dari {len(np.unique(data.groups))} siswa.")
+    started = time.perf_counter()
+    result = train_and_select(
+        data, models=names, folds=folds, seed=seed, progress=lambda p: progress(p * 0.9)
+    )
+    log(
+        f"Validasi silang {folds} fold selesai dalam {time.perf_counter() - started:.0f} s. "
+        + ", ".join(f"{n}: F1 {m['macro_f1']['mean']:.3f}" for n, m in result.metrics.items())
+    )
+    champion = result.champion
+    codes = np.array([LABELS.index(label) for label in data.y])
+    static = data.static
+    fairness = {}
+    if result.oof.get(champion) is not None:
+        fairness = {
+            "major": fairness_table(codes, result.oof[champion], static["major"]),
+            "gender": fairness_table(codes, result.oof[champion], static["gender"]),
+        }
+    temporal = {}
+    try:
+        check = temporal_check(data, models=[champion], seed=seed)
+        entry = check["models"][champion]
+        temporal = {
+            "test_term": check["test_term"],
+            "n_train": check["n_train"],
+            "n_test": check["n_test"],
+            "accuracy": entry["accuracy"]["mean"],
+            "macro_f1": entry["macro_f1"]["mean"],
+        }
+    except ValueError as exc:
+        temporal = {"error": str(exc)}
+    progress(95)
+    common = {
+        "labels": list(LABELS),
+        "folds": folds,
+        "n_samples": result.n_samples,
+        "n_students": int(len(np.unique(data.groups))),
+        "class_counts": result.class_counts,
+        "all_models": result.metrics,
+        "champion": champion,
+        "fairness": fairness,
+        "temporal": temporal,
+    }
+    schema = {
+        "feature_names": list(data.feature_names),
+        "static_categorical": list(data.static_categorical),
+        "static_numeric": list(data.static_numeric),
+        "max_steps": MAX_STEPS,
+        "latest_term": str(max(data.terms)) if data.terms is not None else "",
+        "kkm": school.kkm,
+        "baik": school.baik_threshold,
+    }
+    fingerprint = frames.fingerprint()
+    versions = {}
+    directory = services.model_storage_dir(school)
+    for name, model in result.models.items():
+        path, sha = save_model(
+            model, directory, metadata={"model": name, "school": school.npsn, "run": run.pk}
+        )
+        versions[name] = services.model_version_create(
+            run=run,
+            algorithm=name,
+            metrics={**common, "cv": result.metrics[name]},
+            feature_schema=schema,
+            artifact_path=str(path),
+            artifact_sha256=sha,
+            data_fingerprint=fingerprint,
+            library_versions=library_versions(),
+            seed=seed,
+        )
+    services.model_version_promote(version=versions[champion], user=run.requested_by)
+    log(f"Model aktif: {champion} (macro-F1 {result.metrics[champion]['macro_f1']['mean']:.3f}).")
+    summary = {
+        name: {k: m[k] for k in ("accuracy", "macro_f1", "recall_kurang", "fit_seconds") if k in m}
+        for name, m in result.metrics.items()
+    }
+    return {"summary": {"champion": champion, "models": summary}, "device": device}
+
+
+__all__ = ["detect_device", "fairness_table", "train_school_models"]
