@@ -274,6 +274,16 @@ def student_scope_get(*, user: User, pk: int) -> Student:
         raise Http404("student")
 
 
+def student_search(*, user: User, q: str, limit: int = 20) -> list[Student]:
+    """Students in scope by name, NISN prefix or NIS: the picker of the create page."""
+    return list(
+        student_queryset_for_user(user=user)
+        .filter(Q(name__icontains=q) | Q(nisn__startswith=q) | Q(nis__iexact=q))
+        .select_related("school_class")
+        .order_by("name")[:limit]
+    )
+
+
 def prediction_for_student(*, student: Student, pk: int) -> Prediction | None:
     return Prediction.objects.filter(student=student, pk=pk).select_related("term").first()
 
