@@ -30,10 +30,11 @@ def intervention_queryset_for_user(*, user: User) -> QuerySet[Intervention]:
     if user.is_superuser:
         return qs
     students = student_queryset_for_user(user=user)
-    mine = Q(owner=user) | Q(participants=user)
-    return qs.filter(
-        Q(student__in=students) | (mine & Q(student__school_id=user.school_id))
-    ).distinct()
+    takes_part = Intervention.participants.through.objects.filter(
+        intervention=OuterRef("pk"), user=user
+    )
+    mine = Q(owner=user) | Q(Exists(takes_part))
+    return qs.filter(Q(student__in=students) | (mine & Q(student__school_id=user.school_id)))
 
 
 @dataclass(frozen=True)
