@@ -75,9 +75,10 @@ def test_bk_helps_a_kurang_student_and_sees_it_in_the_effectiveness_report(
     # Close without an outcome: a clear message, nothing changes. Then with one.
     page.get_by_test_id("close").click()
     page.get_by_role("button", name="Tutup", exact=True).click()
-    assert "Pilih hasil intervensi sebelum menutupnya." in page.get_by_test_id(
-        "form-errors"
-    ).inner_text()
+    assert (
+        "Pilih hasil intervensi sebelum menutupnya."
+        in page.get_by_test_id("form-errors").inner_text()
+    )
     page.select_option("#id_outcome", label="Membaik")
     page.fill("#id_closing_note", "Nilai harian naik, kehadiran membaik.")
     page.get_by_role("button", name="Tutup", exact=True).click()

@@ -314,3 +314,27 @@ def test_the_catalogue_is_editable_by_bk_and_operator_only(school, bk, kepsek, m
     client_for(bk).post("/interventions/programmes/seed/")
     names = client_for(bk).get("/interventions/programmes/").content.decode()
     assert "Bimbingan karier" in names and "Kunjungan rumah" in names
+
+
+def test_the_admin_never_shows_notes_and_never_hard_deletes(intervention, school):
+    admin_user = UserFactory(
+        role="", school=None, is_superuser=True, is_staff=True, username="root1"
+    )
+    client = client_for(admin_user)
+    session = intervention.sessions.get()
+    page = client.get(f"/admin/interventions/interventionsession/{session.pk}/change/")
+    assert page.status_code == 200 and NOTES not in page.content.decode()
+    gone = client.get(f"/admin/interventions/intervention/{intervention.pk}/delete/")
+    assert gone.status_code == 403
+    assert Intervention.objects.filter(pk=intervention.pk).exists()
+
+
+def test_a_participant_outside_the_class_sees_the_intervention_but_not_the_notes(
+    school, intervention
+):
+    colleague = UserFactory(role=Role.WALIKELAS, school=school, username="wali_lain")
+    client = client_for(colleague)
+    assert client.get(f"/interventions/{intervention.pk}/").status_code == 404
+    intervention.participants.add(colleague)
+    response = client.get(f"/interventions/{intervention.pk}/")
+    assert response.status_code == 200 and NOTES not in response.content.decode()
