@@ -171,11 +171,22 @@ CELERY_TASK_DEFAULT_ROUTING_KEY = "default"
 CELERY_TASK_ROUTES = {
     "predictions.tasks.training_run_task": {"queue": env("TRAINING_QUEUE", default="ml")},
 }
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
-# Interventions: mark follow-ups that are past due, every morning before school.
-CELERY_BEAT_SCHEDULE["interventions-follow-up-sweep"] = {
-    "task": "interventions.tasks.follow_up_sweep_task",
-    "schedule": crontab(hour=5, minute=30),
+RETRAIN_ON_NEW_DATA = env.bool("RETRAIN_ON_NEW_DATA", default=True)
+# Periodic jobs, all in one place (run one `celery beat` per site).
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "nightly-scoring": {
+        "task": "predictions.tasks.nightly_scoring_task",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    "retrain-on-new-term-data": {
+        "task": "predictions.tasks.retrain_on_new_data_task",
+        "schedule": crontab(hour=3, minute=0, day_of_week="sun"),
+    },
+    # Interventions: mark follow-ups that are past due, every morning before school.
+    "interventions-follow-up-sweep": {
+        "task": "interventions.tasks.follow_up_sweep_task",
+        "schedule": crontab(hour=5, minute=30),
+    },
 }
 CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True

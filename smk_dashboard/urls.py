@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("predictions/", include("predictions.urls")),
     path("admin/", admin.site.urls),
     path("interventions/", include("interventions.urls")),
 ]

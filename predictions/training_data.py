@@ -1,0 +1,128 @@
+"""Selectors that turn one school's rows into the long DataFrames `predictions.ml` expects.
+
+Columns (see predictions/ml/features.py):
+- grades: student_id, term ('YYYY-S'), group, subject, score (components averaged per subject)
+- attendance: student_id, term, sakit, izin, alpa, school_days
+- ratings: student_id, term, motivation, social_skills
+- students: student_id, gender, major, major_field, kip, parent_education, income_bracket,
+  distance_km (decrypted here, in the worker; never in a web request)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import pandas as pd
+from django.db.models import Avg, QuerySet
+
+from students.models import (
+    AttendanceSummary,
+    Education,
+    GradeRecord,
+    IncomeBracket,
+    NonAcademicRating,
+    School,
+    Student,
+    StudentStatus,
+)
+
+_EDUCATION = {str(label): int(value) for value, label in Education.choices}
+_INCOME = {str(label): int(value) for value, label in IncomeBracket.choices}
+
+
+@dataclass(frozen=True)
+class SchoolFrames:
+    grades: pd.DataFrame
+    attendance: pd.DataFrame
+    ratings: pd.DataFrame
+    students: pd.DataFrame
+
+    def fingerprint(self) -> str:
+        """sha256 of the training data, so a model version names exactly what it saw."""
+        digest = hashlib.sha256()
+        for frame in (self.grades, self.attendance, self.ratings):
+            digest.update(pd.util.hash_pandas_object(frame, index=False).values.tobytes())
+        return digest.hexdigest()
+
+
+def _ordinal(value: str, table: dict[str, int]) -> float:
+    if value in table:
+        return float(table[value])
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def _number(value: str) -> float:
+    try:
+        return float(str(value).replace(",", "."))
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def school_frames(*, school: School, students: QuerySet[Student] | None = None) -> SchoolFrames:
+    """Every term of data of the school's students (or of `students`), as DataFrames."""
+    if students is None:
+        students = Student.objects.filter(school=school)
+    ids = students.values("id")
+    grades = pd.DataFrame.from_records(
+        GradeRecord.objects.filter(student__in=ids)
+        .values("student_id", "term__code", "subject_id", "subject__group")
+        .annotate(score=Avg("score"))
+        .order_by("student_id", "term__code", "subject_id"),
+        columns=["student_id", "term__code", "subject_id", "subject__group", "score"],
+    ).rename(columns={"term__code": "term", "subject_id": "subject", "subject__group": "group"})
+    grades["score"] = grades["score"].astype(float)
+    attendance = pd.DataFrame.from_records(
+        AttendanceSummary.objects.filter(student__in=ids)
+        .values_list("student_id", "term__code", "sakit", "izin", "alpa", "school_days")
+        .order_by("student_id", "term__code"),
+        columns=["student_id", "term", "sakit", "izin", "alpa", "school_days"],
+    )
+    ratings = pd.DataFrame.from_records(
+        NonAcademicRating.objects.filter(student__in=ids)
+        .values_list("student_id", "term__code", "motivation", "social_skills")
+        .order_by("student_id", "term__code"),
+        columns=["student_id", "term", "motivation", "social_skills"],
+    )
+    rows = []
+    for s in students.select_related("major").order_by("id"):
+        parents = [
+            _ordinal(s.father_education, _EDUCATION),
+            _ordinal(s.mother_education, _EDUCATION),
+        ]
+        known = [p for p in parents if p == p]
+        rows.append(
+            {
+                "student_id": s.id,
+                "gender": s.gender,
+                "major": s.major.name if s.major else None,
+                "major_field": s.major.field if s.major else None,
+                "kip": float(s.kip_recipient),
+                "parent_education": max(known) if known else float("nan"),
+                "income_bracket": _ordinal(s.income_bracket, _INCOME),
+                "distance_km": _number(s.distance_km),
+            }
+        )
+    static = pd.DataFrame(
+        rows,
+        columns=[
+            "student_id",
+            "gender",
+            "major",
+            "major_field",
+            "kip",
+            "parent_education",
+            "income_bracket",
+            "distance_km",
+        ],
+    )
+    return SchoolFrames(grades=grades, attendance=attendance, ratings=ratings, students=static)
+
+
+def scoring_students(*, school: School) -> QuerySet[Student]:
+    """Active students of the school that may be scored (objections are excluded by the
+    privacy selector once it is installed)."""
+    return Student.objects.filter(school=school, status=StudentStatus.AKTIF)

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views_training
+
+app_name = "predictions"
+
+urlpatterns = [
+    # Training (operator)
+    path("training/", views_training.training, name="training"),
+    path("training/<int:run_id>/", views_training.training_run, name="training_run"),
+    path(
+        "training/<int:run_id>/status/",
+        views_training.training_run_status,
+        name="training_run_status",
+    ),
+    path(
+        "versions/<int:version_id>/promote/",
+        views_training.model_version_promote,
+        name="model_version_promote",
+    ),
+]
