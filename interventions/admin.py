@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from students.admin import SchoolScopedAdmin
 
-from .models import Intervention, InterventionSession, Programme
+from .models import FollowUpSweep, Intervention, InterventionSession, Programme
 
 
 @admin.register(Programme)
@@ -12,10 +12,25 @@ class ProgrammeAdmin(SchoolScopedAdmin):
 
 @admin.register(Intervention)
 class InterventionAdmin(SchoolScopedAdmin):
+    """Interventions are never deleted here: deleting is soft (deleted_at), for the audit."""
+
     school_path = "student__school"
-    list_display = ("student", "programme", "owner", "status", "outcome", "start_date")
-    list_filter = ("status", "outcome")
-    raw_id_fields = ("student",)
+    list_display = (
+        "student",
+        "programme",
+        "owner",
+        "status",
+        "outcome",
+        "start_date",
+        "next_follow_up",
+        "deleted_at",
+    )
+    list_filter = ("status", "outcome", ("deleted_at", admin.EmptyFieldListFilter))
+    raw_id_fields = ("student", "triggered_by")
+    readonly_fields = ("overdue_since", "closed_at", "deleted_at")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(InterventionSession)
@@ -25,3 +40,29 @@ class InterventionSessionAdmin(SchoolScopedAdmin):
     school_path = "intervention__student__school"
     list_display = ("intervention", "date", "attended", "next_follow_up")
     exclude = ("notes",)
+    raw_id_fields = ("intervention",)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(FollowUpSweep)
+class FollowUpSweepAdmin(admin.ModelAdmin):
+    """Runs of the daily overdue check (all schools): for the superuser, read-only."""
+
+    list_display = ("day", "status", "marked", "cleared", "emails_sent", "started_at")
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from smk_dashboard.crypto import EncryptedTextField
@@ -69,6 +70,18 @@ class Intervention(models.Model):
     outcome = models.CharField(
         _("hasil"), max_length=10, choices=Outcome.choices, default=Outcome.UNKNOWN
     )
+    triggered_by = models.ForeignKey(
+        "predictions.Prediction",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interventions",
+        verbose_name=_("prediksi pemicu"),
+    )
+    # When the next meeting is due; kept by the services (start date, then each session).
+    next_follow_up = models.DateField(_("tindak lanjut berikutnya"), null=True, blank=True)
+    # Set by the daily check (tasks.follow_up_sweep_task) when next_follow_up has passed.
+    overdue_since = models.DateField(_("terlambat sejak"), null=True, blank=True)
     closing_note = models.TextField(_("catatan penutup"), blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -79,10 +92,26 @@ class Intervention(models.Model):
         ordering = ["-start_date", "-id"]
         verbose_name = _("intervensi")
         verbose_name_plural = _("intervensi")
-        indexes = [models.Index(fields=["student", "status"], name="intervention_student_status")]
+        indexes = [
+            models.Index(fields=["student", "status"], name="intervention_student_status"),
+            models.Index(fields=["status", "next_follow_up"], name="intervention_follow_up"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.programme} — {self.student}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (Status.PLANNED, Status.IN_PROGRESS)
+
+    @property
+    def is_overdue(self) -> bool:
+        """Marked by the daily check, or already past due before the next check runs."""
+        if not self.is_open:
+            return False
+        if self.overdue_since is not None:
+            return True
+        return self.next_follow_up is not None and self.next_follow_up < timezone.localdate()
 
 
 class InterventionSession(models.Model):
@@ -107,3 +136,33 @@ class InterventionSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.intervention_id} {self.date}"
+
+
+class SweepStatus(models.TextChoices):
+    RUNNING = "running", _("Berjalan")
+    SUCCEEDED = "succeeded", _("Berhasil")
+    FAILED = "failed", _("Gagal")
+
+
+class FollowUpSweep(models.Model):
+    """One run of the daily check for overdue follow-ups: a job row the task keeps up to date."""
+
+    day = models.DateField(_("tanggal pemeriksaan"))
+    status = models.CharField(
+        max_length=10, choices=SweepStatus.choices, default=SweepStatus.RUNNING
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    marked = models.PositiveIntegerField(_("baru terlambat"), default=0)
+    cleared = models.PositiveIntegerField(_("tidak lagi terlambat"), default=0)
+    emails_sent = models.PositiveIntegerField(_("e-mail terkirim"), default=0)
+    error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("pemeriksaan tindak lanjut")
+        verbose_name_plural = _("pemeriksaan tindak lanjut")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.status}"

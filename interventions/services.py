@@ -1,14 +1,48 @@
-"""Writes for BK interventions."""
+"""Writes for BK interventions: the programme catalogue, the intervention workflow
+(planned → in_progress → completed / stopped), sessions, soft deletion and the daily check
+for overdue follow-ups. Bad input raises ValidationError and writes nothing."""
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 
 import numpy as np
-from django.db import transaction
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.db.models import Avg
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from students.models import GradeRecord, School, Student, StudentStatus, User
+from predictions.models import Prediction
+from smk_dashboard.audit import audit_log
+from students.models import GradeRecord, Role, School, Student, StudentStatus, User
+from students.selectors import student_queryset_for_user
 
-from .models import Intervention, InterventionSession, Outcome, Programme, Status, Tier
+from . import permissions
+from .models import (
+    FollowUpSweep,
+    Intervention,
+    InterventionSession,
+    Outcome,
+    Programme,
+    Status,
+    SweepStatus,
+    Tier,
+)
+
+OPEN_STATUSES = (Status.PLANNED, Status.IN_PROGRESS)
+CLOSED_STATUSES = (Status.COMPLETED, Status.STOPPED)
+# The workflow. Closing (completed or stopped) needs an outcome.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.PLANNED: frozenset({Status.IN_PROGRESS, Status.STOPPED}),
+    Status.IN_PROGRESS: frozenset({Status.COMPLETED, Status.STOPPED}),
+    Status.COMPLETED: frozenset(),
+    Status.STOPPED: frozenset(),
+}
+MAX_FOLLOW_UP_DAYS = 180
 
 DEFAULT_PROGRAMMES = [
     ("Konseling individual", Tier.TARGETED),
@@ -73,15 +107,405 @@ def demo_interventions_seed(*, school: School, owner: User, seed: int) -> int:
             else (Outcome.NO_CHANGE if status == Status.COMPLETED else Outcome.UNKNOWN),
         )
         n_sessions = 0 if status == Status.PLANNED else int(rng.integers(1, 4))
+        next_follow_up = intervention.start_date
         for j in range(n_sessions):
             date = intervention.start_date + dt.timedelta(days=14 * j)
+            next_follow_up = date + dt.timedelta(days=14)
             InterventionSession.objects.create(
                 intervention=intervention,
                 date=date,
                 notes=DEMO_NOTES[(k + j) % len(DEMO_NOTES)],
                 attended=bool(rng.random() > 0.15),
-                next_follow_up=date + dt.timedelta(days=14),
+                next_follow_up=next_follow_up,
                 created_by=owner,
             )
+        if status == Status.COMPLETED:
+            intervention.closing_note = "Dipantau wali kelas sampai akhir semester."
+            intervention.closed_at = timezone.make_aware(
+                dt.datetime.combine(next_follow_up, dt.time(12))
+            )
+        else:
+            intervention.next_follow_up = next_follow_up
+        intervention.save(update_fields=["closing_note", "closed_at", "next_follow_up"])
         created += 1
     return created
+
+
+# --- Programme catalogue -----------------------------------------------------------------------
+
+
+def _clean_programme(*, name: str, tier: int) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(_("Nama layanan wajib diisi."))
+    if tier not in Tier.values:
+        raise ValidationError(_("Pilih tingkat layanan: 1 universal, 2 terarah atau 3 intensif."))
+    return name
+
+
+def programme_create(
+    *, user: User, name: str, tier: int, description: str = "", active: bool = True
+) -> Programme:
+    """Add a service to the catalogue of the user's school (bk and operator)."""
+    if not permissions.can_edit_catalogue(user):
+        raise ValidationError(_("Hanya guru BK dan operator yang dapat mengubah katalog layanan."))
+    name = _clean_programme(name=name, tier=tier)
+    try:
+        with transaction.atomic():
+            programme = Programme.objects.create(
+                school_id=user.school_id,
+                name=name,
+                tier=tier,
+                description=description,
+                active=active,
+            )
+    except IntegrityError:
+        raise ValidationError(_("Layanan dengan nama itu sudah ada di sekolah ini."))
+    audit_log(action="programme.create", user=user, target=programme, school=programme.school)
+    return programme
+
+
+def programme_update(
+    *, programme: Programme, user: User, name: str, tier: int, description: str, active: bool
+) -> Programme:
+    if not permissions.can_edit_catalogue(user) or programme.school_id != user.school_id:
+        raise ValidationError(_("Hanya guru BK dan operator yang dapat mengubah katalog layanan."))
+    name = _clean_programme(name=name, tier=tier)
+    if Programme.objects.filter(school_id=programme.school_id, name=name).exclude(pk=programme.pk):
+        raise ValidationError(_("Layanan dengan nama itu sudah ada di sekolah ini."))
+    programme.name, programme.tier = name, tier
+    programme.description, programme.active = description, active
+    programme.save()
+    audit_log(action="programme.update", user=user, target=programme, school=programme.school)
+    return programme
+
+
+# --- Interventions -----------------------------------------------------------------------------
+
+
+def intervention_create(
+    *,
+    user: User,
+    student: Student,
+    programme: Programme,
+    reason: str,
+    start_date: dt.date,
+    goal: str = "",
+    owner: User | None = None,
+    participants: Iterable[User] = (),
+    follow_up_days: int = 14,
+    triggered_by: Prediction | None = None,
+    request: HttpRequest | None = None,
+) -> Intervention:
+    """Open an intervention (status planned) for a student the user may see. The owner is the
+    user unless a bk names another bk or walikelas of the school. The first follow-up is due
+    on the start date."""
+    if not permissions.can_create_interventions(user):
+        raise ValidationError(_("Hanya guru BK dan wali kelas yang dapat membuat intervensi."))
+    if not student_queryset_for_user(user=user).filter(pk=student.pk).exists():
+        raise ValidationError(_("Siswa ini berada di luar sekolah atau kelas Anda."))
+    owner = owner or user
+    participants = list(participants)
+    errors = []
+    if programme.school_id != student.school_id or not programme.active:
+        errors.append(_("Pilih layanan yang aktif dari katalog sekolah ini."))
+    if not (reason or "").strip():
+        errors.append(_("Tuliskan alasan intervensi."))
+    if owner.role not in permissions.OWNER_ROLES or owner.school_id != student.school_id:
+        errors.append(_("Penanggung jawab harus guru BK atau wali kelas di sekolah ini."))
+    elif owner != user and user.role != Role.BK:
+        errors.append(_("Hanya guru BK yang dapat menunjuk penanggung jawab lain."))
+    if any(p.school_id != student.school_id for p in participants):
+        errors.append(_("Semua pihak yang terlibat harus staf sekolah ini."))
+    if not 1 <= int(follow_up_days) <= MAX_FOLLOW_UP_DAYS:
+        errors.append(
+            _("Jarak tindak lanjut harus 1 sampai %(max)d hari.") % {"max": MAX_FOLLOW_UP_DAYS}
+        )
+    if triggered_by is not None and triggered_by.student_id != student.pk:
+        errors.append(_("Prediksi pemicu bukan milik siswa ini."))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        intervention = Intervention.objects.create(
+            student=student,
+            programme=programme,
+            reason=reason.strip(),
+            goal=(goal or "").strip(),
+            owner=owner,
+            start_date=start_date,
+            follow_up_days=follow_up_days,
+            triggered_by=triggered_by,
+            next_follow_up=start_date,
+        )
+        intervention.participants.set([p for p in participants if p != owner])
+        audit_log(
+            action="intervention.create",
+            user=user,
+            request=request,
+            target=intervention,
+            school=student.school,
+            detail={"student_id": student.pk, "prediction_id": getattr(triggered_by, "pk", None)},
+        )
+    return intervention
+
+
+def _locked(intervention: Intervention) -> Intervention:
+    """The row again, locked for this transaction, so two clicks cannot both close it."""
+    return (
+        Intervention.objects.select_for_update()
+        .select_related("student")
+        .get(pk=intervention.pk, deleted_at__isnull=True)
+    )
+
+
+def _check_transition(current: str, new: str) -> None:
+    if new not in TRANSITIONS[current]:
+        raise ValidationError(
+            _("Status tidak dapat diubah dari “%(old)s” ke “%(new)s”.")
+            % {"old": Status(current).label, "new": Status(new).label}
+        )
+
+
+def _require_manager(user: User, intervention: Intervention) -> None:
+    if not permissions.can_manage(user, intervention):
+        raise ValidationError(
+            _("Hanya guru BK dan penanggung jawab intervensi ini yang dapat mengubahnya.")
+        )
+
+
+@transaction.atomic
+def intervention_start(
+    *, intervention: Intervention, user: User, request: HttpRequest | None = None
+) -> Intervention:
+    """planned → in_progress."""
+    intervention = _locked(intervention)
+    _require_manager(user, intervention)
+    _check_transition(intervention.status, Status.IN_PROGRESS)
+    intervention.status = Status.IN_PROGRESS
+    intervention.save(update_fields=["status", "updated_at"])
+    audit_log(action="intervention.start", user=user, request=request, target=intervention)
+    return intervention
+
+
+@transaction.atomic
+def intervention_close(
+    *,
+    intervention: Intervention,
+    user: User,
+    status: str,
+    outcome: str | None,
+    closing_note: str = "",
+    request: HttpRequest | None = None,
+) -> Intervention:
+    """Close an intervention as completed or stopped, with its outcome (required)."""
+    intervention = _locked(intervention)
+    _require_manager(user, intervention)
+    if status not in CLOSED_STATUSES:
+        raise ValidationError(_("Pilih cara menutup: selesai atau dihentikan."))
+    _check_transition(intervention.status, status)
+    if not outcome:
+        raise ValidationError(_("Pilih hasil intervensi sebelum menutupnya."))
+    if outcome not in Outcome.values:
+        raise ValidationError(_("Hasil intervensi tidak dikenal."))
+    intervention.status = status
+    intervention.outcome = outcome
+    intervention.closing_note = (closing_note or "").strip()
+    intervention.closed_at = timezone.now()
+    intervention.next_follow_up = None
+    intervention.overdue_since = None
+    intervention.save()
+    audit_log(
+        action="intervention.close",
+        user=user,
+        request=request,
+        target=intervention,
+        detail={"status": status, "outcome": outcome},
+    )
+    return intervention
+
+
+@transaction.atomic
+def intervention_delete(
+    *, intervention: Intervention, user: User, request: HttpRequest | None = None
+) -> Intervention:
+    """Soft delete: the row and its sessions stay for the audit trail, hidden from pages."""
+    intervention = _locked(intervention)
+    _require_manager(user, intervention)
+    intervention.deleted_at = timezone.now()
+    intervention.save(update_fields=["deleted_at", "updated_at"])
+    audit_log(action="intervention.delete", user=user, request=request, target=intervention)
+    return intervention
+
+
+# --- Sessions ----------------------------------------------------------------------------------
+
+
+def _check_session_dates(
+    *, intervention: Intervention, date: dt.date, next_follow_up: dt.date | None
+) -> None:
+    errors = []
+    if date < intervention.start_date:
+        errors.append(
+            _("Tanggal sesi tidak boleh sebelum tanggal mulai intervensi (%(start)s).")
+            % {"start": intervention.start_date.strftime("%d-%m-%Y")}
+        )
+    if date > timezone.localdate():
+        errors.append(_("Tanggal sesi tidak boleh di masa depan."))
+    if next_follow_up is not None and next_follow_up <= date:
+        errors.append(_("Tindak lanjut berikutnya harus sesudah tanggal sesi."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _refresh_follow_up(intervention: Intervention) -> None:
+    """The next follow-up is the latest session's (or its date plus the planned interval)."""
+    last = intervention.sessions.order_by("-date", "-id").first()
+    if last is None:
+        due = intervention.start_date
+    else:
+        due = last.next_follow_up or last.date + dt.timedelta(days=intervention.follow_up_days)
+    intervention.next_follow_up = due
+    if due >= timezone.localdate():
+        intervention.overdue_since = None
+
+
+@transaction.atomic
+def session_add(
+    *,
+    intervention: Intervention,
+    user: User,
+    date: dt.date,
+    notes: str = "",
+    attended: bool = True,
+    next_follow_up: dt.date | None = None,
+    request: HttpRequest | None = None,
+) -> InterventionSession:
+    """Log a follow-up. The first session moves a planned intervention to in_progress."""
+    intervention = _locked(intervention)
+    _require_manager(user, intervention)
+    if not intervention.is_open:
+        raise ValidationError(_("Intervensi sudah ditutup; sesi baru tidak dapat ditambahkan."))
+    _check_session_dates(intervention=intervention, date=date, next_follow_up=next_follow_up)
+    session = InterventionSession.objects.create(
+        intervention=intervention,
+        date=date,
+        notes=(notes or "").strip(),
+        attended=attended,
+        next_follow_up=next_follow_up,
+        created_by=user,
+    )
+    if intervention.status == Status.PLANNED:
+        intervention.status = Status.IN_PROGRESS
+    _refresh_follow_up(intervention)
+    intervention.save(update_fields=["status", "next_follow_up", "overdue_since", "updated_at"])
+    audit_log(
+        action="session.create",
+        user=user,
+        request=request,
+        target=session,
+        school=intervention.student.school,
+    )
+    return session
+
+
+@transaction.atomic
+def session_update(
+    *,
+    session: InterventionSession,
+    user: User,
+    date: dt.date,
+    notes: str,
+    attended: bool,
+    next_follow_up: dt.date | None,
+    request: HttpRequest | None = None,
+) -> InterventionSession:
+    """Correct a session. Notes are confidential: only their author may change them."""
+    intervention = _locked(session.intervention)
+    session = InterventionSession.objects.select_for_update().get(pk=session.pk)
+    session.intervention = intervention
+    if session.created_by_id != user.id:
+        raise ValidationError(_("Anda hanya dapat mengubah catatan sesi yang Anda tulis sendiri."))
+    _require_manager(user, intervention)
+    if not intervention.is_open:
+        raise ValidationError(_("Intervensi sudah ditutup; sesinya tidak dapat diubah lagi."))
+    _check_session_dates(intervention=intervention, date=date, next_follow_up=next_follow_up)
+    session.date, session.notes = date, (notes or "").strip()
+    session.attended, session.next_follow_up = attended, next_follow_up
+    session.save()
+    _refresh_follow_up(intervention)
+    intervention.save(update_fields=["next_follow_up", "overdue_since", "updated_at"])
+    audit_log(
+        action="note.update",
+        user=user,
+        request=request,
+        target=session,
+        school=intervention.student.school,
+    )
+    return session
+
+
+# --- Overdue follow-ups ------------------------------------------------------------------------
+
+
+def follow_ups_mark_overdue(*, today: dt.date) -> tuple[list[int], int]:
+    """Mark open interventions whose next follow-up is before `today`; clear the mark where
+    it no longer holds. Returns (ids newly marked, number cleared). Safe to run twice."""
+    live = Intervention.objects.filter(deleted_at__isnull=True)
+    due = live.filter(
+        status__in=OPEN_STATUSES, next_follow_up__lt=today, overdue_since__isnull=True
+    )
+    marked = list(due.values_list("id", flat=True))
+    Intervention.objects.filter(id__in=marked).update(overdue_since=today)
+    stale = Intervention.objects.filter(overdue_since__isnull=False).exclude(
+        status__in=OPEN_STATUSES, next_follow_up__lt=today, deleted_at__isnull=True
+    )
+    cleared = stale.update(overdue_since=None)
+    return marked, cleared
+
+
+def _overdue_emails(intervention_ids: list[int]) -> int:
+    """One e-mail per owner listing their newly overdue follow-ups (never any notes)."""
+    by_owner: dict[User, list[Intervention]] = defaultdict(list)
+    rows = Intervention.objects.filter(id__in=intervention_ids).select_related(
+        "owner", "student", "programme"
+    )
+    for intervention in rows:
+        if intervention.owner.email:
+            by_owner[intervention.owner].append(intervention)
+    sent = 0
+    for owner, items in by_owner.items():
+        lines = [
+            f"- {i.student.name} · {i.programme.name} · "
+            + _("jatuh tempo %(date)s") % {"date": i.next_follow_up.strftime("%d-%m-%Y")}
+            for i in items
+        ]
+        sent += send_mail(
+            subject=_("Tindak lanjut BK terlambat: %(n)d siswa") % {"n": len(items)},
+            message=_("Tindak lanjut berikut sudah lewat jatuh tempo:") + "\n\n" + "\n".join(lines),
+            from_email=None,
+            recipient_list=[owner.email],
+            fail_silently=False,
+        )
+    return sent
+
+
+def follow_up_sweep_run(*, today: dt.date, task_id: str = "") -> FollowUpSweep:
+    """The daily check: mark overdue follow-ups, clear stale marks, optionally e-mail owners
+    (settings.INTERVENTION_REMINDER_EMAILS). Recorded on a FollowUpSweep row."""
+    sweep = FollowUpSweep.objects.create(day=today, task_id=task_id)
+    try:
+        with transaction.atomic():
+            marked, cleared = follow_ups_mark_overdue(today=today)
+        emails = 0
+        if marked and getattr(settings, "INTERVENTION_REMINDER_EMAILS", False):
+            emails = _overdue_emails(marked)
+    except Exception as exc:
+        sweep.status, sweep.error = SweepStatus.FAILED, f"{type(exc).__name__}: {exc}"
+        sweep.finished_at = timezone.now()
+        sweep.save()
+        raise
+    sweep.status = SweepStatus.SUCCEEDED
+    sweep.marked, sweep.cleared, sweep.emails_sent = len(marked), cleared, emails
+    sweep.finished_at = timezone.now()
+    sweep.save()
+    return sweep

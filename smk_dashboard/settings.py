@@ -182,11 +182,22 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "predictions.tasks.retrain_on_new_data_task",
         "schedule": crontab(hour=3, minute=0, day_of_week="sun"),
     },
+    # Interventions: mark follow-ups that are past due, every morning before school.
+    "interventions-follow-up-sweep": {
+        "task": "interventions.tasks.follow_up_sweep_task",
+        "schedule": crontab(hour=5, minute=30),
+    },
 }
 CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True
 # Used by health checks and ad-hoc scripts; tests never run tasks eagerly.
 CELERY_TASK_ALWAYS_EAGER = False
+
+# --- E-mail (optional: reminders of overdue BK follow-ups) -------------------------------------
+# EMAIL_URL as django-environ reads it, e.g. smtp+tls://user:pass@smtp.example.org:587
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="SMK Dashboard <noreply@localhost>")
+INTERVENTION_REMINDER_EMAILS = env.bool("INTERVENTION_REMINDER_EMAILS", default=False)
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {

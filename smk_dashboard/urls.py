@@ -13,4 +13,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("predictions/", include("predictions.urls")),
     path("admin/", admin.site.urls),
+    path("interventions/", include("interventions.urls")),
 ]

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from interventions.selectors import home_context as intervention_home_context
 from students.selectors import home_summary
 
 from .health import readiness
@@ -14,6 +15,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The home page of the user's role: what the role needs to act on, with real counts."""
     role = request.user.role or "admin"
     context = {"summary": home_summary(user=request.user), "role": role}
+    context.update(intervention_home_context(user=request.user))
     return render(request, f"home/{role}.html", context)
 
 

@@ -1,0 +1,24 @@
+"""Celery tasks for interventions: thin wrappers around one service each."""
+
+import datetime as dt
+
+from celery import shared_task
+from django.utils import timezone
+
+from .services import follow_up_sweep_run
+
+
+@shared_task(name="interventions.tasks.follow_up_sweep_task", acks_late=True)
+def follow_up_sweep_task(day: str | None = None) -> dict:
+    """Daily (beat): mark overdue follow-ups and clear stale marks; e-mail owners when
+    INTERVENTION_REMINDER_EMAILS is on. `day` (YYYY-MM-DD) defaults to today. Safe to run
+    twice: a second run marks and mails nothing new. The FollowUpSweep row records the run."""
+    today = dt.date.fromisoformat(day) if day else timezone.localdate()
+    task_id = follow_up_sweep_task.request.id or ""
+    sweep = follow_up_sweep_run(today=today, task_id=task_id)
+    return {
+        "sweep": sweep.pk,
+        "marked": sweep.marked,
+        "cleared": sweep.cleared,
+        "emails_sent": sweep.emails_sent,
+    }

@@ -1,0 +1,363 @@
+"""Pages for BK interventions. Each view checks input, calls one selector or service, renders.
+A student or intervention outside the user's scope answers 404; a role without access 403."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import permissions, reports, selectors, services
+from .forms import (
+    CloseForm,
+    EffectivenessForm,
+    InterventionCreateForm,
+    ListFilterForm,
+    ProgrammeForm,
+    SessionForm,
+)
+
+PAGE_SIZE = 25
+
+
+def allowed(predicate: Callable) -> Callable:
+    """Signed in, and `predicate(user)` holds; else 403."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            if not predicate(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _manage_or_403(user, intervention) -> None:
+    if not permissions.can_manage(user, intervention):
+        raise PermissionDenied
+
+
+@allowed(permissions.can_view_interventions)
+@require_http_methods(["GET"])
+def intervention_list(request: HttpRequest) -> HttpResponse:
+    choices = selectors.filter_choices(user=request.user)
+    form = ListFilterForm(request.GET or None, **choices)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.ListFilters(
+        scope=data.get("scope") or "all",
+        status=data.get("status") or "",
+        programme=data.get("programme") or None,
+        school_class=data.get("school_class") or None,
+        overdue=bool(data.get("overdue")),
+    )
+    page = Paginator(selectors.intervention_list(user=request.user, filters=filters), PAGE_SIZE)
+    page_obj = page.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "interventions/list.html",
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "query": query.urlencode(),
+            "can_create": permissions.can_create_interventions(request.user),
+        },
+    )
+
+
+@allowed(permissions.can_view_interventions)
+@require_http_methods(["GET"])
+def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    intervention = selectors.intervention_get(user=request.user, pk=pk)
+    timeline = selectors.intervention_timeline(
+        user=request.user, intervention=intervention, request=request
+    )
+    return render(
+        request,
+        "interventions/detail.html",
+        {
+            "intervention": intervention,
+            "timeline": timeline,
+            "can_manage": permissions.can_manage(request.user, intervention),
+            "can_read_notes": permissions.can_read_notes(request.user, intervention),
+        },
+    )
+
+
+@allowed(permissions.can_create_interventions)
+@require_http_methods(["GET", "POST"])
+def intervention_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    student_id = request.GET.get("student") or request.POST.get("student")
+    if not (student_id or "").isdigit():
+        return _student_picker(request)
+    student = selectors.student_scope_get(user=user, pk=int(student_id))
+    prediction_id = request.GET.get("prediction") or request.POST.get("prediction") or ""
+    prediction = (
+        selectors.prediction_for_student(student=student, pk=int(prediction_id))
+        if prediction_id.isdigit()
+        else selectors.latest_prediction(student=student)
+    )
+    programmes = selectors.programmes_for_school(user=user).filter(active=True)
+    form = InterventionCreateForm(
+        request.POST or None,
+        programmes=programmes,
+        owners=selectors.owner_choices(user=user),
+        participants=selectors.participant_choices(user=user),
+        initial={
+            "owner": user.pk,
+            "start_date": timezone.localdate(),
+            "follow_up_days": 14,
+            "reason": _prediction_reason(prediction),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            intervention = services.intervention_create(
+                user=user,
+                student=student,
+                programme=data["programme"],
+                reason=data["reason"],
+                goal=data["goal"],
+                owner=data["owner"],
+                participants=data["participants"],
+                start_date=data["start_date"],
+                follow_up_days=data["follow_up_days"],
+                triggered_by=prediction,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Intervensi dibuat."))
+            return redirect("interventions:detail", pk=intervention.pk)
+    return render(
+        request,
+        "interventions/create.html",
+        {
+            "form": form,
+            "student": student,
+            "prediction": prediction,
+            "no_programmes": not programmes.exists(),
+        },
+    )
+
+
+def _prediction_reason(prediction) -> str:
+    if prediction is None:
+        return ""
+    factors = "; ".join(f.get("text", "") for f in (prediction.factors or [])[:3] if f)
+    text = _("Prediksi %(term)s: %(category)s (peluang kurang %(p).0f%%).") % {
+        "term": prediction.term,
+        "category": prediction.get_category_display(),
+        "p": 100 * prediction.p_kurang,
+    }
+    return f"{text} {factors}".strip()
+
+
+def _student_picker(request: HttpRequest) -> HttpResponse:
+    q = (request.GET.get("q") or "").strip()
+    found = selectors.student_search(user=request.user, q=q) if q else []
+    return render(
+        request,
+        "interventions/pick_student.html",
+        {
+            "q": q,
+            "found": found,
+            "unserved": selectors.kurang_without_intervention(user=request.user, limit=20),
+        },
+    )
+
+
+@allowed(permissions.can_view_interventions)
+@require_POST
+def intervention_start(request: HttpRequest, pk: int) -> HttpResponse:
+    intervention = selectors.intervention_get(user=request.user, pk=pk)
+    _manage_or_403(request.user, intervention)
+    try:
+        services.intervention_start(intervention=intervention, user=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Intervensi mulai berjalan."))
+    return redirect("interventions:detail", pk=pk)
+
+
+@allowed(permissions.can_view_interventions)
+@require_http_methods(["GET", "POST"])
+def session_add(request: HttpRequest, pk: int) -> HttpResponse:
+    intervention = selectors.intervention_get(user=request.user, pk=pk)
+    _manage_or_403(request.user, intervention)
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_add(intervention=intervention, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Sesi dicatat."))
+            return redirect("interventions:detail", pk=pk)
+    return render(
+        request, "interventions/session_form.html", {"intervention": intervention, "form": form}
+    )
+
+
+@allowed(permissions.can_view_interventions)
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    intervention = selectors.intervention_get(user=request.user, pk=pk)
+    session = selectors.session_get(user=request.user, intervention=intervention, pk=session_pk)
+    if not permissions.can_read_notes(request.user, intervention):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = SessionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.session_update(
+                    session=session, user=request.user, request=request, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(request, _("Sesi diperbarui."))
+                return redirect("interventions:detail", pk=pk)
+    else:
+        form = SessionForm(
+            initial={
+                "date": session.date,
+                "attended": session.attended,
+                "next_follow_up": session.next_follow_up,
+                "notes": selectors.session_notes_for_edit(
+                    user=request.user, session=session, request=request
+                ),
+            }
+        )
+    return render(
+        request,
+        "interventions/session_form.html",
+        {"intervention": intervention, "form": form, "session": session},
+    )
+
+
+@allowed(permissions.can_view_interventions)
+@require_http_methods(["GET", "POST"])
+def intervention_close(request: HttpRequest, pk: int) -> HttpResponse:
+    intervention = selectors.intervention_get(user=request.user, pk=pk)
+    _manage_or_403(request.user, intervention)
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.intervention_close(
+                intervention=intervention,
+                user=request.user,
+                request=request,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Intervensi ditutup."))
+            return redirect("interventions:detail", pk=pk)
+    return render(request, "interventions/close.html", {"intervention": intervention, "form": form})
+
+
+@allowed(permissions.can_view_interventions)
+@require_http_methods(["GET", "POST"])
+def intervention_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    intervention = selectors.intervention_get(user=request.user, pk=pk)
+    _manage_or_403(request.user, intervention)
+    if request.method == "POST":
+        services.intervention_delete(intervention=intervention, user=request.user, request=request)
+        messages.success(request, _("Intervensi dihapus dari daftar; catatannya tetap disimpan."))
+        return redirect("interventions:list")
+    return render(request, "interventions/delete.html", {"intervention": intervention})
+
+
+@allowed(permissions.can_view_interventions)
+@require_http_methods(["GET"])
+def caseload(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "interventions/caseload.html",
+        {
+            **selectors.caseload(user=request.user),
+            "can_create": permissions.can_create_interventions(request.user),
+        },
+    )
+
+
+@allowed(permissions.can_view_effectiveness)
+@require_http_methods(["GET"])
+def effectiveness(request: HttpRequest) -> HttpResponse:
+    form = EffectivenessForm(request.GET or None, initial={"days": reports.DEFAULT_WITHIN_DAYS})
+    days = form.cleaned_data["days"] if form.is_valid() else reports.DEFAULT_WITHIN_DAYS
+    report = reports.effectiveness_report(school=request.user.school, within_days=days)
+    return render(
+        request, "interventions/effectiveness.html", {"form": form, "effectiveness": report}
+    )
+
+
+@allowed(permissions.can_edit_catalogue)
+@require_http_methods(["GET", "POST"])
+def programme_list(request: HttpRequest) -> HttpResponse:
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_create(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Layanan ditambahkan."))
+            return redirect("interventions:programmes")
+    return render(
+        request,
+        "interventions/programmes.html",
+        {"form": form, "programmes": selectors.programmes_for_school(user=request.user)},
+    )
+
+
+@allowed(permissions.can_edit_catalogue)
+@require_http_methods(["GET", "POST"])
+def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = selectors.programme_get(user=request.user, pk=pk)
+    form = ProgrammeForm(
+        request.POST or None,
+        initial={
+            "name": programme.name,
+            "tier": programme.tier,
+            "description": programme.description,
+            "active": programme.active,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_update(programme=programme, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Layanan diperbarui."))
+            return redirect("interventions:programmes")
+    return render(
+        request, "interventions/programme_form.html", {"form": form, "programme": programme}
+    )
+
+
+@allowed(permissions.can_edit_catalogue)
+@require_POST
+def programme_seed(request: HttpRequest) -> HttpResponse:
+    services.programme_catalogue_seed(school=request.user.school)
+    messages.success(request, _("Layanan BK standar ditambahkan ke katalog."))
+    return redirect("interventions:programmes")

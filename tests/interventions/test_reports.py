@@ -1,0 +1,182 @@
+"""Effectiveness numbers on a small hand-made school; expected values computed by hand."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.utils import timezone
+
+from interventions import reports
+from interventions.models import Intervention, Outcome, Status
+from predictions.models import Prediction
+from students.models import AttendanceSummary, GradeRecord
+from tests.interventions.factories import InterventionFactory
+from tests.predictions.factories import ModelVersionFactory, PredictionFactory
+from tests.students.factories import StudentFactory, SubjectFactory, TermFactory
+
+pytestmark = pytest.mark.django_db
+
+DAY0 = dt.date(2025, 1, 10)
+
+
+def at(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
+
+
+@pytest.fixture
+def world(school, bk, programme):
+    t1 = TermFactory(year=2024, semester=1)
+    t2 = TermFactory(year=2024, semester=2)
+    maths, vocational = SubjectFactory(school=school), SubjectFactory(school=school)
+    version = ModelVersionFactory(school=school)
+
+    def student(name, category, before, after, att_before=None, att_after=None, made=DAY0):
+        s = StudentFactory(school=school, name=name)
+        for term, scores in ((t1, before), (t2, after)):
+            for subject, score in zip((maths, vocational), scores, strict=False):
+                GradeRecord.objects.create(
+                    student=s, subject=subject, term=term, score=Decimal(score)
+                )
+        for term, absent in ((t1, att_before), (t2, att_after)):
+            if absent is not None:
+                AttendanceSummary.objects.create(student=s, term=term, alpa=absent, school_days=100)
+        p = PredictionFactory(
+            student=s, term=t2, based_on_term=t1, model_version=version, category=category
+        )
+        Prediction.objects.filter(pk=p.pk).update(created_at=at(made))
+        p.refresh_from_db()
+        return s, p
+
+    def intervene(s, status=Status.COMPLETED, start=DAY0, triggered_by=None):
+        return InterventionFactory(
+            student=s,
+            programme=programme,
+            owner=bk,
+            status=status,
+            outcome=Outcome.IMPROVED if status == Status.COMPLETED else Outcome.UNKNOWN,
+            start_date=start,
+            triggered_by=triggered_by,
+        )
+
+    # Intervened, completed: A (triggered) 65 → 75, attendance 90 → 96;
+    #                        B (prediction before start) 60 → 59, attendance 80 → 85.
+    a, pa = student("A", "kurang", [60, 70], [75, 75], 10, 4)
+    intervene(a, triggered_by=pa)
+    b, _ = student("B", "kurang", [55, 65], [58, 60], 20, 15)
+    intervene(b, start=DAY0 + dt.timedelta(days=5))
+    # Comparison (kurang, never an intervention): C 62 → 64, attendance 90 → 88; D 70 → 66.
+    student("C", "kurang", [62], [64], 10, 12)
+    student("D", "kurang", [70], [66])
+    # Not counted: E has an intervention still running; F is sedang; G has no prediction.
+    e, _ = student("E", "kurang", [40], [90])
+    intervene(e, status=Status.IN_PROGRESS)
+    student("F", "sedang", [80], [50])
+    intervene(StudentFactory(school=school, name="G"))
+    return {"t1": t1, "t2": t2, "version": version, "student": student, "intervene": intervene}
+
+
+def test_before_and_after_against_students_of_the_same_category_without_intervention(school, world):
+    rows, completed, without_prediction = reports.intervention_outcomes(school=school)
+    assert (completed, without_prediction) == (3, 1)
+    assert [r.category for r in rows] == ["kurang"]
+    row = rows[0]
+    mine, others = row.intervened, row.comparison
+    assert (mine.students, mine.with_grades, mine.with_attendance) == (2, 2, 2)
+    assert (mine.avg_before, mine.avg_after, mine.avg_change) == (62.5, 67.0, 4.5)
+    assert (mine.improved, mine.improved_pct) == (1, 50.0)
+    assert (mine.attendance_before, mine.attendance_after, mine.attendance_change) == (
+        85.0,
+        90.5,
+        5.5,
+    )
+    assert (others.students, others.with_grades, others.with_attendance) == (2, 2, 1)
+    assert (others.avg_before, others.avg_after, others.avg_change) == (66.0, 65.0, -1.0)
+    assert (others.improved, others.improved_pct) == (1, 50.0)
+    assert (others.attendance_before, others.attendance_after, others.attendance_change) == (
+        90.0,
+        88.0,
+        -2.0,
+    )
+    assert (row.difference, row.attendance_difference) == (5.5, 7.5)
+
+
+def test_groups_smaller_than_the_threshold_carry_a_warning(school, world):
+    small = reports.effectiveness_report(school=school, today=DAY0)
+    assert small.any_small and small.rows[0].intervened.small
+    enough = reports.effectiveness_report(school=school, min_group=2, today=DAY0)
+    assert not enough.any_small
+
+
+def test_the_report_counts_statuses_and_outcomes(school, world):
+    report = reports.effectiveness_report(school=school, today=DAY0)
+    assert report.statuses == {"planned": 0, "in_progress": 1, "completed": 3, "stopped": 0}
+    assert report.outcomes == {"improved": 3, "no_change": 0, "worse": 0, "unknown": 0}
+
+
+def test_a_soft_deleted_intervention_counts_nowhere(school, world):
+    Intervention.objects.filter(student__name="A").update(deleted_at=timezone.now())
+    rows, completed, _ = reports.intervention_outcomes(school=school)
+    # A now has no (live) intervention, so it joins the comparison group.
+    assert completed == 2
+    assert rows[0].intervened.students == 1 and rows[0].comparison.students == 3
+
+
+def test_share_of_kurang_students_helped_within_n_days(school, world):
+    student, intervene = world["student"], world["intervene"]
+    t2 = world["t2"]
+    # Fresh term of predictions so the world's own students do not interfere: term 2025-1.
+    t3 = TermFactory(year=2025, semester=1)
+
+    def flagged(name, made=DAY0, category="kurang"):
+        s, p = student(name, category, [60], [60], made=made)
+        Prediction.objects.filter(pk=p.pk).update(term=t3, based_on_term=t2)
+        return s
+
+    intervene(flagged("helped"), status=Status.IN_PROGRESS, start=DAY0 + dt.timedelta(days=10))
+    intervene(flagged("too late"), status=Status.IN_PROGRESS, start=DAY0 + dt.timedelta(days=40))
+    flagged("never")
+    intervene(flagged("already"), status=Status.IN_PROGRESS, start=DAY0 - dt.timedelta(days=20))
+    flagged("recent", made=DAY0 + dt.timedelta(days=50))
+    intervene(flagged("sedang", category="sedang"), start=DAY0 + dt.timedelta(days=1))
+    # Latest prediction of the term wins: an older kurang, then a newer sedang.
+    changed = flagged("changed")
+    newer = PredictionFactory(
+        student=changed,
+        term=t3,
+        based_on_term=t2,
+        model_version=ModelVersionFactory(school=school),
+        category="sedang",
+    )
+    Prediction.objects.filter(pk=newer.pk).update(created_at=at(DAY0 + dt.timedelta(days=1)))
+
+    coverage = reports.kurang_coverage(
+        school=school, within_days=30, today=DAY0 + dt.timedelta(days=60)
+    )
+    assert coverage["term_id"] == t3.pk
+    assert {k: coverage[k] for k in ("kurang", "helped", "already_open", "pending")} == {
+        "kurang": 5,
+        "helped": 1,
+        "already_open": 1,
+        "pending": 1,
+    }
+    assert (coverage["not_helped"], coverage["decided"], coverage["share"]) == (2, 3, 33.3)
+    wider = reports.kurang_coverage(
+        school=school, within_days=45, today=DAY0 + dt.timedelta(days=60)
+    )
+    assert (wider["helped"], wider["decided"], wider["share"]) == (2, 3, 66.7)
+
+
+def test_coverage_without_predictions_is_empty_not_zero(school):
+    coverage = reports.kurang_coverage(school=school, today=DAY0)
+    assert coverage["kurang"] == 0 and coverage["share"] is None
+
+
+@pytest.mark.skipif(
+    "PredictionFeedback" in {m.__name__ for m in apps.get_app_config("predictions").get_models()},
+    reason="teacher feedback exists: the figure is computed from it",
+)
+def test_confirmed_share_is_none_with_a_note_while_there_is_no_teacher_feedback(school, world):
+    confirmed = reports.kurang_confirmed(school=school)
+    assert confirmed["share"] is None and confirmed["confirmed"] is None
+    assert "belum tersedia" in confirmed["note"]
