@@ -6,6 +6,7 @@ FIELD_ENCRYPTION_KEY and MODEL_STORAGE_DIR; `manage.py check --deploy` then pass
 Every variable is listed in .env.example.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -40,7 +41,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "smk_dashboard",
+    "axes",
+    "smk_dashboard.apps.SmkDashboardConfig",
     "students",
     "predictions",
     "interventions",
@@ -57,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login attempt into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "smk_dashboard.urls"
@@ -101,6 +105,11 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# The lockout check runs first; request-less calls (test client, shell) skip it (see module).
+AUTHENTICATION_BACKENDS = [
+    "smk_dashboard.auth_backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -170,7 +179,12 @@ CELERY_TASK_DEFAULT_ROUTING_KEY = "default"
 CELERY_TASK_ROUTES = {
     "predictions.tasks.training_run_task": {"queue": env("TRAINING_QUEUE", default="ml")},
 }
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "audit-purge-nightly": {
+        "task": "smk_dashboard.tasks.audit_purge_task",
+        "schedule": 24 * 60 * 60,
+    },
+}
 CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True
 # Used by health checks and ad-hoc scripts; tests never run tasks eagerly.
@@ -179,14 +193,28 @@ CELERY_TASK_ALWAYS_EAGER = False
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "smk_dashboard.api_support.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "smk_dashboard.api_support.Pagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "smk_dashboard.api_support.AnonThrottle",
+        "smk_dashboard.api_support.UserThrottle",
+        "smk_dashboard.api_support.ScopedThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_THROTTLE_ANON", default="30/min"),
+        "user": env("API_THROTTLE_USER", default="600/min"),
+        # POST /api/v1/auth/token/: guessing passwords is also limited by django-axes.
+        "auth": env("API_THROTTLE_AUTH", default="10/min"),
+        "export": env("API_THROTTLE_EXPORT", default="60/hour"),
+    },
 }
+# API tokens expire; a client asks for a new one at /api/v1/auth/token/.
+API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=7 * 24)
 SPECTACULAR_SETTINGS = {
     "TITLE": "SMK Dashboard API",
     "VERSION": "1.0.0",
@@ -194,6 +222,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "DESCRIPTION": "Data siswa adalah data anak (UU PDP No. 27/2022): setiap akses dicatat.",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "smk_dashboard.api_support.add_error_responses",
+    ],
 }
 
 # --- Security ---------------------------------------------------------------------------------
@@ -216,6 +250,32 @@ CONTENT_SECURITY_POLICY = (
     "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
 )
+
+# Lockout after repeated failed logins (django-axes): per username and address pair, so that
+# a stranger cannot lock a teacher out from elsewhere. The lockout page is in Indonesian.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "smk_dashboard.lockout.lockout_response"
+# Only REMOTE_ADDR unless a proxy is declared: X-Forwarded-For is trivially forged.
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    if env.bool("BEHIND_TLS_PROXY", default=False)
+    else ("REMOTE_ADDR",)
+)
+AXES_IPWARE_PROXY_COUNT = 1 if env.bool("BEHIND_TLS_PROXY", default=False) else None
+AXES_IPWARE_PROXY_ORDER = "right-most"  # the address our own proxy appended
+
+# --- Privacy (UU PDP No. 27/2022) -------------------------------------------------------------
+# How long audit entries are kept; `purge_audit` (nightly via Celery beat) removes older ones.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
+# HMAC key for pseudonyms (anonymised NISN, research export). Without one, development derives
+# a key from SECRET_KEY; the deploy check asks for a real one.
+PSEUDONYM_KEY = env("PSEUDONYM_KEY", default="")
+# Research exports drop any group smaller than this (k-anonymity on the published columns).
+SMALL_CELL_THRESHOLD = 5
 
 # --- Logging ----------------------------------------------------------------------------------
 LOGGING = {
