@@ -20,3 +20,8 @@ urlpatterns = [
     path("audit/", include("smk_dashboard.audit_urls")),
     path("privacy/", include("smk_dashboard.privacy_urls")),
 ]
+
+handler400 = "smk_dashboard.errors.bad_request"
+handler403 = "smk_dashboard.errors.permission_denied"
+handler404 = "smk_dashboard.errors.page_not_found"
+handler500 = "smk_dashboard.errors.server_error"

@@ -135,3 +135,11 @@ def test_swagger_ui_runs_without_inline_scripts(make_user):
 @pytest.mark.django_db
 def test_schema_and_docs_need_a_login(client):
     assert client.get("/api/schema/").status_code in (401, 403)
+
+
+@pytest.mark.django_db
+def test_unknown_api_urls_answer_json_404(make_user):
+    client = Client()
+    client.force_login(make_user(Role.BK))
+    response = client.get("/api/v1/students/-5/")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"

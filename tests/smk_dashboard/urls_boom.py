@@ -8,3 +8,5 @@ def boom(request):
 
 
 urlpatterns = [path("boom/", boom), path("", include("smk_dashboard.urls"))]
+
+handler500 = "smk_dashboard.errors.server_error"
