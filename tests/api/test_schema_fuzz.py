@@ -5,8 +5,8 @@ answer matches the documented status codes, content type and response schema."""
 import pytest
 import schemathesis
 from django.core import signals
-from django.db import close_old_connections
 from django.core.cache import cache
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
