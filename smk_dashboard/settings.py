@@ -210,7 +210,6 @@ REST_FRAMEWORK = {
         "user": env("API_THROTTLE_USER", default="600/min"),
         # POST /api/v1/auth/token/: guessing passwords is also limited by django-axes.
         "auth": env("API_THROTTLE_AUTH", default="10/min"),
-        "export": env("API_THROTTLE_EXPORT", default="60/hour"),
     },
 }
 # API tokens expire; a client asks for a new one at /api/v1/auth/token/.
