@@ -81,7 +81,14 @@ def test_deleting_a_user_keeps_their_audit_entries(make_user):
 def test_purge_removes_only_entries_past_retention(make_user, settings):
     settings.AUDIT_RETENTION_DAYS = 30
     old = audit_log(action="student.view", user=make_user(Role.BK))
-    AuditEvent._base_manager.filter(pk=old.pk).update(at=timezone.now() - dt.timedelta(days=31))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # backdating is an UPDATE the trigger refuses
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE smk_dashboard_auditevent DISABLE TRIGGER USER")
+        AuditEvent._base_manager.filter(pk=old.pk).update(at=timezone.now() - dt.timedelta(days=31))
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE smk_dashboard_auditevent ENABLE TRIGGER USER")
     recent = audit_log(action="student.view", user=make_user(Role.BK))
     call_command("purge_audit")
     remaining = set(AuditEvent.objects.values_list("action", flat=True))
