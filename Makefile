@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PYTEST_ARGS ?=
 
-.PHONY: run test venv lint format worker clean
+.PHONY: run test venv lint audit format worker clean
 
 venv: $(VENV)/.installed
 
@@ -25,7 +25,23 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
-test: lint
+# Security: bandit on our code (findings fixed or justified with `# nosec BXXX` and a reason
+# on the line above), pip-audit on the installed packages against PyPI's advisory data.
+# Offline, pip-audit is skipped with a message instead of failing the build.
+audit: venv
+	$(BIN)/bandit -q -r smk_dashboard students predictions interventions -x '*/migrations/*'
+	@mkdir -p .run
+	@if $(PY) -c "import urllib.request; urllib.request.urlopen('https://pypi.org/simple/', timeout=10)" >/dev/null 2>&1; then \
+		$(BIN)/pip-audit --progress-spinner off --skip-editable -o .run/pip-audit.txt \
+			|| { cat .run/pip-audit.txt; exit 1; }; \
+		echo "pip-audit: tidak ada kerentanan yang diketahui;" \
+			"$$(grep -c 'could not be audited' .run/pip-audit.txt || true) paket tidak dikenal" \
+			"PyPI sehingga tidak diperiksa (lihat .run/pip-audit.txt)"; \
+	else \
+		echo "pip-audit DILEWATI: PyPI tidak dapat dihubungi (offline); jalankan 'make audit' saat online."; \
+	fi
+
+test: lint audit
 	$(PY) -m smk_dashboard.embedded -- $(PY) -m pytest $(PYTEST_ARGS)
 
 format: venv

@@ -12,6 +12,8 @@ NAVIGATION = [
     ("predictions:training", _("Pelatihan model"), {"operator"}),
     ("reports:school", _("Laporan sekolah"), {"kepsek", "operator"}),
     ("reports:district", _("Laporan wilayah"), {"sudin"}),
+    ("privacy:index", _("Hak subjek data"), {"operator", "kepsek"}),
+    ("audit:list", _("Log audit"), {"kepsek", "operator"}),
 ]
 
 

@@ -1,8 +1,25 @@
-"""The audit trail: who did what to which record, when and from where. Append-only."""
+"""The audit trail (who did what to which record, when and from where; append-only) and each
+student's data-subject record (consent, objection to automated decisions, anonymisation)."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or delete an audit entry outside the retention purge."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Catatan audit tidak boleh diubah.")
+
+    def delete(self):
+        raise AppendOnlyError("Catatan audit hanya dihapus oleh purge_audit (masa simpan).")
+
+    def _purge(self) -> int:
+        """Only `audit_purge` calls this: rows past the retention period go."""
+        return super().delete()[0]
 
 
 class AuditEvent(models.Model):
@@ -25,6 +42,8 @@ class AuditEvent(models.Model):
     user_agent = models.CharField(max_length=300, blank=True)
     detail = models.JSONField(default=dict, blank=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("catatan audit")
@@ -33,3 +52,60 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
+
+    def save(self, *args, **kwargs):
+        # Append-only: a row is written once. (PostgreSQL also refuses UPDATE by trigger.)
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError("Catatan audit tidak boleh diubah.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Catatan audit hanya dihapus oleh purge_audit (masa simpan).")
+
+
+class ConsentStatus(models.TextChoices):
+    UNKNOWN = "unknown", _("Belum dicatat")
+    GIVEN = "given", _("Diberikan")
+    WITHDRAWN = "withdrawn", _("Ditarik")
+
+
+class StudentPrivacy(models.Model):
+    """A student's data-subject record under UU PDP No. 27/2022: the guardian's consent, an
+    objection to automated decisions (the student is then never scored) and anonymisation."""
+
+    student = models.OneToOneField(
+        "students.Student", on_delete=models.CASCADE, related_name="privacy"
+    )
+    consent = models.CharField(
+        _("persetujuan orang tua/wali"),
+        max_length=10,
+        choices=ConsentStatus.choices,
+        default=ConsentStatus.UNKNOWN,
+    )
+    consent_recorded_at = models.DateTimeField(null=True, blank=True)
+    objects_to_automated_decisions = models.BooleanField(
+        _("keberatan atas keputusan otomatis"),
+        default=False,
+        help_text=_("Siswa tidak diprediksi oleh model dan tampil sebagai 'tidak diprediksi'."),
+    )
+    objection_recorded_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(_("keterangan"), max_length=300, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("hak subjek data")
+        verbose_name_plural = _("hak subjek data")
+        indexes = [
+            models.Index(fields=["objects_to_automated_decisions"], name="privacy_objection")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student_id}: {self.consent}"

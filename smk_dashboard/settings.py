@@ -6,6 +6,7 @@ FIELD_ENCRYPTION_KEY and MODEL_STORAGE_DIR; `manage.py check --deploy` then pass
 Every variable is listed in .env.example.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -41,7 +42,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "smk_dashboard",
+    "axes",
+    "smk_dashboard.apps.SmkDashboardConfig",
     "students",
     "predictions",
     "interventions",
@@ -58,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login attempt into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "smk_dashboard.urls"
@@ -102,6 +106,11 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# The lockout check runs first; request-less calls (test client, shell) skip it (see module).
+AUTHENTICATION_BACKENDS = [
+    "smk_dashboard.auth_backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -187,6 +196,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "interventions.tasks.follow_up_sweep_task",
         "schedule": crontab(hour=5, minute=30),
     },
+    "audit-purge-nightly": {
+        "task": "smk_dashboard.tasks.audit_purge_task",
+        "schedule": crontab(hour=1, minute=30),
+    },
 }
 CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True
@@ -202,14 +215,27 @@ INTERVENTION_REMINDER_EMAILS = env.bool("INTERVENTION_REMINDER_EMAILS", default=
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "smk_dashboard.api_support.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "smk_dashboard.api_support.Pagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "smk_dashboard.api_support.AnonThrottle",
+        "smk_dashboard.api_support.UserThrottle",
+        "smk_dashboard.api_support.ScopedThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_THROTTLE_ANON", default="30/min"),
+        "user": env("API_THROTTLE_USER", default="600/min"),
+        # POST /api/v1/auth/token/: guessing passwords is also limited by django-axes.
+        "auth": env("API_THROTTLE_AUTH", default="10/min"),
+    },
 }
+# API tokens expire; a client asks for a new one at /api/v1/auth/token/.
+API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=7 * 24)
 SPECTACULAR_SETTINGS = {
     "TITLE": "SMK Dashboard API",
     "VERSION": "1.0.0",
@@ -217,6 +243,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "DESCRIPTION": "Data siswa adalah data anak (UU PDP No. 27/2022): setiap akses dicatat.",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "smk_dashboard.api_support.add_error_responses",
+    ],
 }
 
 # --- Security ---------------------------------------------------------------------------------
@@ -230,6 +262,9 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Preloading commits the whole registrable domain (often the school's .sch.id domain, with
+# sites we do not run) to HTTPS forever, so it is a choice for the school, not a default.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
@@ -240,6 +275,32 @@ CONTENT_SECURITY_POLICY = (
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
 )
 
+# Lockout after repeated failed logins (django-axes): per username and address pair, so that
+# a stranger cannot lock a teacher out from elsewhere. The lockout page is in Indonesian.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "smk_dashboard.lockout.lockout_response"
+# Only REMOTE_ADDR unless a proxy is declared: X-Forwarded-For is trivially forged.
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    if env.bool("BEHIND_TLS_PROXY", default=False)
+    else ("REMOTE_ADDR",)
+)
+AXES_IPWARE_PROXY_COUNT = 1 if env.bool("BEHIND_TLS_PROXY", default=False) else None
+AXES_IPWARE_PROXY_ORDER = "right-most"  # the address our own proxy appended
+
+# --- Privacy (UU PDP No. 27/2022) -------------------------------------------------------------
+# How long audit entries are kept; `purge_audit` (nightly via Celery beat) removes older ones.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
+# HMAC key for pseudonyms (anonymised NISN, research export). Without one, development derives
+# a key from SECRET_KEY; the deploy check asks for a real one.
+PSEUDONYM_KEY = env("PSEUDONYM_KEY", default="")
+# Research exports drop any group smaller than this (k-anonymity on the published columns).
+SMALL_CELL_THRESHOLD = 5
+
 # --- Logging ----------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
@@ -247,6 +308,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # Every login is in the audit trail already; django-axes reports only lockouts.
+    "loggers": {"axes": {"level": env("AXES_LOG_LEVEL", default="WARNING")}},
 }
 
 # --- Product ----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import views
 
@@ -14,4 +15,15 @@ urlpatterns = [
     path("predictions/", include("predictions.urls")),
     path("admin/", admin.site.urls),
     path("interventions/", include("interventions.urls")),
+    path("api/v1/", include("smk_dashboard.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The split view loads its start-up script from a URL: no inline script, so our CSP holds.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
+    path("audit/", include("smk_dashboard.audit_urls")),
+    path("privacy/", include("smk_dashboard.privacy_urls")),
 ]
+
+handler400 = "smk_dashboard.errors.bad_request"
+handler403 = "smk_dashboard.errors.permission_denied"
+handler404 = "smk_dashboard.errors.page_not_found"
+handler500 = "smk_dashboard.errors.server_error"

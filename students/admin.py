@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 
+from smk_dashboard.audit import audit_permission_change, permission_snapshot
+
 from . import models
 from .selectors import student_queryset_for_user
 
@@ -58,6 +60,22 @@ class UserAdmin(SchoolScopedAdmin, BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         ("Peran", {"fields": ("role", "school", "district")}),
     )
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Every permission change is audited (who changed which role, school or flag).
+        before = permission_snapshot(models.User.objects.get(pk=obj.pk)) if change else {}
+        super().save_model(request, obj, form, change)
+        request._permission_audit = (obj, before)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        obj, before = getattr(request, "_permission_audit", (form.instance, {}))
+        extra = {
+            name: "changed" for name in ("groups", "user_permissions") if name in form.changed_data
+        }
+        audit_permission_change(
+            actor=request.user, user=obj, before=before, request=request, extra=extra
+        )
 
 
 @admin.register(models.Major)

@@ -1,7 +1,10 @@
 """Reads scoped to what a user may see. `student_queryset_for_user` is THE scoping rule:
 every page, API, export and admin view starts from it."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+
+from predictions.models import Prediction
+from smk_dashboard.models import StudentPrivacy
 
 from .models import (
     AcademicTerm,
@@ -98,3 +101,52 @@ def home_summary(*, user: User) -> dict:
         "term_codes": [t["term__code"] for t in terms],
         "by_gender": dict(active.values_list("gender").annotate(n=Count("id")).order_by("gender")),
     }
+
+
+# --- REST API (issue 7) ----------------------------------------------------------------------
+API_SORTS = {
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "nisn": ("nisn", "id"),
+    "class": ("school_class__name", "name", "id"),
+    "risk": (F("latest_p_kurang").desc(nulls_last=True), "name", "id"),
+}
+NOT_PREDICTED = "tidak_diprediksi"
+
+
+def student_api_list(*, user: User, filters: dict) -> QuerySet[Student]:
+    """Students the user may see, filtered like the risk list: `class` (id), `major` (id),
+    `category` (latest prediction's category, or `tidak_diprediksi` for students who object
+    to automated decisions), `q` (name, NISN or NIS), `sort` (a key of API_SORTS).
+    Each row carries `latest_category`, `latest_p_kurang`, `latest_term` and
+    `excluded_from_scoring`."""
+    latest = Prediction.objects.filter(student=OuterRef("pk")).order_by("-created_at", "-id")
+    qs = (
+        student_queryset_for_user(user=user)
+        .select_related("school_class", "major")
+        .annotate(
+            latest_category=Subquery(latest.values("category")[:1]),
+            latest_p_kurang=Subquery(latest.values("p_kurang")[:1]),
+            latest_term=Subquery(latest.values("term__code")[:1]),
+            excluded_from_scoring=Exists(
+                StudentPrivacy.objects.filter(
+                    student=OuterRef("pk"), objects_to_automated_decisions=True
+                )
+            ),
+        )
+    )
+    if filters.get("class"):
+        qs = qs.filter(school_class_id=filters["class"])
+    if filters.get("major"):
+        qs = qs.filter(major_id=filters["major"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    category = filters.get("category")
+    if category == NOT_PREDICTED:
+        qs = qs.filter(excluded_from_scoring=True)
+    elif category:
+        qs = qs.filter(latest_category=category, excluded_from_scoring=False)
+    if filters.get("q"):
+        q = filters["q"]
+        qs = qs.filter(Q(name__icontains=q) | Q(nisn__startswith=q) | Q(nis=q))
+    return qs.order_by(*API_SORTS.get(filters.get("sort") or "name", API_SORTS["name"]))

@@ -1,0 +1,101 @@
+"""Shared REST API plumbing: throttles, token expiry, pagination and the schema hook."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, serializers
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
+
+
+class _RatesFromSettings:
+    """DRF copies the rates when the class is defined; read them when a request arrives, so
+    the settings in force (and test overrides) apply."""
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class AnonThrottle(_RatesFromSettings, AnonRateThrottle):
+    pass
+
+
+class UserThrottle(_RatesFromSettings, UserRateThrottle):
+    pass
+
+
+class ScopedThrottle(_RatesFromSettings, ScopedRateThrottle):
+    pass
+
+
+def token_expired(token) -> bool:
+    ttl = dt.timedelta(hours=settings.API_TOKEN_TTL_HOURS)
+    return token.created < timezone.now() - ttl
+
+
+class ExpiringTokenAuthentication(TokenAuthentication):
+    """`Authorization: Token <key>`; a token older than API_TOKEN_TTL_HOURS is refused."""
+
+    def authenticate_credentials(self, key):
+        user, token = super().authenticate_credentials(key)
+        if token_expired(token):
+            raise exceptions.AuthenticationFailed(_("Token kedaluwarsa; minta token baru."))
+        return user, token
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def paginated_response(*, request, view, queryset, serializer_class) -> Response:
+    paginator = Pagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+
+def paginated(serializer_class, name: str) -> type[serializers.Serializer]:
+    """The schema of a page of `serializer_class` rows (count, next, previous, results)."""
+    return type(
+        name,
+        (serializers.Serializer,),
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer_class(many=True),
+            "Meta": type("Meta", (), {"ref_name": name}),
+        },
+    )
+
+
+_DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}}}
+_ERRORS = {
+    "400": ("Isian tidak sah", {"type": "object", "additionalProperties": True}),
+    "401": ("Belum masuk atau token tidak sah", _DETAIL),
+    "403": ("Peran ini tidak boleh mengakses", _DETAIL),
+    "404": ("Tidak ditemukan atau di luar cakupan pengguna", _DETAIL),
+    "429": ("Terlalu banyak permintaan", _DETAIL),
+}
+
+
+def add_error_responses(result, generator, request, public):
+    """drf-spectacular postprocessing hook: document the error answers every endpoint can
+    give, so clients (and schemathesis) know them."""
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            responses = operation.setdefault("responses", {})
+            for code, (description, schema) in _ERRORS.items():
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": schema}},
+                    },
+                )
+    return result

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SmkDashboardConfig(AppConfig):
+    name = "smk_dashboard"
+    verbose_name = _("SMK Dashboard")
+
+    def ready(self) -> None:
+        # Registers the deploy checks and the login audit receivers (Django's auth signals are
+        # the framework's only hook for logins; no business rule lives there).
+        from . import auth_audit, checks  # noqa: F401

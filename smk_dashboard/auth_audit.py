@@ -1,0 +1,30 @@
+"""Logins into the audit trail. Django's auth signals are the framework's only hook for every
+login path (form, admin, API); the receivers only append an entry."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from .audit import audit_log
+
+
+@receiver(user_logged_in, dispatch_uid="audit_login_success")
+def _login_succeeded(sender, request, user, **kwargs) -> None:
+    audit_log(action="login.success", user=user, request=request, target=user)
+
+
+@receiver(user_login_failed, dispatch_uid="audit_login_failed")
+def _login_failed(sender, credentials, request=None, **kwargs) -> None:
+    # Django has already masked the password in `credentials`; keep only the name typed.
+    username = str(credentials.get("username", ""))[:150]
+    audit_log(
+        action="login.failed",
+        request=request,
+        detail={"username": username},
+        anonymous_username=username,
+    )
+
+
+@receiver(user_logged_out, dispatch_uid="audit_logout")
+def _logged_out(sender, request, user, **kwargs) -> None:
+    if user is not None:
+        audit_log(action="logout", user=user, request=request, target=user)

@@ -1,0 +1,281 @@
+"""Every URL pattern of the project, requested with GET as anonymous and as every role, must
+answer what the allow-list below says. A new page cannot be left open by mistake: a pattern
+that is not listed fails `test_every_url_pattern_is_in_the_allow_list` until its developer
+adds it here with the statuses each role should get."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from interventions.models import Intervention, InterventionSession
+from interventions.services import programme_catalogue_seed
+from predictions.models import TrainingRun
+from students.models import Role
+from tests.api.conftest import build_school
+from tests.students.factories import UserFactory
+
+ANON = "anon"
+ROLES = [ANON, Role.OPERATOR, Role.GURU, Role.WALIKELAS, Role.BK, Role.KEPSEK, Role.SUDIN]
+STAFF_ROLES = [r for r in ROLES if r != ANON]
+
+
+def everyone(status) -> dict:
+    return dict.fromkeys(ROLES, status)
+
+
+def page(allowed, ok=200) -> dict:
+    """A signed-in page: anonymous → login redirect, allowed roles → ok, the rest → 403."""
+    return {ANON: 302, **{r: ok if r in allowed else 403 for r in STAFF_ROLES}}
+
+
+def api(allowed, ok=200) -> dict:
+    """An API endpoint: anonymous → 401, allowed roles → ok, the rest → 403."""
+    return {ANON: 401, **{r: ok if r in allowed else 403 for r in STAFF_ROLES}}
+
+
+API_STUDENTS = {Role.OPERATOR, Role.GURU, Role.WALIKELAS, Role.BK, Role.KEPSEK}
+VIEWERS = {Role.GURU, Role.WALIKELAS, Role.BK, Role.KEPSEK}
+MODEL_QUALITY = {Role.KEPSEK, Role.BK, Role.OPERATOR}
+PRIVACY = {Role.OPERATOR, Role.KEPSEK}
+SIGNED_IN = set(STAFF_ROLES)
+INTERVENTION_VIEWERS = {Role.BK, Role.WALIKELAS, Role.KEPSEK}
+
+# route (as Django joins it) → {"expect": {role: status or set of statuses}, "kwargs": {...}}
+# kwargs name an object of the seeded school: student, school_class, version.
+ALLOW_LIST: dict[str, dict] = {
+    "": {"expect": page(SIGNED_IN)},
+    "healthz": {"expect": everyone(200)},
+    "readyz": {"expect": everyone({200, 503})},
+    "accounts/login/": {"expect": everyone(200)},
+    "accounts/logout/": {"expect": everyone(405)},  # POST only
+    "i18n/setlang/": {"expect": everyone(302)},
+    "api/v1/": {"expect": api(SIGNED_IN)},
+    "api/v1/auth/token/": {"expect": {ANON: 401, **dict.fromkeys(STAFF_ROLES, 405)}},
+    "api/v1/auth/token/revoke/": {"expect": {ANON: 401, **dict.fromkeys(STAFF_ROLES, 405)}},
+    "api/v1/students/": {"expect": api(API_STUDENTS)},
+    "api/v1/students/<int:pk>/": {"expect": api(API_STUDENTS), "kwargs": {"pk": "student"}},
+    "api/v1/students/<int:pk>/grades/": {
+        "expect": api(API_STUDENTS),
+        "kwargs": {"pk": "student"},
+    },
+    "api/v1/students/<int:pk>/attendance/": {
+        "expect": api(API_STUDENTS),
+        "kwargs": {"pk": "student"},
+    },
+    "api/v1/students/<int:pk>/attendance-summary/": {
+        "expect": api(API_STUDENTS),
+        "kwargs": {"pk": "student"},
+    },
+    "api/v1/students/<int:pk>/predictions/": {
+        "expect": api(VIEWERS),
+        "kwargs": {"pk": "student"},
+    },
+    "api/v1/classes/": {"expect": api(API_STUDENTS)},
+    "api/v1/classes/<int:pk>/predictions/": {
+        "expect": api(VIEWERS),
+        "kwargs": {"pk": "school_class"},
+    },
+    "api/v1/model-versions/": {"expect": api(MODEL_QUALITY)},
+    "api/v1/model-versions/<int:pk>/": {
+        "expect": api(MODEL_QUALITY),
+        "kwargs": {"pk": "version"},
+    },
+    "api/schema/": {"expect": api(SIGNED_IN)},
+    "api/docs/": {"expect": api(SIGNED_IN)},
+    "audit/": {"expect": page(PRIVACY)},
+    "privacy/": {"expect": page(PRIVACY)},
+    "privacy/research-export/": {"expect": page(PRIVACY)},
+    "privacy/students/<int:pk>/": {"expect": page(PRIVACY), "kwargs": {"pk": "student"}},
+    "privacy/students/<int:pk>/consent/": {
+        "expect": {ANON: 302, **dict.fromkeys(STAFF_ROLES, 405)},  # POST only
+        "kwargs": {"pk": "student"},
+    },
+    "privacy/students/<int:pk>/export.json": {
+        "expect": page(PRIVACY),
+        "kwargs": {"pk": "student"},
+    },
+    "privacy/students/<int:pk>/export.pdf": {
+        "expect": page(PRIVACY),
+        "kwargs": {"pk": "student"},
+    },
+    "privacy/students/<int:pk>/rectify/": {
+        "expect": page({Role.OPERATOR}),
+        "kwargs": {"pk": "student"},
+    },
+    "privacy/students/<int:pk>/anonymise/": {
+        "expect": page(PRIVACY),
+        "kwargs": {"pk": "student"},
+    },
+    # Training (operator only); promote is POST only.
+    "predictions/training/": {"expect": page({Role.OPERATOR})},
+    "predictions/training/<int:run_id>/": {
+        "expect": page({Role.OPERATOR}),
+        "kwargs": {"run_id": "run"},
+    },
+    "predictions/training/<int:run_id>/status/": {
+        "expect": page({Role.OPERATOR}),
+        "kwargs": {"run_id": "run"},
+    },
+    "predictions/versions/<int:version_id>/promote/": {
+        "expect": {ANON: 302, **dict.fromkeys(STAFF_ROLES, 405)},
+        "kwargs": {"version_id": "version"},
+    },
+    # Interventions: viewers see them; the owner (bk here) manages them and their sessions.
+    "interventions/": {"expect": page(INTERVENTION_VIEWERS)},
+    "interventions/new/": {"expect": page({Role.BK, Role.WALIKELAS})},
+    "interventions/caseload/": {"expect": page(INTERVENTION_VIEWERS)},
+    "interventions/effectiveness/": {"expect": page({Role.BK, Role.KEPSEK, Role.OPERATOR})},
+    "interventions/programmes/": {"expect": page({Role.BK, Role.OPERATOR})},
+    "interventions/programmes/seed/": {
+        "expect": {ANON: 302, **page({Role.BK, Role.OPERATOR}, ok=405)},
+    },
+    "interventions/programmes/<int:pk>/": {
+        "expect": page({Role.BK, Role.OPERATOR}),
+        "kwargs": {"pk": "programme"},
+    },
+    "interventions/<int:pk>/": {
+        "expect": page(INTERVENTION_VIEWERS),
+        "kwargs": {"pk": "intervention"},
+    },
+    "interventions/<int:pk>/start/": {
+        "expect": page(INTERVENTION_VIEWERS, ok=405),
+        "kwargs": {"pk": "intervention"},
+    },
+    "interventions/<int:pk>/sessions/new/": {
+        "expect": page({Role.BK}),
+        "kwargs": {"pk": "intervention"},
+    },
+    "interventions/<int:pk>/sessions/<int:session_pk>/": {
+        "expect": page({Role.BK}),
+        "kwargs": {"pk": "intervention", "session_pk": "session"},
+    },
+    "interventions/<int:pk>/close/": {
+        "expect": page({Role.BK}),
+        "kwargs": {"pk": "intervention"},
+    },
+    "interventions/<int:pk>/delete/": {
+        "expect": page({Role.BK}),
+        "kwargs": {"pk": "intervention"},
+    },
+}
+# Django admin: its own staff check. No role account is staff, so everything redirects to the
+# admin login, except the login page itself.
+ADMIN_PREFIX = "admin/"
+ADMIN_OVERRIDES = {"admin/login/": everyone(200)}
+ADMIN_DEFAULT = everyone(302)
+ADMIN_KWARGS = {
+    "app_label": "students",
+    "object_id": "1",
+    "id": "1",
+    "content_type_id": 1,
+    "url": "nothing-here/",
+}
+
+
+def walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
+    """Yield (route, parameter names) for every pattern, nested ones included."""
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            ns = namespace
+            if entry.namespace:
+                ns = f"{namespace}{entry.namespace}:"
+            yield from walk(entry, route, ns)
+        elif isinstance(entry, URLPattern):
+            yield route, list(entry.pattern.regex.groupindex)
+
+
+def build_url(route: str, kwargs: dict) -> str:
+    """Fill a joined route (path converters and regex groups alike) with concrete values."""
+    url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs[m.group(1)]), route)
+    url = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(kwargs[m.group(1)]), url)
+    return "/" + url.replace("^", "").replace("$", "")
+
+
+def all_patterns() -> list[tuple[str, list[str]]]:
+    return list(walk(get_resolver()))
+
+
+def expectation(route: str) -> dict | None:
+    if route in ALLOW_LIST:
+        return ALLOW_LIST[route]
+    if route in ADMIN_OVERRIDES:
+        return {"expect": ADMIN_OVERRIDES[route]}
+    if route.startswith(ADMIN_PREFIX) or route.startswith("^" + ADMIN_PREFIX):
+        return {"expect": ADMIN_DEFAULT, "kwargs": ADMIN_KWARGS, "admin": True}
+    return None
+
+
+def test_every_url_pattern_is_in_the_allow_list():
+    unknown = [route for route, _args in all_patterns() if expectation(route) is None]
+    assert not unknown, (
+        "These URL patterns are not in the allow-list of "
+        "tests/smk_dashboard/test_url_permissions.py. Add each one to ALLOW_LIST with the "
+        "status every role (and anonymous) must get, e.g. page({Role.BK}) or "
+        "api({Role.KEPSEK}), and `kwargs` naming the seeded object for its URL parameters:\n  "
+        + "\n  ".join(unknown)
+    )
+
+
+@pytest.fixture
+def seeded(db):
+    one = build_school("")
+    users = dict(one.users)
+    users[Role.SUDIN] = UserFactory(role=Role.SUDIN, school=None, district="Jakarta Barat")
+    return one, users
+
+
+def _intervention_objects(one, bk) -> dict:
+    programme = programme_catalogue_seed(school=one.school)[0]
+    intervention = Intervention.objects.create(
+        student=one.student,
+        programme=programme,
+        reason="uji",
+        owner=bk,
+        start_date=dt.date(2025, 1, 6),
+    )
+    session = InterventionSession.objects.create(
+        intervention=intervention, date=dt.date(2025, 1, 7), notes="rahasia", created_by=bk
+    )
+    return {"programme": programme.pk, "intervention": intervention.pk, "session": session.pk}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_url_answers_each_role_as_the_allow_list_says(seeded, role):
+    one, users = seeded
+    objects = {
+        "student": one.student.pk,
+        "school_class": one.school_class.pk,
+        "version": one.version.pk,
+        "run": TrainingRun.objects.create(school=one.school).pk,
+        **_intervention_objects(one, users[Role.BK]),
+    }
+    client = Client()
+    if role != ANON:
+        client.force_login(users[role])
+    mismatches = []
+    for route, args in all_patterns():
+        rule = expectation(route)
+        if rule is None:
+            continue  # reported by test_every_url_pattern_is_in_the_allow_list
+        spec = rule.get("kwargs", {})
+        if rule.get("admin"):
+            kwargs = {a: spec[a] for a in args}
+        else:
+            missing = [a for a in args if a not in spec]
+            if missing:
+                mismatches.append(f"{route}: allow-list entry needs kwargs for {missing}")
+                continue
+            kwargs = {a: objects[spec[a]] for a in args}
+        url = build_url(route, kwargs)
+        expected = rule["expect"][role]
+        expected = expected if isinstance(expected, set) else {expected}
+        status = client.get(url).status_code
+        if status not in expected:
+            mismatches.append(
+                f"{route} ({url}) as {role}: got {status}, allowed {sorted(expected)}"
+            )
+    assert not mismatches, "\n".join(mismatches)
