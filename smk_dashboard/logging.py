@@ -91,5 +91,11 @@ def logging_config(*, log_format: str, level: str) -> dict:
                 "filters": ["request_id"],
             }
         },
+        # Django's default config gives these loggers handlers of their own (plain text, DEBUG
+        # only); dropping them sends every line through the one console handler above.
+        "loggers": {
+            "django": {"handlers": [], "propagate": True},
+            "django.server": {"handlers": [], "propagate": True},
+        },
         "root": {"handlers": ["console"], "level": level},
     }

@@ -2,7 +2,7 @@
 
 - RequestIdMiddleware keeps an incoming `X-Request-ID` when it is a safe token (a proxy such as
   nginx may set one), else makes a new one; it puts the id in the response header and in the
-  logging context variable for the duration of the request.
+  logging context variable until the response is closed (request_finished).
 - Celery: `before_task_publish` writes the current id into the task message headers and
   `task_prerun` / `task_postrun` set and clear it in the worker, so a worker's log lines for a
   task carry the id of the request that queued it.
@@ -15,6 +15,8 @@ import uuid
 from collections.abc import Callable
 
 from celery import signals
+from django.core.signals import request_finished
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
 from .logging import request_id_var
@@ -44,13 +46,17 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = clean_request_id(request.META.get(META_KEY)) or new_request_id()
         request.request_id = request_id
-        token = request_id_var.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id_var.reset(token)
+        # Not reset on the way out: Django logs 4xx/5xx responses ("Not Found: ...") after the
+        # middleware chain has returned. request_finished clears it once the response is closed.
+        request_id_var.set(request_id)
+        response = self.get_response(request)
         response[HEADER] = request_id
         return response
+
+
+@receiver(request_finished, dispatch_uid="smk_request_id_finished")
+def _clear_request_id_after_response(**kwargs) -> None:
+    request_id_var.set("-")
 
 
 @signals.before_task_publish.connect(weak=False, dispatch_uid="smk_request_id_publish")
