@@ -2,6 +2,7 @@
 run on the development machines or CI, so the images are not built here: these tests parse the
 files (and run `docker-compose config` when that tool is installed)."""
 
+import json
 import re
 import shutil
 import subprocess
@@ -153,3 +154,19 @@ def test_docker_compose_accepts_the_file(tmp_path):
         if created:
             dotenv.unlink()
     assert done.returncode == 0, done.stderr
+
+
+def test_collectstatic_with_the_production_storage_succeeds(settings, tmp_path):
+    """The image runs this at build time; a static file that references a missing one (a
+    sourceMappingURL, a url() in CSS) would break the build and every page with DEBUG off."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", "--noinput", verbosity=0)
+    manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())
+    assert "vendor/plotly/plotly.min.js" in manifest["paths"]
+    assert (tmp_path / "static" / manifest["paths"]["vendor/bootstrap/bootstrap.min.css"]).is_file()
