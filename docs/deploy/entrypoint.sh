@@ -22,9 +22,10 @@ PYTHON="${PYTHON:-python}"
 CELERY="$PYTHON -m celery -A smk_dashboard"
 
 # Multi-process metrics: each service starts with an empty folder of its own.
+# (The contents only: under systemd the folder is a RuntimeDirectory in a root-owned parent.)
 if [ -n "${PROMETHEUS_MULTIPROC_DIR:-}" ]; then
-  rm -rf "${PROMETHEUS_MULTIPROC_DIR:?}"
   mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+  find "$PROMETHEUS_MULTIPROC_DIR" -mindepth 1 -delete
 fi
 
 case "$ROLE" in
