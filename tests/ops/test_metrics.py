@@ -124,3 +124,19 @@ def test_gunicorn_workers_share_their_numbers_in_multiprocess_mode(live_gunicorn
     # The fixture's own start-up probes hit /healthz too, so at least our 12.
     assert match and float(match.group(1)) >= 12, text[-1500:]
     assert list((tmp_path / "prometheus").glob("histogram_*.db"))  # written by the workers
+
+
+@pytest.mark.integration
+def test_a_celery_worker_serves_its_metrics_on_worker_metrics_port(transactional_db):
+    from smk_dashboard.celery import ping
+    from tests.conftest import celery_worker
+    from tests.ops.conftest import free_port
+
+    port = free_port()
+    with celery_worker(queues="default", extra_env={"WORKER_METRICS_PORT": str(port)}):
+        assert ping.delay().get(timeout=30) == "pong"
+        status, _, body = http_get(f"http://127.0.0.1:{port}/metrics")
+    assert status == 200
+    text = body.decode()
+    assert "# TYPE smk_training_runs_total counter" in text
+    assert "# TYPE smk_scoring_seconds histogram" in text
