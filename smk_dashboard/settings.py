@@ -7,12 +7,15 @@ Every variable is listed in .env.example.
 """
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import environ
 import plotly
 from celery.schedules import crontab
 from kombu import Exchange, Queue
+
+from smk_dashboard.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -50,6 +53,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that the duration covers the whole stack and every log line has the request id.
+    "smk_dashboard.metrics.HttpMetricsMiddleware",
+    "smk_dashboard.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "smk_dashboard.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -91,7 +97,10 @@ DATABASES = {
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory, so that a real Celery worker process sees the test database too.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".run" / "test-db.sqlite3")}
+    # One file per test process, so two runs side by side never share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(BASE_DIR / ".run" / f"test-db-{os.getpid()}.sqlite3")
+    }
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 30})
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
@@ -259,6 +268,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Probes and the metrics scraper talk plain HTTP to the app itself, not through the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
@@ -302,15 +313,23 @@ PSEUDONYM_KEY = env("PSEUDONYM_KEY", default="")
 SMALL_CELL_THRESHOLD = 5
 
 # --- Logging ----------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # Every login is in the audit trail already; django-axes reports only lockouts.
-    "loggers": {"axes": {"level": env("AXES_LOG_LEVEL", default="WARNING")}},
-}
+# LOG_FORMAT=json writes one JSON object per line; every record carries the request id
+# (smk_dashboard/logging.py). Celery workers and beat log through the same config.
+LOGGING = logging_config(
+    log_format=env("LOG_FORMAT", default="plain"), level=env("LOG_LEVEL", default="INFO")
+)
+# Every login is in the audit trail already; django-axes reports only lockouts.
+LOGGING.setdefault("loggers", {})["axes"] = {"level": env("AXES_LOG_LEVEL", default="WARNING")}
+
+# --- Metrics and backups ----------------------------------------------------------------------
+# /metrics answers loopback requests that did not come through a proxy, or this bearer token.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+# With a port, each Celery worker serves its metrics there (0 = off).
+WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=0)
+WORKER_METRICS_ADDR = env("WORKER_METRICS_ADDR", default="127.0.0.1")
+# `manage.py backup` writes here and keeps the newest BACKUP_KEEP backups.
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(BASE_DIR / "backups")))
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
 
 # --- Product ----------------------------------------------------------------------------------
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="smkdemo123")  # noqa: S105 — printed demo login
