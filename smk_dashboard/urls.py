@@ -12,4 +12,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("students/", include("students.urls")),
+    path("predictions/", include("predictions.urls")),
+    path("reports/", include("predictions.report_urls")),
 ]
