@@ -84,7 +84,11 @@ def category_trend(*, schools: Iterable[School], per_school: bool = False) -> li
         .order_by("term__code", *keys)
     )
     return [
-        {"term": r["term__code"], "school": r.get("student__school__name")}
+        {
+            "term": r["term__code"],
+            "group": r["term__code"],
+            "school": r.get("student__school__name"),
+        }
         | {c: r[c] for c in LABELS}
         | {"n": r["n"]}
         for r in rows
@@ -120,7 +124,7 @@ def observed_trend(*, schools: Iterable[School], per_school: bool = False) -> li
         cell[cat] += 1
         cell["n"] += 1
     return [
-        {"term": term, "school": school, **cell}
+        {"term": term, "group": term, "school": school, **cell}
         for (term, school), cell in sorted(
             counts.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")
         )

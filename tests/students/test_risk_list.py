@@ -200,3 +200,26 @@ def test_query_count_does_not_grow_with_the_number_of_rows(
     add(10)
     with django_assert_num_queries(len(page_small.captured_queries)):
         assert len(rows(c.get(URL, {"category": "sedang"}))) == 42
+
+
+def test_home_counts_students_who_newly_need_attention(make_user, school, version):
+    earlier = TermFactory(year=2025, semester=1)
+    newly = StudentFactory(school=school)  # sedang before, kurang now
+    predict(newly, version, "sedang", term=earlier)
+    predict(newly, version, "kurang")
+    still = StudentFactory(school=school)  # kurang before and now: not new
+    predict(still, version, "kurang", term=earlier)
+    predict(still, version, "kurang")
+    first = StudentFactory(school=school)  # first prediction ever: new
+    predict(first, version, "kurang")
+    recovered = StudentFactory(school=school)  # kurang before, baik now
+    predict(recovered, version, "kurang", term=earlier)
+    predict(recovered, version, "baik")
+    response = client_for(make_user(Role.BK, school=school)).get("/")
+    assert (response.context["summary"]["kurang"], response.context["summary"]["new_kurang"]) == (
+        3,
+        2,
+    )
+    html = response.content.decode()
+    assert 'data-testid="count-new-kurang">2<' in html
+    assert 'href="/students/risk/?category=kurang"' in html
