@@ -12,7 +12,6 @@ from django.db.models import (
     Avg,
     Count,
     Exists,
-    F,
     OuterRef,
     Q,
     QuerySet,
@@ -153,17 +152,19 @@ def _earlier(prefix: str = "") -> Q:
 def latest_prediction_queryset(*, students: QuerySet[Student]) -> QuerySet[Prediction]:
     """For each of `students`, their latest prediction from the active model version of
     their school. A NOT EXISTS anti-join: one query, no per-student round trip."""
+    # Both sides are limited to active versions so that the cost stays flat as older
+    # versions pile up their predictions.
     newer = Prediction.objects.filter(
-        student_id=OuterRef("student_id"), model_version_id=OuterRef("model_version_id")
+        model_version__is_active=True,
+        student_id=OuterRef("student_id"),
+        model_version_id=OuterRef("model_version_id"),
     ).filter(
         Q(created_at__gt=OuterRef("created_at"))
         | Q(created_at=OuterRef("created_at"), id__gt=OuterRef("id"))
     )
-    return Prediction.objects.filter(
-        student__in=students,
-        model_version__is_active=True,
-        model_version__school_id=F("student__school_id"),
-    ).filter(~Exists(newer))
+    return Prediction.objects.filter(student__in=students, model_version__is_active=True).filter(
+        ~Exists(newer)
+    )
 
 
 def new_kurang_queryset(*, latest_kurang: QuerySet[Prediction]) -> QuerySet[Prediction]:
@@ -233,7 +234,7 @@ class RiskList:
     rows: list[RiskRow]
     model_version: ModelVersion | None
     accuracy: tuple[float, float | None] | None
-    without_prediction: int
+    without_prediction: int | None
     filters: RiskFilters
     classes: list = field(default_factory=list)
     majors: list = field(default_factory=list)
@@ -256,9 +257,40 @@ def risk_queryset(*, user: User, filters: RiskFilters) -> QuerySet[Prediction]:
             Intervention.objects.filter(student_id=OuterRef("student_id"), deleted_at__isnull=True)
         )
         qs = qs.filter(has if filters.intervention == "ya" else ~has)
-    return qs.select_related(
-        "student", "student__school_class", "student__major", "term", "based_on_term"
-    ).order_by(*RISK_SORTS[filters.sort])
+    return qs.order_by(*RISK_SORTS[filters.sort])
+
+
+ROW_FIELDS = (
+    "student__id",
+    "student__name",
+    "student__nisn",
+    "student__school_id",
+    "student__school_class__name",
+    "student__major__name",
+    "term__code",
+    "based_on_term__code",
+    "model_version_id",
+    "category",
+    "p_kurang",
+    "p_sedang",
+    "p_baik",
+    "factors",
+    "created_at",
+)
+
+
+def predictions_in_order(ids: list[int]) -> list[Prediction]:
+    """The rows for `ids`, in that order, with only the columns a list shows: sorting and
+    paging run on narrow id rows first, and the encrypted student fields are never read."""
+    rows = (
+        Prediction.objects.filter(id__in=ids)
+        .select_related(
+            "student", "student__school_class", "student__major", "term", "based_on_term"
+        )
+        .only(*ROW_FIELDS)
+    )
+    by_id = {p.id: p for p in rows}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def top_factors(factors, n: int = 3) -> list[dict]:
@@ -327,20 +359,17 @@ def student_risk_list(
 ) -> RiskList:
     """One page of the risk list with what the page needs around it. The number of queries
     does not depend on the number of rows."""
-    paginator = Paginator(risk_queryset(user=user, filters=filters), per_page)
+    ids = risk_queryset(user=user, filters=filters).values_list("id", flat=True)
+    paginator = Paginator(ids, per_page)
     page = paginator.get_page(filters.page)
-    rows = risk_rows(list(page.object_list))
+    rows = risk_rows(predictions_in_order(list(page.object_list)))
     version = active_model_version_for_user(user=user)
-    students = student_queryset_for_user(user=user).filter(status=StudentStatus.AKTIF)
-    without = students.exclude(
-        Exists(
-            Prediction.objects.filter(
-                student_id=OuterRef("pk"),
-                model_version__is_active=True,
-                model_version__school_id=OuterRef("school_id"),
-            )
-        )
-    ).count()
+    classes = class_queryset_for_user(user=user)
+    without = None
+    if filters == RiskFilters(sort=filters.sort, page=filters.page):
+        # Unfiltered: every active student the user sees, less those listed.
+        students = student_queryset_for_user(user=user).filter(status=StudentStatus.AKTIF)
+        without = students.count() - paginator.count
     return RiskList(
         page=page,
         rows=rows,
@@ -348,9 +377,9 @@ def student_risk_list(
         accuracy=cv_accuracy(version.metrics) if version else None,
         without_prediction=without,
         filters=filters,
-        classes=list(class_queryset_for_user(user=user).values("id", "name")),
+        classes=list(classes.values("id", "name")),
         majors=list(
-            Major.objects.filter(students__in=students)
+            Major.objects.filter(classes__in=classes)
             .distinct()
             .order_by("name")
             .values("id", "name")
@@ -362,14 +391,9 @@ def student_risk_export_rows(
     *, user: User, filters: RiskFilters, chunk: int = 2000
 ) -> Iterator[RiskRow]:
     """Every row of the filtered risk list (not only one page), in chunks of `chunk`."""
-    qs = risk_queryset(user=user, filters=filters)
-    start = 0
-    while True:
-        batch = list(qs[start : start + chunk])
-        if not batch:
-            return
-        yield from risk_rows(batch)
-        start += chunk
+    ids = list(risk_queryset(user=user, filters=filters).values_list("id", flat=True))
+    for start in range(0, len(ids), chunk):
+        yield from risk_rows(predictions_in_order(ids[start : start + chunk]))
 
 
 # --- Student profile ------------------------------------------------------------------------------

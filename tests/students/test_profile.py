@@ -127,7 +127,7 @@ def test_profile_shows_charts_predictions_ratings_and_interventions(make_user, s
     assert "Alpa 6 hari pada semester ini" in html
     assert "2/5" in html and "4/5" in html
     assert "Kunjungan rumah" in html
-    assert 'href="/interventions/new/?student=%d"' % student.id in html
+    assert f'href="/interventions/new/?student={student.id}"' in html
     assert "<script>" not in html  # CSP: no inline scripts
 
 
