@@ -123,7 +123,6 @@ def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
     env = {
         **os.environ,
         "DEBUG": "False",
-        "SECRET_KEY": "benchmark-only-" + "x" * 50,
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "False",
         "SESSION_COOKIE_SECURE": "False",
@@ -174,9 +173,12 @@ def login(base: str, username: str, password: str):
     return s
 
 
-def run_load(base: str, sessions, paths: list[str], users: int, total: int) -> list[float]:
-    """`users` threads, each with its own logged-in session, fire requests back to back
-    (no think time: a harsher load than 20 people clicking) until `total` are done."""
+def run_load(
+    base: str, sessions, paths: list[str], users: int, total: int, think: float = 0.0
+) -> list[float]:
+    """`users` threads, each with its own logged-in session, fire requests until `total`
+    are done. think = 0: back to back (far harsher than people clicking); think > 0: each
+    user pauses a random 0.5*think .. 1.5*think seconds between pages."""
     times: list[float] = []
     lock = threading.Lock()
     counter = iter(range(total))
@@ -195,6 +197,8 @@ def run_load(base: str, sessions, paths: list[str], users: int, total: int) -> l
             assert r.status_code == 200, (path, r.status_code)
             with lock:
                 times.append(dt * 1000)
+            if think:
+                time.sleep(rng.uniform(0.5 * think, 1.5 * think))
 
     threads = [threading.Thread(target=worker, args=(k,)) for k in range(users)]
     for t in threads:
@@ -242,12 +246,13 @@ def measure(args) -> dict:
         run_load(base, sessions, risk_paths + profile_paths[:5], 2, 20)  # warm-up
         results["risk_single_user"] = summary(run_load(base, sessions, risk_paths, 1, 100))
         results["profile_single_user"] = summary(run_load(base, sessions, profile_paths, 1, 100))
-        results["risk_concurrent"] = summary(
-            run_load(base, sessions, risk_paths, args.users, args.requests)
-        )
-        results["profile_concurrent"] = summary(
-            run_load(base, sessions, profile_paths, args.users, args.requests)
-        )
+        for label, think in (("no_think", 0.0), (f"think_{args.think:g}s", args.think)):
+            results[f"risk_{args.users}_users_{label}"] = summary(
+                run_load(base, sessions, risk_paths, args.users, args.requests, think)
+            )
+            results[f"profile_{args.users}_users_{label}"] = summary(
+                run_load(base, sessions, profile_paths, args.users, args.requests, think)
+            )
         results["loadavg_after"] = os.getloadavg()
         return results
     finally:
@@ -262,6 +267,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=600)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--think", type=float, default=2.0, help="mean think time (s)")
     parser.add_argument("--password", default="smkdemo123")
     parser.add_argument("--out", default=None)
     args = parser.parse_args()

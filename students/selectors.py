@@ -140,6 +140,14 @@ RISK_SORTS = {
     "nisn": ("student__nisn", "id"),
 }
 RISK_PAGE_SIZE = 50
+ENCRYPTED_STUDENT_FIELDS = (
+    "father_education",
+    "mother_education",
+    "father_occupation",
+    "mother_occupation",
+    "income_bracket",
+    "distance_km",
+)
 
 
 def _earlier(prefix: str = "") -> Q:
@@ -400,8 +408,11 @@ def student_risk_export_rows(
 
 
 def student_profile_queryset(*, user: User) -> QuerySet[Student]:
-    return student_queryset_for_user(user=user).select_related(
-        "school", "school_class", "major", "school_class__homeroom_teacher"
+    # The socio-economic fields are encrypted and not shown on the profile: never loaded.
+    return (
+        student_queryset_for_user(user=user)
+        .select_related("school", "school_class", "major", "school_class__homeroom_teacher")
+        .defer(*ENCRYPTED_STUDENT_FIELDS)
     )
 
 
