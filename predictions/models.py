@@ -142,3 +142,28 @@ class Prediction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student_id} {self.term_id}: {self.category}"
+
+
+class PredictionFeedback(models.Model):
+    """A teacher's check of one prediction: does it match what they see in class?
+    One answer per teacher and prediction; answering again replaces it."""
+
+    prediction = models.ForeignKey(Prediction, on_delete=models.CASCADE, related_name="feedback")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    agrees = models.BooleanField(_("sesuai"))
+    note = models.TextField(_("catatan"), blank=True, max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("umpan balik prediksi")
+        verbose_name_plural = _("umpan balik prediksi")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prediction", "user"], name="predictionfeedback_unique_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prediction_id} {self.user_id}: {'sesuai' if self.agrees else 'tidak'}"

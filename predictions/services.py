@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from smk_dashboard.audit import audit_log
 from students.models import AcademicTerm, School, User
 
-from .models import ModelVersion, Prediction, RunStatus, TrainingRun
+from .models import ModelVersion, Prediction, PredictionFeedback, RunStatus, TrainingRun
 from .training_data import school_frames, scoring_students
 
 logger = logging.getLogger(__name__)
@@ -285,3 +285,26 @@ def model_storage_dir(school: School):
     directory = settings.MODEL_STORAGE_DIR / school.npsn
     directory.mkdir(parents=True, exist_ok=True)
     return directory
+
+
+# --------------------------------------------------------------------------- teacher feedback
+
+FEEDBACK_NOTE_MAX = 1000
+
+
+@transaction.atomic
+def prediction_feedback_record(
+    *, prediction: Prediction, user: User, agrees: bool, note: str = ""
+) -> PredictionFeedback:
+    """Record whether `user` finds `prediction` right ("sesuai") or not, with an optional
+    note. One answer per user and prediction: a second answer replaces the first."""
+    note = (note or "").strip()
+    if len(note) > FEEDBACK_NOTE_MAX:
+        raise ValidationError(
+            _("Catatan terlalu panjang: paling banyak %(max)s karakter.")
+            % {"max": FEEDBACK_NOTE_MAX}
+        )
+    feedback, _created = PredictionFeedback.objects.update_or_create(
+        prediction=prediction, user=user, defaults={"agrees": bool(agrees), "note": note}
+    )
+    return feedback

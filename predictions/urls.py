@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_training
+from . import views, views_training
 
 app_name = "predictions"
 
@@ -18,4 +18,6 @@ urlpatterns = [
         views_training.model_version_promote,
         name="model_version_promote",
     ),
+    path("models/", views.model_quality, name="models"),
+    path("<int:prediction_id>/feedback/", views.prediction_feedback, name="feedback"),
 ]

@@ -23,6 +23,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("audit/", include("smk_dashboard.audit_urls")),
     path("privacy/", include("smk_dashboard.privacy_urls")),
+    path("students/", include("students.urls")),
+    path("reports/", include("predictions.report_urls")),
 ]
 
 handler400 = "smk_dashboard.errors.bad_request"

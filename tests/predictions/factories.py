@@ -5,19 +5,76 @@ from predictions import models
 from tests.students.factories import SchoolFactory, StudentFactory, TermFactory
 
 
+def cv_entry(acc: float = 0.8, cm=None) -> dict:
+    """One algorithm's metrics in the shape the training engine stores."""
+    ms = lambda m: {"mean": m, "std": 0.02}  # noqa: E731
+    return {
+        "accuracy": ms(acc),
+        "macro_f1": ms(acc - 0.05),
+        "macro_precision": ms(acc - 0.04),
+        "macro_recall": ms(acc - 0.03),
+        "recall_kurang": ms(acc - 0.1),
+        "recall": {"kurang": ms(acc - 0.1), "sedang": ms(acc), "baik": ms(acc + 0.05)},
+        "roc_auc_ovr": ms(0.9),
+        "brier": ms(0.2),
+        "confusion_matrix": cm or [[40, 8, 2], [6, 120, 14], [1, 12, 97]],
+        "reliability": {"predicted": [0.1, 0.5, 0.9], "observed": [0.12, 0.45, 0.88]},
+        "fit_seconds": 1.5,
+    }
+
+
+def full_metrics(algorithm: str = "rnn", acc: float = 0.8) -> dict:
+    models_ = {a: cv_entry(acc - 0.02 * i) for i, a in enumerate(["rnn", "cnn", "rf", "lr"])}
+    models_[algorithm] = cv_entry(acc)
+    return {
+        "labels": ["kurang", "sedang", "baik"],
+        "folds": 5,
+        "n_samples": 300,
+        "n_students": 120,
+        "cv": models_[algorithm],
+        "all_models": models_,
+        "fairness": {
+            "major": [
+                {
+                    "group": "Teknik Komputer",
+                    "n": 80,
+                    "n_kurang": 12,
+                    "recall_kurang": 0.83,
+                    "fpr_kurang": 0.05,
+                },
+            ],
+            "gender": [
+                {"group": "L", "n": 60, "n_kurang": 9, "recall_kurang": 0.7, "fpr_kurang": 0.06},
+                {"group": "P", "n": 60, "n_kurang": 7, "recall_kurang": 0.75, "fpr_kurang": 0.04},
+            ],
+        },
+        "temporal": {"test_term": "2025-2", "accuracy": 0.77, "macro_f1": 0.7},
+    }
+
+
+class TrainingRunFactory(DjangoModelFactory):
+    class Meta:
+        model = models.TrainingRun
+
+    school = factory.SubFactory(SchoolFactory)
+    status = models.RunStatus.SUCCEEDED
+    progress = 100
+    config = factory.LazyFunction(lambda: {"models": ["rnn", "cnn", "rf", "lr"], "folds": 5})
+
+
 class ModelVersionFactory(DjangoModelFactory):
     class Meta:
         model = models.ModelVersion
 
     school = factory.SubFactory(SchoolFactory)
-    algorithm = "gbdt"
+    training_run = factory.SubFactory(TrainingRunFactory, school=factory.SelfAttribute("..school"))
+    algorithm = "rnn"
     version = factory.Sequence(lambda n: n + 1)
-    metrics = factory.LazyFunction(lambda: {"macro_f1": 0.7})
-    feature_schema = factory.LazyFunction(dict)
-    artifact_path = factory.LazyAttribute(lambda o: f"models/{o.algorithm}-{o.version}.joblib")
+    metrics = factory.LazyAttribute(lambda o: full_metrics(o.algorithm))
+    artifact_path = factory.LazyAttribute(lambda o: f"models/{o.algorithm}-v{o.version}.keras")
     artifact_sha256 = "0" * 64
-    data_fingerprint = "0" * 64
-    library_versions = factory.LazyFunction(dict)
+    data_fingerprint = "f" * 64
+    is_active = True
 
 
 class PredictionFactory(DjangoModelFactory):
@@ -25,17 +82,32 @@ class PredictionFactory(DjangoModelFactory):
         model = models.Prediction
 
     student = factory.SubFactory(StudentFactory)
-    term = factory.SubFactory(TermFactory, year=2024, semester=2)
-    based_on_term = factory.SubFactory(TermFactory, year=2024, semester=1)
+    term = factory.SubFactory(TermFactory, year=2025, semester=2)
+    based_on_term = factory.SubFactory(TermFactory, year=2025, semester=1)
     model_version = factory.SubFactory(
         ModelVersionFactory, school=factory.SelfAttribute("..student.school")
     )
-    category = models.Category.KURANG
-    p_kurang = 0.7
+    category = "kurang"
+    p_kurang = factory.LazyAttribute(
+        lambda o: {"kurang": 0.7, "sedang": 0.2, "baik": 0.1}[o.category]
+    )
     p_sedang = 0.2
-    p_baik = 0.1
+    p_baik = factory.LazyAttribute(lambda o: round(1 - o.p_kurang - o.p_sedang, 6))
     factors = factory.LazyFunction(
         lambda: [
-            {"code": "avg_prev", "text": "Rata-rata semester lalu di bawah KKM", "weight": 0.4}
+            {"code": "alpa", "text": "Alpa 6 hari pada semester ini", "weight": 0.4},
+            {"code": "mtk", "text": "Nilai Matematika turun 12 poin", "weight": 0.3},
         ]
     )
+
+
+class PredictionFeedbackFactory(DjangoModelFactory):
+    class Meta:
+        model = models.PredictionFeedback
+
+    prediction = factory.SubFactory(PredictionFactory)
+    user = factory.SubFactory(
+        "tests.students.factories.UserFactory",
+        school=factory.SelfAttribute("..prediction.student.school"),
+    )
+    agrees = True

@@ -1,0 +1,206 @@
+"""Plotly figures as plain JSON-ready dicts ({"data": [...], "layout": {...}}), rendered in
+the browser by the page's JS from a <script type="application/json"> tag.
+
+Plain dicts rather than plotly.graph_objects: building them costs microseconds, and a web
+request never needs more (and never imports TensorFlow)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .metrics import LABELS
+
+CATEGORY_COLOURS = {"kurang": "#dc3545", "sedang": "#ffc107", "baik": "#198754"}
+CATEGORY_NAMES = {"kurang": "Perlu perhatian", "sedang": "Sedang", "baik": "Baik"}
+GROUP_NAMES = {"umum": "Umum", "kejuruan": "Kejuruan", "mulok": "Muatan lokal"}
+STATUS_NAMES = {"S": "Sakit", "I": "Izin", "A": "Alpa"}
+STATUS_COLOURS = {"S": "#6c757d", "I": "#0d6efd", "A": "#dc3545"}
+
+
+def _layout(title: str = "", **extra) -> dict:
+    layout = {
+        "title": {"text": title, "font": {"size": 14}},
+        "margin": {"l": 48, "r": 12, "t": 36 if title else 12, "b": 48},
+        "height": 300,
+        "legend": {"orientation": "h", "y": -0.25},
+        "autosize": True,
+    }
+    layout.update(extra)
+    return layout
+
+
+def grade_trend_figure(trend: Sequence[dict], *, kkm: int | None = None) -> dict:
+    """Lines of the average score per subject group across terms."""
+    terms = sorted({r["term"] for r in trend})
+    data = []
+    for group in sorted({r["group"] for r in trend}):
+        by_term = {r["term"]: r["avg"] for r in trend if r["group"] == group}
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": GROUP_NAMES.get(group, group),
+                "x": terms,
+                "y": [round(by_term[t], 1) if t in by_term else None for t in terms],
+            }
+        )
+    layout = _layout(yaxis={"title": {"text": "Rata-rata nilai"}, "range": [0, 100]})
+    layout["xaxis"] = {"type": "category", "title": {"text": "Semester"}}
+    if kkm is not None and terms:
+        layout["shapes"] = [
+            {
+                "type": "line",
+                "xref": "paper",
+                "x0": 0,
+                "x1": 1,
+                "y0": kkm,
+                "y1": kkm,
+                "line": {"dash": "dot", "color": "#dc3545"},
+            }
+        ]
+        layout["annotations"] = [
+            {"xref": "paper", "x": 0, "y": kkm, "text": f"KKM {kkm}", "showarrow": False}
+        ]
+    return {"data": data, "layout": layout}
+
+
+def attendance_month_figure(rows: Sequence[dict]) -> dict:
+    """Stacked bars of days absent per month (sakit, izin, alpa)."""
+    months = sorted({r["month"] for r in rows})
+    labels = [m.strftime("%Y-%m") for m in months]
+    data = []
+    for status in ("S", "I", "A"):
+        counts = {r["month"]: r["n"] for r in rows if r["status"] == status}
+        data.append(
+            {
+                "type": "bar",
+                "name": STATUS_NAMES[status],
+                "x": labels,
+                "y": [counts.get(m, 0) for m in months],
+                "marker": {"color": STATUS_COLOURS[status]},
+            }
+        )
+    layout = _layout(barmode="stack", yaxis={"title": {"text": "Hari"}})
+    layout["xaxis"] = {"type": "category"}
+    return {"data": data, "layout": layout}
+
+
+def confusion_figure(cm: list[list[int]], *, normalise: bool, title: str = "") -> dict:
+    """Heatmap, rows = true class, columns = predicted, in LABELS order. Normalised: each row
+    divided by its total (the share of students of that true class)."""
+    names = [CATEGORY_NAMES[label] for label in LABELS]
+    if normalise:
+        z = [[round(v / sum(row), 3) if sum(row) else 0.0 for v in row] for row in cm]
+        text = [[f"{v:.0%}" for v in row] for row in z]
+    else:
+        z = cm
+        text = [[str(v) for v in row] for row in cm]
+    data = [
+        {
+            "type": "heatmap",
+            "z": list(reversed(z)),
+            "x": names,
+            "y": list(reversed(names)),
+            "text": list(reversed(text)),
+            "texttemplate": "%{text}",
+            "colorscale": "Greens",
+            "showscale": False,
+            "hovertemplate": "Sebenarnya %{y}<br>Diprediksi %{x}<br>%{text}<extra></extra>",
+        }
+    ]
+    layout = _layout(title, height=280)
+    layout["xaxis"] = {"title": {"text": "Diprediksi"}}
+    layout["yaxis"] = {"title": {"text": "Sebenarnya"}}
+    return {"data": data, "layout": layout}
+
+
+def reliability_figure(reliability: dict, *, title: str = "") -> dict:
+    """Observed share against predicted probability per bin; the diagonal is perfect."""
+    pred = list(reliability.get("predicted") or [])
+    obs = list(reliability.get("observed") or [])
+    count = list(reliability.get("count") or [None] * len(pred))
+    data = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "Sempurna",
+            "x": [0, 1],
+            "y": [0, 1],
+            "line": {"dash": "dot", "color": "#adb5bd"},
+        },
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": "Model",
+            "x": pred,
+            "y": obs,
+            "text": [f"n = {c}" if c is not None else "" for c in count],
+            "line": {"color": "#198754"},
+        },
+    ]
+    layout = _layout(title, height=280)
+    layout["xaxis"] = {"title": {"text": "Peluang diprediksi"}, "range": [0, 1]}
+    layout["yaxis"] = {"title": {"text": "Proporsi sebenarnya"}, "range": [0, 1]}
+    return {"data": data, "layout": layout}
+
+
+def fairness_figure(rows: Sequence[dict], *, title: str = "") -> dict:
+    """Grouped bars: recall of kurang and false-positive rate of kurang per group."""
+    groups = [str(r.get("group", "")) for r in rows]
+    data = [
+        {
+            "type": "bar",
+            "name": "Recall 'perlu perhatian'",
+            "x": groups,
+            "y": [r.get("recall_kurang") for r in rows],
+            "marker": {"color": "#198754"},
+        },
+        {
+            "type": "bar",
+            "name": "Salah tandai (FPR)",
+            "x": groups,
+            "y": [r.get("fpr_kurang") for r in rows],
+            "marker": {"color": "#dc3545"},
+        },
+    ]
+    layout = _layout(title, barmode="group", height=300)
+    layout["yaxis"] = {"range": [0, 1], "tickformat": ".0%"}
+    return {"data": data, "layout": layout}
+
+
+def category_stack_figure(rows: Sequence[dict], *, key: str, title: str = "") -> dict:
+    """Stacked bars of category counts (or shares) per group. rows:
+    [{key: "X", "kurang": 3, "sedang": 10, "baik": 20}]; None values are left out."""
+    xs = [str(r[key]) for r in rows]
+    data = [
+        {
+            "type": "bar",
+            "name": CATEGORY_NAMES[c],
+            "x": xs,
+            "y": [r.get(c) for r in rows],
+            "marker": {"color": CATEGORY_COLOURS[c]},
+        }
+        for c in LABELS
+    ]
+    layout = _layout(title, barmode="stack")
+    layout["xaxis"] = {"type": "category"}
+    return {"data": data, "layout": layout}
+
+
+def heatmap_figure(
+    z: list[list[float | None]], *, x: list[str], y: list[str], title: str = ""
+) -> dict:
+    data = [
+        {
+            "type": "heatmap",
+            "z": z,
+            "x": x,
+            "y": y,
+            "colorscale": "Reds",
+            "hovertemplate": "%{y} · %{x}: %{z:.1%}<extra></extra>",
+        }
+    ]
+    layout = _layout(title, height=max(240, 22 * len(y) + 80))
+    layout["xaxis"] = {"type": "category"}
+    layout["yaxis"] = {"type": "category", "automargin": True}
+    return {"data": data, "layout": layout}

@@ -1,0 +1,85 @@
+"""School report (/reports/school/) and district report (/reports/district/)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from smk_dashboard.audit import audit_log
+from students.access import role_required
+from students.exports import xlsx_bytes
+from students.models import Role
+from students.selectors import school_queryset_for_user
+
+from .charts import category_stack_figure, heatmap_figure
+from .report_pdf import report_tables, school_report_pdf
+from .reports import district_report, school_report
+from .selectors import model_page_school
+
+SCHOOL_REPORT_ROLES = frozenset({Role.KEPSEK, Role.OPERATOR})
+DISTRICT_REPORT_ROLES = frozenset({Role.SUDIN})
+
+
+def _attendance_heatmap(rows: list[dict], *, key: str = "alpa_rate") -> dict:
+    groups = sorted({r["group"] for r in rows})
+    terms = sorted({r["term"] for r in rows})
+    cell = {(r["group"], r["term"]): r[key] for r in rows}
+    z = [[v if isinstance(v := cell.get((g, t)), float) else None for t in terms] for g in groups]
+    return heatmap_figure(z, x=terms, y=groups)
+
+
+@require_GET
+@role_required(SCHOOL_REPORT_ROLES)
+def school_report_view(request: HttpRequest) -> HttpResponse:
+    school = model_page_school(user=request.user, school_id=None)
+    report = school_report(school=school) if school else None
+    fmt = request.GET.get("export")
+    if report and fmt in ("pdf", "xlsx"):
+        audit_log(
+            action=f"export.{fmt}",
+            request=request,
+            school=school,
+            detail={"page": "reports.school"},
+        )
+        stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+        if fmt == "pdf":
+            body = school_report_pdf(report, generated=stamp)
+            content_type = "application/pdf"
+        else:
+            body = xlsx_bytes([(t[:31], h, r) for t, h, r in report_tables(report)])
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(body, content_type=content_type)
+        name = f"laporan-sekolah-{school.npsn}-{timezone.localdate().isoformat()}.{fmt}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    figures = {}
+    if report:
+        figures = {
+            "fig-grade": category_stack_figure(report["by_grade_level"], key="group"),
+            "fig-major": category_stack_figure(report["by_major"], key="group"),
+            "fig-class": category_stack_figure(report["by_class"], key="group"),
+            "fig-trend": category_stack_figure(report["trend"], key="term"),
+            "fig-observed": category_stack_figure(report["observed_trend"], key="term"),
+            "fig-attendance": _attendance_heatmap(report["attendance"]),
+        }
+    return render(
+        request,
+        "predictions/report_school.html",
+        {"school": school, "report": report, "figures": figures},
+    )
+
+
+@require_GET
+@role_required(DISTRICT_REPORT_ROLES)
+def district_report_view(request: HttpRequest) -> HttpResponse:
+    schools = school_queryset_for_user(user=request.user).order_by("name")
+    report = district_report(schools=schools)
+    audit_log(
+        action="report.district.view", request=request, detail={"schools": len(report["schools"])}
+    )
+    figures = {"fig-attendance": _attendance_heatmap(report["attendance"])}
+    return render(
+        request,
+        "predictions/report_district.html",
+        {"report": report, "figures": figures, "district": request.user.district},
+    )

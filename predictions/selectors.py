@@ -1,0 +1,104 @@
+"""Reads for the model-quality page and teacher feedback, scoped to the user's school."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from students.models import School, User
+
+from .metrics import (
+    ALGORITHM_NAMES,
+    LABELS,
+    METRIC_ROWS,
+    STUDY_CLAIMS,
+    all_models,
+    confusion_matrix,
+    dig,
+    mean_std,
+)
+from .models import ModelVersion, PredictionFeedback
+
+
+def model_page_school(*, user: User, school_id: int | None = None) -> School | None:
+    """The school whose models the user reviews: their own; a superuser may pick one."""
+    if user.school_id is not None:
+        return user.school
+    if not user.is_superuser:
+        return None
+    schools = School.objects.order_by("id")
+    if school_id:
+        return schools.filter(id=school_id).first()
+    with_models = ModelVersion.objects.values("school_id")
+    return schools.filter(id__in=with_models).first() or schools.first()
+
+
+def model_versions_for_school(*, school: School) -> QuerySet[ModelVersion]:
+    return ModelVersion.objects.filter(school=school).select_related("training_run")
+
+
+def prediction_verification_rate(
+    *, school: School, model_version: ModelVersion | None = None
+) -> dict:
+    """How often teachers found a prediction right: {"n", "agrees", "rate" (None if n=0)}."""
+    qs = PredictionFeedback.objects.filter(prediction__student__school=school)
+    if model_version is not None:
+        qs = qs.filter(prediction__model_version=model_version)
+    agg = qs.aggregate(n=Count("id"), agrees=Count("id", filter=Q(agrees=True)))
+    return {**agg, "rate": agg["agrees"] / agg["n"] if agg["n"] else None}
+
+
+def verification_rates_by_version(*, school: School) -> dict[int, dict]:
+    rows = (
+        PredictionFeedback.objects.filter(prediction__student__school=school)
+        .values("prediction__model_version_id")
+        .annotate(n=Count("id"), agrees=Count("id", filter=Q(agrees=True)))
+        .order_by()
+    )
+    return {
+        r["prediction__model_version_id"]: {
+            "n": r["n"],
+            "agrees": r["agrees"],
+            "rate": r["agrees"] / r["n"] if r["n"] else None,
+        }
+        for r in rows
+    }
+
+
+def majority_baseline(cm: list[list[int]] | None) -> float | None:
+    """Accuracy of always guessing the most common true class: the floor a model must beat."""
+    if not cm:
+        return None
+    totals = [sum(row) for row in cm]
+    return max(totals) / sum(totals) if sum(totals) else None
+
+
+def algorithm_reports(metrics: dict) -> list[dict]:
+    """One entry per algorithm in the version's metrics, ready for the page:
+    name, rows of (label, mean, std), confusion matrix, reliability, study claim."""
+    reports = []
+    for key, entry in all_models(metrics).items():
+        cm = confusion_matrix(entry)
+        reliability = dig(entry, "reliability")
+        if not (isinstance(reliability, dict) and reliability.get("predicted")):
+            reliability = None
+        reports.append(
+            {
+                "key": key,
+                "name": ALGORITHM_NAMES.get(key, key),
+                "is_baseline": key in ("rf", "lr", "gbdt"),
+                "metrics": {m: mean_std(entry.get(m)) for m, _label, _hib in METRIC_ROWS},
+                "recall": {label: mean_std(dig(entry, "recall", label)) for label in LABELS},
+                "confusion_matrix": cm,
+                "n_test": sum(sum(r) for r in cm) if cm else None,
+                "majority_baseline": majority_baseline(cm),
+                "reliability": reliability,
+                "fit_seconds": entry.get("fit_seconds"),
+                "study_claim": STUDY_CLAIMS.get(key),
+            }
+        )
+    return reports
+
+
+def fairness_rows(metrics: dict, key: str) -> list[dict]:
+    rows = dig(metrics, "fairness", key)
+    return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []

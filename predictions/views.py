@@ -1,0 +1,104 @@
+"""Model quality (/predictions/models/) and teacher feedback on one prediction."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from students.access import role_required
+from students.models import Role
+from students.selectors import STUDENT_VIEWER_ROLES, student_queryset_for_user
+
+from .charts import confusion_figure, fairness_figure, reliability_figure
+from .metrics import METRIC_ROWS, cv_accuracy, dig
+from .models import Prediction
+from .selectors import (
+    algorithm_reports,
+    fairness_rows,
+    model_page_school,
+    model_versions_for_school,
+    prediction_verification_rate,
+    verification_rates_by_version,
+)
+from .services import prediction_feedback_record
+
+MODEL_PAGE_ROLES = frozenset({Role.KEPSEK, Role.BK, Role.OPERATOR})
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@require_GET
+@role_required(MODEL_PAGE_ROLES)
+def model_quality(request: HttpRequest) -> HttpResponse:
+    school = model_page_school(user=request.user, school_id=_int(request.GET.get("school")))
+    versions = list(model_versions_for_school(school=school)) if school else []
+    active = next((v for v in versions if v.is_active), None)
+    wanted = _int(request.GET.get("version"))
+    shown = next((v for v in versions if v.id == wanted), None) or active
+    if shown is None and versions:
+        shown = versions[0]
+    rates = verification_rates_by_version(school=school) if school else {}
+    for v in versions:
+        v.accuracy = cv_accuracy(v.metrics)
+        v.verification = rates.get(v.id)
+    reports = algorithm_reports(shown.metrics) if shown else []
+    figures = {}
+    for r in reports:
+        if r["confusion_matrix"]:
+            figures[f"cm-{r['key']}"] = confusion_figure(r["confusion_matrix"], normalise=False)
+            figures[f"cmn-{r['key']}"] = confusion_figure(r["confusion_matrix"], normalise=True)
+        if r["reliability"]:
+            figures[f"rel-{r['key']}"] = reliability_figure(r["reliability"])
+    fairness = {}
+    if shown:
+        for key, title in (("major", _("Per kompetensi keahlian")), ("gender", _("Per gender"))):
+            rows = fairness_rows(shown.metrics, key)
+            if rows:
+                fairness[key] = {"title": title, "rows": rows}
+                figures[f"fair-{key}"] = fairness_figure(rows)
+    context = {
+        "school": school,
+        "versions": versions,
+        "active": active,
+        "shown": shown,
+        "reports": reports,
+        "metric_rows": METRIC_ROWS,
+        "fairness": fairness,
+        "temporal": dig(shown.metrics, "temporal") if shown else None,
+        "figures": figures,
+        "verification": prediction_verification_rate(school=school) if school else None,
+    }
+    return render(request, "predictions/models.html", context)
+
+
+@require_POST
+@role_required(STUDENT_VIEWER_ROLES)
+def prediction_feedback(request: HttpRequest, prediction_id: int) -> HttpResponse:
+    """Record "sesuai / tidak sesuai" (+ note) for a prediction of a student the user sees."""
+    prediction = get_object_or_404(
+        Prediction.objects.filter(student__in=student_queryset_for_user(user=request.user)),
+        pk=prediction_id,
+    )
+    agrees = request.POST.get("agrees")
+    if agrees not in ("0", "1"):
+        messages.error(request, _("Pilih 'sesuai' atau 'tidak sesuai'."))
+    else:
+        try:
+            prediction_feedback_record(
+                prediction=prediction,
+                user=request.user,
+                agrees=agrees == "1",
+                note=request.POST.get("note", ""),
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Terima kasih, umpan balik Anda tersimpan."))
+    return redirect("students:profile", student_id=prediction.student_id)

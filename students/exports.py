@@ -1,0 +1,63 @@
+"""Writing tables as CSV or XLSX for download, safe against formula injection: a cell that
+starts with = + - @ (or a tab / carriage return) would run as a formula in Excel or
+LibreOffice, so it gets a leading apostrophe and stays text."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_cell(value):
+    """A string starting with a formula character gets a leading apostrophe; numbers,
+    dates and None pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_stream(header: Sequence[str], rows: Iterable[Sequence]) -> Iterable[str]:
+    """CSV lines one by one (for a StreamingHttpResponse), with a BOM so that Excel reads
+    the file as UTF-8."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([escape_cell(h) for h in header])
+    for row in rows:
+        yield writer.writerow(["" if v is None else escape_cell(v) for v in row])
+
+
+def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
+    """An .xlsx workbook: one sheet per (title, header, rows). Strings are always written
+    as text, never as formulas."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    bold = book.add_format({"bold": True})
+    for title, header, rows in sheets:
+        sheet = book.add_worksheet(title[:31])
+        for c, h in enumerate(header):
+            sheet.write_string(0, c, str(escape_cell(h)), bold)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row):
+                value = escape_cell(value)
+                if value is None:
+                    continue
+                if isinstance(value, bool):
+                    sheet.write_boolean(r, c, value)
+                elif isinstance(value, int | float):
+                    sheet.write_number(r, c, value)
+                else:
+                    sheet.write_string(r, c, str(value))
+        sheet.freeze_panes(1, 0)
+    book.close()
+    return buffer.getvalue()

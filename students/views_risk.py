@@ -1,0 +1,100 @@
+"""The risk list (/students/risk/): latest prediction per student, filters, CSV/XLSX."""
+
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from predictions.models import Category
+from smk_dashboard.audit import audit_log
+
+from .access import role_required
+from .exports import csv_stream, xlsx_bytes
+from .selectors import (
+    STUDENT_VIEWER_ROLES,
+    RiskFilters,
+    RiskRow,
+    student_risk_export_rows,
+    student_risk_list,
+)
+
+CHANGE_LABELS = {
+    "new": gettext_lazy("Baru"),
+    "worse": gettext_lazy("Memburuk"),
+    "better": gettext_lazy("Membaik"),
+    "same": gettext_lazy("Tetap"),
+}
+
+
+def export_header() -> list[str]:
+    return [
+        "NISN",
+        _("Nama"),
+        _("Rombel"),
+        _("Kompetensi keahlian"),
+        _("Semester yang diprediksi"),
+        _("Kategori prediksi"),
+        _("Peluang perlu perhatian (%)"),
+        _("Perubahan"),
+        _("Faktor utama"),
+        _("Intervensi terakhir"),
+    ]
+
+
+def export_row(row: RiskRow) -> list:
+    p, s = row.prediction, row.prediction.student
+    intervention = row.intervention
+    return [
+        s.nisn,
+        s.name,
+        s.school_class.name if s.school_class else "",
+        s.major.name if s.major else "",
+        p.term.code,
+        str(Category(p.category).label),
+        round(p.p_kurang * 100, 1),
+        str(CHANGE_LABELS[row.change]),
+        "; ".join(f["text"] for f in row.top_factors),
+        intervention["status_label"] if intervention else "",
+    ]
+
+
+def _export(request: HttpRequest, filters: RiskFilters, fmt: str) -> HttpResponse:
+    audit_log(action=f"export.{fmt}", request=request, detail={"page": "students.risk"})
+    rows = student_risk_export_rows(user=request.user, filters=filters)
+    stamp = timezone.localdate().isoformat()
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            csv_stream(export_header(), (export_row(r) for r in rows)),
+            content_type="text/csv; charset=utf-8",
+        )
+    else:
+        response = HttpResponse(
+            xlsx_bytes([(_("Daftar perhatian"), export_header(), (export_row(r) for r in rows))]),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="daftar-perhatian-{stamp}.{fmt}"'
+    return response
+
+
+@require_GET
+@role_required(STUDENT_VIEWER_ROLES)
+def risk_list(request: HttpRequest) -> HttpResponse:
+    filters = RiskFilters.from_query(request.GET)
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx"):
+        return _export(request, filters, fmt)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("export", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    context = {
+        "risk": student_risk_list(user=request.user, filters=filters),
+        "query": query.urlencode(),
+        "sort_query": sort_query.urlencode(),
+        "change_labels": CHANGE_LABELS,
+        "categories": Category.choices,
+    }
+    return render(request, "students/risk_list.html", context)

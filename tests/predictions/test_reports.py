@@ -1,0 +1,180 @@
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from django.test import Client
+
+from interventions.models import Intervention, Outcome, Programme
+from predictions.reports import (
+    SUPPRESSED,
+    category_distribution,
+    intervention_coverage,
+    suppress,
+    suppress_rate,
+)
+from smk_dashboard.models import AuditEvent
+from students.models import AttendanceSummary, Role
+from tests.predictions.factories import ModelVersionFactory, PredictionFactory
+from tests.students.factories import SchoolClassFactory, SchoolFactory, StudentFactory, TermFactory
+
+pytestmark = pytest.mark.django_db
+SCHOOL_URL = "/reports/school/"
+DISTRICT_URL = "/reports/district/"
+
+
+def client_for(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def populate(school, counts: dict[int, dict[str, int]], *, name_prefix="Murid"):
+    """counts: {grade level: {category: n}} of students with a latest prediction."""
+    version = ModelVersionFactory(school=school)
+    term = TermFactory(year=2025, semester=1)
+    students = []
+    for level, per_category in counts.items():
+        klass = SchoolClassFactory(school=school, grade_level=level)
+        for category, n in per_category.items():
+            for i in range(n):
+                s = StudentFactory(
+                    school=school, school_class=klass, name=f"{name_prefix} {level}{category}{i}"
+                )
+                PredictionFactory(student=s, model_version=version, category=category)
+                AttendanceSummary.objects.create(
+                    student=s, term=term, sakit=1, izin=0, alpa=2, school_days=100
+                )
+                students.append(s)
+    return students
+
+
+@pytest.mark.parametrize("role", [Role.KEPSEK, Role.OPERATOR])
+def test_school_report_opens_for_kepsek_and_operator(make_user, school, role):
+    assert client_for(make_user(role, school=school)).get(SCHOOL_URL).status_code == 200
+
+
+@pytest.mark.parametrize("role", [Role.GURU, Role.WALIKELAS, Role.BK, Role.SUDIN])
+def test_school_report_is_403_for_other_roles(make_user, school, role):
+    user = make_user(role, school=None if role == Role.SUDIN else school)
+    assert client_for(user).get(SCHOOL_URL).status_code == 403
+
+
+@pytest.mark.parametrize("role", [Role.KEPSEK, Role.OPERATOR, Role.BK, Role.GURU])
+def test_district_report_is_403_for_school_roles(make_user, school, role):
+    assert client_for(make_user(role, school=school)).get(DISTRICT_URL).status_code == 403
+
+
+def test_categories_are_counted_per_grade_level_from_the_latest_active_predictions(school):
+    populate(school, {10: {"kurang": 2, "baik": 1}, 11: {"sedang": 3}})
+    # an inactive version's prediction is not counted
+    PredictionFactory(
+        student=StudentFactory(school=school),
+        model_version=ModelVersionFactory(school=school, is_active=False),
+    )
+    rows = category_distribution(schools=[school], by="grade_level")
+    assert [(r["group"], r["kurang"], r["sedang"], r["baik"], r["n"]) for r in rows] == [
+        ("X", 2, 0, 1, 3),
+        ("XI", 0, 3, 0, 3),
+    ]
+
+
+def test_intervention_coverage_counts_kurang_students_with_an_intervention(make_user, school):
+    students = populate(school, {10: {"kurang": 3, "baik": 2}})
+    bk = make_user(Role.BK, school=school)
+    programme = Programme.objects.create(school=school, name="Konseling", tier=2)
+    for s in (students[0], students[3]):  # one kurang, one baik
+        Intervention.objects.create(
+            student=s,
+            programme=programme,
+            reason="-",
+            owner=bk,
+            start_date=dt.date(2026, 2, 2),
+            status="completed",
+            outcome=Outcome.IMPROVED,
+        )
+    [row] = intervention_coverage(schools=[school])
+    assert (row["n_kurang"], row["with_intervention"]) == (3, 1)
+    assert row["coverage"] == pytest.approx(1 / 3)
+    assert row["outcomes"] == {"Membaik": 1}
+
+
+def test_school_report_page_shows_the_aggregates(make_user, school):
+    populate(school, {10: {"kurang": 2, "sedang": 1}})
+    response = client_for(make_user(Role.KEPSEK, school=school)).get(SCHOOL_URL)
+    report = response.context["report"]
+    assert report["coverage"]["n_kurang"] == 2
+    assert report["attendance"][0]["alpa_rate"] == pytest.approx(0.02)
+    html = response.content.decode()
+    assert 'id="fig-attendance"' in html and 'data-testid="report-effectiveness"' in html
+
+
+def test_school_report_downloads_as_pdf_and_xlsx(make_user, school):
+    populate(school, {10: {"kurang": 2, "sedang": 1}, 12: {"baik": 4}})
+    c = client_for(make_user(Role.KEPSEK, school=school))
+    pdf = c.get(SCHOOL_URL, {"export": "pdf"})
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+    assert "attachment" in pdf["Content-Disposition"]
+    xlsx = c.get(SCHOOL_URL, {"export": "xlsx"})
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    sheet = book["Kategori prediksi per tingkat"]
+    assert [c.value for c in sheet[1]] == [
+        "Kelompok",
+        "Perlu perhatian",
+        "Sedang",
+        "Baik",
+        "Jumlah",
+    ]
+    assert [c.value for c in sheet[2]] == ["X", 2, 1, 0, 3]
+    assert [c.value for c in sheet[3]] == ["XII", 0, 0, 4, 4]
+    assert set(AuditEvent.objects.values_list("action", flat=True)) >= {"export.pdf", "export.xlsx"}
+
+
+def test_small_counts_are_suppressed():
+    assert [suppress(n) for n in (0, 1, 4, 5, 12, None)] == [
+        SUPPRESSED,
+        SUPPRESSED,
+        SUPPRESSED,
+        5,
+        12,
+        None,
+    ]
+    assert suppress_rate(3, 40) == SUPPRESSED
+    assert suppress_rate(10, 4) == SUPPRESSED
+    assert suppress_rate(10, 40) == 0.25
+    assert suppress_rate(0, 0) is None
+
+
+def test_district_report_aggregates_per_school_suppresses_small_cells_and_shows_no_names(
+    make_user,
+):
+    big = SchoolFactory(name="SMK Besar", district="Jakarta Barat")
+    small = SchoolFactory(name="SMK Kecil", district="Jakarta Barat")
+    elsewhere = SchoolFactory(name="SMK Wilayah Lain", district="Jakarta Timur")
+    big_students = populate(big, {10: {"kurang": 6, "sedang": 7, "baik": 2}}, name_prefix="Besar")
+    small_students = populate(small, {11: {"kurang": 2, "baik": 1}}, name_prefix="Kecil")
+    populate(elsewhere, {10: {"kurang": 8}}, name_prefix="Lain")
+    sudin = make_user(Role.SUDIN, district="Jakarta Barat")
+    response = client_for(sudin).get(DISTRICT_URL)
+    assert response.status_code == 200
+    report = response.context["report"]
+    by_school = {r["school"]: r for r in report["by_grade_level"]}
+    assert set(by_school) == {"SMK Besar", "SMK Kecil"}
+    assert (by_school["SMK Besar"]["kurang"], by_school["SMK Besar"]["sedang"]) == (6, 7)
+    assert by_school["SMK Besar"]["baik"] == SUPPRESSED
+    assert all(by_school["SMK Kecil"][k] == SUPPRESSED for k in ("kurang", "baik", "n"))
+    small_att = next(r for r in report["attendance"] if r["group"] == "SMK Kecil")
+    assert small_att["alpa_rate"] == SUPPRESSED
+    html = response.content.decode()
+    assert "&lt;5" in html and "SMK Wilayah Lain" not in html
+    for s in big_students + small_students:
+        assert s.name not in html
+        assert s.nisn not in html
+
+
+def test_a_sudin_without_a_district_sees_no_school(make_user):
+    populate(SchoolFactory(name="SMK Mana Saja"), {10: {"kurang": 6}})
+    response = client_for(make_user(Role.SUDIN, district="")).get(DISTRICT_URL)
+    assert response.context["report"]["schools"] == []
+    assert "SMK Mana Saja" not in response.content.decode()
