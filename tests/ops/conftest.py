@@ -65,6 +65,8 @@ def web_server(*, database_url: str, tmp_path: Path, extra_env: dict | None = No
         "DEBUG": "off",
         "SECRET_KEY": "ops-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # A fixed test-only Fernet key: production refuses to start without one.
+        "FIELD_ENCRYPTION_KEY": "UG8wbE5lLXRlc3Qta2V5LW9ubHktMDEyMzQ1Njc4OWE=",
         "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
         "MODEL_STORAGE_DIR": str(tmp_path / "models"),
         "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),

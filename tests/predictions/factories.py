@@ -74,7 +74,10 @@ class ModelVersionFactory(DjangoModelFactory):
     artifact_path = factory.LazyAttribute(lambda o: f"models/{o.algorithm}-v{o.version}.keras")
     artifact_sha256 = "0" * 64
     data_fingerprint = "f" * 64
-    is_active = True
+    # The first version of a school is its active one (at most one may be active).
+    is_active = factory.LazyAttribute(
+        lambda o: not models.ModelVersion.objects.filter(school=o.school, is_active=True).exists()
+    )
 
 
 class PredictionFactory(DjangoModelFactory):

@@ -109,6 +109,18 @@ ALLOW_LIST: dict[str, dict] = {
         "expect": page(PRIVACY),
         "kwargs": {"pk": "student"},
     },
+    # Prometheus metrics: open to loopback (the test client's address) or a bearer token.
+    "metrics": {"expect": everyone(200)},
+    # Pages of issue 5.
+    "students/risk/": {"expect": page(VIEWERS)},
+    "students/<int:student_id>/": {"expect": page(VIEWERS), "kwargs": {"student_id": "student"}},
+    "predictions/models/": {"expect": page(MODEL_QUALITY)},
+    "predictions/<int:prediction_id>/feedback/": {
+        "expect": everyone(405),  # POST only (checked before login; reveals nothing)
+        "kwargs": {"prediction_id": "prediction"},
+    },
+    "reports/school/": {"expect": page({Role.KEPSEK, Role.OPERATOR})},
+    "reports/district/": {"expect": page({Role.SUDIN})},
     # Training (operator only); promote is POST only.
     "predictions/training/": {"expect": page({Role.OPERATOR})},
     "predictions/training/<int:run_id>/": {
@@ -251,6 +263,7 @@ def test_each_url_answers_each_role_as_the_allow_list_says(seeded, role):
         "school_class": one.school_class.pk,
         "version": one.version.pk,
         "run": TrainingRun.objects.create(school=one.school).pk,
+        "prediction": one.student.predictions.first().pk,
         **_intervention_objects(one, users[Role.BK]),
     }
     client = Client()
