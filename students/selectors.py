@@ -98,3 +98,23 @@ def home_summary(*, user: User) -> dict:
         "term_codes": [t["term__code"] for t in terms],
         "by_gender": dict(active.values_list("gender").annotate(n=Count("id")).order_by("gender")),
     }
+
+
+def import_batch_queryset_for_user(*, user: User) -> QuerySet:
+    """Import batches a user may see: the operator every batch of the school, walikelas and
+    guru their own uploads."""
+    from .models import ImportBatch
+
+    qs = ImportBatch.objects.select_related("school", "created_by")
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    if user.school_id is None:
+        return qs.none()
+    qs = qs.filter(school_id=user.school_id)
+    if user.role == Role.OPERATOR:
+        return qs
+    if user.role in (Role.WALIKELAS, Role.GURU):
+        return qs.filter(created_by=user)
+    return qs.none()

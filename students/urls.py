@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "students"
+
+urlpatterns = [
+    path("imports/", views.imports, name="imports"),
+    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/mapping/", views.import_mapping, name="import_mapping"),
+    path("imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("imports/<int:pk>/status/", views.import_status, name="import_status"),
+    path("imports/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
+    path("imports/template/<str:kind>.xlsx", views.import_template, name="import_template"),
+]
