@@ -391,6 +391,7 @@ def import_summary(*, batch: ImportBatch, with_errors: bool = True) -> dict:
         "updated": batch.updated,
         "unchanged": batch.unchanged,
         "rejected": batch.rejected,
+        "records": batch.preview.get("records", {}),
         "message": batch.message,
     }
     if with_errors:
