@@ -447,6 +447,8 @@ def import_file_run(
             batch = import_batch_process(batch_id=batch.pk)
     summary = import_summary(batch=batch)
     summary["ok"] = batch.status == ImportStatus.DONE
+    if not summary["ok"] and not summary["errors"] and batch.message:
+        summary["errors"] = [batch.message]  # the file itself was refused
     return summary
 
 
