@@ -10,6 +10,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -457,7 +458,7 @@ def _write_daily(rows, school: School, terms, counter: Counter) -> None:
             key = (student_id << 20) | day.toordinal()
             old = existing.get(key)
             if old is None:
-                creates.append(AttendanceRecord(student_id=student_id, date=day, status=code))
+                creates.append((student_id, day, code))
                 existing[key] = CODES.index(code)
                 new += 1
             elif CODES[old & 3] != code:
@@ -470,15 +471,32 @@ def _write_daily(rows, school: School, terms, counter: Counter) -> None:
                 continue
             touched.add((student_id, term_of_date(day)))
         counter.row(new, changed, had)
-        if len(creates) >= FLUSH:
-            AttendanceRecord.objects.bulk_create(creates, batch_size=2000)
+        if len(creates) >= 5 * FLUSH:
+            _insert_attendance(creates)
             n_created += len(creates)
             creates = []
-    AttendanceRecord.objects.bulk_create(creates, batch_size=2000)
+    _insert_attendance(creates)
     AttendanceRecord.objects.bulk_update(updates, ["status"], batch_size=1000)
     counter.records = {"created": n_created + len(creates), "updated": len(updates)}
     counter.records["unchanged"] = same
     attendance_summaries_refresh(school=school, pairs=touched, terms=terms)
+
+
+def _insert_attendance(rows: list[tuple[int, dt.date, str]]) -> None:
+    """INSERT ... executemany for new daily records. A million rows is the normal size of a
+    school's year; building a model instance per row (bulk_create) costs most of a minute,
+    the plain parameterised insert a few seconds. Same table, same columns, same transaction."""
+    if not rows:
+        return
+    meta = AttendanceRecord._meta
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(meta.get_field(f).column) for f in ("student", "date", "status"))
+    sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES (%s, %s, %s)"  # noqa: S608
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 10_000):
+            chunk = rows[start : start + 10_000]
+            cursor.executemany(sql, [(st, adapt(day), code) for st, day, code in chunk])
 
 
 def term_range(term: AcademicTerm) -> tuple[dt.date, dt.date]:

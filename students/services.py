@@ -111,6 +111,7 @@ def import_batch_create(
     valid_rows_only: bool = False,
     source: str = "web",
     request=None,
+    preview: bool = True,
 ) -> ImportBatch:
     """Keep the uploaded file (under MEDIA_ROOT, for audit) and record a batch with its
     sha256, then analyse it: status `preview` with the columns, sample and row errors, or
@@ -140,7 +141,8 @@ def import_batch_create(
     batch.created_at = timezone.now()
     batch.file.save(f"{sha[:16]}-{safe_name}", file, save=False)
     batch.save()
-    import_batch_preview(batch=batch, mapping={})
+    if preview:
+        import_batch_preview(batch=batch, mapping={})
     audit_log(
         action="import.upload",
         user=user,
@@ -304,11 +306,12 @@ def import_batch_process(*, batch_id: int) -> ImportBatch:
         if _sha256(fh) != batch.sha256:
             raise ValidationError(_("File asli berubah sejak diunggah; unggah ulang."))
     try:
+        batch.file_format = batch.file_format or sniff_format(path)
         analysis = import_analyse(
             school=batch.school,
             kind=batch.kind,
             path=path,
-            fmt=batch.file_format or sniff_format(path),
+            fmt=batch.file_format,
             user=batch.created_by,
             term_code=batch.term_code or None,
             mapping=batch.mapping,
@@ -432,19 +435,12 @@ def import_file_run(
             create_missing=create_missing,
             valid_rows_only=valid_rows_only,
             source="cli",
+            preview=False,  # the file is analysed once, by the processing below
         )
-    if batch.status == ImportStatus.PREVIEW:
-        if batch.rejected and not valid_rows_only:
-            _finish_rejected(
-                batch,
-                _("%(n)s baris bermasalah; tidak ada data yang disimpan.") % {"n": batch.rejected},
-            )
-        else:
-            batch.valid_rows_only = valid_rows_only
-            batch.status = ImportStatus.QUEUED
-            batch.save(update_fields=["valid_rows_only", "status"])
-            audit_log(action="import.confirm", target=batch, school=school, detail={"cli": True})
-            batch = import_batch_process(batch_id=batch.pk)
+    batch.status = ImportStatus.QUEUED
+    batch.save(update_fields=["status"])
+    audit_log(action="import.confirm", target=batch, school=school, detail={"cli": True})
+    batch = import_batch_process(batch_id=batch.pk)
     summary = import_summary(batch=batch)
     summary["ok"] = batch.status == ImportStatus.DONE
     if not summary["ok"] and not summary["errors"] and batch.message:

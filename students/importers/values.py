@@ -195,8 +195,13 @@ ATTENDANCE_CODES = {
 }  # fmt: skip
 
 
+FAST_CODES = {"H": "H", "S": "S", "I": "I", "A": "A", "h": "H", "s": "S", "i": "I", "a": "A"}
+
+
 def parse_attendance_code(value: Any) -> str | None:
     """H/S/I/A (any case, or the full word); a blank cell or a dash means not recorded."""
+    if isinstance(value, str) and value in FAST_CODES:
+        return FAST_CODES[value]  # the million-cell path: no normalising needed
     if is_blank(value) or clean_text(value) == "-":
         return None
     key = normalize_key(value)

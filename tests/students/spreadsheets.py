@@ -100,6 +100,6 @@ ROSTER_HEADER = ["No", "NISN", "NIS", "Nama Peserta Didik", "L/P", "Tanggal Lahi
 def roster_rows(students: list[tuple], *, title: bool = True) -> list[list]:
     """students: (nisn, nis, name, gender, birth date, class)."""
     rows = [["DAFTAR PESERTA DIDIK SMK UJI"], [None]] if title else []
-    rows.append(ROSTER_HEADER)
+    rows.append(list(ROSTER_HEADER))
     rows += [[i + 1, *s] for i, s in enumerate(students)]
     return rows
