@@ -491,6 +491,13 @@ def _insert_attendance(rows: list[tuple[int, dt.date, str]]) -> None:
     meta = AttendanceRecord._meta
     qn = connection.ops.quote_name
     columns = ", ".join(qn(meta.get_field(f).column) for f in ("student", "date", "status"))
+    if connection.vendor == "postgresql":  # COPY: the fastest bulk path PostgreSQL has
+        with connection.cursor() as cursor:
+            copy_sql = f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN"
+            with cursor.cursor.copy(copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
     sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES (%s, %s, %s)"  # noqa: S608
     adapt = connection.ops.adapt_datefield_value
     with connection.cursor() as cursor:
