@@ -152,3 +152,21 @@ class NonAcademicRatingAdmin(SchoolScopedAdmin):
     school_path = "student__school"
     list_display = ("student", "term", "motivation", "social_skills", "rated_by")
     raw_id_fields = ("student",)
+
+
+@admin.register(models.ImportBatch)
+class ImportBatchAdmin(SchoolScopedAdmin):
+    """Read-only: an import is an audit record; it is created by the import service only."""
+
+    list_display = ("created_at", "school", "kind", "file_name", "status", "created", "updated")
+    list_filter = ("kind", "status")
+    search_fields = ("file_name", "sha256")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

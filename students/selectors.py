@@ -544,3 +544,23 @@ def student_api_list(*, user: User, filters: dict) -> QuerySet[Student]:
         q = filters["q"]
         qs = qs.filter(Q(name__icontains=q) | Q(nisn__startswith=q) | Q(nis=q))
     return qs.order_by(*API_SORTS.get(filters.get("sort") or "name", API_SORTS["name"]))
+
+
+def import_batch_queryset_for_user(*, user: User) -> QuerySet:
+    """Import batches a user may see: the operator every batch of the school, walikelas and
+    guru their own uploads."""
+    from .models import ImportBatch
+
+    qs = ImportBatch.objects.select_related("school", "created_by")
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    if user.school_id is None:
+        return qs.none()
+    qs = qs.filter(school_id=user.school_id)
+    if user.role == Role.OPERATOR:
+        return qs
+    if user.role in (Role.WALIKELAS, Role.GURU):
+        return qs.filter(created_by=user)
+    return qs.none()

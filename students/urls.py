@@ -1,14 +1,19 @@
 from django.urls import path
 
+from . import views, views_profile, views_risk
+
 app_name = "students"
 
-urlpatterns = []
-
-# --- Risk list and student profile (issue 5: pages) ---------------------------------------------
-from . import views_profile, views_risk  # noqa: E402
-
-urlpatterns += [
+urlpatterns = [
+    # Spreadsheet imports (issue 3)
+    path("imports/", views.imports, name="imports"),
+    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/mapping/", views.import_mapping, name="import_mapping"),
+    path("imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("imports/<int:pk>/status/", views.import_status, name="import_status"),
+    path("imports/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
+    path("imports/template/<str:kind>.xlsx", views.import_template, name="import_template"),
+    # Risk list and student profile (issue 5)
     path("risk/", views_risk.risk_list, name="risk"),
     path("<int:student_id>/", views_profile.student_profile_view, name="profile"),
 ]
-# --- end of issue 5 block ------------------------------------------------------------------------

@@ -1,0 +1,130 @@
+"""Attendance, as a per-term recap (NISN, Sakit, Izin, Alpa) or as a daily grid (students
+down, the dates of a month across, H/S/I/A in the cells, one sheet per month)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.translation import gettext as _
+
+from .errors import FileRejected
+from .grades import term_missing
+from .headers import Table, day_column, month_of
+from .parsing import (
+    ParsedRow,
+    ParseResult,
+    Progress,
+    cell,
+    data_rows,
+    read_identity,
+    require_identity_columns,
+)
+from .values import parse_attendance_code, parse_count
+
+MIN_DAY_COLUMNS = 5
+
+
+def parse(result: ParseResult, *, progress: Progress | None = None) -> None:
+    """Recap rows: data sakit, izin, alpa (blank = 0), school_days (if given), term.
+    Daily rows: cells (date, code) for each filled cell; a blank cell is not recorded."""
+    daily = [t for t in result.tables if _day_columns(t)]
+    result.layout = "daily" if daily else "recap"
+    if daily:
+        result.tables = daily
+        _parse_daily(result, progress)
+        return
+    if result.term_code is None:
+        raise term_missing()
+    for table in result.tables:
+        require_identity_columns(table)
+        if not {"sakit", "izin", "alpa"} & set(table.fields):
+            raise FileRejected(
+                _("Kolom Sakit, Izin, Alpa atau kolom tanggal tidak ditemukan di lembar %(s)s.")
+                % {"s": table.sheet},
+                code="no_attendance_columns",
+            )
+        for i, row in data_rows(result, table, progress):
+            parsed = ParsedRow(sheet=table.sheet, number=i + 1, raw=row)
+            read_identity(parsed, row, table, require_nisn=True)
+            parsed.data["term"] = result.term_code
+            for name in ("sakit", "izin", "alpa"):
+                try:
+                    parsed.data[name] = parse_count(cell(row, table, name))
+                except ValueError as exc:
+                    parsed.add_error(f"{name.title()}: {exc}")
+            if "school_days" in table.fields:
+                try:
+                    parsed.data["school_days"] = parse_count(cell(row, table, "school_days"))
+                except ValueError as exc:
+                    parsed.add_error(f"Hari efektif: {exc}")
+                else:
+                    total = sum(parsed.data.get(k, 0) for k in ("sakit", "izin", "alpa"))
+                    if parsed.data["school_days"] and total > parsed.data["school_days"]:
+                        parsed.add_error(_("Jumlah S + I + A melebihi hari efektif."))
+            result.rows.append(parsed)
+
+
+def _day_columns(table: Table) -> list:
+    days = [c for c in table.columns if c.field == "day"]
+    return days if len(days) >= MIN_DAY_COLUMNS else []
+
+
+def _resolve_days(result: ParseResult, table: Table) -> None:
+    """Give each day column its date: real dates as they are; day numbers 1–31 take the month
+    and year from the title ("Bulan : Juli 2024"), the sheet name, or the chosen term."""
+    month = month_of(table.title) or month_of(table.sheet)
+    for column in _day_columns(table):
+        header = day_column(column.header.split(" / ")[-1])
+        if isinstance(header, dt.date):
+            column.day = header
+            continue
+        if month is None:
+            raise FileRejected(
+                _(
+                    'Bulan lembar %(s)s tidak diketahui: tulis "Bulan : Juli 2024" di atas '
+                    "tabel, beri nama lembar sesuai bulannya, atau pakai tanggal lengkap."
+                )
+                % {"s": table.sheet},
+                code="no_month",
+            )
+        number, year = month
+        if year is None:
+            if result.term_code is None:
+                raise term_missing()
+            term_year, semester = int(result.term_code[:4]), int(result.term_code[-1])
+            year = term_year if semester == 1 else term_year + 1
+        try:
+            column.day = dt.date(year, number, int(header))
+        except (TypeError, ValueError):
+            column.field = "ignore"  # 31 in a 30-day month: a spare column
+
+
+def _parse_daily(result: ParseResult, progress: Progress | None) -> None:
+    seen_days: dict[dt.date, str] = {}
+    for table in result.tables:
+        require_identity_columns(table)
+        _resolve_days(result, table)
+        columns = [c for c in table.columns if c.field == "day" and c.day is not None]
+        for column in columns:
+            other = seen_days.setdefault(column.day, table.sheet)
+            if other != table.sheet:
+                raise FileRejected(
+                    _("Tanggal %(d)s muncul di lembar %(a)s dan %(b)s.")
+                    % {"d": column.day.strftime("%d/%m/%Y"), "a": other, "b": table.sheet},
+                    code="day_twice",
+                )
+        for i, row in data_rows(result, table, progress):
+            parsed = ParsedRow(sheet=table.sheet, number=i + 1, raw=row)
+            read_identity(parsed, row, table, require_nisn=True)
+            for column in columns:
+                value = row[column.index] if column.index < len(row) else None
+                if value is None:
+                    continue
+                try:
+                    code = parse_attendance_code(value)
+                except ValueError as exc:
+                    parsed.add_error(f"{column.day:%d/%m/%Y}: {exc}")
+                    continue
+                if code is not None:
+                    parsed.cells.append((column.day, code))
+            result.rows.append(parsed)

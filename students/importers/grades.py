@@ -1,0 +1,98 @@
+"""Grade ledger (leger nilai), wide (a column per subject, maybe with Pengetahuan /
+Keterampilan under each) or long (NISN, Mapel, Semester, Nilai)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from .errors import FileRejected
+from .headers import COMPONENT_WORDS
+from .parsing import (
+    ParsedRow,
+    ParseResult,
+    Progress,
+    cell,
+    data_rows,
+    read_identity,
+    require_identity_columns,
+)
+from .values import clean_text, is_blank, normalize_key, parse_score, parse_term
+
+
+def term_missing() -> FileRejected:
+    return FileRejected(
+        _(
+            "Semester tidak diketahui. Pilih semester saat mengunggah (mis. 2024-1), tulis "
+            '"Semester : Ganjil 2024/2025" di atas tabel, atau isi kolom Semester.'
+        ),
+        code="no_term",
+    )
+
+
+def parse(result: ParseResult, *, progress: Progress | None = None) -> None:
+    """Fills result.rows; each row's cells are (subject header, component, term code, score)
+    for every filled score cell. A blank cell is "not graded" and gives no cell at all."""
+    long = all("subject" in t.fields and "score" in t.fields for t in result.tables)
+    result.layout = "long" if long else "wide"
+    for table in result.tables:
+        require_identity_columns(table)
+        if long:
+            _parse_long(result, table, progress)
+            continue
+        grade_columns = [c for c in table.columns if c.field == "grade"]
+        if not grade_columns:
+            raise FileRejected(
+                _("Tidak ada kolom mata pelajaran di lembar %(s)s.") % {"s": table.sheet},
+                code="no_subjects",
+            )
+        if result.term_code is None:
+            raise term_missing()
+        for i, row in data_rows(result, table, progress):
+            parsed = ParsedRow(sheet=table.sheet, number=i + 1, raw=row)
+            read_identity(parsed, row, table, require_nisn=True)
+            parsed.data["term"] = result.term_code
+            for column in grade_columns:
+                value = row[column.index] if column.index < len(row) else None
+                try:
+                    score = parse_score(value)
+                except ValueError as exc:
+                    parsed.add_error(f"{column.header}: {exc}")
+                    continue
+                if score is not None:
+                    parsed.cells.append((column.subject, column.component, result.term_code, score))
+            result.rows.append(parsed)
+
+
+def _parse_long(result: ParseResult, table, progress) -> None:
+    default_year = int(result.term_code[:4]) if result.term_code else None
+    if "term" not in table.fields and result.term_code is None:
+        raise term_missing()
+    for i, row in data_rows(result, table, progress):
+        parsed = ParsedRow(sheet=table.sheet, number=i + 1, raw=row)
+        read_identity(parsed, row, table, require_nisn=True)
+        subject = clean_text(cell(row, table, "subject"))
+        if not subject:
+            parsed.add_error(_("Mata pelajaran kosong."))
+        term = result.term_code
+        raw_term = cell(row, table, "term")
+        if not is_blank(raw_term):
+            try:
+                term = parse_term(raw_term, default_year=default_year)
+            except ValueError as exc:
+                parsed.add_error(str(exc))
+        component_text = normalize_key(cell(row, table, "component"))
+        component = COMPONENT_WORDS.get(component_text, "akhir")
+        if component_text and component_text not in COMPONENT_WORDS:
+            parsed.add_error(
+                _("Komponen %(v)s tidak dikenal (Pengetahuan, Keterampilan atau Akhir).")
+                % {"v": clean_text(cell(row, table, "component"))}
+            )
+        try:
+            score = parse_score(cell(row, table, "score"))
+        except ValueError as exc:
+            parsed.add_error(str(exc))
+            score = None
+        if score is not None and subject and term:
+            parsed.cells.append((subject, component, term, score))
+        parsed.data["term"] = term or ""
+        result.rows.append(parsed)

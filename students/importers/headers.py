@@ -1,0 +1,330 @@
+"""Finding the table in a sheet: the header row (under any title rows), a second header row
+when there is one (a subject over Pengetahuan / Keterampilan, "Data Ayah" over "Pekerjaan",
+"Ketidakhadiran" over S / I / A), which column holds which field, and what the title rows say
+(semester, NPSN, class, month)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from .values import MONTHS, clean_text, normalize_key
+
+# field -> headers that mean it, already normalised (lower case, punctuation folded)
+COMMON_ALIASES = {
+    "nisn": ["nisn", "no nisn", "nomor nisn"],
+    "nis": ["nis", "nipd", "no induk", "nomor induk", "no induk siswa", "nis lokal", "nis nisn"],
+    "name": [
+        "nama", "nama siswa", "nama peserta didik", "nama lengkap", "nama pd",
+        "nama lengkap siswa", "nama murid",
+    ],
+    "school_class": ["kelas", "rombel", "rombongan belajar", "rombel saat ini", "nama rombel"],
+    "npsn": ["npsn"],
+    "ignore": [
+        "no", "no urut", "nomor", "no absen", "kesalahan", "keterangan", "ket", "catatan",
+        "jumlah", "total", "rata rata", "rerata", "ranking", "peringkat", "rank", "sikap",
+        "predikat", "deskripsi", "nik", "jml", "nilai rata rata", "tempat lahir", "alamat",
+        "agama", "ttd", "tanda tangan", "ekstrakurikuler", "prestasi", "status",
+    ],
+}  # fmt: skip
+ROSTER_ALIASES = {
+    "gender": ["l p", "jk", "jenis kelamin", "kelamin", "gender", "lp"],
+    "birth_date": ["tanggal lahir", "tgl lahir", "tanggal kelahiran", "tgl lhr"],
+    "major": [
+        "jurusan", "kompetensi keahlian", "program keahlian", "konsentrasi keahlian",
+        "kompetensi", "program studi keahlian",
+    ],
+    "father_education": [
+        "pendidikan ayah", "pendidikan terakhir ayah", "data ayah jenjang pendidikan",
+        "jenjang pendidikan ayah",
+    ],
+    "mother_education": [
+        "pendidikan ibu", "pendidikan terakhir ibu", "data ibu jenjang pendidikan",
+        "jenjang pendidikan ibu",
+    ],
+    "father_occupation": ["pekerjaan ayah", "data ayah pekerjaan"],
+    "mother_occupation": ["pekerjaan ibu", "data ibu pekerjaan"],
+    "income_bracket": [
+        "penghasilan orang tua", "penghasilan ortu", "penghasilan orangtua", "penghasilan",
+        "penghasilan orang tua wali", "data ayah penghasilan", "penghasilan ayah",
+    ],
+    "kip_recipient": [
+        "penerima kip pip", "penerima kip", "penerima pip", "kip", "pip", "kip pip",
+        "layak pip", "penerima kps", "kip pip ya tidak",
+    ],
+    "distance_km": [
+        "jarak ke sekolah", "jarak rumah ke sekolah", "jarak rumah ke sekolah km",
+        "jarak ke sekolah km", "jarak km", "jarak",
+    ],
+}  # fmt: skip
+GRADE_ALIASES = {
+    "subject": ["mapel", "mata pelajaran", "nama mapel", "nama mata pelajaran", "kode mapel"],
+    "term": ["semester", "periode", "tahun semester", "kode semester"],
+    "score": ["nilai", "nilai akhir", "skor", "nilai rapor", "na", "nilai raport"],
+    "component": ["komponen", "aspek", "jenis nilai", "ranah"],
+    "gender": ["l p", "jk", "jenis kelamin", "lp"],
+}  # fmt: skip
+ATTENDANCE_ALIASES = {
+    "sakit": ["sakit", "s", "jumlah sakit"],
+    "izin": ["izin", "ijin", "i", "jumlah izin"],
+    "alpa": ["alpa", "alpha", "alfa", "a", "tanpa keterangan", "tk", "jumlah alpa"],
+    "school_days": ["hari efektif", "jumlah hari efektif", "hari sekolah", "jumlah hari"],
+    "gender": ["l p", "jk", "jenis kelamin", "lp"],
+}  # fmt: skip
+KIND_ALIASES = {"roster": ROSTER_ALIASES, "grades": GRADE_ALIASES, "attendance": ATTENDANCE_ALIASES}
+COMPONENT_WORDS = {
+    "pengetahuan": "pengetahuan", "p": "pengetahuan", "peng": "pengetahuan",
+    "kognitif": "pengetahuan", "ki 3": "pengetahuan", "ki3": "pengetahuan",
+    "keterampilan": "keterampilan", "ketrampilan": "keterampilan", "k": "keterampilan",
+    "ketr": "keterampilan", "psikomotor": "keterampilan", "ki 4": "keterampilan",
+    "ki4": "keterampilan", "praktik": "keterampilan",
+    "akhir": "akhir", "nilai akhir": "akhir", "na": "akhir", "nr": "akhir", "rapor": "akhir",
+}  # fmt: skip
+FIELD_LABELS = {
+    "nisn": _("NISN"),
+    "nis": _("NIS / NIPD"),
+    "name": _("Nama siswa"),
+    "school_class": _("Kelas / rombel"),
+    "npsn": _("NPSN sekolah"),
+    "gender": _("Jenis kelamin"),
+    "birth_date": _("Tanggal lahir"),
+    "major": _("Kompetensi keahlian"),
+    "father_education": _("Pendidikan ayah"),
+    "mother_education": _("Pendidikan ibu"),
+    "father_occupation": _("Pekerjaan ayah"),
+    "mother_occupation": _("Pekerjaan ibu"),
+    "income_bracket": _("Penghasilan orang tua"),
+    "kip_recipient": _("Penerima KIP/PIP"),
+    "distance_km": _("Jarak ke sekolah (km)"),
+    "subject": _("Mata pelajaran"),
+    "term": _("Semester"),
+    "score": _("Nilai"),
+    "component": _("Komponen nilai"),
+    "sakit": _("Sakit"),
+    "izin": _("Izin"),
+    "alpa": _("Alpa"),
+    "school_days": _("Hari efektif"),
+    "ignore": _("(abaikan kolom ini)"),
+    "grade": _("Nilai mata pelajaran"),
+    "day": _("Tanggal (presensi harian)"),
+}
+HEADER_SEARCH_ROWS = 40
+
+
+def aliases_for(kind: str) -> dict[str, str]:
+    """normalised header -> field, for one kind of import."""
+    table: dict[str, str] = {}
+    for fld, words in (*COMMON_ALIASES.items(), *KIND_ALIASES[kind].items()):
+        for word in words:
+            table.setdefault(word, fld)
+    return table
+
+
+def mappable_fields(kind: str) -> list[str]:
+    fields = ["nisn", "nis", "name", "school_class"]
+    fields += [f for f in KIND_ALIASES[kind] if f not in fields]
+    return [*fields, "ignore"]
+
+
+@dataclass
+class Column:
+    index: int
+    header: str  # as the user sees it: "Matematika / Pengetahuan"
+    key: str  # normalised header: what a manual mapping refers to
+    field: str = ""  # a field name, "grade", "day", "ignore" or "" (not recognised)
+    subject: str = ""  # grade columns: the subject header
+    component: str = ""  # grade columns: pengetahuan / keterampilan / akhir
+    day: dt.date | None = None  # daily attendance columns
+    manual: bool = False
+
+
+@dataclass
+class Table:
+    sheet: str
+    header_rows: tuple[int, ...]  # 0-based indexes of the header row(s)
+    columns: list[Column]
+    title: str  # the text of the rows above the header, joined
+    data_start: int = 0
+    fields: dict[str, int] = field(default_factory=dict)  # field -> column index (first)
+
+    @property
+    def header_row_numbers(self) -> list[int]:
+        return [r + 1 for r in self.header_rows]
+
+
+def _is_number_like(value: Any) -> bool:
+    if isinstance(value, int | float | dt.date) and not isinstance(value, bool):
+        return True
+    text = clean_text(value).replace(",", ".")
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def day_column(value: Any) -> int | dt.date | None:
+    """A daily-grid header: a real date (cell, serial or text) or a day number 1–31."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if float(value).is_integer() and 1 <= value <= 31:
+            return int(value)
+        if 35_000 <= value <= 60_000 and float(value).is_integer():
+            return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
+        return None
+    text = clean_text(value)
+    if text.isdigit() and 1 <= int(text) <= 31 and len(text) <= 2:
+        return int(text)
+    if re.fullmatch(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}|\d{4}-\d{1,2}-\d{1,2}", text):
+        from .values import parse_date
+
+        try:
+            return parse_date(text)
+        except ValueError:
+            return None
+    return None
+
+
+def _classify(kind: str, top: Any, sub: Any, aliases: dict[str, str]) -> tuple[str, str, str]:
+    """(field, subject, component) for one column, from its top and (maybe) sub header."""
+    top_key, sub_key = normalize_key(top), normalize_key(sub)
+    if kind == "grades" and sub_key in COMPONENT_WORDS and top_key not in aliases:
+        return "grade", clean_text(top), COMPONENT_WORDS[sub_key]
+    for key in (f"{top_key} {sub_key}".strip(), sub_key, top_key if not sub_key else ""):
+        if key and key in aliases:
+            return aliases[key], "", ""
+    if kind == "attendance" and day_column(sub if sub_key else top) is not None:
+        return "day", "", ""
+    if kind == "grades" and top_key and not sub_key:
+        return "grade", clean_text(top), "akhir"
+    return "", "", ""
+
+
+def _build_columns(kind, rows, top_i, sub_i, aliases) -> list[Column]:
+    top = rows[top_i]
+    sub = rows[sub_i] if sub_i is not None else []
+    width = max(len(top), len(sub))
+    columns, carried = [], None
+    for c in range(width):
+        t = top[c] if c < len(top) else None
+        s = sub[c] if c < len(sub) else None
+        if t is not None:
+            carried = t
+        elif sub_i is not None and s is not None:
+            t = carried  # merged cell: the top header spans this column too
+        if t is None and s is None:
+            continue
+        fld, subject, component = _classify(kind, t, s, aliases)
+        header = " / ".join(clean_text(v) for v in (t, s) if clean_text(v))
+        key = normalize_key(header)
+        columns.append(Column(c, header, key, fld, subject, component))
+    return columns
+
+
+def _score(columns: list[Column]) -> int:
+    known = {c.field for c in columns if c.field not in ("", "ignore", "grade", "day")}
+    score = len(known) * 10
+    if known & {"nisn", "nis"}:
+        score += 5
+    subs = [c for c in columns if c.field == "grade" and c.component != "akhir"]
+    days = [c for c in columns if c.field == "day"]
+    return score + len(subs) + min(len(days), 5)
+
+
+def _sub_row_possible(kind, rows, r, aliases) -> bool:
+    if r + 1 >= len(rows):
+        return False
+    below = [v for v in rows[r + 1] if v is not None]
+    if not below or any(_is_number_like(v) for v in below):
+        return False
+    keys = {normalize_key(v) for v in below}
+    # H / Hadir under the header is a daily-grid data row, not a second header row
+    return not (kind == "attendance" and keys & {"h", "hadir"})
+
+
+def find_table(kind: str, rows: list[list[Any]], sheet: str, mapping: dict | None) -> Table | None:
+    """The best-scoring header (one row, or two rows when that explains more columns)."""
+    aliases = aliases_for(kind)
+    best: tuple[int, int, int | None] | None = None
+    best_columns: list[Column] = []
+    for r in range(min(len(rows), HEADER_SEARCH_ROWS)):
+        if not any(v is not None for v in rows[r]):
+            continue
+        candidates = [None]
+        if _sub_row_possible(kind, rows, r, aliases):
+            candidates.append(r + 1)
+        for sub_i in candidates:
+            columns = _build_columns(kind, rows, r, sub_i, aliases)
+            score = _score(columns)
+            if sub_i is not None:
+                score -= 1  # prefer one row when two explain nothing more
+            if best is None or score > best[0]:
+                best, best_columns = (score, r, sub_i), columns
+    if best is None or best[0] < 10:
+        return None
+    _, top_i, sub_i = best
+    header_rows = (top_i,) if sub_i is None else (top_i, sub_i)
+    title = " | ".join(
+        clean_text(v) for row in rows[:top_i] for v in row if v is not None and clean_text(v)
+    )
+    table = Table(sheet, header_rows, best_columns, title, data_start=header_rows[-1] + 1)
+    apply_mapping(table, mapping or {})
+    return table
+
+
+def apply_mapping(table: Table, mapping: dict[str, str]) -> None:
+    """Manual choices (normalised header -> field) override what was recognised."""
+    for column in table.columns:
+        if column.key in mapping:
+            choice = mapping[column.key]
+            column.manual = True
+            if choice.startswith("subject:"):
+                column.field, column.subject = "grade", choice.removeprefix("subject:")
+                column.component = column.component or "akhir"
+            else:
+                column.field = choice
+    table.fields = {}
+    for column in table.columns:
+        if column.field not in ("", "ignore", "grade", "day"):
+            table.fields.setdefault(column.field, column.index)
+
+
+_NPSN = re.compile(r"\bnpsn\s*[:=]?\s*(\d{8})\b")
+_CLASS = re.compile(r"\b(?:kelas|rombel)\s*[:=]\s*([^|]+)")
+_MONTH_YEAR = re.compile(
+    r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\s*(\d{4})?"
+)
+
+
+def title_npsn(title: str) -> str | None:
+    m = _NPSN.search(title.lower())
+    return m[1] if m else None
+
+
+def title_class(title: str) -> str:
+    m = _CLASS.search(title.lower())
+    if not m:
+        return ""
+    # recover the original spelling from the title text
+    start = title.lower().find(m[1].strip())
+    return clean_text(title[start : start + len(m[1].strip())])
+
+
+def month_of(text: str) -> tuple[int, int | None] | None:
+    """(month, year or None) from "Bulan : Juli 2024", a sheet named "Agustus" or "2024-07"."""
+    low = text.lower()
+    if (m := re.search(r"\b(\d{4})[-/](\d{1,2})\b", low)) and 1 <= int(m[2]) <= 12:
+        return int(m[2]), int(m[1])
+    m = re.search(r"\bbulan\s*:?\s*(\d{1,2})\b.*?\b(\d{4})\b", low)
+    if m and 1 <= int(m[1]) <= 12:
+        return int(m[1]), int(m[2])
+    if m := _MONTH_YEAR.search(low):
+        return MONTHS[m[1]], int(m[2]) if m[2] else None
+    return None

@@ -1,0 +1,71 @@
+"""Roster (daftar siswa): one row per student, from Dapodik, e-Rapor or a hand-made list."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from .errors import FileRejected
+from .headers import title_class
+from .parsing import (
+    ParsedRow,
+    ParseResult,
+    Progress,
+    cell,
+    data_rows,
+    read_identity,
+    require_identity_columns,
+)
+from .values import (
+    clean_text,
+    is_blank,
+    parse_bool,
+    parse_date,
+    parse_distance,
+    parse_education,
+    parse_gender,
+    parse_income,
+)
+
+OPTIONAL = {
+    "father_education": parse_education,
+    "mother_education": parse_education,
+    "father_occupation": clean_text,
+    "mother_occupation": clean_text,
+    "income_bracket": parse_income,
+    "kip_recipient": parse_bool,
+    "distance_km": parse_distance,
+    "birth_date": parse_date,
+    "gender": parse_gender,
+}
+
+
+def parse(result: ParseResult, *, progress: Progress | None = None) -> None:
+    """Fills result.rows; data keys: nisn, nis, name, school_class, major and, when the column
+    exists and the cell is filled, gender, birth_date and the socio-economic fields."""
+    result.layout = "roster"
+    for table in result.tables:
+        require_identity_columns(table)
+        if "name" not in table.fields:
+            raise FileRejected(
+                _("Kolom Nama tidak ditemukan di lembar %(s)s.") % {"s": table.sheet},
+                code="no_name",
+            )
+        default_class = title_class(table.title)
+        for i, row in data_rows(result, table, progress):
+            parsed = ParsedRow(sheet=table.sheet, number=i + 1, raw=row)
+            read_identity(parsed, row, table, require_nisn=True)
+            if not parsed.data["name"]:
+                parsed.add_error(_("Nama siswa kosong."))
+            parsed.data["school_class"] = (
+                clean_text(cell(row, table, "school_class"))[:60] or (default_class[:60])
+            )
+            parsed.data["major"] = clean_text(cell(row, table, "major"))[:200]
+            for name, parser in OPTIONAL.items():
+                value = cell(row, table, name)
+                if name not in table.fields or is_blank(value):
+                    continue
+                try:
+                    parsed.data[name] = parser(value)
+                except ValueError as exc:
+                    parsed.add_error(str(exc))
+            result.rows.append(parsed)

@@ -1,0 +1,480 @@
+"""Writes for school data. The spreadsheet import is one service with two entry points (the
+web upload and `manage.py import_spreadsheet`): create a batch (file kept, sha256, preview),
+confirm it, process it (all rows in one transaction, or none)."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from smk_dashboard.audit import audit_log
+
+from . import import_writes
+from .importers import FileRejected, ParseResult, parse_file, sniff_format
+from .importers.headers import FIELD_LABELS
+from .importers.matching import SchoolIndex, Scope
+from .importers.sniff import check_file_size
+from .importers.values import clean_text
+from .models import ImportBatch, ImportKind, ImportStatus, Role, School, User
+
+MAX_STORED_ERRORS = 1000
+SAMPLE_ROWS = 10
+KINDS_BY_ROLE = {
+    Role.OPERATOR: {ImportKind.ROSTER, ImportKind.GRADES, ImportKind.ATTENDANCE},
+    Role.WALIKELAS: {ImportKind.ROSTER, ImportKind.GRADES, ImportKind.ATTENDANCE},
+    Role.GURU: {ImportKind.GRADES},
+}
+
+
+def import_kinds_for_user(*, user: User) -> list[str]:
+    """The kinds of file a user may import: none for roles outside the import page."""
+    if user.is_superuser and user.school_id:
+        return list(ImportKind.values)
+    if not user.school_id:
+        return []
+    allowed = KINDS_BY_ROLE.get(user.role, set())
+    return [k for k in ImportKind.values if k in allowed]
+
+
+@dataclass
+class Analysis:
+    result: ParseResult
+    index: SchoolIndex
+    scope: Scope
+    plan: import_writes.Plan
+
+
+def import_analyse(
+    *,
+    school: School,
+    kind: str,
+    path: Path,
+    fmt: str,
+    user: User | None = None,
+    term_code: str | None = None,
+    mapping: dict | None = None,
+    create_missing: bool = False,
+    progress=None,
+) -> Analysis:
+    """Parse a file and match every row against the database (reads only). Raises
+    FileRejected when the whole file is unusable; row errors stay on the rows."""
+    result = parse_file(
+        path,
+        fmt,
+        kind,
+        term_code=term_code,
+        mapping=mapping,
+        max_rows=settings.IMPORT_MAX_ROWS,
+        progress=progress,
+    )
+    if result.npsn and result.npsn != school.npsn:
+        raise FileRejected(
+            _("File ini milik sekolah dengan NPSN %(n)s, bukan sekolah Anda (%(s)s).")
+            % {"n": result.npsn, "s": school.npsn},
+            code="other_school",
+        )
+    year = int(result.term_code[:4]) if result.term_code else None
+    index = SchoolIndex.load(school, year=year)
+    scope = Scope.for_user(user, school)
+    plan = import_writes.resolve(result, index, scope, create_missing=create_missing)
+    return Analysis(result=result, index=index, scope=scope, plan=plan)
+
+
+def _sha256(fh) -> str:
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: fh.read(1024 * 1024), b""):
+        digest.update(chunk)
+    fh.seek(0)
+    return digest.hexdigest()
+
+
+def import_batch_create(
+    *,
+    school: School,
+    kind: str,
+    file: File,
+    file_name: str,
+    user: User | None = None,
+    term_code: str = "",
+    create_missing: bool = False,
+    valid_rows_only: bool = False,
+    source: str = "web",
+    request=None,
+    preview: bool = True,
+) -> ImportBatch:
+    """Keep the uploaded file (under MEDIA_ROOT, for audit) and record a batch with its
+    sha256, then analyse it: status `preview` with the columns, sample and row errors, or
+    `rejected` with a message when the file itself is unusable. Writes no school data."""
+    if kind not in ImportKind.values:
+        raise ValidationError(_("Jenis impor tidak dikenal."))
+    if user is not None and kind not in import_kinds_for_user(user=user):
+        raise PermissionDenied(_("Anda tidak berhak mengimpor data jenis ini."))
+    if user is not None and not user.is_superuser and user.school_id != school.id:
+        raise PermissionDenied(_("Anda hanya boleh mengimpor data sekolah Anda sendiri."))
+    check_file_size(file.size)
+    file.seek(0)
+    sha = _sha256(file)
+    safe_name = get_valid_filename(Path(file_name).name)[:120] or "upload"
+    batch = ImportBatch(
+        school=school,
+        created_by=user,
+        kind=kind,
+        source=source,
+        file_name=Path(file_name).name[:255],
+        file_size=file.size,
+        sha256=sha,
+        term_code=term_code or "",
+        create_missing=create_missing,
+        valid_rows_only=valid_rows_only,
+    )
+    batch.created_at = timezone.now()
+    batch.file.save(f"{sha[:16]}-{safe_name}", file, save=False)
+    batch.save()
+    if preview:
+        import_batch_preview(batch=batch, mapping={})
+    audit_log(
+        action="import.upload",
+        user=user,
+        request=request,
+        target=batch,
+        school=school,
+        detail={"kind": kind, "file": batch.file_name, "sha256": sha, "source": source},
+    )
+    return batch
+
+
+def import_batch_preview(
+    *, batch: ImportBatch, mapping: dict | None = None, create_missing: bool | None = None
+) -> ImportBatch:
+    """(Re)analyse a batch awaiting confirmation, with the user's column mapping."""
+    if batch.status not in (ImportStatus.PREVIEW, ImportStatus.REJECTED):
+        raise ValidationError(_("Impor ini sudah dikonfirmasi."))
+    if mapping is not None:
+        batch.mapping = mapping
+    if create_missing is not None:
+        batch.create_missing = create_missing
+    path = Path(batch.file.path)
+    try:
+        batch.file_format = sniff_format(path)
+        analysis = import_analyse(
+            school=batch.school,
+            kind=batch.kind,
+            path=path,
+            fmt=batch.file_format,
+            user=batch.created_by,
+            term_code=batch.term_code or None,
+            mapping=batch.mapping,
+            create_missing=batch.create_missing,
+        )
+    except FileRejected as exc:
+        batch.status = ImportStatus.REJECTED
+        batch.message = " ".join(exc.messages)
+        batch.preview, batch.errors = {}, []
+        batch.rows = batch.rejected = 0
+    else:
+        batch.status = ImportStatus.PREVIEW
+        batch.message = ""
+        _record_analysis(batch, analysis)
+    batch.save()
+    return batch
+
+
+def _record_analysis(batch: ImportBatch, analysis: Analysis) -> None:
+    result = analysis.result
+    rejected = result.rejected
+    batch.rows, batch.rejected = len(result.rows), len(rejected)
+    batch.errors = [
+        {"sheet": r.sheet, "row": r.number, "errors": r.errors}
+        for r in rejected[:MAX_STORED_ERRORS]
+    ]
+    first = result.tables[0]
+    sheet = next(s for s in result.sheets if s.name == first.sheet)
+    sample_rows = [r.raw for r in result.rows[:SAMPLE_ROWS]]
+    batch.preview = {
+        "layout": result.layout,
+        "term_code": result.term_code or "",
+        "warnings": result.warnings,
+        "errors_total": len(rejected),
+        "unknown": analysis.plan.unknown_lists(),
+        "sheets": [
+            {
+                "name": t.sheet,
+                "header_rows": t.header_row_numbers,
+                "columns": [
+                    {
+                        "index": c.index,
+                        "header": c.header,
+                        "key": c.key,
+                        "field": c.field,
+                        "label": str(FIELD_LABELS.get(c.field, "")) or c.subject,
+                        "subject": c.subject,
+                        "component": c.component,
+                        "manual": c.manual,
+                    }
+                    for c in t.columns
+                    if c.field != "day"
+                ],
+                "days": len([c for c in t.columns if c.field == "day"]),
+            }
+            for t in result.tables
+        ],
+        "sample_header": [clean_text(v) for v in sheet.rows[first.header_rows[-1]]][:40],
+        "sample": [[clean_text(v) for v in row][:40] for row in sample_rows],
+    }
+    if result.term_code:
+        batch.term_code = batch.term_code or result.term_code
+
+
+def import_batch_confirm(
+    *,
+    batch: ImportBatch,
+    user: User | None,
+    valid_rows_only: bool = False,
+    request=None,
+) -> ImportBatch:
+    """Queue a previewed batch for processing (after commit). A file with rejected rows is
+    refused unless the user chose to import the valid rows only."""
+    if batch.status != ImportStatus.PREVIEW:
+        raise ValidationError(_("Impor ini tidak menunggu konfirmasi."))
+    if batch.rejected and not valid_rows_only:
+        raise ValidationError(
+            _(
+                "%(n)s baris bermasalah. Perbaiki filenya lalu unggah ulang, atau pilih "
+                '"impor baris yang valid saja".'
+            )
+            % {"n": batch.rejected}
+        )
+    if batch.rejected and batch.rejected == batch.rows:
+        raise ValidationError(_("Tidak ada baris yang valid untuk diimpor."))
+    batch.valid_rows_only = valid_rows_only
+    batch.status = ImportStatus.QUEUED
+    batch.progress = 0
+    batch.save(update_fields=["valid_rows_only", "status", "progress"])
+    audit_log(
+        action="import.confirm",
+        user=user,
+        request=request,
+        target=batch,
+        school=batch.school,
+        detail={"kind": batch.kind, "file": batch.file_name, "sha256": batch.sha256},
+    )
+    from .tasks import import_batch_process_task
+
+    batch_id = batch.id
+    transaction.on_commit(lambda: import_batch_process_task.delay(batch_id))
+    return batch
+
+
+def _progress_updater(batch_id: int, start: int, end: int):
+    last = [0.0]
+
+    def update(fraction: float) -> None:
+        now = time.monotonic()
+        if now - last[0] < 0.5:
+            return
+        last[0] = now
+        value = start + int((end - start) * max(0.0, min(1.0, fraction)))
+        ImportBatch.objects.filter(pk=batch_id).update(progress=value)
+
+    return update
+
+
+def import_batch_process(*, batch_id: int) -> ImportBatch:
+    """Process a confirmed batch: re-read the kept file (its sha256 must still match),
+    re-check every row, and write all valid rows in one transaction. With rejected rows and
+    no "valid rows only", nothing is written and the batch is `rejected`. Safe to run twice:
+    a finished batch is left alone and the upsert itself is idempotent."""
+    batch = ImportBatch.objects.select_related("school", "created_by").get(pk=batch_id)
+    if batch.is_finished:
+        return batch
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now(), progress=2
+    )
+    path = Path(batch.file.path)
+    with path.open("rb") as fh:
+        if _sha256(fh) != batch.sha256:
+            raise ValidationError(_("File asli berubah sejak diunggah; unggah ulang."))
+    try:
+        batch.file_format = batch.file_format or sniff_format(path)
+        analysis = import_analyse(
+            school=batch.school,
+            kind=batch.kind,
+            path=path,
+            fmt=batch.file_format,
+            user=batch.created_by,
+            term_code=batch.term_code or None,
+            mapping=batch.mapping,
+            create_missing=batch.create_missing,
+            progress=_progress_updater(batch.pk, 5, 60),
+        )
+    except FileRejected as exc:
+        return _finish_rejected(batch, " ".join(exc.messages))
+    ImportBatch.objects.filter(pk=batch.pk).update(progress=65)
+    _record_analysis(batch, analysis)
+    if analysis.result.rejected and not batch.valid_rows_only:
+        return _finish_rejected(
+            batch,
+            _("%(n)s baris bermasalah; tidak ada data yang disimpan.")
+            % {"n": len(analysis.result.rejected)},
+        )
+    with transaction.atomic():
+        counts = import_writes.write(analysis, school=batch.school)
+        batch.status = ImportStatus.DONE
+        batch.created, batch.updated = counts["created"], counts["updated"]
+        batch.unchanged = counts["unchanged"]
+        batch.preview["records"] = counts["records"]
+        batch.term_code = batch.term_code or (analysis.result.term_code or "")
+        batch.term = counts.get("term")
+        batch.progress = 100
+        batch.finished_at = timezone.now()
+        batch.save()
+        audit_log(
+            action="import.done",
+            user=batch.created_by,
+            target=batch,
+            school=batch.school,
+            detail=import_summary(batch=batch, with_errors=False),
+        )
+    return batch
+
+
+def _finish_rejected(batch: ImportBatch, message: str) -> ImportBatch:
+    batch.status = ImportStatus.REJECTED
+    batch.message = message
+    batch.progress = 100
+    batch.finished_at = timezone.now()
+    batch.save()
+    audit_log(
+        action="import.reject",
+        user=batch.created_by,
+        target=batch,
+        school=batch.school,
+        detail={"message": message, "rejected": batch.rejected},
+    )
+    return batch
+
+
+def import_batch_fail(*, batch_id: int, message: str) -> None:
+    """Record a crash: the batch is `failed`, and the transaction already rolled back."""
+    ImportBatch.objects.filter(pk=batch_id).exclude(status=ImportStatus.DONE).update(
+        status=ImportStatus.FAILED, message=message[:2000], finished_at=timezone.now()
+    )
+    batch = ImportBatch.objects.filter(pk=batch_id).first()
+    if batch is not None:
+        audit_log(
+            action="import.fail",
+            user=batch.created_by,
+            target=batch,
+            school=batch.school,
+            detail={"message": message[:500]},
+        )
+
+
+def import_summary(*, batch: ImportBatch, with_errors: bool = True) -> dict:
+    summary = {
+        "batch": batch.pk,
+        "status": batch.status,
+        "kind": batch.kind,
+        "file": batch.file_name,
+        "sha256": batch.sha256,
+        "term": batch.term_code,
+        "rows": batch.rows,
+        "created": batch.created,
+        "updated": batch.updated,
+        "unchanged": batch.unchanged,
+        "rejected": batch.rejected,
+        "records": batch.preview.get("records", {}),
+        "message": batch.message,
+    }
+    if with_errors:
+        summary["errors"] = _flat_errors(batch.errors)
+    return summary
+
+
+def _flat_errors(errors: Iterable[dict]) -> list[str]:
+    return [
+        _("Lembar %(s)s baris %(r)s: %(e)s") % {"s": e["sheet"], "r": e["row"], "e": m}
+        for e in errors
+        for m in e["errors"]
+    ]
+
+
+def import_file_run(
+    *,
+    school: School,
+    kind: str,
+    path: Path,
+    term_code: str = "",
+    create_missing: bool = False,
+    valid_rows_only: bool = False,
+    dry_run: bool = False,
+) -> dict:
+    """The command-line entry point, in-process. Returns the JSON summary; `ok` is False when
+    the file is rejected (nothing written). A dry run writes nothing at all: it runs the
+    same write in a transaction that is rolled back, so the counts are the real ones."""
+    if dry_run:
+        return _dry_run(school, kind, path, term_code, create_missing, valid_rows_only)
+    with path.open("rb") as fh:
+        batch = import_batch_create(
+            school=school,
+            kind=kind,
+            file=File(fh, name=path.name),
+            file_name=path.name,
+            term_code=term_code,
+            create_missing=create_missing,
+            valid_rows_only=valid_rows_only,
+            source="cli",
+            preview=False,  # the file is analysed once, by the processing below
+        )
+    batch.status = ImportStatus.QUEUED
+    batch.save(update_fields=["status"])
+    audit_log(action="import.confirm", target=batch, school=school, detail={"cli": True})
+    batch = import_batch_process(batch_id=batch.pk)
+    summary = import_summary(batch=batch)
+    summary["ok"] = batch.status == ImportStatus.DONE
+    if not summary["ok"] and not summary["errors"] and batch.message:
+        summary["errors"] = [batch.message]  # the file itself was refused
+    return summary
+
+
+def _dry_run(school, kind, path, term_code, create_missing, valid_rows_only) -> dict:
+    summary = {"dry_run": True, "kind": kind, "file": path.name, "term": term_code}
+    summary |= {"rows": 0, "created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
+    try:
+        check_file_size(path.stat().st_size)
+        analysis = import_analyse(
+            school=school,
+            kind=kind,
+            path=path,
+            fmt=sniff_format(path),
+            term_code=term_code or None,
+            create_missing=create_missing,
+        )
+    except FileRejected as exc:
+        return summary | {"ok": False, "message": " ".join(exc.messages), "errors": exc.messages}
+    rejected = analysis.result.rejected
+    errors = [{"sheet": r.sheet, "row": r.number, "errors": r.errors} for r in rejected]
+    summary |= {"rows": len(analysis.result.rows), "rejected": len(rejected)}
+    summary |= {
+        "term": term_code or analysis.result.term_code or "",
+        "errors": _flat_errors(errors),
+    }
+    if rejected and not valid_rows_only:
+        message = _("%(n)s baris bermasalah; tidak ada data yang disimpan.") % {"n": len(rejected)}
+        return summary | {"ok": False, "message": message}
+    with transaction.atomic():
+        counts = import_writes.write(analysis, school=school)
+        transaction.set_rollback(True)
+    counts.pop("term", None)
+    return summary | counts | {"ok": True, "message": ""}

@@ -1,0 +1,31 @@
+"""Celery tasks for school data: thin wrappers that take ids, call one service and record
+success or failure on the job row."""
+
+import logging
+
+from celery import shared_task
+from django.utils.translation import gettext as _
+
+from .services import import_batch_fail, import_batch_process
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="students.tasks.import_batch_process_task", queue="default", acks_late=True)
+def import_batch_process_task(batch_id: int) -> str:
+    """Process one confirmed ImportBatch. Safe to run twice: a finished batch is left alone,
+    and the upsert changes nothing the second time. A crash leaves the batch `failed` (the
+    data transaction has rolled back) instead of silently `running`."""
+    try:
+        batch = import_batch_process(batch_id=batch_id)
+    except Exception as exc:
+        logger.exception("import batch %s failed", batch_id)
+        messages = getattr(exc, "messages", None)
+        import_batch_fail(
+            batch_id=batch_id,
+            message=" ".join(messages)
+            if messages
+            else _("Impor gagal karena kesalahan sistem; tidak ada data yang disimpan."),
+        )
+        raise
+    return batch.status

@@ -1,0 +1,171 @@
+"""Pages of the students app: spreadsheet import (upload, preview, confirm, progress,
+summary, error report, blank templates)."""
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from smk_dashboard.audit import audit_log
+
+from .forms import ImportConfirmForm, ImportMappingForm, ImportUploadForm
+from .importers import FileRejected
+from .importers.report import TEMPLATES, blank_template_xlsx, error_report_xlsx
+from .models import ImportBatch, ImportKind, ImportStatus
+from .selectors import import_batch_queryset_for_user
+from .services import (
+    import_analyse,
+    import_batch_confirm,
+    import_batch_create,
+    import_batch_preview,
+    import_kinds_for_user,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HISTORY_SIZE = 30
+
+
+def _importer_kinds(request) -> list[str]:
+    kinds = import_kinds_for_user(user=request.user)
+    if not kinds:
+        raise PermissionDenied(_("Halaman impor hanya untuk operator, wali kelas dan guru."))
+    return kinds
+
+
+def _batch(request, pk: int) -> ImportBatch:
+    _importer_kinds(request)
+    return get_object_or_404(import_batch_queryset_for_user(user=request.user), pk=pk)
+
+
+@login_required
+def imports(request):
+    kinds = _importer_kinds(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, kinds=kinds)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = import_batch_create(
+                school=request.user.school,
+                kind=form.cleaned_data["kind"],
+                file=upload,
+                file_name=upload.name,
+                user=request.user,
+                term_code=form.cleaned_data["term"],
+                create_missing=form.cleaned_data["create_missing"],
+                request=request,
+            )
+        except FileRejected as exc:
+            form.add_error("file", exc)
+        else:
+            return redirect("students:import_detail", pk=batch.pk)
+    history = list(import_batch_queryset_for_user(user=request.user)[:HISTORY_SIZE])
+    return render(
+        request,
+        "students/imports.html",
+        {"form": form, "history": history, "template_kinds": ImportKind.choices},
+    )
+
+
+@login_required
+@require_GET
+def import_detail(request, pk: int):
+    batch = _batch(request, pk)
+    context = {"batch": batch, "confirm_form": ImportConfirmForm()}
+    if batch.status == ImportStatus.PREVIEW:
+        context["mapping_form"] = ImportMappingForm(batch=batch)
+    return render(request, "students/imports_detail.html", context)
+
+
+@login_required
+@require_POST
+def import_mapping(request, pk: int):
+    batch = _batch(request, pk)
+    form = ImportMappingForm(request.POST, batch=batch)
+    if form.is_valid():
+        create_missing = form.cleaned_data["create_missing"]
+        try:
+            import_batch_preview(batch=batch, mapping=form.mapping(), create_missing=create_missing)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("students:import_detail", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk: int):
+    batch = _batch(request, pk)
+    form = ImportConfirmForm(request.POST)
+    form.is_valid()
+    try:
+        import_batch_confirm(
+            batch=batch,
+            user=request.user,
+            valid_rows_only=form.cleaned_data.get("valid_rows_only", False),
+            request=request,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("students:import_detail", pk=batch.pk)
+
+
+@login_required
+@require_GET
+def import_status(request, pk: int):
+    batch = _batch(request, pk)
+    return JsonResponse(
+        {
+            "status": batch.status,
+            "status_label": batch.get_status_display(),
+            "progress": batch.progress,
+            "finished": batch.is_finished,
+            "rows": batch.rows,
+            "created": batch.created,
+            "updated": batch.updated,
+            "unchanged": batch.unchanged,
+            "rejected": batch.rejected,
+            "message": batch.message,
+        }
+    )
+
+
+@login_required
+@require_GET
+def import_errors(request, pk: int):
+    """The original rows that were rejected, plus a column with the reasons (xlsx)."""
+    batch = _batch(request, pk)
+    if not batch.file_format:
+        raise Http404
+    try:
+        analysis = import_analyse(
+            school=batch.school,
+            kind=batch.kind,
+            path=Path(batch.file.path),
+            fmt=batch.file_format,
+            user=batch.created_by,
+            term_code=batch.term_code or None,
+            mapping=batch.mapping,
+            create_missing=batch.create_missing,
+        )
+    except FileRejected:
+        raise Http404
+    audit_log(action="export.import_errors", request=request, target=batch, school=batch.school)
+    response = HttpResponse(error_report_xlsx(analysis.result), content_type=XLSX)
+    name = Path(batch.file_name).stem[:60] or "impor"
+    response["Content-Disposition"] = f'attachment; filename="kesalahan-{name}.xlsx"'
+    return response
+
+
+@login_required
+@require_GET
+def import_template(request, kind: str):
+    _importer_kinds(request)
+    if kind not in TEMPLATES:
+        raise Http404
+    response = HttpResponse(blank_template_xlsx(kind), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="templat-{kind}.xlsx"'
+    return response
