@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from interventions.models import Intervention, InterventionSession
 from interventions.services import programme_catalogue_seed
 from predictions.models import TrainingRun
-from students.models import Role
+from students.models import ImportBatch, Role
 from tests.api.conftest import build_school
 from tests.students.factories import UserFactory
 
@@ -42,6 +42,9 @@ MODEL_QUALITY = {Role.KEPSEK, Role.BK, Role.OPERATOR}
 PRIVACY = {Role.OPERATOR, Role.KEPSEK}
 SIGNED_IN = set(STAFF_ROLES)
 INTERVENTION_VIEWERS = {Role.BK, Role.WALIKELAS, Role.KEPSEK}
+IMPORTERS = {Role.OPERATOR, Role.WALIKELAS, Role.GURU}
+POST_ONLY = {ANON: 302, **dict.fromkeys(STAFF_ROLES, 405)}
+OPERATOR_BATCH = {**page({Role.OPERATOR}), Role.GURU: 404, Role.WALIKELAS: 404}
 
 # route (as Django joins it) → {"expect": {role: status or set of statuses}, "kwargs": {...}}
 # kwargs name an object of the seeded school: student, school_class, version.
@@ -90,7 +93,7 @@ ALLOW_LIST: dict[str, dict] = {
     "privacy/research-export/": {"expect": page(PRIVACY)},
     "privacy/students/<int:pk>/": {"expect": page(PRIVACY), "kwargs": {"pk": "student"}},
     "privacy/students/<int:pk>/consent/": {
-        "expect": {ANON: 302, **dict.fromkeys(STAFF_ROLES, 405)},  # POST only
+        "expect": POST_ONLY,  # POST only
         "kwargs": {"pk": "student"},
     },
     "privacy/students/<int:pk>/export.json": {
@@ -111,6 +114,22 @@ ALLOW_LIST: dict[str, dict] = {
     },
     # Prometheus metrics: open to loopback (the test client's address) or a bearer token.
     "metrics": {"expect": everyone(200)},
+    # Imports (issue 3): the batch below was uploaded by the operator, so teachers who may
+    # import get 404 for it (not theirs), other roles 403.
+    "students/imports/": {"expect": page(IMPORTERS)},
+    "students/imports/<int:pk>/": {"expect": OPERATOR_BATCH, "kwargs": {"pk": "batch"}},
+    "students/imports/<int:pk>/mapping/": {"expect": POST_ONLY, "kwargs": {"pk": "batch"}},
+    "students/imports/<int:pk>/confirm/": {"expect": POST_ONLY, "kwargs": {"pk": "batch"}},
+    "students/imports/<int:pk>/status/": {"expect": OPERATOR_BATCH, "kwargs": {"pk": "batch"}},
+    "students/imports/<int:pk>/errors.xlsx": {
+        # This batch has no row errors, so there is no report to download.
+        "expect": {**OPERATOR_BATCH, Role.OPERATOR: 404},
+        "kwargs": {"pk": "batch"},
+    },
+    "students/imports/template/<str:kind>.xlsx": {
+        "expect": page(IMPORTERS),
+        "kwargs": {"kind": "kind"},
+    },
     # Pages of issue 5.
     "students/risk/": {"expect": page(VIEWERS)},
     "students/<int:student_id>/": {"expect": page(VIEWERS), "kwargs": {"student_id": "student"}},
@@ -132,7 +151,7 @@ ALLOW_LIST: dict[str, dict] = {
         "kwargs": {"run_id": "run"},
     },
     "predictions/versions/<int:version_id>/promote/": {
-        "expect": {ANON: 302, **dict.fromkeys(STAFF_ROLES, 405)},
+        "expect": POST_ONLY,
         "kwargs": {"version_id": "version"},
     },
     # Interventions: viewers see them; the owner (bk here) manages them and their sessions.
@@ -264,6 +283,14 @@ def test_each_url_answers_each_role_as_the_allow_list_says(seeded, role):
         "version": one.version.pk,
         "run": TrainingRun.objects.create(school=one.school).pk,
         "prediction": one.student.predictions.first().pk,
+        "batch": ImportBatch.objects.create(
+            school=one.school,
+            created_by=users[Role.OPERATOR],
+            kind="roster",
+            file_name="siswa.xlsx",
+            sha256="0" * 64,
+        ).pk,
+        "kind": "roster",
         **_intervention_objects(one, users[Role.BK]),
     }
     client = Client()
