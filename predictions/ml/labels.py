@@ -49,17 +49,24 @@ def bin_target(series: pd.Series, bins: Mapping[str, Sequence[float | None]]) ->
     ``bins`` maps each label to ``[low, high]``; ``None`` is unbounded. Values that fall in no
     bin (or are missing / non-numeric) become NaN. Overlapping bins are refused.
     """
-    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
-    out = np.full(values.shape, None, dtype=object)
-    hit = np.zeros(values.shape, dtype=bool)
+    intervals = []
     for label, bounds in bins.items():
         if len(bounds) != 2:
             raise ValueError(f"Batas kelas '{label}' harus [bawah, atas] (bounds must be [low, high]).")
         low = -np.inf if bounds[0] is None else float(bounds[0])
         high = np.inf if bounds[1] is None else float(bounds[1])
+        if low >= high:
+            raise ValueError(f"Rentang kelas '{label}' kosong: {bounds} (empty bin).")
+        intervals.append((low, high, label))
+    intervals.sort()
+    for (_, high, label), (low, _, other) in zip(intervals, intervals[1:], strict=False):
+        if low < high:
+            raise ValueError(f"Rentang kelas '{label}' dan '{other}' tumpang tindih (bins overlap).")
+    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+    out = np.full(values.shape, None, dtype=object)
+    hit = np.zeros(values.shape, dtype=bool)
+    for low, high, label in intervals:
         inside = (values >= low) & (values < high)
-        if np.any(inside & hit):
-            raise ValueError(f"Rentang kelas '{label}' tumpang tindih (bins overlap).")
         out[inside] = label
         hit |= inside
     return pd.Series(out, index=series.index, name=series.name).where(hit)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import tempfile
 import warnings
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedShuffleSplit
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
+from threadpoolctl import threadpool_limits
 
 from predictions.ml.features import SequenceData, tabular_frame, tabular_numeric_columns
 from predictions.ml.labels import LABELS, validate_labels
@@ -36,6 +38,9 @@ from predictions.ml.labels import LABELS, validate_labels
 MODEL_NAMES: tuple[str, ...] = ("rnn", "cnn", "rf", "lr", "gbdt")
 DEEP_MODELS: tuple[str, ...] = ("rnn", "cnn")
 _MISSING = "__missing__"
+# Below this many rows OpenMP/BLAS threads cost more than they give, and on a busy shared
+# machine their spin-waiting makes HistGradientBoosting many times slower.
+_SINGLE_THREAD_BELOW = 20_000
 
 
 def make_model(name: str, *, seed: int = 0, **params: Any) -> BaseEstimator:
@@ -99,6 +104,10 @@ def _tabular_preprocessor(numeric: list[str], categorical: list[str], *, clip: f
         )
         parts.append(("cat", cat, categorical))
     return ColumnTransformer(parts, remainder="drop", sparse_threshold=0.0)
+
+
+def _threads(n_rows: int) -> AbstractContextManager:
+    return threadpool_limits(limits=1) if n_rows < _SINGLE_THREAD_BELOW else nullcontext()
 
 
 def _usable_numeric(frame: pd.DataFrame, data: SequenceData) -> list[str]:
@@ -176,7 +185,7 @@ class TabularClassifier(_ClassifierMixin, BaseEstimator):
                 ("clf", self._classifier()),
             ]
         )
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _threads(len(frame)):
             warnings.simplefilter("ignore", category=UserWarning)
             self.pipeline_.fit(frame, codes)
         return self
@@ -184,7 +193,8 @@ class TabularClassifier(_ClassifierMixin, BaseEstimator):
     def predict_proba(self, data: SequenceData) -> np.ndarray:
         """(n, 3) probabilities in LABELS order."""
         frame = tabular_frame(data)
-        proba = self.pipeline_.predict_proba(frame[self.numeric_ + self.categorical_])
+        with _threads(len(frame)):
+            proba = self.pipeline_.predict_proba(frame[self.numeric_ + self.categorical_])
         return _expand(proba, self.pipeline_.classes_)
 
 
