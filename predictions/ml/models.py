@@ -28,8 +28,13 @@ from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassif
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedShuffleSplit
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import (
+    FunctionTransformer,
+    KBinsDiscretizer,
+    OneHotEncoder,
+    StandardScaler,
+)
 from threadpoolctl import threadpool_limits
 
 from predictions.ml.features import SequenceData, tabular_frame, tabular_numeric_columns
@@ -83,18 +88,29 @@ def _categorical_as_text(frame: pd.DataFrame | np.ndarray) -> np.ndarray:
     return table.where(table.notna(), _MISSING).astype(str).to_numpy(dtype=object)
 
 
-def _tabular_preprocessor(numeric: list[str], categorical: list[str], *, clip: float | None):
-    """Impute (median + missing indicators) and scale numerics; one-hot categoricals."""
-    num_steps: list[tuple[str, Any]] = [
-        ("impute", SimpleImputer(strategy="median", add_indicator=True)),
-        ("scale", StandardScaler()),
-    ]
+def _tabular_preprocessor(
+    numeric: list[str], categorical: list[str], *, clip: float | None = None, bins: int = 0
+):
+    """Impute (median + missing indicators) and scale numerics; one-hot categoricals.
+
+    ``clip``: clip scaled numerics to [-clip, clip]. ``bins`` > 0 also adds quantile-bin
+    one-hots of every numeric (the "wide" bucketised features of wide & deep), so a linear
+    layer can express thresholds such as "grade below 10", which trees find by themselves.
+    """
+    scaled: list[tuple[str, Any]] = [("scale", StandardScaler())]
     if clip is not None:
         # Outliers (e.g. 75 absences) should not blow up a neural net's activations.
-        num_steps.append(("clip", FunctionTransformer(np.clip, kw_args={"a_min": -clip, "a_max": clip})))
+        scaled.append(("clip", FunctionTransformer(np.clip, kw_args={"a_min": -clip, "a_max": clip})))
+    encoded: Any = Pipeline(scaled)
+    if bins:
+        buckets = KBinsDiscretizer(
+            n_bins=bins, encode="onehot-dense", strategy="quantile", subsample=None
+        )
+        encoded = FeatureUnion([("scaled", encoded), ("buckets", buckets)])
     parts: list[tuple[str, Any, list[str]]] = []
     if numeric:
-        parts.append(("num", Pipeline(num_steps), numeric))
+        impute = SimpleImputer(strategy="median", add_indicator=True)
+        parts.append(("num", Pipeline([("impute", impute), ("encode", encoded)]), numeric))
     if categorical:
         cat = Pipeline(
             [
@@ -181,7 +197,7 @@ class TabularClassifier(_ClassifierMixin, BaseEstimator):
         self.categorical_ = list(data.static_categorical)
         self.pipeline_ = Pipeline(
             [
-                ("prep", _tabular_preprocessor(self.numeric_, self.categorical_, clip=None)),
+                ("prep", _tabular_preprocessor(self.numeric_, self.categorical_)),
                 ("clf", self._classifier()),
             ]
         )
@@ -207,7 +223,7 @@ def _keras():
     return keras
 
 
-def _head(keras, parts: list, wide_in, *, hidden: int, dropout: float, l2: float):
+def _head(keras, parts: list, wide_in, *, hidden: int, dropout: float, l2: float, wide_l2: float):
     """Deep head on the concatenated parts + a linear (wide) path on the tabular input;
     the two logit sets are added (wide & deep), then softmax over the 3 classes."""
     layers = keras.layers
@@ -217,12 +233,15 @@ def _head(keras, parts: list, wide_in, *, hidden: int, dropout: float, l2: float
     h = layers.Dense(hidden, activation="relu", kernel_regularizer=reg)(h)
     h = layers.Dropout(dropout)(h)
     deep_logits = layers.Dense(len(LABELS), kernel_regularizer=reg)(h)
-    wide_logits = layers.Dense(len(LABELS), kernel_regularizer=reg)(wide_in)
+    wide_logits = layers.Dense(len(LABELS), kernel_regularizer=keras.regularizers.L2(wide_l2))(wide_in)
     logits = layers.Add()([deep_logits, wide_logits])
     return layers.Activation("softmax")(logits)
 
 
-def _build(arch: str, n_steps, n_features, n_static, *, units, hidden, dropout, l2, n_towers, kernel_size=3):
+def _build(
+    arch: str, n_steps, n_features, n_static, *, units, hidden, dropout, l2, wide_l2, n_towers,
+    kernel_size=3,
+):
     """``n_towers`` independent networks on shared inputs, one softmax output each (they are
     trained together, each on its own loss, and averaged at prediction: a cheap seed
     ensemble that costs one compiled graph instead of several)."""
@@ -250,7 +269,9 @@ def _build(arch: str, n_steps, n_features, n_static, *, units, hidden, dropout, 
             )
             # Flatten keeps the position: the latest term is always the last step.
             parts = [layers.Flatten()(x), static_in]
-        outputs.append(_head(keras, parts, static_in, hidden=hidden, dropout=dropout, l2=l2))
+        outputs.append(
+            _head(keras, parts, static_in, hidden=hidden, dropout=dropout, l2=l2, wide_l2=wide_l2)
+        )
     name = arch if n_steps else f"{arch}_static"
     return keras.Model(inputs, outputs if n_towers > 1 else outputs[0], name=name)
 
@@ -264,6 +285,7 @@ def build_rnn(
     hidden: int = 32,
     dropout: float = 0.3,
     l2: float = 1e-3,
+    wide_l2: float = 1e-2,
     n_towers: int = 1,
 ):
     """GRU over (n_steps, n_features) right-aligned sequences (all-zero steps are padding and
@@ -274,7 +296,7 @@ def build_rnn(
     """
     return _build(
         "rnn", n_steps, n_features, n_static,
-        units=units, hidden=hidden, dropout=dropout, l2=l2, n_towers=n_towers,
+        units=units, hidden=hidden, dropout=dropout, l2=l2, wide_l2=wide_l2, n_towers=n_towers,
     )
 
 
@@ -287,6 +309,7 @@ def build_cnn(
     hidden: int = 32,
     dropout: float = 0.3,
     l2: float = 1e-3,
+    wide_l2: float = 1e-2,
     kernel_size: int = 3,
     n_towers: int = 1,
 ):
@@ -296,7 +319,7 @@ def build_cnn(
     """
     return _build(
         "cnn", n_steps, n_features, n_static,
-        units=units, hidden=hidden, dropout=dropout, l2=l2, n_towers=n_towers,
+        units=units, hidden=hidden, dropout=dropout, l2=l2, wide_l2=wide_l2, n_towers=n_towers,
         kernel_size=kernel_size,
     )
 
@@ -362,12 +385,16 @@ class KerasSequenceClassifier(_ClassifierMixin, BaseEstimator):
         hidden: int = 32,
         dropout: float = 0.3,
         l2: float = 1e-3,
+        wide_l2: float = 1e-2,
         learning_rate: float = 3e-3,
         epochs: int = 100,
         batch_size: int = 64,
         patience: int = 15,
         validation_fraction: float = 0.15,
         n_seeds: int = 3,
+        prior_exponents: tuple[float, ...] = (0.0, 0.5, 1.0),
+        bins: int = 8,
+        refit_full: bool = False,
     ):
         self.arch = arch
         self.seed = seed
@@ -375,12 +402,16 @@ class KerasSequenceClassifier(_ClassifierMixin, BaseEstimator):
         self.hidden = hidden
         self.dropout = dropout
         self.l2 = l2
+        self.wide_l2 = wide_l2
         self.learning_rate = learning_rate
         self.epochs = epochs
         self.batch_size = batch_size
         self.patience = patience
         self.validation_fraction = validation_fraction
         self.n_seeds = n_seeds
+        self.prior_exponents = prior_exponents
+        self.bins = bins
+        self.refit_full = refit_full
 
     # -- preprocessing
     def _inputs(self, data: SequenceData) -> list[np.ndarray]:
@@ -398,7 +429,9 @@ class KerasSequenceClassifier(_ClassifierMixin, BaseEstimator):
         frame = tabular_frame(data)
         self.numeric_ = _usable_numeric(frame, data)
         self.categorical_ = list(data.static_categorical)
-        self.static_prep_ = _tabular_preprocessor(self.numeric_, self.categorical_, clip=5.0)
+        self.static_prep_ = _tabular_preprocessor(
+            self.numeric_, self.categorical_, clip=5.0, bins=self.bins
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", category=UserWarning)
             self.static_prep_.fit(frame[self.numeric_ + self.categorical_])
@@ -409,46 +442,69 @@ class KerasSequenceClassifier(_ClassifierMixin, BaseEstimator):
 
         if self.arch not in DEEP_MODELS:
             raise ValueError(f"Arsitektur '{self.arch}' tidak dikenal.")
-        keras.utils.set_random_seed(self.seed)
-        builder = build_rnn if self.arch == "rnn" else build_cnn
-        model = builder(
-            self.seq_scaler_.n_steps_,
-            self.seq_scaler_.n_channels,
-            inputs[-1].shape[1],
-            units=self.units,
-            hidden=self.hidden,
-            dropout=self.dropout,
-            l2=self.l2,
-            n_towers=self.n_seeds,
-        )
-        model.compile(
-            optimizer=keras.optimizers.Adam(self.learning_rate),
-            loss=["sparse_categorical_crossentropy"] * self.n_seeds,
-        )
-        self.best_epoch_ = _train_with_early_stopping(
-            model,
-            inputs,
-            codes,
-            weights,
-            train_idx,
-            val_idx,
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            patience=self.patience,
-            n_outputs=self.n_seeds,
-            rng=np.random.default_rng(self.seed),
-        )
-        self.model_ = model
+        def train(rows: np.ndarray, val: np.ndarray | None, epochs: int, seed: int) -> int:
+            keras.utils.set_random_seed(seed)
+            builder = build_rnn if self.arch == "rnn" else build_cnn
+            self.model_ = builder(
+                self.seq_scaler_.n_steps_,
+                self.seq_scaler_.n_channels,
+                inputs[-1].shape[1],
+                units=self.units,
+                hidden=self.hidden,
+                dropout=self.dropout,
+                l2=self.l2,
+                wide_l2=self.wide_l2,
+                n_towers=self.n_seeds,
+            )
+            self.model_.compile(
+                optimizer=keras.optimizers.Adam(self.learning_rate),
+                loss=["sparse_categorical_crossentropy"] * self.n_seeds,
+            )
+            return _train_with_early_stopping(
+                self.model_,
+                inputs,
+                codes,
+                weights,
+                rows,
+                val,
+                epochs=epochs,
+                batch_size=self.batch_size,
+                patience=self.patience,
+                n_outputs=self.n_seeds,
+                rng=np.random.default_rng(seed),
+            )
+
+        self.best_epoch_ = train(train_idx, val_idx, self.epochs, self.seed)
+        # Class weights make the net over-predict rare classes. Put part of the training
+        # prior back (p * prior**a), with a chosen on the validation split of THIS training
+        # data by macro-F1 (ties -> the smaller a, which keeps more recall for 'kurang').
+        self.class_prior_ = np.bincount(codes, minlength=len(LABELS)) / len(codes)
+        val_proba = self._raw_proba([x[val_idx] for x in inputs])
+        scores = [
+            _macro_f1(codes[val_idx], self._with_prior(val_proba, a)) for a in self.prior_exponents
+        ]
+        self.prior_exponent_ = float(self.prior_exponents[int(np.argmax(scores))])
+        if self.refit_full:
+            # The validation rows chose the epoch count; now let them help fit the weights.
+            train(np.arange(len(codes)), None, self.best_epoch_, self.seed + 1)
         return self
 
-    def predict_proba(self, data: SequenceData, *, batch_size: int = 8192) -> np.ndarray:
-        """(n, 3) probabilities in LABELS order (mean over the seed towers)."""
-        inputs = self._inputs(data)
-        out = np.zeros((len(data), len(LABELS)))
-        for start in range(0, len(data), batch_size):
+    def _with_prior(self, proba: np.ndarray, exponent: float) -> np.ndarray:
+        adjusted = proba * np.power(np.maximum(self.class_prior_, 1e-6), exponent)
+        return adjusted / adjusted.sum(axis=1, keepdims=True)
+
+    def _raw_proba(self, inputs: list[np.ndarray], batch_size: int = 8192) -> np.ndarray:
+        n = len(inputs[0])
+        out = np.zeros((n, len(LABELS)))
+        for start in range(0, n, batch_size):
             chunk = [x[start : start + batch_size] for x in inputs]
             out[start : start + batch_size] = _mean_output(self.model_.predict_on_batch(_one(chunk)))
         return out / out.sum(axis=1, keepdims=True)
+
+    def predict_proba(self, data: SequenceData, *, batch_size: int = 8192) -> np.ndarray:
+        """(n, 3) probabilities in LABELS order (mean over the seed towers, prior-adjusted)."""
+        raw = self._raw_proba(self._inputs(data), batch_size)
+        return self._with_prior(raw, self.prior_exponent_)
 
     # -- pickling: Keras models travel as .keras archives (bytes) inside the estimator.
     def __getstate__(self) -> dict:
@@ -461,6 +517,16 @@ class KerasSequenceClassifier(_ClassifierMixin, BaseEstimator):
         if "model_" in state:
             state = {**state, "model_": _keras_from_bytes(state["model_"])}
         self.__dict__.update(state)
+
+
+def _macro_f1(codes: np.ndarray, proba: np.ndarray) -> float:
+    pred = np.argmax(proba, axis=1)
+    scores = []
+    for k in np.union1d(codes, pred):
+        tp = np.sum((pred == k) & (codes == k))
+        denom = np.sum(pred == k) + np.sum(codes == k)
+        scores.append(2 * tp / denom if denom else 0.0)
+    return float(np.mean(scores))
 
 
 def _one(inputs: list[np.ndarray]) -> list[np.ndarray] | np.ndarray:
@@ -479,7 +545,7 @@ def _train_with_early_stopping(
     codes: np.ndarray,
     weights: np.ndarray,
     train_idx: np.ndarray,
-    val_idx: np.ndarray,
+    val_idx: np.ndarray | None,
     *,
     epochs: int,
     batch_size: int,
@@ -496,8 +562,6 @@ def _train_with_early_stopping(
     """
     bs = min(batch_size, len(train_idx))
     steps = -(-len(train_idx) // bs)
-    x_val = _one([x[val_idx] for x in inputs])
-    y_val, w_val = codes[val_idx], weights[val_idx]
     best_loss, best_epoch, best_weights, wait = np.inf, 0, model.get_weights(), 0
     for epoch in range(1, epochs + 1):
         order = np.concatenate([rng.permutation(train_idx), rng.permutation(train_idx)])
@@ -509,7 +573,11 @@ def _train_with_early_stopping(
                 [y_b] * n_outputs if n_outputs > 1 else y_b,
                 sample_weight=[w_b] * n_outputs if n_outputs > 1 else w_b,
             )
-        proba = _mean_output(model.predict_on_batch(x_val))
+        if val_idx is None:  # fixed number of epochs, keep the last weights
+            best_epoch, best_weights = epoch, None
+            continue
+        proba = _mean_output(model.predict_on_batch(_one([x[val_idx] for x in inputs])))
+        y_val, w_val = codes[val_idx], weights[val_idx]
         p_true = np.clip(proba[np.arange(len(y_val)), y_val], 1e-7, 1.0)
         loss = float(np.sum(-np.log(p_true) * w_val) / np.sum(w_val))
         if loss < best_loss - 1e-4:
@@ -518,7 +586,8 @@ def _train_with_early_stopping(
             wait += 1
             if wait >= patience:
                 break
-    model.set_weights(best_weights)
+    if best_weights is not None:
+        model.set_weights(best_weights)
     return best_epoch
 
 
