@@ -332,7 +332,11 @@ def evaluate_dataset(
     if bad:
         raise SpecError(f"Model {bad} tidak dikenal; pilih dari {list(MODEL_NAMES)}.")
     cv = spec.get("cv") or {}
-    folds, repeats, seed = int(cv.get("folds", 5)), int(cv.get("repeats", 1)), int(cv.get("seed", 42))
+    folds, repeats, seed = (
+        int(cv.get("folds", 5)),
+        int(cv.get("repeats", 1)),
+        int(cv.get("seed", 42)),
+    )
     counts = pd.Series(data.y).value_counts()
     smallest = min(int(counts[label]) for label in LABELS if label in counts)
     if smallest < folds:
@@ -340,7 +344,12 @@ def evaluate_dataset(
             f"Kelas terkecil hanya punya {smallest} baris; kurang dari jumlah fold ({folds})."
         )
     metrics = evaluate_models(
-        data, models=names, folds=folds, repeats=repeats, seed=seed, groups=data.groups,
+        data,
+        models=names,
+        folds=folds,
+        repeats=repeats,
+        seed=seed,
+        groups=data.groups,
         progress=progress,
     )
     return _json_safe(

@@ -117,10 +117,15 @@ def _socio(v: dict[str, Any]) -> str:
 
 
 SCHOOL_GROUPS: tuple[FeatureGroup, ...] = (
-    FeatureGroup("nilai_kejuruan", ("avg_kejuruan",), reference="previous",
-                 describe=_trend("kejuruan", "avg_kejuruan")),
-    FeatureGroup("nilai_umum", ("avg_umum",), reference="previous",
-                 describe=_trend("umum", "avg_umum")),
+    FeatureGroup(
+        "nilai_kejuruan",
+        ("avg_kejuruan",),
+        reference="previous",
+        describe=_trend("kejuruan", "avg_kejuruan"),
+    ),
+    FeatureGroup(
+        "nilai_umum", ("avg_umum",), reference="previous", describe=_trend("umum", "avg_umum")
+    ),
     FeatureGroup("nilai_rata_rata", ("avg", "avg_change", "n_below_kkm"), describe=_overall),
     FeatureGroup("alpa", ("alpa",), describe=_alpa),
     FeatureGroup("kehadiran", ("attendance_rate", "sakit", "izin"), describe=_attendance),
@@ -142,7 +147,9 @@ def default_groups(data: SequenceData) -> tuple[FeatureGroup, ...]:
         for name in data.feature_names
     ]
     groups += [
-        FeatureGroup(col, static_columns=(col,), describe=lambda v, c=col: f"{c} = {v['static'].get(c)}")
+        FeatureGroup(
+            col, static_columns=(col,), describe=lambda v, c=col: f"{c} = {v['static'].get(c)}"
+        )
         for col in data.static.columns
     ]
     return tuple(groups)

@@ -187,8 +187,10 @@ def term_table(
         for col in att_cols:
             table[col] = np.nan
     days = pd.to_numeric(table["school_days"], errors="coerce").astype(float)
-    absent = table[["sakit", "izin", "alpa"]].apply(pd.to_numeric, errors="coerce").sum(
-        axis=1, min_count=1
+    absent = (
+        table[["sakit", "izin", "alpa"]]
+        .apply(pd.to_numeric, errors="coerce")
+        .sum(axis=1, min_count=1)
     )
     rate = (1.0 - absent / days.where(days > 0)).clip(0.0, 1.0)
     table["attendance_rate"] = rate
@@ -230,7 +232,9 @@ def build_training_samples(
     table = term_table(grades, attendance, ratings, kkm=kkm)
     nxt = table[["student_id", "term_key", "avg"]].rename(columns={"avg": "next_avg"})
     nxt["term_key"] = nxt["term_key"] - 1  # align term t+1's average with term t's row
-    labelled = table[["student_id", "term_key"]].merge(nxt, on=["student_id", "term_key"], how="left")
+    labelled = table[["student_id", "term_key"]].merge(
+        nxt, on=["student_id", "term_key"], how="left"
+    )
     y = category_from_average(labelled["next_avg"], kkm=kkm, baik=baik)
     rows = np.flatnonzero(y.notna().to_numpy())
     return _sequences(table, rows, students, y.to_numpy()[rows], max_steps)
@@ -352,8 +356,10 @@ def sequence_data_from_frame(
     static = pd.DataFrame(index=range(n))
     for col in categorical:
         raw = frame[col].reset_index(drop=True)
-        static[col] = raw.astype(object).where(raw.notna(), np.nan).map(
-            lambda v: v if isinstance(v, float) else str(v)
+        static[col] = (
+            raw.astype(object)
+            .where(raw.notna(), np.nan)
+            .map(lambda v: v if isinstance(v, float) else str(v))
         )
     for col in numeric:
         static[col] = pd.to_numeric(frame[col], errors="coerce").astype(float).to_numpy()
@@ -389,7 +395,9 @@ def tabular_frame(data: SequenceData) -> pd.DataFrame:
         present = mask[:, :, None] & ~np.isnan(seq)
         vals = np.where(present, seq, np.nan)
         last = np.where((data.lengths > 0)[:, None], vals[rows, last_idx], np.nan)
-        prev = np.where((data.lengths > 1)[:, None], vals[rows, np.clip(last_idx - 1, 0, None)], np.nan)
+        prev = np.where(
+            (data.lengths > 1)[:, None], vals[rows, np.clip(last_idx - 1, 0, None)], np.nan
+        )
         count = present.sum(axis=1)
         total = np.where(present, seq, 0.0).sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -52,7 +52,9 @@ def bin_target(series: pd.Series, bins: Mapping[str, Sequence[float | None]]) ->
     intervals = []
     for label, bounds in bins.items():
         if len(bounds) != 2:
-            raise ValueError(f"Batas kelas '{label}' harus [bawah, atas] (bounds must be [low, high]).")
+            raise ValueError(
+                f"Batas kelas '{label}' harus [bawah, atas] (bounds must be [low, high])."
+            )
         low = -np.inf if bounds[0] is None else float(bounds[0])
         high = np.inf if bounds[1] is None else float(bounds[1])
         if low >= high:
@@ -61,7 +63,9 @@ def bin_target(series: pd.Series, bins: Mapping[str, Sequence[float | None]]) ->
     intervals.sort()
     for (_, high, label), (low, _, other) in zip(intervals, intervals[1:], strict=False):
         if low < high:
-            raise ValueError(f"Rentang kelas '{label}' dan '{other}' tumpang tindih (bins overlap).")
+            raise ValueError(
+                f"Rentang kelas '{label}' dan '{other}' tumpang tindih (bins overlap)."
+            )
     values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
     out = np.full(values.shape, None, dtype=object)
     hit = np.zeros(values.shape, dtype=bool)

@@ -100,7 +100,9 @@ def _tabular_preprocessor(
     scaled: list[tuple[str, Any]] = [("scale", StandardScaler())]
     if clip is not None:
         # Outliers (e.g. 75 absences) should not blow up a neural net's activations.
-        scaled.append(("clip", FunctionTransformer(np.clip, kw_args={"a_min": -clip, "a_max": clip})))
+        scaled.append(
+            ("clip", FunctionTransformer(np.clip, kw_args={"a_min": -clip, "a_max": clip}))
+        )
     encoded: Any = Pipeline(scaled)
     if bins:
         buckets = KBinsDiscretizer(
@@ -233,13 +235,25 @@ def _head(keras, parts: list, wide_in, *, hidden: int, dropout: float, l2: float
     h = layers.Dense(hidden, activation="relu", kernel_regularizer=reg)(h)
     h = layers.Dropout(dropout)(h)
     deep_logits = layers.Dense(len(LABELS), kernel_regularizer=reg)(h)
-    wide_logits = layers.Dense(len(LABELS), kernel_regularizer=keras.regularizers.L2(wide_l2))(wide_in)
+    wide_logits = layers.Dense(len(LABELS), kernel_regularizer=keras.regularizers.L2(wide_l2))(
+        wide_in
+    )
     logits = layers.Add()([deep_logits, wide_logits])
     return layers.Activation("softmax")(logits)
 
 
 def _build(
-    arch: str, n_steps, n_features, n_static, *, units, hidden, dropout, l2, wide_l2, n_towers,
+    arch: str,
+    n_steps,
+    n_features,
+    n_static,
+    *,
+    units,
+    hidden,
+    dropout,
+    l2,
+    wide_l2,
+    n_towers,
     kernel_size=3,
 ):
     """``n_towers`` independent networks on shared inputs, one softmax output each (they are
@@ -295,8 +309,16 @@ def build_rnn(
     n_towers such outputs when n_towers > 1).
     """
     return _build(
-        "rnn", n_steps, n_features, n_static,
-        units=units, hidden=hidden, dropout=dropout, l2=l2, wide_l2=wide_l2, n_towers=n_towers,
+        "rnn",
+        n_steps,
+        n_features,
+        n_static,
+        units=units,
+        hidden=hidden,
+        dropout=dropout,
+        l2=l2,
+        wide_l2=wide_l2,
+        n_towers=n_towers,
     )
 
 
@@ -318,8 +340,16 @@ def build_cnn(
     Same inputs/outputs as `build_rnn`.
     """
     return _build(
-        "cnn", n_steps, n_features, n_static,
-        units=units, hidden=hidden, dropout=dropout, l2=l2, wide_l2=wide_l2, n_towers=n_towers,
+        "cnn",
+        n_steps,
+        n_features,
+        n_static,
+        units=units,
+        hidden=hidden,
+        dropout=dropout,
+        l2=l2,
+        wide_l2=wide_l2,
+        n_towers=n_towers,
         kernel_size=kernel_size,
     )
 
@@ -334,10 +364,14 @@ class _SequenceScaler:
         real = data.seq[data.mask] if data.n_steps else np.zeros((0, data.seq.shape[2]))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", category=RuntimeWarning)
-            self.mean_ = np.nan_to_num(np.nanmean(real, axis=0)) if len(real) else np.zeros(real.shape[1])
+            self.mean_ = (
+                np.nan_to_num(np.nanmean(real, axis=0)) if len(real) else np.zeros(real.shape[1])
+            )
             std = np.nanstd(real, axis=0) if len(real) else np.ones(real.shape[1])
         self.std_ = np.where(np.isfinite(std) & (std > 1e-9), std, 1.0)
-        self.indicator_ = np.flatnonzero(np.isnan(real).any(axis=0)) if len(real) else np.array([], int)
+        self.indicator_ = (
+            np.flatnonzero(np.isnan(real).any(axis=0)) if len(real) else np.array([], int)
+        )
         self.n_steps_ = data.n_steps
         return self
 
@@ -370,10 +404,15 @@ class _SequenceScaler:
 class KerasSequenceClassifier(_ClassifierMixin, BaseEstimator):
     """Wide & deep Keras 3 model ('rnn' GRU or 'cnn' Conv1D) on a SequenceData.
 
-    The static input is the tabular view (the baselines' features, imputed, scaled, clipped),
-    used both by the deep head and by a linear skip path. ``n_seeds`` networks (seeds
-    seed, seed+1, ...) are trained with early stopping on one stratified validation split of
-    the training data (``validation_fraction``) and their probabilities are averaged.
+    Inputs: the term sequence (standardised, missing indicators, presence channel,
+    right-aligned to the training length) and the tabular view (the baselines' features:
+    imputed, scaled, clipped, plus ``bins`` quantile buckets per numeric column). The
+    tabular view feeds both the deep head and a linear (wide) path with its own L2
+    (``wide_l2``). ``n_seeds`` towers with seeds' own initialisations are trained together
+    (class-balanced loss) with early stopping on one stratified validation split of the
+    training data (``validation_fraction``, ``patience``) and averaged. On the same split a
+    prior correction p * prior**a (a in ``prior_exponents``) is chosen by macro-F1.
+    ``refit_full`` retrains on all rows for the chosen number of epochs (slower).
     """
 
     def __init__(
@@ -442,6 +481,7 @@ class KerasSequenceClassifier(_ClassifierMixin, BaseEstimator):
 
         if self.arch not in DEEP_MODELS:
             raise ValueError(f"Arsitektur '{self.arch}' tidak dikenal.")
+
         def train(rows: np.ndarray, val: np.ndarray | None, epochs: int, seed: int) -> int:
             keras.utils.set_random_seed(seed)
             builder = build_rnn if self.arch == "rnn" else build_cnn
@@ -498,7 +538,9 @@ class KerasSequenceClassifier(_ClassifierMixin, BaseEstimator):
         out = np.zeros((n, len(LABELS)))
         for start in range(0, n, batch_size):
             chunk = [x[start : start + batch_size] for x in inputs]
-            out[start : start + batch_size] = _mean_output(self.model_.predict_on_batch(_one(chunk)))
+            out[start : start + batch_size] = _mean_output(
+                self.model_.predict_on_batch(_one(chunk))
+            )
         return out / out.sum(axis=1, keepdims=True)
 
     def predict_proba(self, data: SequenceData, *, batch_size: int = 8192) -> np.ndarray:
@@ -591,7 +633,9 @@ def _train_with_early_stopping(
     return best_epoch
 
 
-def _validation_split(codes: np.ndarray, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _validation_split(
+    codes: np.ndarray, fraction: float, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Stratified (train, validation) positions from the training data only."""
     idx = np.arange(len(codes))
     n_val = max(int(round(fraction * len(codes))), len(LABELS))

@@ -39,7 +39,15 @@ class ArtifactChecksumError(Exception):
 def library_versions() -> dict[str, str]:
     """Versions of the libraries a model depends on, without importing Keras/TensorFlow."""
     versions = {"python": platform.python_version()}
-    for dist in ("numpy", "pandas", "scikit-learn", "joblib", "keras", "tensorflow-cpu", "tensorflow"):
+    for dist in (
+        "numpy",
+        "pandas",
+        "scikit-learn",
+        "joblib",
+        "keras",
+        "tensorflow-cpu",
+        "tensorflow",
+    ):
         try:
             versions[dist] = importlib_metadata.version(dist)
         except importlib_metadata.PackageNotFoundError:

@@ -1,9 +1,9 @@
 """Training run: cross-validate every model on the same folds, pick the champion, refit all.
 
-    result = train_and_select(data, models=("rnn", "cnn", "rf", "lr", "gbdt"), folds=5, seed=42)
-    result.champion            # e.g. "gbdt"
-    result.models["gbdt"]      # fitted on all labelled samples -> registry.save_model(...)
-    result.metrics["gbdt"]     # same shape as a model entry of the evaluate_dataset report
+result = train_and_select(data, models=("rnn", "cnn", "rf", "lr", "gbdt"), folds=5, seed=42)
+result.champion            # e.g. "gbdt"
+result.models["gbdt"]      # fitted on all labelled samples -> registry.save_model(...)
+result.metrics["gbdt"]     # same shape as a model entry of the evaluate_dataset report
 """
 
 from __future__ import annotations

@@ -19,9 +19,7 @@ from predictions.ml.evaluate import (
 def test_fold_metrics_match_hand_computed_values():
     # true: kurang, kurang, sedang, baik; predicted: kurang, sedang, sedang, sedang
     codes = np.array([0, 0, 1, 2])
-    proba = np.array(
-        [[0.8, 0.1, 0.1], [0.3, 0.6, 0.1], [0.2, 0.7, 0.1], [0.1, 0.5, 0.4]]
-    )
+    proba = np.array([[0.8, 0.1, 0.1], [0.3, 0.6, 0.1], [0.2, 0.7, 0.1], [0.1, 0.5, 0.4]])
     m = fold_metrics(codes, proba)
     assert m["accuracy"] == pytest.approx(0.5)
     assert m["recall_kurang"] == pytest.approx(0.5)
@@ -31,8 +29,12 @@ def test_fold_metrics_match_hand_computed_values():
     f1 = [2 * 1 * 0.5 / 1.5, 2 * (1 / 3) * 1 / (4 / 3), 0.0]
     assert m["macro_f1"] == pytest.approx(np.mean(f1))
     assert m["confusion_matrix"].tolist() == [[1, 1, 0], [0, 1, 0], [0, 1, 0]]
-    brier = ((0.2**2 + 0.1**2 + 0.1**2) + (0.7**2 + 0.6**2 + 0.1**2)
-             + (0.2**2 + 0.3**2 + 0.1**2) + (0.1**2 + 0.5**2 + 0.6**2)) / 4
+    brier = (
+        (0.2**2 + 0.1**2 + 0.1**2)
+        + (0.7**2 + 0.6**2 + 0.1**2)
+        + (0.2**2 + 0.3**2 + 0.1**2)
+        + (0.1**2 + 0.5**2 + 0.6**2)
+    ) / 4
     assert m["brier"] == pytest.approx(brier)
     assert m["reliability"]["count"].sum() == 4
     assert m["reliability"]["sum_obs"][8] == 1  # P(kurang)=0.8 falls in bin [0.8, 0.9)
@@ -51,7 +53,9 @@ def test_all_models_are_scored_on_the_same_folds_and_summaries_have_the_report_k
     res = evaluate_models(planted, models=["lr", "rf"], folds=3, progress=seen.append)
     assert set(res) == {"lr", "rf"}
     for m in res.values():
-        assert {"accuracy", "macro_f1", "macro_precision", "macro_recall", "recall_kurang"} <= set(m)
+        assert {"accuracy", "macro_f1", "macro_precision", "macro_recall", "recall_kurang"} <= set(
+            m
+        )
         assert set(m["macro_f1"]) == {"mean", "std"}
         assert np.sum(m["confusion_matrix"]) == len(planted)  # every sample tested once
         assert m["fit_seconds"] > 0
@@ -94,8 +98,10 @@ def tiny_spec(tmp_path):
         "name": "tiny",
         "csv": {"path": "data/tiny.csv", "sep": ";", "encoding": "utf-8"},
         "id_column": "sid",
-        "target": {"column": "Status", "map": {"Dropout": "kurang", "Enrolled": "sedang",
-                                                 "Graduate": "baik"}},
+        "target": {
+            "column": "Status",
+            "map": {"Dropout": "kurang", "Enrolled": "sedang", "Graduate": "baik"},
+        },
         "sequence": [],
         "static": {"categorical": ["city"], "numeric": ["score"]},
         "cv": {"folds": 3, "repeats": 1, "seed": 42},
@@ -113,7 +119,9 @@ def test_evaluate_dataset_report_has_the_contract_shape(tiny_spec):
     assert report["labels"] == ["kurang", "sedang", "baik"]
     counts = frame["Status"].value_counts()
     assert report["class_counts"] == {
-        "kurang": counts["Dropout"], "sedang": counts["Enrolled"], "baik": counts["Graduate"]
+        "kurang": counts["Dropout"],
+        "sedang": counts["Enrolled"],
+        "baik": counts["Graduate"],
     }
     assert set(report["models"]) == {"rnn", "cnn", "lr"}
     for m in report["models"].values():

@@ -22,7 +22,9 @@ def _planted_frames(school_frames):
     g = f["grades"]
     prev = sorted(g["term"].unique())[-2]
     for term, score_ in ((prev, 85.0), (latest, 70.0)):
-        g.loc[(g["student_id"] == 1) & (g["term"] == term) & (g["group"] == "kejuruan"), "score"] = score_
+        g.loc[
+            (g["student_id"] == 1) & (g["term"] == term) & (g["group"] == "kejuruan"), "score"
+        ] = score_
     return f
 
 

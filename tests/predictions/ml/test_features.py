@@ -25,7 +25,13 @@ def _tiny_school():
     ]:
         rows += [
             {"student_id": sid, "term": term, "group": "umum", "subject": "MTK", "score": umum},
-            {"student_id": sid, "term": term, "group": "kejuruan", "subject": "PK", "score": kejuruan},
+            {
+                "student_id": sid,
+                "term": term,
+                "group": "kejuruan",
+                "subject": "PK",
+                "score": kejuruan,
+            },
         ]
     grades = pd.DataFrame(rows)
     attendance = pd.DataFrame(
@@ -42,9 +48,16 @@ def _tiny_school():
         {"student_id": [1], "term": ["2023-2"], "motivation": [2.0], "social_skills": [4.0]}
     )
     students = pd.DataFrame(
-        {"student_id": [1, 2], "gender": ["L", "P"], "major": ["TKJ", "AKL"],
-         "major_field": ["teknik", "bisnis"], "kip": [True, False],
-         "parent_education": [3, np.nan], "income_bracket": [1, 2], "distance_km": [4.5, np.nan]}
+        {
+            "student_id": [1, 2],
+            "gender": ["L", "P"],
+            "major": ["TKJ", "AKL"],
+            "major_field": ["teknik", "bisnis"],
+            "kip": [True, False],
+            "parent_education": [3, np.nan],
+            "income_bracket": [1, 2],
+            "distance_km": [4.5, np.nan],
+        }
     )
     return grades, attendance, ratings, students
 

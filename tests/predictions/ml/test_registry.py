@@ -16,7 +16,9 @@ def test_round_trip_gives_identical_probabilities(name, planted, tmp_path):
     assert path.parent == tmp_path and path.suffix == ".zip"
     assert sha == registry.file_sha256(path)
     loaded = load_model(path, sha256=sha)
-    np.testing.assert_allclose(loaded.predict_proba(planted), model.predict_proba(planted), atol=1e-6)
+    np.testing.assert_allclose(
+        loaded.predict_proba(planted), model.predict_proba(planted), atol=1e-6
+    )
     meta = read_metadata(path)
     assert meta["model"] == name and meta["school"] == "20100001"
     assert {"numpy", "scikit-learn", "keras", "keras_backend"} <= set(meta["libraries"])

@@ -22,7 +22,10 @@ def test_train_and_select_refits_every_model_and_reports_progress(school_data):
     assert set(result.metrics) == set(result.models) == {"lr", "gbdt"}
     assert result.champion in result.models
     best = max(result.metrics, key=lambda m: result.metrics[m]["macro_f1"]["mean"])
-    assert result.metrics[result.champion]["macro_f1"]["mean"] == result.metrics[best]["macro_f1"]["mean"]
+    assert (
+        result.metrics[result.champion]["macro_f1"]["mean"]
+        == result.metrics[best]["macro_f1"]["mean"]
+    )
     assert result.n_samples == len(school_data)
     assert seen == sorted(seen) and seen[-1] == pytest.approx(100.0)
     proba = result.models["lr"].predict_proba(school_data)
