@@ -1,0 +1,124 @@
+"""Speed benchmark of the ML package on synthetic school data (the features.py input format).
+
+    OMP_NUM_THREADS=2 python benchmarks/ml_speed.py [--students 500] [--terms 4]
+        [--score-students 50000] [--repeats 3] [--big 0] [--out benchmarks/out]
+
+(a) 5-fold grouped CV of all five models on --students x --terms (target <= 90 s on 2 cores);
+(b) scoring throughput, students/s, for each model fitted on that data, on --score-students
+    students (median of --repeats; target >= 20,000/s), plus feature building and
+    explanations;
+(c) with --big N: train every model once on N synthetic students (target <= 15 min at 50,000).
+Wall-clock AND process CPU seconds are reported: on a shared machine the wall time also
+measures the neighbours.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from predictions.ml.evaluate import evaluate_models  # noqa: E402
+from predictions.ml.explain import Explainer, score  # noqa: E402
+from predictions.ml.features import build_scoring_samples, build_training_samples  # noqa: E402
+from predictions.ml.models import MODEL_NAMES, make_model  # noqa: E402
+from tests.predictions.ml.synthetic import make_school_frames  # noqa: E402
+
+
+class Timer:
+    def __enter__(self) -> Timer:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.perf_counter() - self.wall
+        self.cpu = time.process_time() - self.cpu
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--students", type=int, default=500)
+    parser.add_argument("--terms", type=int, default=4)
+    parser.add_argument("--score-students", type=int, default=50_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--models", default=",".join(MODEL_NAMES))
+    parser.add_argument("--big", type=int, default=0)
+    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "out"))
+    args = parser.parse_args()
+    models = args.models.split(",")
+    lines: list[str] = []
+
+    def say(text: str) -> None:
+        print(text, flush=True)
+        lines.append(text)
+
+    frames = make_school_frames(args.students, args.terms, seed=0)
+    with Timer() as t:
+        data = build_training_samples(**frames)
+    say(f"## ML speed ({args.students} students x {args.terms} terms -> {len(data)} samples)\n")
+    say(f"- feature building: {t.wall:.2f} s wall")
+
+    # (a) the whole 5-fold CV, all models on the same grouped folds
+    with Timer() as t:
+        metrics = evaluate_models(data, models=models, folds=5, seed=42, groups=data.groups)
+    say(
+        f"- (a) 5-fold grouped CV of {', '.join(models)}: **{t.wall:.1f} s wall**, "
+        f"{t.cpu:.1f} s CPU (target <= 90 s)"
+    )
+    say("\n| model | fit s/fold (wall) | macro-F1 | recall kurang |\n|---|---|---|---|")
+    for name, m in metrics.items():
+        say(
+            f"| {name} | {m['fit_seconds']:.2f} | {m['macro_f1']['mean']:.3f} | "
+            f"{m['recall_kurang']['mean']:.3f} |"
+        )
+
+    # (b) scoring throughput
+    score_frames = make_school_frames(args.score_students, args.terms, seed=1)
+    build_times = []
+    for _ in range(args.repeats):
+        with Timer() as t:
+            to_score = build_scoring_samples(**score_frames)
+        build_times.append(t.wall)
+    n = len(to_score)
+    say(f"\n(b) scoring {n} students (median of {args.repeats} runs, wall clock)\n")
+    say(
+        f"- building scoring features: {statistics.median(build_times):.2f} s "
+        f"({n / statistics.median(build_times):,.0f} students/s)"
+    )
+    explainer = Explainer().fit(data)
+    say("\n| model | score students/s | score + explain students/s |\n|---|---|---|")
+    for name in models:
+        model = make_model(name, seed=42).fit(data)
+        score(model, to_score.subset(range(100)))  # warm-up (graph tracing for Keras)
+        runs = []
+        for _ in range(args.repeats):
+            with Timer() as t:
+                score(model, to_score)
+            runs.append(t.wall)
+        small = to_score.subset(range(min(n, 10_000)))
+        with Timer() as t:
+            explainer.explain(model, small)
+        say(f"| {name} | {n / statistics.median(runs):,.0f} | {len(small) / t.wall:,.0f} |")
+
+    # (c) optional: one fit per model on a big synthetic school
+    if args.big:
+        big = build_training_samples(**make_school_frames(args.big, args.terms, seed=2))
+        say(f"\n(c) one fit on {args.big} students ({len(big)} samples)\n")
+        for name in models:
+            with Timer() as t:
+                make_model(name, seed=42).fit(big)
+            say(f"- {name}: {t.wall:.1f} s wall, {t.cpu:.1f} s CPU")
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "speed.md").write_text("\n".join(lines) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

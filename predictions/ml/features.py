@@ -1,0 +1,433 @@
+"""Feature building: long school tables (or a CSV spec) -> one `SequenceData`.
+
+Every model takes a `SequenceData`: a per-term feature sequence per sample plus static
+(per-student) columns. The school builder makes one training sample per (student, term t)
+from terms <= t, labelled with the category of the term average of the NEXT term; nothing
+from term t+1 (or later) enters the features of that sample.
+
+No Django here, and no TensorFlow/Keras: the web process imports this module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from predictions.ml.labels import category_from_average
+
+# Per-term features of the school data, in the order of the sequence's last axis.
+STEP_FEATURES: tuple[str, ...] = (
+    "avg",
+    "avg_umum",
+    "avg_kejuruan",
+    "avg_change",
+    "n_below_kkm",
+    "attendance_rate",
+    "sakit",
+    "izin",
+    "alpa",
+    "motivation",
+    "social_skills",
+)
+STATIC_CATEGORICAL: tuple[str, ...] = ("gender", "major", "major_field")
+STATIC_NUMERIC: tuple[str, ...] = ("kip", "parent_education", "income_bracket", "distance_km")
+
+_TERM_RE = re.compile(r"^(\d{4})-([12])$")
+
+
+@dataclass
+class SequenceData:
+    """The one input type of every model.
+
+    Attributes:
+        seq: float32 array (n, T, F). Steps oldest first; step j of sample i is real when
+            ``j < lengths[i]``; padding (right side) is 0. Real steps may hold NaN (missing).
+        lengths: int array (n,), number of real steps per sample (0..T).
+        static: DataFrame with n rows (index 0..n-1), columns ``static_categorical`` +
+            ``static_numeric``; NaN allowed.
+        feature_names: the F per-step feature names.
+        static_categorical / static_numeric: the static column names by kind.
+        y: object array (n,) of labels (LABELS) or None for scoring data.
+        groups: array (n,) of student ids (for grouped folds); may be None.
+        terms: object array (n,) with the sample's last term ('YYYY-S'), or None.
+    """
+
+    seq: np.ndarray
+    lengths: np.ndarray
+    static: pd.DataFrame
+    feature_names: list[str]
+    static_categorical: list[str] = field(default_factory=list)
+    static_numeric: list[str] = field(default_factory=list)
+    y: np.ndarray | None = None
+    groups: np.ndarray | None = None
+    terms: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        self.seq = np.asarray(self.seq, dtype=np.float32)
+        if self.seq.ndim != 3:
+            raise ValueError(f"seq harus 3 dimensi (n, T, F), bukan {self.seq.shape}.")
+        self.lengths = np.asarray(self.lengths, dtype=np.int64)
+        n = self.seq.shape[0]
+        if len(self.lengths) != n or len(self.static) != n:
+            raise ValueError("seq, lengths dan static harus punya jumlah baris yang sama.")
+        if self.seq.shape[2] != len(self.feature_names):
+            raise ValueError("Jumlah fitur seq tidak sama dengan feature_names.")
+        self.static = self.static.reset_index(drop=True)
+
+    def __len__(self) -> int:
+        return int(self.seq.shape[0])
+
+    @property
+    def n_steps(self) -> int:
+        return int(self.seq.shape[1])
+
+    @property
+    def mask(self) -> np.ndarray:
+        """Boolean (n, T): True where the step is real."""
+        return np.arange(self.n_steps)[None, :] < self.lengths[:, None]
+
+    def subset(self, idx: np.ndarray | Sequence[int]) -> SequenceData:
+        """Rows ``idx`` (positions) as a new SequenceData (arrays copied)."""
+        idx = np.asarray(idx)
+        return SequenceData(
+            seq=self.seq[idx],
+            lengths=self.lengths[idx],
+            static=self.static.iloc[idx].reset_index(drop=True),
+            feature_names=list(self.feature_names),
+            static_categorical=list(self.static_categorical),
+            static_numeric=list(self.static_numeric),
+            y=None if self.y is None else self.y[idx],
+            groups=None if self.groups is None else self.groups[idx],
+            terms=None if self.terms is None else self.terms[idx],
+        )
+
+    def replace(self, **changes: object) -> SequenceData:
+        """A copy with some attributes replaced (used by explanations)."""
+        values = {
+            "seq": self.seq,
+            "lengths": self.lengths,
+            "static": self.static,
+            "feature_names": self.feature_names,
+            "static_categorical": self.static_categorical,
+            "static_numeric": self.static_numeric,
+            "y": self.y,
+            "groups": self.groups,
+            "terms": self.terms,
+        }
+        values.update(changes)
+        return SequenceData(**values)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- terms
+
+
+def term_key(term: str) -> int:
+    """'2023-2' -> 4047 (year * 2 + semester - 1), so terms sort and step by +1."""
+    match = _TERM_RE.match(str(term))
+    if not match:
+        raise ValueError(f"Format semester '{term}' salah; harus 'YYYY-S', misalnya '2024-1'.")
+    return int(match.group(1)) * 2 + int(match.group(2)) - 1
+
+
+def key_to_term(key: int) -> str:
+    """Inverse of `term_key`."""
+    return f"{key // 2}-{key % 2 + 1}"
+
+
+def next_term(term: str) -> str:
+    """'2023-1' -> '2023-2'; '2023-2' -> '2024-1'."""
+    return key_to_term(term_key(term) + 1)
+
+
+# --------------------------------------------------------------------------- school data
+
+
+def term_table(
+    grades: pd.DataFrame,
+    attendance: pd.DataFrame | None = None,
+    ratings: pd.DataFrame | None = None,
+    *,
+    kkm: float = 75.0,
+) -> pd.DataFrame:
+    """One row per (student_id, term) that has grades, sorted by student then term.
+
+    Inputs:
+        grades: student_id, term ('YYYY-S'), group ('umum'|'kejuruan'|other), score (0-100),
+            subject. One row per subject and term.
+        attendance: student_id, term, sakit, izin, alpa, school_days (optional, may lack terms).
+        ratings: student_id, term, motivation, social_skills (1-5; optional).
+    Output columns: student_id, term, term_key and every name in STEP_FEATURES.
+    """
+    _require(grades, ("student_id", "term", "group", "score"), "grades")
+    g = grades[["student_id", "term", "group", "score"]].copy()
+    g["score"] = pd.to_numeric(g["score"], errors="coerce")
+    g["term_key"] = g["term"].map(term_key)
+    g["below"] = (g["score"] < kkm).astype(float)
+    keys = ["student_id", "term_key"]
+    table = g.groupby(keys, sort=True).agg(avg=("score", "mean"), n_below_kkm=("below", "sum"))
+    for grp in ("umum", "kejuruan"):
+        part = g[g["group"] == grp].groupby(keys)["score"].mean().rename(f"avg_{grp}")
+        table = table.join(part)
+    table = table.reset_index()
+    # The previous row of the same student is the previous term with grades (gaps allowed).
+    table["avg_change"] = table.groupby("student_id")["avg"].diff()
+
+    att_cols = ["sakit", "izin", "alpa", "school_days"]
+    if attendance is not None and len(attendance):
+        _require(attendance, ("student_id", "term", *att_cols), "attendance")
+        a = attendance[["student_id", "term", *att_cols]].copy()
+        a["term_key"] = a["term"].map(term_key)
+        a = a.drop(columns="term").groupby(keys, as_index=False)[att_cols].sum(min_count=1)
+        table = table.merge(a, on=keys, how="left")
+    else:
+        for col in att_cols:
+            table[col] = np.nan
+    days = pd.to_numeric(table["school_days"], errors="coerce").astype(float)
+    absent = (
+        table[["sakit", "izin", "alpa"]]
+        .apply(pd.to_numeric, errors="coerce")
+        .sum(axis=1, min_count=1)
+    )
+    rate = (1.0 - absent / days.where(days > 0)).clip(0.0, 1.0)
+    table["attendance_rate"] = rate
+
+    if ratings is not None and len(ratings):
+        _require(ratings, ("student_id", "term", "motivation", "social_skills"), "ratings")
+        r = ratings[["student_id", "term", "motivation", "social_skills"]].copy()
+        r["term_key"] = r["term"].map(term_key)
+        r = r.drop(columns="term").groupby(keys, as_index=False).mean()
+        table = table.merge(r, on=keys, how="left")
+    else:
+        table["motivation"] = np.nan
+        table["social_skills"] = np.nan
+
+    table["term"] = table["term_key"].map(key_to_term)
+    cols = ["student_id", "term", "term_key", *STEP_FEATURES]
+    table = table[cols].sort_values(keys, kind="stable").reset_index(drop=True)
+    table[list(STEP_FEATURES)] = table[list(STEP_FEATURES)].astype(float)
+    return table
+
+
+def build_training_samples(
+    grades: pd.DataFrame,
+    attendance: pd.DataFrame | None,
+    ratings: pd.DataFrame | None,
+    students: pd.DataFrame | None,
+    *,
+    kkm: float = 75.0,
+    baik: float = 85.0,
+    max_steps: int | None = None,
+) -> SequenceData:
+    """Labelled samples: one per (student, term t) whose next term t+1 has grades.
+
+    Features use terms <= t only (the most recent ``max_steps`` of them when given); the label
+    is `category_from_average` of the student's overall average in term t+1. ``terms`` holds t.
+    ``students`` columns: student_id, gender, major, major_field, kip, parent_education,
+    income_bracket, distance_km (missing columns/rows become NaN).
+    """
+    table = term_table(grades, attendance, ratings, kkm=kkm)
+    nxt = table[["student_id", "term_key", "avg"]].rename(columns={"avg": "next_avg"})
+    nxt["term_key"] = nxt["term_key"] - 1  # align term t+1's average with term t's row
+    labelled = table[["student_id", "term_key"]].merge(
+        nxt, on=["student_id", "term_key"], how="left"
+    )
+    y = category_from_average(labelled["next_avg"], kkm=kkm, baik=baik)
+    rows = np.flatnonzero(y.notna().to_numpy())
+    return _sequences(table, rows, students, y.to_numpy()[rows], max_steps)
+
+
+def build_scoring_samples(
+    grades: pd.DataFrame,
+    attendance: pd.DataFrame | None,
+    ratings: pd.DataFrame | None,
+    students: pd.DataFrame | None,
+    *,
+    kkm: float = 75.0,
+    as_of: str | None = None,
+    max_steps: int | None = None,
+) -> SequenceData:
+    """Unlabelled samples to score: one per student, the sequence up to their latest term
+    with grades (at or before ``as_of`` when given). ``terms`` holds that latest term.
+    """
+    table = term_table(grades, attendance, ratings, kkm=kkm)
+    if as_of is not None:
+        table = table[table["term_key"] <= term_key(as_of)].reset_index(drop=True)
+    last = table.groupby("student_id")["term_key"].transform("max")
+    rows = np.flatnonzero((table["term_key"] == last).to_numpy())
+    return _sequences(table, rows, students, None, max_steps)
+
+
+def _sequences(
+    table: pd.DataFrame,
+    rows: np.ndarray,
+    students: pd.DataFrame | None,
+    y: np.ndarray | None,
+    max_steps: int | None,
+) -> SequenceData:
+    """Gather, for each chosen row of the (student, term)-sorted table, that row and the
+    same student's earlier rows into a right-padded (n, T, F) array."""
+    values = table[list(STEP_FEATURES)].to_numpy(dtype=np.float32)
+    pos = table.groupby("student_id").cumcount().to_numpy()
+    lengths = pos[rows] + 1
+    if max_steps is not None:
+        lengths = np.minimum(lengths, max_steps)
+    n_steps = int(lengths.max()) if len(rows) else 0
+    start = rows - lengths + 1
+    step = np.arange(n_steps)[None, :]
+    valid = step < lengths[:, None]
+    gather = np.where(valid, start[:, None] + step, 0)
+    seq = values[gather] if len(values) else np.zeros((0, 0, len(STEP_FEATURES)), np.float32)
+    seq[~valid] = 0.0
+
+    ids = table["student_id"].to_numpy()[rows]
+    static = _static_frame(ids, students)
+    return SequenceData(
+        seq=seq,
+        lengths=lengths,
+        static=static,
+        feature_names=list(STEP_FEATURES),
+        static_categorical=list(STATIC_CATEGORICAL),
+        static_numeric=list(STATIC_NUMERIC),
+        y=None if y is None else np.asarray(y, dtype=object),
+        groups=ids,
+        terms=table["term"].to_numpy(dtype=object)[rows],
+    )
+
+
+def _static_frame(ids: np.ndarray, students: pd.DataFrame | None) -> pd.DataFrame:
+    cols = [*STATIC_CATEGORICAL, *STATIC_NUMERIC]
+    if students is None or not len(students):
+        base = pd.DataFrame({"student_id": ids})
+    else:
+        _require(students, ("student_id",), "students")
+        keep = ["student_id", *[c for c in cols if c in students.columns]]
+        one = students[keep].drop_duplicates("student_id", keep="last")
+        base = pd.DataFrame({"student_id": ids}).merge(one, on="student_id", how="left")
+    out = pd.DataFrame(index=range(len(ids)))
+    for col in STATIC_CATEGORICAL:
+        raw = base[col] if col in base else pd.Series(np.nan, index=base.index)
+        out[col] = raw.astype(object).where(raw.notna(), np.nan).to_numpy()
+    for col in STATIC_NUMERIC:
+        raw = base[col] if col in base else pd.Series(np.nan, index=base.index)
+        if col == "kip":
+            raw = raw.map(lambda v: np.nan if pd.isna(v) else float(bool(v)))
+        out[col] = pd.to_numeric(raw, errors="coerce").astype(float).to_numpy()
+    return out
+
+
+# --------------------------------------------------------------------------- generic frame
+
+
+def sequence_data_from_frame(
+    frame: pd.DataFrame,
+    *,
+    sequence: Sequence[Mapping[str, str]],
+    categorical: Sequence[str] = (),
+    numeric: Sequence[str] = (),
+    y: np.ndarray | None = None,
+    groups: np.ndarray | None = None,
+) -> SequenceData:
+    """Wide table -> SequenceData (the `evaluate_dataset` path).
+
+    ``sequence`` lists time steps oldest first; each maps the same feature names to columns
+    (it may be empty: then seq has shape (n, 0, 0)). Non-numeric sequence/numeric values
+    become NaN; every sample has the full length.
+    """
+    names = list(sequence[0].keys()) if sequence else []
+    for i, step in enumerate(sequence):
+        if list(step.keys()) != names:
+            raise ValueError(
+                f"Langkah sequence ke-{i + 1} harus punya nama fitur yang sama {names} "
+                f"(every step must map the same feature names)."
+            )
+    used = [col for step in sequence for col in step.values()] + list(categorical) + list(numeric)
+    missing = [c for c in dict.fromkeys(used) if c not in frame.columns]
+    if missing:
+        raise ValueError(f"Kolom '{missing[0]}' tidak ada di CSV (column not found).")
+    n = len(frame)
+    seq = np.zeros((n, len(sequence), len(names)), dtype=np.float32)
+    for t, step in enumerate(sequence):
+        for f, name in enumerate(names):
+            seq[:, t, f] = pd.to_numeric(frame[step[name]], errors="coerce").to_numpy(float)
+    static = pd.DataFrame(index=range(n))
+    for col in categorical:
+        raw = frame[col].reset_index(drop=True)
+        static[col] = (
+            raw.astype(object)
+            .where(raw.notna(), np.nan)
+            .map(lambda v: v if isinstance(v, float) else str(v))
+        )
+    for col in numeric:
+        static[col] = pd.to_numeric(frame[col], errors="coerce").astype(float).to_numpy()
+    return SequenceData(
+        seq=seq,
+        lengths=np.full(n, len(sequence)),
+        static=static,
+        feature_names=names,
+        static_categorical=list(categorical),
+        static_numeric=list(numeric),
+        y=None if y is None else np.asarray(y, dtype=object),
+        groups=None if groups is None else np.asarray(groups),
+    )
+
+
+# --------------------------------------------------------------------------- tabular view
+
+TABULAR_STATS: tuple[str, ...] = ("last", "prev", "mean", "delta", "slope")
+
+
+def tabular_frame(data: SequenceData) -> pd.DataFrame:
+    """Flatten the sequence for the baselines: per feature f the columns f_last, f_prev,
+    f_mean, f_delta (last - prev), f_slope (least squares over the real, non-missing steps),
+    then ``history_length`` and the static columns. n rows; NaN where undefined.
+    """
+    seq = data.seq.astype(np.float64)
+    n, t_steps, n_feat = seq.shape
+    mask = data.mask
+    last_idx = np.clip(data.lengths - 1, 0, None)
+    rows = np.arange(n)
+    cols: dict[str, np.ndarray] = {}
+    if t_steps and n_feat:
+        present = mask[:, :, None] & ~np.isnan(seq)
+        vals = np.where(present, seq, np.nan)
+        last = np.where((data.lengths > 0)[:, None], vals[rows, last_idx], np.nan)
+        prev = np.where(
+            (data.lengths > 1)[:, None], vals[rows, np.clip(last_idx - 1, 0, None)], np.nan
+        )
+        count = present.sum(axis=1)
+        total = np.where(present, seq, 0.0).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+            tpos = np.arange(t_steps, dtype=np.float64)[None, :, None]
+            t_mean = np.where(present, tpos, 0.0).sum(axis=1) / np.maximum(count, 1)
+            dt = np.where(present, tpos - t_mean[:, None, :], 0.0)
+            dv = np.where(present, seq - mean[:, None, :], 0.0)
+            var_t = (dt * dt).sum(axis=1)
+            slope = np.where((count > 1) & (var_t > 0), (dt * dv).sum(axis=1) / var_t, np.nan)
+        stats = {"last": last, "prev": prev, "mean": mean, "delta": last - prev, "slope": slope}
+        for f, name in enumerate(data.feature_names):
+            for stat in TABULAR_STATS:
+                cols[f"{name}_{stat}"] = stats[stat][:, f]
+    cols["history_length"] = data.lengths.astype(np.float64)
+    out = pd.DataFrame(cols)
+    for col in data.static.columns:
+        out[col] = data.static[col].to_numpy()
+    return out
+
+
+def tabular_numeric_columns(data: SequenceData) -> list[str]:
+    """Numeric columns of `tabular_frame` (everything but the static categoricals)."""
+    seq_cols = [f"{name}_{stat}" for name in data.feature_names for stat in TABULAR_STATS]
+    if not (data.n_steps and data.feature_names):
+        seq_cols = []
+    return [*seq_cols, "history_length", *data.static_numeric]
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"Tabel {what} tidak punya kolom {missing} (missing columns).")

@@ -1,0 +1,77 @@
+import numpy as np
+import pytest
+
+from predictions.ml.explain import Explainer, score
+from predictions.ml.features import build_scoring_samples
+from predictions.ml.models import make_model
+
+
+@pytest.fixture(scope="module")
+def fitted(school_data):
+    model = make_model("lr", seed=0).fit(school_data)
+    return model, Explainer(top_k=3).fit(school_data)
+
+
+def _planted_frames(school_frames):
+    """Student 1 in the latest term: 12 days alpa, attendance 80 %, kejuruan down 15 points."""
+    f = {k: v.copy() for k, v in school_frames.items()}
+    latest = f["grades"]["term"].max()
+    att = f["attendance"]
+    row = (att["student_id"] == 1) & (att["term"] == latest)
+    att.loc[row, ["sakit", "izin", "alpa", "school_days"]] = [5, 5, 12, 110]
+    g = f["grades"]
+    prev = sorted(g["term"].unique())[-2]
+    for term, score_ in ((prev, 85.0), (latest, 70.0)):
+        g.loc[
+            (g["student_id"] == 1) & (g["term"] == term) & (g["group"] == "kejuruan"), "score"
+        ] = score_
+    return f
+
+
+def test_score_is_batched_and_returns_probabilities(fitted, school_frames):
+    model, _ = fitted
+    data = build_scoring_samples(**{k: school_frames[k] for k in school_frames})
+    proba = score(model, data, batch_size=50)
+    assert proba.shape == (len(data), 3)
+    np.testing.assert_allclose(proba, model.predict_proba(data))
+
+
+def test_planted_student_gets_readable_reasons_from_real_values(fitted, school_frames):
+    model, explainer = fitted
+    data = build_scoring_samples(**_planted_frames(school_frames))
+    reasons = explainer.explain(model, data)
+    assert len(reasons) == len(data)
+    mine = reasons[int(np.flatnonzero(data.groups == 1)[0])]
+    assert 1 <= len(mine) <= 3
+    assert [r["weight"] for r in mine] == sorted((r["weight"] for r in mine), reverse=True)
+    assert all(r["weight"] > 0 for r in mine)
+    # 12 days alpa is far above anything in training: it must be the first reason
+    assert mine[0]["code"] == "alpa"
+    assert mine[0]["text"] == "Alpa 12 hari pada semester ini"
+
+
+def test_every_sentence_uses_the_students_real_values(school_data, fitted, school_frames):
+    model, _ = fitted
+    everything = Explainer(top_k=10, min_weight=-np.inf).fit(school_data)
+    data = build_scoring_samples(**_planted_frames(school_frames))
+    mine = everything.explain(model, data)[int(np.flatnonzero(data.groups == 1)[0])]
+    texts = {r["code"]: r["text"] for r in mine}
+    assert len(texts) == len(everything.groups_)
+    assert texts["nilai_kejuruan"] == "Rata-rata kejuruan turun 15 poin (85 → 70)"
+    assert texts["kehadiran"] == "Kehadiran 80% (sakit 5, izin 5 hari)"
+    assert texts["alpa"] == "Alpa 12 hari pada semester ini"
+
+
+def test_occlusion_calls_the_model_once_per_group_not_per_student(fitted, school_frames):
+    model, explainer = fitted
+    data = build_scoring_samples(**school_frames)
+    calls = []
+
+    class Counting:
+        def predict_proba(self, d):
+            calls.append(len(d))
+            return model.predict_proba(d)
+
+    explainer.explain(Counting(), data)
+    assert len(calls) == 1 + len(explainer.groups_)
+    assert set(calls) == {len(data)}

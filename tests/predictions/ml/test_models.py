@@ -1,0 +1,76 @@
+import numpy as np
+import pytest
+
+from predictions.ml.labels import LABELS
+from predictions.ml.models import MODEL_NAMES, make_model
+from tests.predictions.ml.conftest import planted_sequence_data
+
+FAST = {"rnn": {"n_seeds": 1, "epochs": 60}, "cnn": {"n_seeds": 1, "epochs": 60}}
+
+
+@pytest.fixture(scope="module")
+def split(planted):
+    train, test = np.arange(0, 220), np.arange(220, len(planted))
+    return planted.subset(train), planted.subset(test)
+
+
+@pytest.mark.parametrize("name", MODEL_NAMES)
+def test_each_model_learns_the_planted_signal(name, split):
+    train, test = split
+    model = make_model(name, seed=0, **FAST.get(name, {})).fit(train)
+    proba = model.predict_proba(test)
+    assert proba.shape == (len(test), 3)
+    assert not np.isnan(proba).any()
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-6)
+    accuracy = np.mean(model.predict(test) == test.y)
+    # chance is about 1/3 (1/2 for always 'sedang'); the signal is nearly deterministic
+    assert accuracy > 0.7, f"{name}: {accuracy:.2f}"
+
+
+@pytest.mark.parametrize("name", ["rnn", "cnn"])
+def test_deep_models_run_on_static_features_alone(name):
+    data = planted_sequence_data(150, seed=1)
+    # empty sequence, as with a spec of "sequence": []; put the signal in a static column
+    static = data.static.assign(last=data.seq[np.arange(len(data)), data.lengths - 1, 0])
+    empty = data.replace(
+        seq=np.zeros((len(data), 0, 0), np.float32),
+        lengths=np.zeros(len(data), int),
+        feature_names=[],
+        static=static,
+        static_numeric=["distance_km", "last"],
+    )
+    model = make_model(name, seed=0, n_seeds=1, epochs=60).fit(empty.subset(np.arange(110)))
+    test = empty.subset(np.arange(110, 150))
+    proba = model.predict_proba(test)
+    assert proba.shape == (40, 3) and not np.isnan(proba).any()
+    assert np.mean(model.predict(test) == test.y) > 0.6
+
+
+@pytest.mark.parametrize("name", ["lr", "cnn"])
+def test_a_class_missing_from_training_still_gets_a_zero_or_small_column(name, planted):
+    keep = np.flatnonzero(planted.y != "baik")[:150]
+    model = make_model(name, seed=0, n_seeds=1, epochs=10) if name == "cnn" else make_model(name)
+    model.fit(planted.subset(keep))
+    proba = model.predict_proba(planted.subset(np.arange(20)))
+    assert proba.shape == (20, 3)
+    assert list(model.classes_) == list(LABELS)
+    if name == "lr":
+        assert np.all(proba[:, 2] == 0)
+
+
+def test_scoring_histories_longer_than_training_keep_the_latest_terms(planted):
+    short = planted.replace(seq=planted.seq[:, :2], lengths=np.minimum(planted.lengths, 2))
+    model = make_model("cnn", seed=0, n_seeds=1, epochs=5).fit(short)
+    proba = model.predict_proba(planted.subset(np.arange(30)))  # 3 steps at scoring time
+    assert proba.shape == (30, 3) and not np.isnan(proba).any()
+
+
+def test_same_seed_gives_same_probabilities(planted):
+    a = make_model("rf", seed=7).fit(planted).predict_proba(planted)
+    b = make_model("rf", seed=7).fit(planted).predict_proba(planted)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_unknown_model_name_is_refused():
+    with pytest.raises(ValueError, match="tidak dikenal"):
+        make_model("svm")
