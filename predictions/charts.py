@@ -116,8 +116,8 @@ def confusion_figure(cm: list[list[int]], *, normalise: bool, title: str = "") -
 
 def reliability_figure(reliability: dict, *, title: str = "") -> dict:
     """Observed share against predicted probability per bin; the diagonal is perfect."""
-    pred = list(reliability.get("predicted") or [])
-    obs = list(reliability.get("observed") or [])
+    pred = list(reliability.get("mean_predicted") or [])
+    obs = list(reliability.get("observed_rate") or [])
     count = list(reliability.get("count") or [None] * len(pred))
     data = [
         {

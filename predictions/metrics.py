@@ -9,7 +9,7 @@ from typing import Any
 
 LABELS = ["kurang", "sedang", "baik"]
 ALGORITHM_NAMES = {
-    "rnn": "RNN (LSTM)",
+    "rnn": "RNN (GRU)",
     "cnn": "CNN 1D",
     "rf": "Random Forest",
     "lr": "Regresi logistik",

@@ -78,8 +78,9 @@ def algorithm_reports(metrics: dict) -> list[dict]:
     reports = []
     for key, entry in all_models(metrics).items():
         cm = confusion_matrix(entry)
-        reliability = dig(entry, "reliability")
-        if not (isinstance(reliability, dict) and reliability.get("predicted")):
+        # The engine pools the kurang probability of every test fold into bins.
+        reliability = dig(entry, "reliability_kurang")
+        if not (isinstance(reliability, dict) and reliability.get("mean_predicted")):
             reliability = None
         reports.append(
             {
@@ -87,7 +88,9 @@ def algorithm_reports(metrics: dict) -> list[dict]:
                 "name": ALGORITHM_NAMES.get(key, key),
                 "is_baseline": key in ("rf", "lr", "gbdt"),
                 "metrics": {m: mean_std(entry.get(m)) for m, _label, _hib in METRIC_ROWS},
-                "recall": {label: mean_std(dig(entry, "recall", label)) for label in LABELS},
+                "recall": {
+                    label: mean_std(dig(entry, "recall_per_class", label)) for label in LABELS
+                },
                 "confusion_matrix": cm,
                 "n_test": sum(sum(r) for r in cm) if cm else None,
                 "majority_baseline": majority_baseline(cm),

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from smk_dashboard.audit import audit_log
 from students.models import AcademicTerm, School, User
 
+from .ml.registry import ArtifactChecksumError
 from .models import ModelVersion, Prediction, PredictionFeedback, RunStatus, TrainingRun
 from .training_data import school_frames, scoring_students
 
@@ -181,14 +182,17 @@ def model_version_create(
 def model_version_promote(*, version: ModelVersion, user: User | None = None) -> ModelVersion:
     """Make `version` the school's active model, atomically. Its artifact must exist and
     match its sha256; otherwise nothing changes."""
-    from .ml.registry import verify_artifact
+    from .ml.registry import file_sha256
 
     try:
-        verify_artifact(version.artifact_path, sha256=version.artifact_sha256)
-    except (OSError, ValueError) as exc:
+        intact = file_sha256(version.artifact_path) == version.artifact_sha256
+    except OSError:
+        intact = False
+    if not intact:
         raise ValidationError(
-            _("Berkas model rusak atau hilang; model aktif tidak diubah. (%(err)s)") % {"err": exc}
-        ) from exc
+            _("Berkas model %(model)s rusak atau hilang; model aktif tidak diubah.")
+            % {"model": str(version)}
+        )
     with transaction.atomic():
         list(ModelVersion.objects.select_for_update().filter(school=version.school))
         ModelVersion.objects.filter(school=version.school, is_active=True).exclude(
@@ -209,29 +213,39 @@ def predictions_score(*, school: School, version: ModelVersion | None = None) ->
     """Score every active student of the school with the active model (batched), store a
     Prediction per student for the term after their latest data, with the top factors.
     Returns the number of predictions written."""
-    from .ml.explain import explain_batch
+    from .ml.explain import Explainer, score
     from .ml.features import build_scoring_samples, next_term
     from .ml.registry import load_model
 
     version = version or ModelVersion.objects.filter(school=school, is_active=True).first()
     if version is None:
         raise ValidationError(_("Sekolah ini belum punya model aktif. Latih model dulu."))
-    model = load_model(version.artifact_path, sha256=version.artifact_sha256)
+    try:
+        model = load_model(version.artifact_path, sha256=version.artifact_sha256)
+    except (OSError, ValueError, ArtifactChecksumError) as exc:
+        raise ValidationError(
+            _("Berkas model %(model)s rusak atau hilang; prediksi tidak dibuat.")
+            % {"model": str(version)}
+        ) from exc
     students = scoring_students(school=school)
     frames = school_frames(school=school, students=students)
     if frames.grades.empty:
         return 0
+    schema = version.feature_schema
     data = build_scoring_samples(
         frames.grades,
         frames.attendance,
         frames.ratings,
         frames.students,
         kkm=float(school.kkm),
-        max_steps=version.feature_schema.get("max_steps"),
+        max_steps=schema.get("max_steps"),
     )
     started = time.perf_counter()
-    proba = model.predict_proba(data)
-    factors = explain_batch(model, data, reference=version.feature_schema.get("reference"))
+    proba = score(model, data)
+    factors: list[list[dict]] = [[] for _ in range(len(data))]
+    if schema.get("reference"):
+        explainer = Explainer.from_reference(schema["reference"], data, kkm=float(school.kkm))
+        factors = explainer.explain(model, data, base=proba)
     logger.info("scored %d students in %.2f s", len(data), time.perf_counter() - started)
     labels = ("kurang", "sedang", "baik")
     term_codes = sorted({next_term(t) for t in data.terms} | set(data.terms))
@@ -256,9 +270,11 @@ def predictions_score(*, school: School, version: ModelVersion | None = None) ->
         for sid, t, p, f in zip(data.groups, data.terms, proba, factors, strict=True)
     ]
     with transaction.atomic():
+        # Re-scoring replaces this version's predictions for these terms; older terms and
+        # other versions stay as history.
         Prediction.objects.filter(
-            model_version=version, student_id__in=[r.student_id for r in rows]
-        ).filter(term__in=[r.term for r in rows]).delete()
+            model_version=version, term__in={r.term_id for r in rows}
+        ).delete()
         Prediction.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
 

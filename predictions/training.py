@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .ml.evaluate import temporal_check
+from .ml.explain import Explainer
 from .ml.features import build_training_samples
 from .ml.labels import LABELS
 from .ml.registry import library_versions, save_model
@@ -143,6 +144,8 @@ def train_school_models(
         "latest_term": str(max(data.terms)) if data.terms is not None else "",
         "kkm": school.kkm,
         "baik": school.baik_threshold,
+        # Reference values for the explanations, learned from this run's training data.
+        "reference": Explainer(kkm=float(school.kkm)).fit(data).reference(),
     }
     fingerprint = frames.fingerprint()
     versions = {}

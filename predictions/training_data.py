@@ -123,6 +123,11 @@ def school_frames(*, school: School, students: QuerySet[Student] | None = None) 
 
 
 def scoring_students(*, school: School) -> QuerySet[Student]:
-    """Active students of the school that may be scored (objections are excluded by the
-    privacy selector once it is installed)."""
-    return Student.objects.filter(school=school, status=StudentStatus.AKTIF)
+    """Active students of the school that may be scored: a student (or parent) who objected to
+    automated decisions is left out and shown as "tidak diprediksi"."""
+    from smk_dashboard.privacy import students_excluded_from_scoring
+
+    excluded = students_excluded_from_scoring(school=school).values("id")
+    return Student.objects.filter(school=school, status=StudentStatus.AKTIF).exclude(
+        id__in=excluded
+    )

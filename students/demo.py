@@ -218,9 +218,16 @@ def delete_demo_schools(n: int) -> None:
     npsns = [demo_npsn(i) for i in range(1, n + 1)]
     schools = School.objects.filter(npsn__in=npsns)
     from interventions.models import Intervention, Programme
+    from predictions.models import ModelVersion, Prediction, TrainingRun
+
+    from .models import ImportBatch
 
     with transaction.atomic():
         Intervention.objects.filter(student__school__in=schools).delete()
+        Prediction.objects.filter(student__school__in=schools).delete()
+        ModelVersion.objects.filter(school__in=schools).delete()
+        TrainingRun.objects.filter(school__in=schools).delete()
+        ImportBatch.objects.filter(school__in=schools).delete()
         Programme.objects.filter(school__in=schools).delete()
         for model in (GradeRecord, AttendanceRecord, AttendanceSummary, NonAcademicRating):
             model.objects.filter(student__school__in=schools).delete()

@@ -184,12 +184,15 @@ def evaluate_models(
     seed: int = 42,
     groups: np.ndarray | None = None,
     progress: Progress | None = None,
+    oof: dict[str, np.ndarray] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Cross-validate every model on the SAME folds.
 
     ``models``: names (built with `make_model(name, seed=seed)`) or {name: unfitted estimator}
     (cloned per fold). ``y`` defaults to ``data.y``; ``groups`` (n,) switches to grouped folds.
     Returns {name: `summarise` entry}. ``progress`` gets 0-100 after every fit.
+    ``oof``, when given a dict, receives {name: (n, 3) out-of-fold probabilities} (averaged
+    over repeats): every sample scored by a model that never saw it (fairness views use it).
     """
     codes = encode_labels(data.y if y is None else y)
     splits = fold_indices(codes, folds=folds, repeats=repeats, seed=seed, groups=groups)
@@ -198,16 +201,22 @@ def evaluate_models(
     results: dict[str, dict[str, Any]] = {}
     for name, proto in protos.items():
         per_fold, seconds = [], []
+        pooled, scored = np.zeros((len(codes), len(LABELS))), np.zeros(len(codes))
         for train, test in splits:
             model = clone(proto)
             start = time.perf_counter()
             model.fit(data.subset(train), np.asarray(LABELS, dtype=object)[codes[train]])
             seconds.append(time.perf_counter() - start)
-            per_fold.append(fold_metrics(codes[test], model.predict_proba(data.subset(test))))
+            proba = model.predict_proba(data.subset(test))
+            pooled[test] += proba
+            scored[test] += 1
+            per_fold.append(fold_metrics(codes[test], proba))
             done += 1
             if progress is not None:
                 progress(100.0 * done / total)
         results[name] = summarise(per_fold, seconds)
+        if oof is not None:
+            oof[name] = pooled / np.maximum(scored, 1)[:, None]
     return results
 
 

@@ -193,21 +193,56 @@ class Explainer:
         self.groups_ = tuple(self.groups) if self.groups is not None else default_groups(data)
         return self
 
-    def weights(self, model: Any, data: SequenceData) -> tuple[np.ndarray, np.ndarray]:
-        """(p_kurang (n,), occluded p_kurang (n, n_groups)) for every group.
+    def reference(self) -> dict[str, dict[str, Any]]:
+        """The learned reference values as plain JSON (stored with a model version)."""
+
+        def plain(value: Any) -> Any:
+            if isinstance(value, float | np.floating) and not np.isfinite(value):
+                return None
+            return value.item() if isinstance(value, np.generic) else value
+
+        return {
+            "step": {k: plain(v) for k, v in self.step_reference_.items()},
+            "static": {k: plain(v) for k, v in self.static_reference_.items()},
+        }
+
+    @classmethod
+    def from_reference(
+        cls, reference: dict[str, dict[str, Any]], data: SequenceData, **params: Any
+    ) -> Explainer:
+        """An explainer with the reference values a training run stored (see `reference`);
+        ``data`` only decides the feature groups."""
+        explainer = cls(**params)
+        explainer.step_reference_ = {
+            k: (np.nan if v is None else float(v)) for k, v in reference["step"].items()
+        }
+        explainer.static_reference_ = {
+            k: (np.nan if v is None else v) for k, v in reference["static"].items()
+        }
+        groups = explainer.groups
+        explainer.groups_ = tuple(groups) if groups is not None else default_groups(data)
+        return explainer
+
+    def weights(
+        self, model: Any, data: SequenceData, *, base: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(p_kurang (n,), occluded p_kurang (n, n_groups)) for every group. ``base``: the
+        (n, 3) probabilities when the caller already has them.
 
         One batched model call per group (never one call per student)."""
-        base = score(model, data)[:, 0]
+        base = (score(model, data) if base is None else base)[:, 0]
         occluded = np.zeros((len(data), len(self.groups_)))
         for g, group in enumerate(self.groups_):
             occluded[:, g] = score(model, self._occlude(data, group))[:, 0]
         return base, occluded
 
-    def explain(self, model: Any, data: SequenceData) -> list[list[dict[str, Any]]]:
+    def explain(
+        self, model: Any, data: SequenceData, *, base: np.ndarray | None = None
+    ) -> list[list[dict[str, Any]]]:
         """Per student (data order): up to ``top_k`` dicts {"code", "weight", "delta_p",
         "text"}, largest weight (log-odds drop of P(kurang)) first, only groups whose weight
         is >= ``min_weight`` (they raised the risk)."""
-        base, occluded = self.weights(model, data)
+        base, occluded = self.weights(model, data, base=base)
         weights = _logit(base)[:, None] - _logit(occluded)
         last, prev = _last_step(data), _prev_step(data)
         names = data.feature_names

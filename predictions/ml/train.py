@@ -9,7 +9,7 @@ result.metrics["gbdt"]     # same shape as a model entry of the evaluate_dataset
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -45,7 +45,8 @@ class TrainResult:
     metrics: {model name: CV metrics (as in the evaluate_dataset report)};
     champion: best mean macro-F1 (tie -> higher recall_kurang);
     models: {model name: estimator refitted on all labelled samples};
-    n_samples, class_counts: the labelled data used.
+    n_samples, class_counts: the labelled data used;
+    oof: {model name: (n, 3) out-of-fold probabilities, in the order of ``data``}.
     """
 
     metrics: dict[str, dict[str, Any]]
@@ -53,6 +54,7 @@ class TrainResult:
     models: dict[str, Any]
     n_samples: int
     class_counts: dict[str, int]
+    oof: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def check_enough_data(y: Sequence[str] | np.ndarray, *, folds: int = 5) -> dict[str, int]:
@@ -97,8 +99,16 @@ def train_and_select(
         if progress is not None:
             progress(pct * _CV_SHARE / 100.0)
 
+    oof: dict[str, np.ndarray] = {}
     metrics = evaluate_models(
-        data, labels, models=models, folds=folds, seed=seed, groups=groups, progress=cv_progress
+        data,
+        labels,
+        models=models,
+        folds=folds,
+        seed=seed,
+        groups=groups,
+        progress=cv_progress,
+        oof=oof,
     )
     names = list(metrics)
     fitted: dict[str, Any] = {}
@@ -113,4 +123,5 @@ def train_and_select(
         models=fitted,
         n_samples=len(labels),
         class_counts=counts,
+        oof=oof,
     )

@@ -14,11 +14,16 @@ def cv_entry(acc: float = 0.8, cm=None) -> dict:
         "macro_precision": ms(acc - 0.04),
         "macro_recall": ms(acc - 0.03),
         "recall_kurang": ms(acc - 0.1),
-        "recall": {"kurang": ms(acc - 0.1), "sedang": ms(acc), "baik": ms(acc + 0.05)},
+        "recall_per_class": {"kurang": ms(acc - 0.1), "sedang": ms(acc), "baik": ms(acc + 0.05)},
         "roc_auc_ovr": ms(0.9),
         "brier": ms(0.2),
         "confusion_matrix": cm or [[40, 8, 2], [6, 120, 14], [1, 12, 97]],
-        "reliability": {"predicted": [0.1, 0.5, 0.9], "observed": [0.12, 0.45, 0.88]},
+        "reliability_kurang": {
+            "bin_low": [0.0, 0.4, 0.8],
+            "mean_predicted": [0.1, 0.5, 0.9],
+            "observed_rate": [0.12, 0.45, 0.88],
+            "count": [150, 60, 40],
+        },
         "fit_seconds": 1.5,
     }
 
