@@ -4,10 +4,11 @@ on commit) → status. Operator: every batch of their school; walikelas and guru
 uploads (guru: grades of what they teach); other roles 403; a batch out of sight 404."""
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
@@ -17,6 +18,11 @@ from smk_dashboard.api_support import service_errors
 from .models import ImportBatch, ImportKind
 from .selectors import import_batch_queryset_for_user
 from .services import import_batch_confirm, import_batch_create, import_kinds_for_user
+
+
+@extend_schema_field(OpenApiTypes.BINARY)
+class _UploadField(serializers.FileField):
+    """A file in a multipart request (documented as binary, not as a URL)."""
 
 
 def _require_importer(request) -> list[str]:
@@ -110,10 +116,10 @@ class ImportCreateApi(APIView):
     (202) holds the batch id, its preview (detected columns, row errors) and the URLs to
     confirm it and to follow its status."""
 
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]
 
     class InputSerializer(serializers.Serializer):
-        file = serializers.FileField()
+        file = _UploadField()
         kind = serializers.ChoiceField(choices=ImportKind.values)
         term = serializers.RegexField(r"^\d{4}-[12]$", required=False, allow_blank=True)
         create_missing = serializers.BooleanField(required=False, default=False)
