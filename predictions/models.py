@@ -39,6 +39,9 @@ class TrainingRun(models.Model):
     error = models.TextField(blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Touched at every progress step: a run whose heartbeat stops (its worker was killed) is
+    # failed by the periodic sweep instead of staying "running" for ever.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -81,10 +81,10 @@ def training_run_start(
     return run
 
 
-def _set_progress(run_id: int, progress: float, line: str | None = None) -> None:
-    TrainingRun.objects.filter(pk=run_id).update(progress=int(min(max(progress, 0), 100)))
-    if line:
-        logger.info("training run %s: %s", run_id, line)
+def _set_progress(run_id: int, progress: float) -> None:
+    TrainingRun.objects.filter(pk=run_id).update(
+        progress=int(min(max(progress, 0), 100)), heartbeat_at=timezone.now()
+    )
 
 
 def _append_log(run: TrainingRun, line: str) -> None:
@@ -102,11 +102,13 @@ def training_run_execute(*, run_id: int) -> TrainingRun:
         if run.status in (RunStatus.SUCCEEDED, RunStatus.FAILED):
             return run
         run.status = RunStatus.RUNNING
-        run.started_at = timezone.now()
+        run.started_at = run.heartbeat_at = timezone.now()
         run.attempts += 1
         run.progress = 0
         run.error = ""
-        run.save(update_fields=["status", "started_at", "attempts", "progress", "error"])
+        run.save(
+            update_fields=["status", "started_at", "heartbeat_at", "attempts", "progress", "error"]
+        )
     try:
         from .training import train_school_models
 
@@ -136,12 +138,13 @@ def training_run_execute(*, run_id: int) -> TrainingRun:
     return run
 
 
-def training_run_fail_stale(*, older_than_seconds: int) -> int:
-    """Mark runs stuck in `running` (their worker died and no retry came) as failed."""
-    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
-    return TrainingRun.objects.filter(status=RunStatus.RUNNING, started_at__lt=cutoff).update(
+def training_run_fail_stale(*, silent_seconds: int) -> int:
+    """Fail runs whose heartbeat stopped `silent_seconds` ago: their worker died (SIGKILL,
+    out of memory, host lost). The active model was never touched by such a run."""
+    cutoff = timezone.now() - timezone.timedelta(seconds=silent_seconds)
+    return TrainingRun.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=cutoff).update(
         status=RunStatus.FAILED,
-        error=_("Proses terhenti (worker mati) dan tidak diulang."),
+        error=_("Proses pelatihan terhenti (worker mati); model aktif tidak berubah."),
         finished_at=timezone.now(),
     )
 

@@ -55,3 +55,9 @@ def retrain_on_new_data_task() -> int:
             services.training_run_start(school=school, user=None)
             started += 1
     return started
+
+
+@shared_task
+def training_runs_fail_stale_task() -> int:
+    """Periodic: fail training runs whose worker stopped sending heartbeats."""
+    return services.training_run_fail_stale(silent_seconds=settings.TRAINING_HEARTBEAT_TIMEOUT)

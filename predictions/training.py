@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from django.db import transaction
 
 from .ml.evaluate import temporal_check
 from .ml.explain import Explainer
@@ -148,24 +149,32 @@ def train_school_models(
         "reference": Explainer(kkm=float(school.kkm)).fit(data).reference(),
     }
     fingerprint = frames.fingerprint()
-    versions = {}
     directory = services.model_storage_dir(school)
-    for name, model in result.models.items():
-        path, sha = save_model(
+    # Every artifact is complete on disk (written atomically) before any row points at it;
+    # then all versions and the promotion land in one transaction, so a worker killed or a
+    # disk filling up part-way leaves the active model as it was.
+    saved = {
+        name: save_model(
             model, directory, metadata={"model": name, "school": school.npsn, "run": run.pk}
         )
-        versions[name] = services.model_version_create(
-            run=run,
-            algorithm=name,
-            metrics={**common, "cv": result.metrics[name]},
-            feature_schema=schema,
-            artifact_path=str(path),
-            artifact_sha256=sha,
-            data_fingerprint=fingerprint,
-            library_versions=library_versions(),
-            seed=seed,
-        )
-    services.model_version_promote(version=versions[champion], user=run.requested_by)
+        for name, model in result.models.items()
+    }
+    with transaction.atomic():
+        versions = {
+            name: services.model_version_create(
+                run=run,
+                algorithm=name,
+                metrics={**common, "cv": result.metrics[name]},
+                feature_schema=schema,
+                artifact_path=str(path),
+                artifact_sha256=sha,
+                data_fingerprint=fingerprint,
+                library_versions=library_versions(),
+                seed=seed,
+            )
+            for name, (path, sha) in saved.items()
+        }
+        services.model_version_promote(version=versions[champion], user=run.requested_by)
     log(f"Model aktif: {champion} (macro-F1 {result.metrics[champion]['macro_f1']['mean']:.3f}).")
     summary = {
         name: {k: m[k] for k in ("accuracy", "macro_f1", "recall_kurang", "fit_seconds") if k in m}

@@ -1,6 +1,5 @@
 """Pages for data-subject requests (/privacy/): operator and kepsek of the student's school."""
 
-import csv
 import json
 
 from django.contrib import messages
@@ -13,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from students.exports import csv_stream
 from students.models import Student
 
 from . import privacy
@@ -158,9 +158,11 @@ def research_export(request: HttpRequest) -> HttpResponse:
         school=school,
         detail={"rows": len(rows), "students_suppressed": suppressed},
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    columns = privacy.RESEARCH_COLUMNS
+    # The same formula-safe CSV writer as every other export.
+    response = HttpResponse(
+        "".join(csv_stream(columns, ([row.get(c) for c in columns] for row in rows))),
+        content_type="text/csv; charset=utf-8",
+    )
     response["Content-Disposition"] = f'attachment; filename="riset-{school.npsn}.csv"'
-    writer = csv.DictWriter(response, fieldnames=privacy.RESEARCH_COLUMNS)
-    writer.writeheader()
-    writer.writerows(rows)
     return response

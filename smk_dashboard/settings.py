@@ -190,11 +190,17 @@ CELERY_TASK_ROUTES = {
     "predictions.tasks.training_run_task": {"queue": env("TRAINING_QUEUE", default="ml")},
 }
 RETRAIN_ON_NEW_DATA = env.bool("RETRAIN_ON_NEW_DATA", default=True)
+# A training run silent this long (no progress heartbeat) lost its worker and is failed.
+TRAINING_HEARTBEAT_TIMEOUT = env.int("TRAINING_HEARTBEAT_TIMEOUT", default=30 * 60)
 # Periodic jobs, all in one place (run one `celery beat` per site).
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "nightly-scoring": {
         "task": "predictions.tasks.nightly_scoring_task",
         "schedule": crontab(hour=2, minute=0),
+    },
+    "training-runs-fail-stale": {
+        "task": "predictions.tasks.training_runs_fail_stale_task",
+        "schedule": 10 * 60,
     },
     "retrain-on-new-term-data": {
         "task": "predictions.tasks.retrain_on_new_data_task",

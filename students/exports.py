@@ -8,15 +8,11 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from .importers.escaping import escape_formula
 
-
-def escape_cell(value):
-    """A string starting with a formula character gets a leading apostrophe; numbers,
-    dates and None pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+# One guard for every export: the importer's (imported text is stored as text and escaped on
+# the way out).
+escape_cell = escape_formula
 
 
 class _Echo:

@@ -1,0 +1,110 @@
+"""Training and scoring end to end, in this process: rows → features → cross-validation →
+artifacts → versions → promotion → stored predictions with reasons."""
+
+import pytest
+
+from predictions import services
+from predictions.ml.registry import file_sha256
+from predictions.models import ModelVersion, Prediction, RunStatus, TrainingRun
+from smk_dashboard.models import StudentPrivacy
+from students.demo import DemoConfig, seed_demo
+from students.models import School, Student
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+
+@pytest.fixture
+def demo_school(settings, tmp_path):
+    settings.MODEL_STORAGE_DIR = tmp_path / "models"
+    seed_demo(DemoConfig(schools=1, students=120, terms=3, seed=1))
+    return School.objects.get(npsn="20100001")
+
+
+def _train(school, models, folds=3) -> TrainingRun:
+    run = services.training_run_create(school=school, user=None, models=models, folds=folds)
+    return services.training_run_execute(run_id=run.pk)
+
+
+def test_a_run_cross_validates_every_model_and_promotes_the_best_macro_f1(demo_school):
+    run = _train(demo_school, ["lr", "rf"])
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert run.progress == 100 and run.device == "cpu" and run.heartbeat_at is not None
+    versions = {v.algorithm: v for v in ModelVersion.objects.filter(training_run=run)}
+    assert set(versions) == {"lr", "rf"}
+    f1 = {name: v.metrics["cv"]["macro_f1"]["mean"] for name, v in versions.items()}
+    active = ModelVersion.objects.get(school=demo_school, is_active=True)
+    assert f1[active.algorithm] == max(f1.values())
+    for version in versions.values():
+        assert file_sha256(version.artifact_path) == version.artifact_sha256
+        metrics = version.metrics
+        assert metrics["labels"] == ["kurang", "sedang", "baik"]
+        assert sum(map(sum, metrics["cv"]["confusion_matrix"])) == metrics["n_samples"]
+        assert {"major", "gender"} <= set(metrics["fairness"])
+        assert metrics["temporal"]["test_term"] == "2025-1"
+        assert version.feature_schema["reference"]["step"]
+
+
+def test_scoring_stores_one_prediction_per_active_student_with_readable_reasons(demo_school):
+    _train(demo_school, ["lr"])
+    objecting = Student.objects.filter(school=demo_school).first()
+    StudentPrivacy.objects.create(student=objecting, objects_to_automated_decisions=True)
+    written = services.predictions_score(school=demo_school)
+    assert written == Student.objects.filter(school=demo_school).count() - 1
+    assert not Prediction.objects.filter(student=objecting).exists()
+    kurang = Prediction.objects.filter(category="kurang").first()
+    assert kurang is not None and kurang.term.code == "2026-1"  # after the last term 2025-2
+    assert kurang.factors and all(f["text"] and f["weight"] > 0 for f in kurang.factors)
+    assert abs(kurang.p_kurang + kurang.p_sedang + kurang.p_baik - 1) < 1e-6
+    # Scoring again replaces, never duplicates.
+    assert services.predictions_score(school=demo_school) == written
+    assert Prediction.objects.count() == written
+
+
+def test_a_school_with_too_little_data_gets_a_clear_message_and_no_model(settings, tmp_path):
+    settings.MODEL_STORAGE_DIR = tmp_path
+    seed_demo(DemoConfig(schools=1, students=15, terms=2, seed=3))
+    run = _train(School.objects.get(npsn="20100001"), ["lr"])
+    assert run.status == RunStatus.FAILED
+    assert "Data belum cukup" in run.error
+    assert not ModelVersion.objects.exists()
+
+
+def test_a_corrupted_artifact_is_refused_and_the_active_model_stays(demo_school):
+    _train(demo_school, ["lr", "rf"])
+    active = ModelVersion.objects.get(school=demo_school, is_active=True)
+    other = ModelVersion.objects.filter(school=demo_school, is_active=False).get()
+    with open(other.artifact_path, "r+b") as fh:
+        fh.seek(100)
+        fh.write(b"\0corrupted\0")
+    with pytest.raises(services.ValidationError, match="rusak"):
+        services.model_version_promote(version=other)
+    assert ModelVersion.objects.get(school=demo_school, is_active=True) == active
+    active.artifact_sha256 = "0" * 64
+    active.save()
+    with pytest.raises(services.ValidationError, match="rusak"):
+        services.predictions_score(school=demo_school)
+    assert not Prediction.objects.exists()
+
+
+def test_a_run_whose_worker_went_silent_is_failed_by_the_sweep(demo_school):
+    from django.utils import timezone
+
+    run = TrainingRun.objects.create(
+        school=demo_school,
+        status=RunStatus.RUNNING,
+        heartbeat_at=timezone.now() - timezone.timedelta(hours=1),
+    )
+    fresh = TrainingRun.objects.create(
+        school=demo_school, status=RunStatus.RUNNING, heartbeat_at=timezone.now()
+    )
+    assert services.training_run_fail_stale(silent_seconds=600) == 1
+    run.refresh_from_db()
+    fresh.refresh_from_db()
+    assert run.status == RunStatus.FAILED and "worker mati" in run.error
+    assert fresh.status == RunStatus.RUNNING
+
+
+def test_the_gru_and_the_cnn_train_and_score_through_the_same_flow(demo_school):
+    run = _train(demo_school, ["rnn", "cnn"], folds=2)
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert services.predictions_score(school=demo_school) > 0
