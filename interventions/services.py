@@ -249,6 +249,55 @@ def intervention_create(
     return intervention
 
 
+@transaction.atomic
+def intervention_update(
+    *,
+    intervention: Intervention,
+    user: User,
+    programme: Programme,
+    reason: str,
+    goal: str,
+    follow_up_days: int,
+    participants: Iterable[User],
+    request: HttpRequest | None = None,
+) -> Intervention:
+    """Change the plan of an open intervention (service, reason, goal, follow-up interval,
+    who takes part), with the same checks as when it was created. bk and the owner only."""
+    intervention = _locked(intervention)
+    _require_manager(user, intervention)
+    if not intervention.is_open:
+        raise ValidationError(_("Intervensi sudah ditutup; isinya tidak dapat diubah lagi."))
+    participants = list(participants)
+    school_id = intervention.student.school_id
+    errors = []
+    if programme.school_id != school_id or not programme.active:
+        errors.append(_("Pilih layanan yang aktif dari katalog sekolah ini."))
+    if not (reason or "").strip():
+        errors.append(_("Tuliskan alasan intervensi."))
+    if any(p.school_id != school_id for p in participants):
+        errors.append(_("Semua pihak yang terlibat harus staf sekolah ini."))
+    if not 1 <= int(follow_up_days) <= MAX_FOLLOW_UP_DAYS:
+        errors.append(
+            _("Jarak tindak lanjut harus 1 sampai %(max)d hari.") % {"max": MAX_FOLLOW_UP_DAYS}
+        )
+    if errors:
+        raise ValidationError(errors)
+    intervention.programme = programme
+    intervention.reason, intervention.goal = reason.strip(), (goal or "").strip()
+    intervention.follow_up_days = follow_up_days
+    _refresh_follow_up(intervention)
+    intervention.save()
+    intervention.participants.set([p for p in participants if p.pk != intervention.owner_id])
+    audit_log(
+        action="intervention.update",
+        user=user,
+        request=request,
+        target=intervention,
+        school=intervention.student.school,
+    )
+    return intervention
+
+
 def _locked(intervention: Intervention) -> Intervention:
     """The row again, locked for this transaction, so two clicks cannot both close it."""
     return (

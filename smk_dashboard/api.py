@@ -22,6 +22,9 @@ class ApiRootApi(APIView):
         students = serializers.URLField()
         classes = serializers.URLField()
         model_versions = serializers.URLField()
+        training_runs = serializers.URLField()
+        imports = serializers.URLField()
+        interventions = serializers.URLField()
         token = serializers.URLField()
         token_revoke = serializers.URLField()
         schema = serializers.URLField()
@@ -39,6 +42,9 @@ class ApiRootApi(APIView):
             "students": link("api:student-list"),
             "classes": link("api:class-list"),
             "model_versions": link("api:modelversion-list"),
+            "training_runs": link("api:trainingrun-start"),
+            "imports": link("api:import-create"),
+            "interventions": link("api:intervention-list"),
             "token": link("api:token"),
             "token_revoke": link("api:token-revoke"),
             "schema": link("schema"),

@@ -1,8 +1,10 @@
 """Shared REST API plumbing: throttles, token expiry, pagination and the schema hook."""
 
 import datetime as dt
+from contextlib import contextmanager
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers
@@ -57,6 +59,38 @@ def paginated_response(*, request, view, queryset, serializer_class) -> Response
     paginator = Pagination()
     page = paginator.paginate_queryset(queryset, request, view=view)
     return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+
+class Conflict(exceptions.APIException):
+    """409: the object is not in a state that allows the operation."""
+
+    status_code = 409
+    default_detail = _("Permintaan bertentangan dengan keadaan data saat ini.")
+    default_code = "conflict"
+
+
+class DetailSerializer(serializers.Serializer):
+    """The body of an error answer: `{"detail": "..."}`."""
+
+    detail = serializers.CharField()
+
+    class Meta:
+        ref_name = "ErrorDetail"
+
+
+@contextmanager
+def service_errors(status_code: int = 400):
+    """Turn a service's django ValidationError into a JSON error answer (400, or 409 for a
+    state conflict): `{"detail": "...", "errors": ["..."]}`, with the service's own message."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        messages = [str(m) for m in exc.messages]
+        if status_code == 409:
+            raise Conflict(" ".join(messages)) from exc
+        raise serializers.ValidationError(
+            {"detail": " ".join(messages), "errors": messages}
+        ) from exc
 
 
 def paginated(serializer_class, name: str) -> type[serializers.Serializer]:

@@ -2,8 +2,11 @@
 
 from django.urls import path
 
+from interventions import api as interventions_api
 from predictions import api as predictions_api
+from predictions import api_training
 from students import api as students_api
+from students import api_imports
 
 from . import api
 
@@ -47,5 +50,51 @@ urlpatterns = [
         "model-versions/<int:pk>/",
         predictions_api.ModelVersionDetailApi.as_view(),
         name="modelversion-detail",
+    ),
+    path(
+        "model-versions/<int:pk>/promote/",
+        api_training.ModelVersionPromoteApi.as_view(),
+        name="modelversion-promote",
+    ),
+    path("training-runs/", api_training.TrainingRunStartApi.as_view(), name="trainingrun-start"),
+    path(
+        "training-runs/<int:pk>/",
+        api_training.TrainingRunDetailApi.as_view(),
+        name="trainingrun-detail",
+    ),
+    path("imports/", api_imports.ImportCreateApi.as_view(), name="import-create"),
+    path("imports/<int:pk>/", api_imports.ImportDetailApi.as_view(), name="import-detail"),
+    path(
+        "imports/<int:pk>/confirm/", api_imports.ImportConfirmApi.as_view(), name="import-confirm"
+    ),
+    path(
+        "interventions/",
+        interventions_api.InterventionListCreateApi.as_view(),
+        name="intervention-list",
+    ),
+    path(
+        "interventions/<int:pk>/",
+        interventions_api.InterventionDetailApi.as_view(),
+        name="intervention-detail",
+    ),
+    path(
+        "interventions/<int:pk>/start/",
+        interventions_api.InterventionStartApi.as_view(),
+        name="intervention-start",
+    ),
+    path(
+        "interventions/<int:pk>/close/",
+        interventions_api.InterventionCloseApi.as_view(),
+        name="intervention-close",
+    ),
+    path(
+        "interventions/<int:pk>/sessions/",
+        interventions_api.SessionListCreateApi.as_view(),
+        name="intervention-sessions",
+    ),
+    path(
+        "interventions/<int:pk>/sessions/<int:session_pk>/",
+        interventions_api.SessionDetailApi.as_view(),
+        name="intervention-session-detail",
     ),
 ]

@@ -45,6 +45,7 @@ INTERVENTION_VIEWERS = {Role.BK, Role.WALIKELAS, Role.KEPSEK}
 IMPORTERS = {Role.OPERATOR, Role.WALIKELAS, Role.GURU}
 POST_ONLY = {ANON: 302, **dict.fromkeys(STAFF_ROLES, 405)}
 OPERATOR_BATCH = {**page({Role.OPERATOR}), Role.GURU: 404, Role.WALIKELAS: 404}
+API_POST_ONLY = {ANON: 401, **dict.fromkeys(STAFF_ROLES, 405)}
 
 # route (as Django joins it) → {"expect": {role: status or set of statuses}, "kwargs": {...}}
 # kwargs name an object of the seeded school: student, school_class, version.
@@ -85,6 +86,42 @@ ALLOW_LIST: dict[str, dict] = {
     "api/v1/model-versions/<int:pk>/": {
         "expect": api(MODEL_QUALITY),
         "kwargs": {"pk": "version"},
+    },
+    # Writes of the API (POST only): the role check comes with the POST.
+    "api/v1/model-versions/<int:pk>/promote/": {
+        "expect": API_POST_ONLY,
+        "kwargs": {"pk": "version"},
+    },
+    "api/v1/training-runs/": {"expect": API_POST_ONLY},
+    "api/v1/training-runs/<int:pk>/": {"expect": api({Role.OPERATOR}), "kwargs": {"pk": "run"}},
+    "api/v1/imports/": {"expect": API_POST_ONLY},
+    "api/v1/imports/<int:pk>/": {
+        # Uploaded by the operator: teachers who may import get 404 (not theirs).
+        "expect": {**api({Role.OPERATOR}), Role.GURU: 404, Role.WALIKELAS: 404},
+        "kwargs": {"pk": "batch"},
+    },
+    "api/v1/imports/<int:pk>/confirm/": {"expect": API_POST_ONLY, "kwargs": {"pk": "batch"}},
+    "api/v1/interventions/": {"expect": api(INTERVENTION_VIEWERS)},
+    "api/v1/interventions/<int:pk>/": {
+        "expect": api(INTERVENTION_VIEWERS),
+        "kwargs": {"pk": "intervention"},
+    },
+    "api/v1/interventions/<int:pk>/start/": {
+        "expect": API_POST_ONLY,
+        "kwargs": {"pk": "intervention"},
+    },
+    "api/v1/interventions/<int:pk>/close/": {
+        "expect": API_POST_ONLY,
+        "kwargs": {"pk": "intervention"},
+    },
+    "api/v1/interventions/<int:pk>/sessions/": {
+        "expect": api(INTERVENTION_VIEWERS),
+        "kwargs": {"pk": "intervention"},
+    },
+    # One session with its notes: bk of the school (here also the owner) only.
+    "api/v1/interventions/<int:pk>/sessions/<int:session_pk>/": {
+        "expect": api({Role.BK}),
+        "kwargs": {"pk": "intervention", "session_pk": "session"},
     },
     "api/schema/": {"expect": api(SIGNED_IN)},
     "api/docs/": {"expect": api(SIGNED_IN)},

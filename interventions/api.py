@@ -1,0 +1,479 @@
+"""REST API for BK interventions and their sessions. The rules are those of the pages: who may
+see, create and manage lives in interventions/permissions.py, reads go through
+interventions/selectors.py (an intervention out of sight answers 404; counselling notes are
+read only through the selectors, which write `note.read` to the audit log) and every write
+goes through interventions/services.py."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from smk_dashboard.api_support import paginated, paginated_response, service_errors
+from students.api import PAGE_PARAM, PAGE_SIZE_PARAM
+from students.selectors import student_queryset_for_user
+
+from . import permissions, selectors, services
+from .models import Outcome, Status
+
+MAX_ID = 2**31 - 1
+CLOSED = [Status.COMPLETED, Status.STOPPED]
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _visible(request, pk: int):
+    _require(permissions.can_view_interventions(request.user))
+    return selectors.intervention_get(user=request.user, pk=pk)
+
+
+def _managed(request, pk: int):
+    intervention = _visible(request, pk)
+    _require(permissions.can_manage(request.user, intervention))
+    return intervention
+
+
+def _invalid(field: str, message: str):
+    return serializers.ValidationError({"detail": message, field: [message]})
+
+
+class _RefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+    class Meta:
+        ref_name = "InterventionRef"
+
+
+class _UserSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="__str__")
+    role = serializers.CharField()
+
+    class Meta:
+        ref_name = "StaffRef"
+
+
+class InterventionOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    student = _RefSerializer()
+    school_class = _RefSerializer(source="student.school_class", allow_null=True)
+    programme = _RefSerializer()
+    owner = _UserSerializer()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    outcome = serializers.CharField()
+    start_date = serializers.DateField()
+    follow_up_days = serializers.IntegerField()
+    next_follow_up = serializers.DateField(allow_null=True)
+    is_overdue = serializers.BooleanField()
+    reason = serializers.CharField()
+    goal = serializers.CharField(allow_blank=True)
+    closing_note = serializers.CharField(allow_blank=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    triggered_by = serializers.IntegerField(source="triggered_by_id", allow_null=True)
+
+    class Meta:
+        ref_name = "Intervention"
+
+
+class SessionOutputSerializer(serializers.Serializer):
+    """A session. `notes` is null for a user who may not read counselling notes, and in the
+    answer to a write: notes are read only through GET, and every read is audited."""
+
+    id = serializers.IntegerField()
+    date = serializers.DateField()
+    attended = serializers.BooleanField()
+    next_follow_up = serializers.DateField(allow_null=True)
+    created_by = _UserSerializer(allow_null=True)
+    created_at = serializers.DateTimeField()
+    notes = serializers.CharField(allow_null=True, allow_blank=True)
+    can_edit = serializers.BooleanField()
+
+    class Meta:
+        ref_name = "InterventionSession"
+
+
+def _timeline_data(request, intervention) -> list[dict]:
+    """The sessions with notes where the user may read them (the selector audits the read)."""
+    entries = selectors.intervention_timeline(
+        user=request.user, intervention=intervention, request=request
+    )
+    rows = [
+        {
+            "id": e.session.pk,
+            "date": e.session.date,
+            "attended": e.session.attended,
+            "next_follow_up": e.session.next_follow_up,
+            "created_by": e.session.created_by,
+            "created_at": e.session.created_at,
+            "notes": e.notes,
+            "can_edit": e.can_edit,
+        }
+        for e in entries
+    ]
+    return SessionOutputSerializer(rows, many=True).data
+
+
+class _InterventionFieldsSerializer(serializers.Serializer):
+    """Fields a client may set when creating or editing an intervention."""
+
+    programme = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    reason = serializers.CharField(max_length=5000)
+    goal = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    follow_up_days = serializers.IntegerField(
+        min_value=1, max_value=services.MAX_FOLLOW_UP_DAYS, required=False, default=14
+    )
+    participants = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        default=list,
+        max_length=50,
+    )
+
+
+def _programme(request, pk: int):
+    programme = selectors.programmes_for_school(user=request.user).filter(pk=pk).first()
+    if programme is None:
+        raise _invalid("programme", _("Pilih layanan yang aktif dari katalog sekolah ini."))
+    return programme
+
+
+def _participants(request, ids: list[int]) -> list:
+    found = list(selectors.participant_choices(user=request.user).filter(pk__in=set(ids)))
+    if len(found) != len(set(ids)):
+        raise _invalid("participants", _("Semua pihak yang terlibat harus staf sekolah ini."))
+    return found
+
+
+class InterventionListCreateApi(APIView):
+    """GET: the interventions the caller may see (bk and kepsek: the school; walikelas: their
+    classes and their own), newest first. POST (bk, walikelas): open one for a student in
+    the caller's scope."""
+
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(required=False, choices=Status.values)
+        programme = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+        student = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+        scope = serializers.ChoiceField(required=False, choices=["all", "mine"])
+        overdue = serializers.BooleanField(required=False, default=False)
+
+        class Meta:
+            ref_name = "InterventionListFilter"
+
+        def get_fields(self):
+            fields = super().get_fields()
+            # `class` is a Python keyword, so it cannot be a class attribute.
+            fields["class"] = serializers.IntegerField(
+                required=False, min_value=1, max_value=MAX_ID, help_text="id rombel"
+            )
+            return fields
+
+    class InputSerializer(_InterventionFieldsSerializer):
+        student = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+        start_date = serializers.DateField()
+        owner = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+        triggered_by = serializers.IntegerField(
+            min_value=1, max_value=MAX_ID, required=False, help_text="id prediksi pemicu"
+        )
+
+        class Meta:
+            ref_name = "InterventionCreateInput"
+
+    @extend_schema(
+        parameters=[FilterSerializer, PAGE_PARAM, PAGE_SIZE_PARAM],
+        responses=paginated(InterventionOutputSerializer, "PaginatedInterventionList"),
+        operation_id="interventions_list",
+    )
+    def get(self, request):
+        _require(permissions.can_view_interventions(request.user))
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        f = filters.validated_data
+        interventions = selectors.intervention_list(
+            user=request.user,
+            filters=selectors.ListFilters(
+                scope=f.get("scope") or "all",
+                status=f.get("status") or "",
+                programme=f.get("programme"),
+                school_class=f.get("class"),
+                overdue=f["overdue"],
+                student=f.get("student"),
+            ),
+        )
+        return paginated_response(
+            request=request,
+            view=self,
+            queryset=interventions,
+            serializer_class=InterventionOutputSerializer,
+        )
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: InterventionOutputSerializer},
+        operation_id="interventions_create",
+    )
+    def post(self, request):
+        user = request.user
+        _require(permissions.can_create_interventions(user))
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        student = student_queryset_for_user(user=user).filter(pk=data["student"]).first()
+        if student is None:
+            raise _invalid("student", _("Siswa tidak ditemukan di sekolah atau kelas Anda."))
+        owner = user
+        if data.get("owner"):
+            owner = selectors.owner_choices(user=user).filter(pk=data["owner"]).first()
+            if owner is None:
+                raise _invalid(
+                    "owner", _("Penanggung jawab harus guru BK atau wali kelas di sekolah ini.")
+                )
+        prediction = None
+        if data.get("triggered_by"):
+            prediction = selectors.prediction_for_student(student=student, pk=data["triggered_by"])
+            if prediction is None:
+                raise _invalid("triggered_by", _("Prediksi pemicu bukan milik siswa ini."))
+        with service_errors():
+            intervention = services.intervention_create(
+                user=user,
+                student=student,
+                programme=_programme(request, data["programme"]),
+                reason=data["reason"],
+                goal=data["goal"],
+                owner=owner,
+                participants=_participants(request, data["participants"]),
+                start_date=data["start_date"],
+                follow_up_days=data["follow_up_days"],
+                triggered_by=prediction,
+                request=request,
+            )
+        intervention = selectors.intervention_get(user=user, pk=intervention.pk)
+        return Response(
+            InterventionOutputSerializer(intervention).data, status=status.HTTP_201_CREATED
+        )
+
+
+class InterventionDetailApi(APIView):
+    """GET: one intervention with its sessions (notes only for bk of the school and the
+    owner; each such read is audited as `note.read`). PATCH (bk, owner): change the plan of
+    an open intervention. DELETE (bk, owner): soft delete; the rows stay for the audit."""
+
+    class DetailOutputSerializer(InterventionOutputSerializer):
+        participants = _UserSerializer(many=True, source="participants.all")
+        can_manage = serializers.BooleanField()
+        can_read_notes = serializers.BooleanField()
+        sessions = serializers.SerializerMethodField()
+
+        class Meta:
+            ref_name = "InterventionDetail"
+
+        @extend_schema_field(SessionOutputSerializer(many=True))
+        def get_sessions(self, obj) -> list[dict]:
+            return self.context["sessions"]
+
+    class UpdateInputSerializer(_InterventionFieldsSerializer):
+        class Meta:
+            ref_name = "InterventionUpdateInput"
+
+    @extend_schema(responses=DetailOutputSerializer, operation_id="interventions_retrieve")
+    def get(self, request, pk: int):
+        intervention = _visible(request, pk)
+        intervention.can_manage = permissions.can_manage(request.user, intervention)
+        intervention.can_read_notes = permissions.can_read_notes(request.user, intervention)
+        context = {"sessions": _timeline_data(request, intervention)}
+        return Response(self.DetailOutputSerializer(intervention, context=context).data)
+
+    @extend_schema(
+        request=UpdateInputSerializer,
+        responses=InterventionOutputSerializer,
+        operation_id="interventions_partial_update",
+    )
+    def patch(self, request, pk: int):
+        intervention = _managed(request, pk)
+        serializer = self.UpdateInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        programme = (
+            _programme(request, data["programme"])
+            if "programme" in data
+            else intervention.programme
+        )
+        participants = (
+            _participants(request, data["participants"])
+            if "participants" in data
+            else list(intervention.participants.all())
+        )
+        with service_errors():
+            services.intervention_update(
+                intervention=intervention,
+                user=request.user,
+                programme=programme,
+                reason=data.get("reason", intervention.reason),
+                goal=data.get("goal", intervention.goal),
+                follow_up_days=data.get("follow_up_days", intervention.follow_up_days),
+                participants=participants,
+                request=request,
+            )
+        intervention = selectors.intervention_get(user=request.user, pk=pk)
+        return Response(InterventionOutputSerializer(intervention).data)
+
+    @extend_schema(request=None, responses={204: None}, operation_id="interventions_destroy")
+    def delete(self, request, pk: int):
+        intervention = _managed(request, pk)
+        with service_errors():
+            services.intervention_delete(
+                intervention=intervention, user=request.user, request=request
+            )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InterventionStartApi(APIView):
+    """planned → in_progress (bk, owner)."""
+
+    @extend_schema(request=None, responses=InterventionOutputSerializer)
+    def post(self, request, pk: int):
+        intervention = _managed(request, pk)
+        with service_errors():
+            services.intervention_start(
+                intervention=intervention, user=request.user, request=request
+            )
+        intervention = selectors.intervention_get(user=request.user, pk=pk)
+        return Response(InterventionOutputSerializer(intervention).data)
+
+
+class InterventionCloseApi(APIView):
+    """Close as completed or stopped, with the outcome (bk, owner)."""
+
+    class InputSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=CLOSED)
+        outcome = serializers.ChoiceField(choices=Outcome.values)
+        closing_note = serializers.CharField(
+            max_length=5000, required=False, allow_blank=True, default=""
+        )
+
+        class Meta:
+            ref_name = "InterventionCloseInput"
+
+    @extend_schema(request=InputSerializer, responses=InterventionOutputSerializer)
+    def post(self, request, pk: int):
+        intervention = _managed(request, pk)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            services.intervention_close(
+                intervention=intervention,
+                user=request.user,
+                request=request,
+                **serializer.validated_data,
+            )
+        intervention = selectors.intervention_get(user=request.user, pk=pk)
+        return Response(InterventionOutputSerializer(intervention).data)
+
+
+class _SessionFieldsSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    notes = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+    attended = serializers.BooleanField(required=False, default=True)
+    next_follow_up = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+def _session_data(session, *, notes: str | None, can_edit: bool) -> dict:
+    return SessionOutputSerializer(
+        {
+            "id": session.pk,
+            "date": session.date,
+            "attended": session.attended,
+            "next_follow_up": session.next_follow_up,
+            "created_by": session.created_by,
+            "created_at": session.created_at,
+            "notes": notes,
+            "can_edit": can_edit,
+        }
+    ).data
+
+
+class SessionListCreateApi(APIView):
+    """GET: the sessions of one intervention, oldest first (notes as on the detail). POST
+    (bk, owner): log a session; the first one moves a planned intervention to in_progress."""
+
+    class InputSerializer(_SessionFieldsSerializer):
+        class Meta:
+            ref_name = "SessionCreateInput"
+
+    @extend_schema(
+        responses=SessionOutputSerializer(many=True), operation_id="intervention_sessions_list"
+    )
+    def get(self, request, pk: int):
+        return Response(_timeline_data(request, _visible(request, pk)))
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: SessionOutputSerializer},
+        operation_id="intervention_sessions_create",
+    )
+    def post(self, request, pk: int):
+        intervention = _managed(request, pk)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            session = services.session_add(
+                intervention=intervention,
+                user=request.user,
+                request=request,
+                **serializer.validated_data,
+            )
+        body = _session_data(session, notes=None, can_edit=True)
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class SessionDetailApi(APIView):
+    """GET: one session with its notes, for those who may read them (audited). PATCH: its
+    author corrects it while the intervention is open."""
+
+    class UpdateInputSerializer(_SessionFieldsSerializer):
+        class Meta:
+            ref_name = "SessionUpdateInput"
+
+    def _session(self, request, pk: int, session_pk: int):
+        intervention = _visible(request, pk)
+        session = selectors.session_get(user=request.user, intervention=intervention, pk=session_pk)
+        _require(permissions.can_read_notes(request.user, intervention))
+        return session
+
+    @extend_schema(responses=SessionOutputSerializer, operation_id="intervention_session_retrieve")
+    def get(self, request, pk: int, session_pk: int):
+        session = self._session(request, pk, session_pk)
+        notes = selectors.session_notes_for_edit(
+            user=request.user, session=session, request=request
+        )
+        can_edit = permissions.can_edit_session(request.user, session)
+        return Response(_session_data(session, notes=notes, can_edit=can_edit))
+
+    @extend_schema(
+        request=UpdateInputSerializer,
+        responses=SessionOutputSerializer,
+        operation_id="intervention_session_partial_update",
+    )
+    def patch(self, request, pk: int, session_pk: int):
+        session = self._session(request, pk, session_pk)
+        _require(permissions.can_edit_session(request.user, session))
+        serializer = self.UpdateInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        with service_errors():
+            session = services.session_update(
+                session=session,
+                user=request.user,
+                date=data.get("date", session.date),
+                notes=data.get("notes", session.notes),
+                attended=data.get("attended", session.attended),
+                next_follow_up=data.get("next_follow_up", session.next_follow_up),
+                request=request,
+            )
+        return Response(_session_data(session, notes=None, can_edit=True))
