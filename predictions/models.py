@@ -128,6 +128,9 @@ class Prediction(models.Model):
     p_baik = models.FloatField()
     factors = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The student's newest prediction. Kept by the scoring service so that the risk list reads
+    # one indexed flag instead of searching every student's history on each request.
+    is_current = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -141,6 +144,9 @@ class Prediction(models.Model):
         indexes = [
             models.Index(fields=["student", "-created_at"], name="prediction_student_latest"),
             models.Index(fields=["model_version", "category"], name="prediction_version_cat"),
+            models.Index(
+                fields=["student"], condition=Q(is_current=True), name="prediction_current"
+            ),
         ]
 
     def __str__(self) -> str:

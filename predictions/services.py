@@ -278,8 +278,29 @@ def predictions_score(*, school: School, version: ModelVersion | None = None) ->
         Prediction.objects.filter(
             model_version=version, term__in={r.term_id for r in rows}
         ).delete()
+        Prediction.objects.filter(student__school=school, is_current=True).update(is_current=False)
+        for row in rows:
+            row.is_current = True
         Prediction.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+def predictions_refresh_current(*, student_ids) -> None:
+    """Make each student's newest prediction (by created_at, then id) the current one, after
+    predictions were written or removed other than by `predictions_score`."""
+    with transaction.atomic():
+        Prediction.objects.filter(student_id__in=student_ids, is_current=True).update(
+            is_current=False
+        )
+        newest = (
+            Prediction.objects.filter(student_id__in=student_ids)
+            .order_by("student_id", "-created_at", "-id")
+            .values_list("student_id", "id")
+        )
+        latest: dict[int, int] = {}
+        for student_id, prediction_id in newest:
+            latest.setdefault(student_id, prediction_id)
+        Prediction.objects.filter(id__in=latest.values()).update(is_current=True)
 
 
 def school_needs_retraining(*, school: School) -> bool:

@@ -160,20 +160,10 @@ def _earlier(prefix: str = "") -> Q:
 
 
 def latest_prediction_queryset(*, students: QuerySet[Student]) -> QuerySet[Prediction]:
-    """For each of `students`, their latest prediction from the active model version of
-    their school. A NOT EXISTS anti-join: one query, no per-student round trip."""
-    # Both sides are limited to active versions so that the cost stays flat as older
-    # versions pile up their predictions.
-    newer = Prediction.objects.filter(
-        model_version__is_active=True,
-        student_id=OuterRef("student_id"),
-        model_version_id=OuterRef("model_version_id"),
-    ).filter(
-        Q(created_at__gt=OuterRef("created_at"))
-        | Q(created_at=OuterRef("created_at"), id__gt=OuterRef("id"))
-    )
-    return Prediction.objects.filter(student__in=students, model_version__is_active=True).filter(
-        ~Exists(newer)
+    """For each of `students`, their latest prediction, when it comes from the active model
+    version of their school (after a promotion, until the new model has scored, none)."""
+    return Prediction.objects.filter(
+        student__in=students, is_current=True, model_version__is_active=True
     )
 
 

@@ -81,6 +81,7 @@ def build_school(suffix: str):
             p_sedang=0.1,
             p_baik=0.1 if category == "kurang" else 0.8,
             factors=[{"feature": "alpa", "label": "Alpa tinggi", "weight": 0.4}],
+            is_current=True,
         )
     return SimpleNamespace(
         school=school,

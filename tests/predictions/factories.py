@@ -2,6 +2,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from predictions import models
+from predictions.services import predictions_refresh_current
 from tests.students.factories import SchoolFactory, StudentFactory, TermFactory
 
 
@@ -107,6 +108,13 @@ class PredictionFactory(DjangoModelFactory):
             {"code": "mtk", "text": "Nilai Matematika turun 12 poin", "weight": 0.3},
         ]
     )
+
+    @factory.post_generation
+    def _current(obj, create, extracted, **kwargs):  # noqa: N805
+        # As the scoring service does: the student's newest prediction is the current one.
+        if create:
+            predictions_refresh_current(student_ids=[obj.student_id])
+            obj.refresh_from_db(fields=["is_current"])
 
 
 class PredictionFeedbackFactory(DjangoModelFactory):
