@@ -27,6 +27,7 @@ from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedShuffleSplit
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import (
@@ -432,7 +433,7 @@ class KerasSequenceClassifier(_ClassifierMixin, BaseEstimator):
         validation_fraction: float = 0.15,
         n_seeds: int = 3,
         prior_exponents: tuple[float, ...] = (0.0, 0.5, 1.0),
-        bins: int = 8,
+        bins: int = 16,
         refit_full: bool = False,
     ):
         self.arch = arch
@@ -521,7 +522,8 @@ class KerasSequenceClassifier(_ClassifierMixin, BaseEstimator):
         self.class_prior_ = np.bincount(codes, minlength=len(LABELS)) / len(codes)
         val_proba = self._raw_proba([x[val_idx] for x in inputs])
         scores = [
-            _macro_f1(codes[val_idx], self._with_prior(val_proba, a)) for a in self.prior_exponents
+            f1_score(codes[val_idx], self._with_prior(val_proba, a).argmax(axis=1), average="macro")
+            for a in self.prior_exponents
         ]
         self.prior_exponent_ = float(self.prior_exponents[int(np.argmax(scores))])
         if self.refit_full:
@@ -559,16 +561,6 @@ class KerasSequenceClassifier(_ClassifierMixin, BaseEstimator):
         if "model_" in state:
             state = {**state, "model_": _keras_from_bytes(state["model_"])}
         self.__dict__.update(state)
-
-
-def _macro_f1(codes: np.ndarray, proba: np.ndarray) -> float:
-    pred = np.argmax(proba, axis=1)
-    scores = []
-    for k in np.union1d(codes, pred):
-        tp = np.sum((pred == k) & (codes == k))
-        denom = np.sum(pred == k) + np.sum(codes == k)
-        scores.append(2 * tp / denom if denom else 0.0)
-    return float(np.mean(scores))
 
 
 def _one(inputs: list[np.ndarray]) -> list[np.ndarray] | np.ndarray:
