@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -60,21 +61,26 @@ def _num(value: float, digits: int = 1) -> str:
     return text.replace(".", ",")
 
 
-def _trend(label: str, feature: str) -> Describe:
-    def describe(v: dict[str, Any]) -> str:
-        now, before = v["last"].get(feature), v["prev"].get(feature)
-        if now is None or pd.isna(now):
-            return f"Rata-rata {label} belum ada"
-        if before is not None and not pd.isna(before) and abs(now - before) >= 1:
-            verb = "turun" if now < before else "naik"
-            return (
-                f"Rata-rata {label} {verb} {_num(abs(now - before), 0)} poin "
-                f"({_num(before)} → {_num(now)})"
-            )
-        below = f", di bawah KKM {_num(v['kkm'])}" if now < v["kkm"] else ""
-        return f"Rata-rata {label} {_num(now)}{below}"
+def _trend(label: str, feature: str, v: dict[str, Any]) -> str:
+    now, before = v["last"].get(feature), v["prev"].get(feature)
+    if now is None or pd.isna(now):
+        return f"Rata-rata {label} belum ada"
+    if before is not None and not pd.isna(before) and abs(now - before) >= 1:
+        verb = "turun" if now < before else "naik"
+        return (
+            f"Rata-rata {label} {verb} {_num(abs(now - before), 0)} poin "
+            f"({_num(before)} → {_num(now)})"
+        )
+    below = f", di bawah KKM {_num(v['kkm'])}" if now < v["kkm"] else ""
+    return f"Rata-rata {label} {_num(now)}{below}"
 
-    return describe
+
+def _step_value(name: str, v: dict[str, Any]) -> str:
+    return f"{name} = {_num(v['last'].get(name))}"
+
+
+def _static_value(name: str, v: dict[str, Any]) -> str:
+    return f"{name} = {v['static'].get(name)}"
 
 
 def _overall(v: dict[str, Any]) -> str:
@@ -121,10 +127,13 @@ SCHOOL_GROUPS: tuple[FeatureGroup, ...] = (
         "nilai_kejuruan",
         ("avg_kejuruan",),
         reference="previous",
-        describe=_trend("kejuruan", "avg_kejuruan"),
+        describe=partial(_trend, "kejuruan", "avg_kejuruan"),
     ),
     FeatureGroup(
-        "nilai_umum", ("avg_umum",), reference="previous", describe=_trend("umum", "avg_umum")
+        "nilai_umum",
+        ("avg_umum",),
+        reference="previous",
+        describe=partial(_trend, "umum", "avg_umum"),
     ),
     FeatureGroup("nilai_rata_rata", ("avg", "avg_change", "n_below_kkm"), describe=_overall),
     FeatureGroup("alpa", ("alpa",), describe=_alpa),
@@ -142,14 +151,13 @@ def default_groups(data: SequenceData) -> tuple[FeatureGroup, ...]:
     """SCHOOL_GROUPS for school data; otherwise one group per step feature / static column."""
     if {f for g in SCHOOL_GROUPS for f in g.step_features} <= set(data.feature_names):
         return SCHOOL_GROUPS
+    # partial, not lambdas: a fitted Explainer must pickle (it is saved next to the model).
     groups = [
-        FeatureGroup(name, (name,), describe=lambda v, n=name: f"{n} = {_num(v['last'].get(n))}")
+        FeatureGroup(name, (name,), describe=partial(_step_value, name))
         for name in data.feature_names
     ]
     groups += [
-        FeatureGroup(
-            col, static_columns=(col,), describe=lambda v, c=col: f"{c} = {v['static'].get(c)}"
-        )
+        FeatureGroup(col, static_columns=(col,), describe=partial(_static_value, col))
         for col in data.static.columns
     ]
     return tuple(groups)

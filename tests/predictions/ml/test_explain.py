@@ -75,3 +75,13 @@ def test_occlusion_calls_the_model_once_per_group_not_per_student(fitted, school
     explainer.explain(Counting(), data)
     assert len(calls) == 1 + len(explainer.groups_)
     assert set(calls) == {len(data)}
+
+
+def test_a_fitted_explainer_pickles_with_its_sentences(school_data, planted):
+    import pickle
+
+    for data in (school_data, planted):
+        explainer = Explainer().fit(data)
+        again = pickle.loads(pickle.dumps(explainer))  # noqa: S301 - our own bytes
+        assert [g.code for g in again.groups_] == [g.code for g in explainer.groups_]
+        assert again.step_reference_ == explainer.step_reference_

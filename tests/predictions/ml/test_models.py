@@ -74,3 +74,18 @@ def test_same_seed_gives_same_probabilities(planted):
 def test_unknown_model_name_is_refused():
     with pytest.raises(ValueError, match="tidak dikenal"):
         make_model("svm")
+
+
+def test_soft_vote_ensemble_averages_its_members(split):
+    train, test = split
+    ensemble = make_model("ensemble", seed=0, members=("lr", "gbdt")).fit(train)
+    members = [make_model(m, seed=0).fit(train).predict_proba(test) for m in ("lr", "gbdt")]
+    np.testing.assert_allclose(ensemble.predict_proba(test), np.mean(members, axis=0))
+
+
+def test_refit_on_the_full_training_data_keeps_the_chosen_epoch_count(split):
+    train, test = split
+    model = make_model("cnn", seed=0, n_seeds=1, epochs=8, refit_full=True).fit(train)
+    assert 1 <= model.best_epoch_ <= 8
+    proba = model.predict_proba(test)
+    assert proba.shape == (len(test), 3) and not np.isnan(proba).any()
