@@ -107,6 +107,8 @@ def prepare(seed: int = 7) -> None:
                         p_sedang=p_s,
                         p_baik=p_b,
                         factors=factors,
+                        # As the scoring service leaves it: the newest one is current.
+                        is_current=version is new,
                     )
                 )
         Prediction.objects.bulk_create(rows, batch_size=5000)
