@@ -21,12 +21,10 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from statistics import mean
 
-from django.apps import apps
 from django.db.models import Avg, Count
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from predictions.models import Category, Prediction
+from predictions.models import Category, Prediction, PredictionFeedback
 from students.models import (
     AcademicTerm,
     AttendanceSummary,
@@ -39,8 +37,6 @@ from .models import Intervention, Outcome, Status
 
 MIN_GROUP_SIZE = 5
 DEFAULT_WITHIN_DAYS = 30
-# Field names a teacher-feedback model may use for "the teacher agrees with the prediction".
-FEEDBACK_CONFIRM_FIELDS = ("confirmed", "agrees", "agree", "is_correct")
 
 
 @dataclass
@@ -338,36 +334,11 @@ def kurang_coverage(
     return result
 
 
-def _feedback_model():
-    try:
-        return apps.get_model("predictions", "PredictionFeedback")
-    except LookupError:
-        return None
-
-
 def kurang_confirmed(*, school: School, term_id: int | None = None) -> dict:
-    """The share of predicted-kurang students whose prediction a teacher confirmed. Needs
-    predictions.PredictionFeedback (a FK `prediction` and a boolean such as `confirmed`); until
-    it exists the figure is None with a note, never an invented number."""
-    model = _feedback_model()
-    if model is None:
-        return {
-            "share": None,
-            "confirmed": None,
-            "reviewed": None,
-            "kurang": None,
-            "note": _("Umpan balik guru atas prediksi belum tersedia, jadi angka ini belum ada."),
-        }
-    names = {f.name for f in model._meta.get_fields()}
-    flag = next((n for n in FEEDBACK_CONFIRM_FIELDS if n in names), None)
-    if "prediction" not in names or flag is None:
-        return {
-            "share": None,
-            "confirmed": None,
-            "reviewed": None,
-            "kurang": None,
-            "note": _("Format umpan balik guru belum dikenali oleh laporan ini."),
-        }
+    """Of the students predicted kurang (latest term), how many a teacher reviewed on the
+    profile ("sesuai / tidak sesuai") and how many they confirmed. `share` is confirmed over
+    all kurang students; `share_of_reviewed` is confirmed over those reviewed (the figure the
+    source study reports as 80%)."""
     latest = _latest_predictions(school)
     if term_id is None and latest:
         term_id = (
@@ -379,11 +350,12 @@ def kurang_confirmed(*, school: School, term_id: int | None = None) -> dict:
     kurang_ids = [
         r["id"] for (_s, t), r in latest.items() if t == term_id and r["category"] == "kurang"
     ]
-    feedback = model.objects.filter(prediction_id__in=kurang_ids)
+    feedback = PredictionFeedback.objects.filter(prediction_id__in=kurang_ids)
     reviewed = feedback.values("prediction_id").distinct().count()
-    confirmed = feedback.filter(**{flag: True}).values("prediction_id").distinct().count()
+    confirmed = feedback.filter(agrees=True).values("prediction_id").distinct().count()
     return {
         "share": _pct(confirmed, len(kurang_ids)),
+        "share_of_reviewed": _pct(confirmed, reviewed),
         "confirmed": confirmed,
         "reviewed": reviewed,
         "kurang": len(kurang_ids),

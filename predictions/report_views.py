@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from interventions.reports import effectiveness_report
 from smk_dashboard.audit import audit_log
 from students.access import role_required
 from students.exports import xlsx_bytes
@@ -62,10 +63,12 @@ def school_report_view(request: HttpRequest) -> HttpResponse:
             "fig-observed": category_stack_figure(report["observed_trend"], key="term"),
             "fig-attendance": _attendance_heatmap(report["attendance"]),
         }
+    # The BK effectiveness section (issue 6) is the same one /interventions/effectiveness/ shows.
+    effectiveness = effectiveness_report(school=school) if school else None
     return render(
         request,
         "predictions/report_school.html",
-        {"school": school, "report": report, "figures": figures},
+        {"school": school, "report": report, "figures": figures, "effectiveness": effectiveness},
     )
 
 

@@ -4,15 +4,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from interventions.permissions import can_create_interventions
 from predictions.charts import attendance_month_figure, grade_trend_figure
 from predictions.metrics import cv_accuracy
 from smk_dashboard.audit import audit_log
 
 from .access import role_required
-from .models import Role
 from .selectors import STUDENT_VIEWER_ROLES, student_profile, student_profile_queryset
-
-INTERVENTION_ROLES = frozenset({Role.BK, Role.WALIKELAS})
 
 
 @require_GET
@@ -30,7 +28,6 @@ def student_profile_view(request: HttpRequest, student_id: int) -> HttpResponse:
             "grades": grade_trend_figure(data["grade_trend"], kkm=student.school.kkm),
             "attendance": attendance_month_figure(data["attendance_by_month"]),
         },
-        "can_add_intervention": request.user.is_superuser
-        or request.user.role in INTERVENTION_ROLES,
+        "can_add_intervention": can_create_interventions(request.user),
     }
     return render(request, "students/profile.html", context)

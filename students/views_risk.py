@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from interventions.permissions import can_create_interventions
 from predictions.models import Category
 from smk_dashboard.audit import audit_log
 
@@ -96,5 +97,6 @@ def risk_list(request: HttpRequest) -> HttpResponse:
         "sort_query": sort_query.urlencode(),
         "change_labels": CHANGE_LABELS,
         "categories": Category.choices,
+        "can_add_intervention": can_create_interventions(request.user),
     }
     return render(request, "students/risk_list.html", context)

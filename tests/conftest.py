@@ -21,6 +21,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
+def _indonesian_first():
+    """Each test starts in the default language (id): a request with Accept-Language: en in
+    an earlier test must not leave English active for code that runs outside a request."""
+    from django.utils import translation
+
+    with translation.override("id"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

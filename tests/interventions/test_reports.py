@@ -4,16 +4,15 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from interventions import reports
 from interventions.models import Intervention, Outcome, Status
 from predictions.models import Prediction
-from students.models import AttendanceSummary, GradeRecord
+from students.models import AttendanceSummary, GradeRecord, Role
 from tests.interventions.factories import InterventionFactory
 from tests.predictions.factories import ModelVersionFactory, PredictionFactory
-from tests.students.factories import StudentFactory, SubjectFactory, TermFactory
+from tests.students.factories import StudentFactory, SubjectFactory, TermFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -172,11 +171,22 @@ def test_coverage_without_predictions_is_empty_not_zero(school):
     assert coverage["kurang"] == 0 and coverage["share"] is None
 
 
-@pytest.mark.skipif(
-    "PredictionFeedback" in {m.__name__ for m in apps.get_app_config("predictions").get_models()},
-    reason="teacher feedback exists: the figure is computed from it",
-)
-def test_confirmed_share_is_none_with_a_note_while_there_is_no_teacher_feedback(school, world):
+def test_confirmed_share_counts_teacher_feedback_on_kurang_predictions(school, world):
+    from predictions.models import PredictionFeedback
+
+    latest = reports._latest_predictions(school).values()
+    latest_term = max(r["term_id"] for r in latest)
+    latest_kurang = Prediction.objects.filter(
+        id__in=[
+            r["id"] for r in latest if r["category"] == "kurang" and r["term_id"] == latest_term
+        ]
+    ).order_by("id")
+    assert len(latest_kurang) >= 2, "the world fixture has at least two kurang students"
+    teacher = UserFactory(role=Role.WALIKELAS, school=school)
+    PredictionFeedback.objects.create(prediction=latest_kurang[0], user=teacher, agrees=True)
+    PredictionFeedback.objects.create(prediction=latest_kurang[1], user=teacher, agrees=False)
     confirmed = reports.kurang_confirmed(school=school)
-    assert confirmed["share"] is None and confirmed["confirmed"] is None
-    assert "belum tersedia" in confirmed["note"]
+    n = confirmed["kurang"]
+    assert (confirmed["confirmed"], confirmed["reviewed"]) == (1, 2)
+    assert confirmed["share"] == round(100 * 1 / n, 1)
+    assert confirmed["share_of_reviewed"] == 50.0

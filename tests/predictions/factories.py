@@ -89,6 +89,7 @@ class ModelVersionFactory(DjangoModelFactory):
 class PredictionFactory(DjangoModelFactory):
     class Meta:
         model = models.Prediction
+        skip_postgeneration_save = True  # the hook below saves what it changes itself
 
     student = factory.SubFactory(StudentFactory)
     term = factory.SubFactory(TermFactory, year=2025, semester=2)

@@ -178,3 +178,19 @@ def test_a_sudin_without_a_district_sees_no_school(make_user):
     response = client_for(make_user(Role.SUDIN, district="")).get(DISTRICT_URL)
     assert response.context["report"]["schools"] == []
     assert "SMK Mana Saja" not in response.content.decode()
+
+
+def test_the_school_report_shows_the_bk_effectiveness_numbers(make_user):
+    from django.test import Client
+
+    from tests.interventions.factories import InterventionFactory
+
+    kepsek = make_user("kepsek")
+    InterventionFactory.create_batch(
+        2, student__school=kepsek.school, status="completed", outcome="improved"
+    )
+    client = Client()
+    client.force_login(kepsek)
+    html = client.get("/reports/school/").content.decode()
+    assert 'data-testid="effectiveness"' in html
+    assert 'data-testid="completed-count">2<' in html

@@ -105,7 +105,7 @@ def test_profile_shows_charts_predictions_ratings_and_interventions(make_user, s
     )
     AttendanceRecord.objects.create(student=student, date=dt.date(2025, 8, 4), status="A")
     NonAcademicRating.objects.create(student=student, term=term, motivation=2, social_skills=4)
-    PredictionFactory(
+    prediction = PredictionFactory(
         student=student,
         model_version=ModelVersionFactory(school=school),
         p_kurang=0.64,
@@ -127,7 +127,8 @@ def test_profile_shows_charts_predictions_ratings_and_interventions(make_user, s
     assert "Alpa 6 hari pada semester ini" in html
     assert "2/5" in html and "4/5" in html
     assert "Kunjungan rumah" in html
-    assert f'href="/interventions/new/?student={student.id}"' in html
+    # One step to an intervention, tied to the prediction that prompted it.
+    assert f'href="/interventions/new/?student={student.id}&amp;prediction={prediction.id}"' in html
     assert "<script>" not in html  # CSP: no inline scripts
 
 

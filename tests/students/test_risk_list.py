@@ -223,3 +223,13 @@ def test_home_counts_students_who_newly_need_attention(make_user, school, versio
     html = response.content.decode()
     assert 'data-testid="count-new-kurang">2<' in html
     assert 'href="/students/risk/?category=kurang"' in html
+
+
+def test_counsellors_can_open_an_intervention_from_a_row_teachers_cannot(
+    make_user, school, version
+):
+    student = StudentFactory(school=school)
+    prediction = predict(student, version)
+    link = f"/interventions/new/?student={student.id}&amp;prediction={prediction.id}"
+    assert link in client_for(make_user(Role.BK, school=school)).get(URL).content.decode()
+    assert link not in client_for(make_user(Role.KEPSEK, school=school)).get(URL).content.decode()
