@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from smk_dashboard.crypto import EncryptedTextField
 
@@ -180,7 +181,7 @@ class StudentStatus(models.TextChoices):
     AKTIF = "aktif", _("Aktif")
     LULUS = "lulus", _("Lulus")
     PINDAH = "pindah", _("Pindah")
-    KELUAR = "keluar", _("Keluar")
+    KELUAR = "keluar", pgettext_lazy("student status", "Keluar")
 
 
 class IncomeBracket(models.IntegerChoices):
