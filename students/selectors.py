@@ -46,20 +46,33 @@ SCHOOL_WIDE_ROLES = frozenset({Role.OPERATOR, Role.BK, Role.KEPSEK})
 STUDENT_VIEWER_ROLES = frozenset({Role.GURU, Role.WALIKELAS, Role.BK, Role.KEPSEK})
 
 
-def class_queryset_for_user(*, user: User) -> QuerySet[SchoolClass]:
-    """Classes whose students the user may see: the whole school for operator, bk and kepsek;
-    the homeroom class for walikelas; the classes taught for guru (and walikelas)."""
-    qs = SchoolClass.objects.all()
+def _in_user_school(qs: QuerySet, user: User) -> QuerySet:
+    """`qs` (rows with a `school` FK) limited to the user's school: everything for a
+    superuser, nothing for an anonymous, inactive or school-less user."""
     if not user.is_authenticated or not user.is_active:
         return qs.none()
     if user.is_superuser:
         return qs
     if user.school_id is None:
         return qs.none()
-    qs = qs.filter(school_id=user.school_id)
-    if user.role in SCHOOL_WIDE_ROLES:
+    return qs.filter(school_id=user.school_id)
+
+
+def _sees_whole_school(user: User) -> bool:
+    return user.is_superuser or getattr(user, "role", None) in SCHOOL_WIDE_ROLES
+
+
+def _is_teacher(user: User) -> bool:
+    return getattr(user, "role", None) in (Role.GURU, Role.WALIKELAS)
+
+
+def class_queryset_for_user(*, user: User) -> QuerySet[SchoolClass]:
+    """Classes whose students the user may see: the whole school for operator, bk and kepsek;
+    the homeroom class for walikelas; the classes taught for guru (and walikelas)."""
+    qs = _in_user_school(SchoolClass.objects.all(), user)
+    if _sees_whole_school(user):
         return qs
-    if user.role in (Role.GURU, Role.WALIKELAS):
+    if _is_teacher(user):
         taught = TeachingAssignment.objects.filter(teacher=user).values("school_class_id")
         return qs.filter(Q(homeroom_teacher=user) | Q(id__in=taught))
     return qs.none()
@@ -67,17 +80,10 @@ def class_queryset_for_user(*, user: User) -> QuerySet[SchoolClass]:
 
 def student_queryset_for_user(*, user: User) -> QuerySet[Student]:
     """Students the user may see. sudin sees none by name: only aggregates."""
-    qs = Student.objects.all()
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if user.is_superuser:
+    qs = _in_user_school(Student.objects.all(), user)
+    if _sees_whole_school(user):
         return qs
-    if user.school_id is None:
-        return qs.none()
-    qs = qs.filter(school_id=user.school_id)
-    if user.role in SCHOOL_WIDE_ROLES:
-        return qs
-    if user.role in (Role.GURU, Role.WALIKELAS):
+    if _is_teacher(user):
         return qs.filter(school_class__in=class_queryset_for_user(user=user))
     return qs.none()
 
