@@ -121,7 +121,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
+def start_gunicorn(
+    port: int, workers: int, threads: int, extra_env: dict | None = None, log=None
+) -> subprocess.Popen:
+    """gunicorn with the production config; extra_env overrides settings, log takes its
+    output (the access log too) instead of this terminal."""
     env = {
         **os.environ,
         "DEBUG": "False",
@@ -136,6 +140,7 @@ def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
         "WEB_CONCURRENCY": str(workers),
         "GUNICORN_THREADS": str(threads),
         "GUNICORN_BIND": f"127.0.0.1:{port}",
+        **(extra_env or {}),
     }
     cmd = [
         sys.executable,
@@ -149,7 +154,7 @@ def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
         "--log-level",
         "warning",
     ]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=log)
     import requests
 
     for _ in range(120):
