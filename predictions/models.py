@@ -147,6 +147,11 @@ class Prediction(models.Model):
             models.Index(
                 fields=["student"], condition=Q(is_current=True), name="prediction_current"
             ),
+            models.Index(
+                fields=["model_version", "-p_kurang"],
+                condition=Q(is_current=True),
+                name="prediction_current_risk",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -168,8 +168,13 @@ def _earlier(prefix: str = "") -> Q:
 def latest_prediction_queryset(*, students: QuerySet[Student]) -> QuerySet[Prediction]:
     """For each of `students`, their latest prediction, when it comes from the active model
     version of their school (after a promotion, until the new model has scored, none)."""
+    # Through the active version of the students' school(s): its current predictions sit
+    # together in one partial index, whatever other schools share the database.
+    active = ModelVersion.objects.filter(
+        is_active=True, school_id__in=students.values("school_id")
+    ).values("id")
     return Prediction.objects.filter(
-        student__in=students, is_current=True, model_version__is_active=True
+        model_version_id__in=active, is_current=True, student__in=students
     )
 
 
