@@ -1,4 +1,4 @@
-// Model quality: draw every plotly figure stored as JSON on the page.
+// Draws every plotly figure stored as JSON on the page (model quality, reports, profile).
 (function () {
   "use strict";
   if (!window.Plotly) return;
