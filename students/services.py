@@ -167,16 +167,7 @@ def import_batch_preview(
     path = Path(batch.file.path)
     try:
         batch.file_format = sniff_format(path)
-        analysis = import_analyse(
-            school=batch.school,
-            kind=batch.kind,
-            path=path,
-            fmt=batch.file_format,
-            user=batch.created_by,
-            term_code=batch.term_code or None,
-            mapping=batch.mapping,
-            create_missing=batch.create_missing,
-        )
+        analysis = _analyse_batch(batch, path)
     except FileRejected as exc:
         batch.status = ImportStatus.REJECTED
         batch.message = " ".join(exc.messages)
@@ -188,6 +179,22 @@ def import_batch_preview(
         _record_analysis(batch, analysis)
     batch.save()
     return batch
+
+
+def _analyse_batch(batch: ImportBatch, path: Path, progress=None) -> Analysis:
+    """Parse and check the batch's file with the batch's own settings (same for the preview
+    and for the processing run)."""
+    return import_analyse(
+        school=batch.school,
+        kind=batch.kind,
+        path=path,
+        fmt=batch.file_format,
+        user=batch.created_by,
+        term_code=batch.term_code or None,
+        mapping=batch.mapping,
+        create_missing=batch.create_missing,
+        progress=progress,
+    )
 
 
 def _record_analysis(batch: ImportBatch, analysis: Analysis) -> None:
@@ -307,17 +314,7 @@ def import_batch_process(*, batch_id: int) -> ImportBatch:
             raise ValidationError(_("File asli berubah sejak diunggah; unggah ulang."))
     try:
         batch.file_format = batch.file_format or sniff_format(path)
-        analysis = import_analyse(
-            school=batch.school,
-            kind=batch.kind,
-            path=path,
-            fmt=batch.file_format,
-            user=batch.created_by,
-            term_code=batch.term_code or None,
-            mapping=batch.mapping,
-            create_missing=batch.create_missing,
-            progress=_progress_updater(batch.pk, 5, 60),
-        )
+        analysis = _analyse_batch(batch, path, progress=_progress_updater(batch.pk, 5, 60))
     except FileRejected as exc:
         return _finish_rejected(batch, " ".join(exc.messages))
     ImportBatch.objects.filter(pk=batch.pk).update(progress=65)
