@@ -23,6 +23,7 @@ run: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 # Security: bandit on our code (findings fixed or justified with `# nosec BXXX` and a reason

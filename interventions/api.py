@@ -11,7 +11,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from smk_dashboard.api_support import paginated, paginated_response, service_errors
+from smk_dashboard.core.api_support import paginated, paginated_response, service_errors
 from students.api import PAGE_PARAM, PAGE_SIZE_PARAM
 from students.selectors import student_queryset_for_user
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from smk_dashboard.crypto import EncryptedTextField
+from smk_dashboard.core.crypto import EncryptedTextField
 
 
 class Tier(models.IntegerChoices):

@@ -10,15 +10,16 @@ these, so the rules live in one place.
 - read the effectiveness report (aggregates, no names): bk, kepsek and operator.
 """
 
-from students.models import Role, User
+from smk_dashboard.core.roles import (
+    INTERVENTION_CREATOR_ROLES,
+    INTERVENTION_REPORT_ROLES,
+    INTERVENTION_VIEWER_ROLES,
+    PROGRAMME_CATALOGUE_ROLES,
+    Role,
+)
+from students.models import User
 
 from .models import Intervention, InterventionSession
-
-VIEWER_ROLES = frozenset({Role.BK, Role.WALIKELAS, Role.KEPSEK})
-CREATOR_ROLES = frozenset({Role.BK, Role.WALIKELAS})
-OWNER_ROLES = CREATOR_ROLES
-CATALOGUE_ROLES = frozenset({Role.BK, Role.OPERATOR})
-REPORT_ROLES = frozenset({Role.BK, Role.KEPSEK, Role.OPERATOR})
 
 
 def _active(user: User) -> bool:
@@ -26,11 +27,11 @@ def _active(user: User) -> bool:
 
 
 def can_view_interventions(user: User) -> bool:
-    return _active(user) and (user.is_superuser or user.role in VIEWER_ROLES)
+    return _active(user) and (user.is_superuser or user.role in INTERVENTION_VIEWER_ROLES)
 
 
 def can_create_interventions(user: User) -> bool:
-    return _active(user) and user.role in CREATOR_ROLES and user.school_id is not None
+    return _active(user) and user.role in INTERVENTION_CREATOR_ROLES and user.school_id is not None
 
 
 def _same_school(user: User, intervention: Intervention) -> bool:
@@ -59,8 +60,8 @@ def can_edit_session(user: User, session: InterventionSession) -> bool:
 
 
 def can_edit_catalogue(user: User) -> bool:
-    return _active(user) and user.role in CATALOGUE_ROLES and user.school_id is not None
+    return _active(user) and user.role in PROGRAMME_CATALOGUE_ROLES and user.school_id is not None
 
 
 def can_view_effectiveness(user: User) -> bool:
-    return _active(user) and user.role in REPORT_ROLES and user.school_id is not None
+    return _active(user) and user.role in INTERVENTION_REPORT_ROLES and user.school_id is not None

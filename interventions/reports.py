@@ -97,6 +97,27 @@ def _pct(part: int, whole: int) -> float | None:
     return None if whole == 0 else round(100 * part / whole, 1)
 
 
+def _flagged_kurang(school: School, term_id: int | None) -> list[dict]:
+    """The kurang predictions a coverage figure counts. Without a term: the current
+    predictions (`Prediction.objects.current()`) of the school's active students, the same
+    students the risk list and the home pages flag. For a past term: each active student's
+    latest prediction of that term."""
+    fields = ("id", "student_id", "term_id", "based_on_term_id", "category", "created_at")
+    active = school.students.filter(status=StudentStatus.AKTIF)
+    if term_id is None:
+        return list(
+            Prediction.objects.current()
+            .filter(student__in=active, category=Category.KURANG)
+            .values(*fields)
+        )
+    active_ids = set(active.values_list("id", flat=True))
+    return [
+        row
+        for (sid, tid), row in _latest_predictions(school).items()
+        if tid == term_id and row["category"] == Category.KURANG and sid in active_ids
+    ]
+
+
 def _latest_predictions(school: School) -> dict[tuple[int, int], dict]:
     """The latest prediction per (student, predicted term) in the school."""
     rows = (
@@ -275,17 +296,15 @@ def kurang_coverage(
     today: dt.date | None = None,
     term_id: int | None = None,
 ) -> dict:
-    """The share of students predicted kurang (latest prediction of the term) who got an
-    intervention starting within `within_days` days after the prediction. Term: the given
-    one, else the latest predicted term of the school."""
+    """The share of students predicted kurang who got an intervention starting within
+    `within_days` days after the prediction: the current predictions, or those of `term_id`."""
     today = today or timezone.localdate()
-    latest = _latest_predictions(school)
-    if term_id is None:
-        term_ids = {t for _s, t in latest}
+    flagged = _flagged_kurang(school, term_id)
+    if term_id is None and flagged:
         term_id = (
-            Prediction.objects.filter(term_id__in=term_ids)
-            .order_by("-term__year", "-term__semester")
-            .values_list("term_id", flat=True)
+            AcademicTerm.objects.filter(id__in={r["term_id"] for r in flagged})
+            .order_by("-year", "-semester")
+            .values_list("id", flat=True)
             .first()
         )
     result = {
@@ -303,12 +322,6 @@ def kurang_coverage(
     if term_id is None:
         return result
     result["term"] = str(AcademicTerm.objects.get(pk=term_id))
-    active = set(school.students.filter(status=StudentStatus.AKTIF).values_list("id", flat=True))
-    flagged = [
-        row
-        for (sid, tid), row in latest.items()
-        if tid == term_id and row["category"] == Category.KURANG and sid in active
-    ]
     starts: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
     rows = Intervention.objects.filter(
         student_id__in=[r["student_id"] for r in flagged], deleted_at__isnull=True
@@ -335,21 +348,11 @@ def kurang_coverage(
 
 
 def kurang_confirmed(*, school: School, term_id: int | None = None) -> dict:
-    """Of the students predicted kurang (latest term), how many a teacher reviewed on the
-    profile ("sesuai / tidak sesuai") and how many they confirmed. `share` is confirmed over
-    all kurang students; `share_of_reviewed` is confirmed over those reviewed (the figure the
-    source study reports as 80%)."""
-    latest = _latest_predictions(school)
-    if term_id is None and latest:
-        term_id = (
-            Prediction.objects.filter(id__in=[r["id"] for r in latest.values()])
-            .order_by("-term__year", "-term__semester")
-            .values_list("term_id", flat=True)
-            .first()
-        )
-    kurang_ids = [
-        r["id"] for (_s, t), r in latest.items() if t == term_id and r["category"] == "kurang"
-    ]
+    """Of the students predicted kurang (the current predictions, or those of `term_id`), how
+    many a teacher reviewed on the profile ("sesuai / tidak sesuai") and how many they
+    confirmed. `share` is confirmed over all kurang students; `share_of_reviewed` is confirmed
+    over those reviewed (the figure the source study reports as 80%)."""
+    kurang_ids = [r["id"] for r in _flagged_kurang(school, term_id)]
     feedback = PredictionFeedback.objects.filter(prediction_id__in=kurang_ids)
     reviewed = feedback.values("prediction_id").distinct().count()
     confirmed = feedback.filter(agrees=True).values("prediction_id").distinct().count()
@@ -386,5 +389,5 @@ def effectiveness_report(
         school=school, min_group=min_group
     )
     report.coverage = kurang_coverage(school=school, within_days=within_days, today=today)
-    report.confirmed = kurang_confirmed(school=school, term_id=report.coverage["term_id"])
+    report.confirmed = kurang_confirmed(school=school)
     return report

@@ -9,8 +9,11 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from predictions.models import Category, Prediction
-from smk_dashboard.audit import audit_log
+from predictions.models import Prediction
+from predictions.selectors import current_predictions
+from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.categories import Category
+from smk_dashboard.core.roles import INTERVENTION_CREATOR_ROLES
 from students.models import Role, Student, StudentStatus, User
 from students.selectors import class_queryset_for_user, student_queryset_for_user
 
@@ -166,20 +169,15 @@ def session_notes_for_edit(
     return session.notes
 
 
-def latest_prediction(*, student: Student) -> Prediction | None:
-    return (
-        Prediction.objects.filter(student=student)
-        .select_related("term")
-        .order_by("-created_at", "-id")
-        .first()
-    )
+def current_prediction(*, student: Student) -> Prediction | None:
+    return Prediction.objects.current().filter(student=student).select_related("term").first()
 
 
 def owner_choices(*, user: User) -> QuerySet[User]:
     """Who may own an intervention: bk and walikelas of the user's school."""
     return User.objects.filter(
         school_id=user.school_id,
-        role__in=permissions.OWNER_ROLES,
+        role__in=INTERVENTION_CREATOR_ROLES,
         is_active=True,
     ).order_by("first_name", "username")
 
@@ -224,16 +222,15 @@ def caseload(*, user: User) -> dict:
 
 
 def kurang_without_intervention(*, user: User, limit: int = 50) -> list[dict]:
-    """Active students in scope whose latest prediction is kurang and who have no open
+    """Active students in scope whose current prediction is kurang and who have no open
     intervention: the ones a counsellor should look at next. Highest risk first."""
     students = student_queryset_for_user(user=user).filter(status=StudentStatus.AKTIF)
-    latest = Prediction.objects.filter(student=OuterRef("student")).order_by("-created_at", "-id")
     open_exists = Intervention.objects.filter(
         student=OuterRef("student"), status__in=OPEN_STATUSES, deleted_at__isnull=True
     )
     rows = (
-        Prediction.objects.filter(student__in=students, category=Category.KURANG)
-        .filter(pk=latest.values("pk")[:1])
+        current_predictions(students=students)
+        .filter(category=Category.KURANG)
         .annotate(has_open=Exists(open_exists))
         .filter(has_open=False)
         .select_related("student", "student__school_class", "term")
@@ -249,7 +246,7 @@ def home_context(*, user: User) -> dict:
         return {}
     today = timezone.localdate()
     qs = intervention_queryset_for_user(user=user).filter(status__in=OPEN_STATUSES)
-    if user.role in permissions.OWNER_ROLES:
+    if user.role in INTERVENTION_CREATOR_ROLES:
         qs = qs.filter(owner=user)
     due = (
         qs.filter(next_follow_up__lte=today + dt.timedelta(days=HOME_DUE_DAYS))

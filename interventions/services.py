@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from predictions.models import Prediction
-from smk_dashboard.audit import audit_log
+from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.roles import INTERVENTION_CREATOR_ROLES
 from students.models import GradeRecord, Role, School, Student, StudentStatus, User
 from students.selectors import student_queryset_for_user
 
@@ -211,7 +212,7 @@ def intervention_create(
         errors.append(_("Pilih layanan yang aktif dari katalog sekolah ini."))
     if not (reason or "").strip():
         errors.append(_("Tuliskan alasan intervensi."))
-    if owner.role not in permissions.OWNER_ROLES or owner.school_id != student.school_id:
+    if owner.role not in INTERVENTION_CREATOR_ROLES or owner.school_id != student.school_id:
         errors.append(_("Penanggung jawab harus guru BK atau wali kelas di sekolah ini."))
     elif owner != user and user.role != Role.BK:
         errors.append(_("Hanya guru BK yang dapat menunjuk penanggung jawab lain."))

@@ -108,7 +108,7 @@ def intervention_create(request: HttpRequest) -> HttpResponse:
     prediction = (
         selectors.prediction_for_student(student=student, pk=int(prediction_id))
         if prediction_id.isdigit()
-        else selectors.latest_prediction(student=student)
+        else selectors.current_prediction(student=student)
     )
     programmes = selectors.programmes_for_school(user=user).filter(active=True)
     form = InterventionCreateForm(

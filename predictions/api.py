@@ -8,20 +8,19 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from smk_dashboard.api_support import paginated, paginated_response
-from students.api import PAGE_PARAM, PAGE_SIZE_PARAM, StudentListApi, require_roles
-from students.models import Role, User
-from students.selectors import (
-    STUDENT_VIEWER_ROLES,
-    class_queryset_for_user,
-    student_api_list,
-    student_queryset_for_user,
+from smk_dashboard.core.api_support import (
+    PAGE_PARAM,
+    PAGE_SIZE_PARAM,
+    paginated,
+    paginated_response,
+    require_roles,
 )
+from smk_dashboard.core.categories import LABELS
+from smk_dashboard.core.roles import MODEL_QUALITY_ROLES, RISK_VIEWER_ROLES
+from students.models import User
+from students.selectors import student_queryset_for_user
 
 from .models import ModelVersion, Prediction
-
-MODEL_QUALITY_ROLES = frozenset({Role.KEPSEK, Role.BK, Role.OPERATOR})
-LABELS = ["kurang", "sedang", "baik"]
 
 
 def _model_versions_for_user(*, user: User) -> QuerySet[ModelVersion]:
@@ -107,7 +106,7 @@ class ModelVersionDetailApi(APIView):
         valid = isinstance(matrix, list) and all(
             isinstance(row, list) and all(isinstance(v, int) for v in row) for row in matrix
         )
-        version.labels = metrics.get("labels") or LABELS
+        version.labels = metrics.get("labels") or list(LABELS)
         version.confusion_matrix = matrix if valid else None
         version.metrics = metrics
         return Response(self.OutputSerializer(version).data)
@@ -138,7 +137,7 @@ class StudentPredictionListApi(APIView):
         operation_id="student_predictions_list",
     )
     def get(self, request, pk: int):
-        require_roles(request, STUDENT_VIEWER_ROLES)
+        require_roles(request, RISK_VIEWER_ROLES)
         student = get_object_or_404(student_queryset_for_user(user=request.user), pk=pk)
         predictions = (
             Prediction.objects.filter(student=student)
@@ -151,27 +150,4 @@ class StudentPredictionListApi(APIView):
             view=self,
             queryset=predictions,
             serializer_class=self.OutputSerializer,
-        )
-
-
-class ClassPredictionListApi(APIView):
-    """The latest prediction of every student in one class (rombel)."""
-
-    @extend_schema(
-        parameters=[StudentListApi.FilterSerializer, PAGE_PARAM, PAGE_SIZE_PARAM],
-        responses=paginated(StudentListApi.OutputSerializer, "PaginatedClassPredictionList"),
-    )
-    def get(self, request, pk: int):
-        require_roles(request, STUDENT_VIEWER_ROLES)
-        school_class = get_object_or_404(class_queryset_for_user(user=request.user), pk=pk)
-        filters = StudentListApi.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        params = {**filters.validated_data, "class": school_class.pk}
-        params.setdefault("sort", "risk")
-        students = student_api_list(user=request.user, filters=params)
-        return paginated_response(
-            request=request,
-            view=self,
-            queryset=students,
-            serializer_class=StudentListApi.OutputSerializer,
         )

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from smk_dashboard.api_support import DetailSerializer, service_errors
+from smk_dashboard.core.api_support import DetailSerializer, service_errors
 from students.models import Role
 
 from . import services

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .metrics import LABELS
+from smk_dashboard.core.categories import LABELS, category_label
 
 CATEGORY_COLOURS = {"kurang": "#dc3545", "sedang": "#ffc107", "baik": "#198754"}
-CATEGORY_NAMES = {"kurang": "Perlu perhatian", "sedang": "Sedang", "baik": "Baik"}
 GROUP_NAMES = {"umum": "Umum", "kejuruan": "Kejuruan", "mulok": "Muatan lokal"}
 STATUS_NAMES = {"S": "Sakit", "I": "Izin", "A": "Alpa"}
 STATUS_COLOURS = {"S": "#6c757d", "I": "#0d6efd", "A": "#dc3545"}
@@ -88,7 +87,7 @@ def attendance_month_figure(rows: Sequence[dict]) -> dict:
 def confusion_figure(cm: list[list[int]], *, normalise: bool, title: str = "") -> dict:
     """Heatmap, rows = true class, columns = predicted, in LABELS order. Normalised: each row
     divided by its total (the share of students of that true class)."""
-    names = [CATEGORY_NAMES[label] for label in LABELS]
+    names = [category_label(label) for label in LABELS]
     if normalise:
         z = [[round(v / sum(row), 3) if sum(row) else 0.0 for v in row] for row in cm]
         text = [[f"{v:.0%}" for v in row] for row in z]
@@ -175,7 +174,7 @@ def category_stack_figure(rows: Sequence[dict], *, key: str, title: str = "") ->
     data = [
         {
             "type": "bar",
-            "name": CATEGORY_NAMES[c],
+            "name": category_label(c),
             "x": xs,
             "y": [r.get(c) for r in rows],
             "marker": {"color": CATEGORY_COLOURS[c]},

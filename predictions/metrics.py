@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-LABELS = ["kurang", "sedang", "baik"]
+from smk_dashboard.core.categories import LABELS
+
 ALGORITHM_NAMES = {
     "rnn": "RNN (GRU)",
     "cnn": "CNN 1D",

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from smk_dashboard.core.categories import Category
+
 
 class RunStatus(models.TextChoices):
     PENDING = "pending", _("Menunggu")
@@ -103,10 +105,13 @@ class ModelVersion(models.Model):
         return f"{self.algorithm} v{self.version}"
 
 
-class Category(models.TextChoices):
-    KURANG = "kurang", _("Perlu perhatian")
-    SEDANG = "sedang", _("Sedang")
-    BAIK = "baik", _("Baik")
+class PredictionQuerySet(models.QuerySet):
+    def current(self) -> "PredictionQuerySet":
+        """Each student's current prediction: the one the latest scoring by their school's
+        active model marked current. THE definition every page, API view, report and export
+        uses; a student without one is "belum diprediksi"."""
+        active = ModelVersion.objects.filter(is_active=True).values("id")
+        return self.filter(is_current=True, model_version_id__in=active)
 
 
 class Prediction(models.Model):
@@ -131,6 +136,8 @@ class Prediction(models.Model):
     # The student's newest prediction. Kept by the scoring service so that the risk list reads
     # one indexed flag instead of searching every student's history on each request.
     is_current = models.BooleanField(default=False)
+
+    objects = PredictionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

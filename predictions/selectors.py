@@ -1,14 +1,15 @@
-"""Reads for the model-quality page and teacher feedback, scoped to the user's school."""
+"""Reads of predictions and models: the current prediction of a set of students, a student's
+prediction history, the model-quality page and teacher feedback."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
-from students.models import School, User
+from smk_dashboard.core.categories import LABELS
+from students.models import School, Student, User
 
 from .metrics import (
     ALGORITHM_NAMES,
-    LABELS,
     METRIC_ROWS,
     STUDY_CLAIMS,
     all_models,
@@ -16,7 +17,68 @@ from .metrics import (
     dig,
     mean_std,
 )
-from .models import ModelVersion, PredictionFeedback
+from .models import ModelVersion, Prediction, PredictionFeedback
+
+
+def current_predictions(*, students: QuerySet[Student]) -> QuerySet[Prediction]:
+    """The current prediction (`Prediction.objects.current()`) of each of `students` that has
+    one. Narrowed to the active versions of the students' own schools first, so that the query
+    reads one partial index whatever other schools share the database."""
+    active = ModelVersion.objects.filter(
+        is_active=True, school_id__in=students.values("school_id")
+    ).values("id")
+    return Prediction.objects.current().filter(model_version_id__in=active, student__in=students)
+
+
+def active_model_version(*, school_id: int | None) -> ModelVersion | None:
+    if school_id is None:
+        return None
+    return ModelVersion.objects.filter(school_id=school_id, is_active=True).first()
+
+
+def _earlier(prefix: str = "") -> Q:
+    """Predictions created before the outer one (ties broken by id)."""
+    return Q(**{f"{prefix}created_at__lt": OuterRef("created_at")}) | Q(
+        **{f"{prefix}created_at": OuterRef("created_at"), f"{prefix}id__lt": OuterRef("id")}
+    )
+
+
+def new_kurang_queryset(*, current_kurang: QuerySet[Prediction]) -> QuerySet[Prediction]:
+    """Latest predictions in kurang whose previous prediction (any version) was not kurang,
+    or that have none: students who newly need attention."""
+    previous = (
+        Prediction.objects.filter(student_id=OuterRef("student_id"))
+        .filter(_earlier())
+        .order_by("-created_at", "-id")
+        .values("category")[:1]
+    )
+    return current_kurang.annotate(previous_category=Subquery(previous)).filter(
+        Q(previous_category__isnull=True) | ~Q(previous_category="kurang")
+    )
+
+
+def top_factors(factors, n: int = 3) -> list[dict]:
+    """The `n` factors that weigh most, whatever their sign; malformed entries skipped."""
+    good = [f for f in factors or [] if isinstance(f, dict) and f.get("text")]
+    return sorted(good, key=lambda f: -abs(float(f.get("weight") or 0)))[:n]
+
+
+def student_prediction_history(*, student: Student, user: User) -> list[Prediction]:
+    """Every stored prediction of the student, newest first, each with `top` (factors) and
+    `my_feedback` (the user's own answer or None)."""
+    predictions = list(
+        Prediction.objects.filter(student=student)
+        .select_related("term", "based_on_term", "model_version")
+        .order_by("-created_at", "-id")
+    )
+    mine = {
+        f.prediction_id: f
+        for f in PredictionFeedback.objects.filter(prediction__in=predictions, user=user)
+    }
+    for p in predictions:
+        p.top = top_factors(p.factors, n=5)
+        p.my_feedback = mine.get(p.id)
+    return predictions
 
 
 def model_page_school(*, user: User, school_id: int | None = None) -> School | None:

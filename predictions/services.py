@@ -1,17 +1,15 @@
-"""Writes for training runs, model versions and predictions.
+"""Writes for training runs, model versions and predictions that the web process makes.
 
-Training runs in a Celery worker (queue `ml`, or `gpu` on a GPU host): `training_run_execute`
-is the whole job; the task only calls it. The web process never imports TensorFlow: keras is
-imported inside `predictions.ml.models` when a deep model is built or loaded.
+The worker's half lives in `predictions.training` (a whole training run) and
+`predictions.scoring` (writing predictions with a stored model); they import this module,
+never the other way round, so no web request can reach Keras or TensorFlow.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Sequence
 
-import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,16 +17,17 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smk_dashboard.audit import audit_log
-from students.models import AcademicTerm, School, User
+from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.jobs import enqueue_on_commit
+from students.models import GradeRecord, School, User
 
-from .ml.registry import ArtifactChecksumError
+from .ml.registry import file_sha256
 from .models import ModelVersion, Prediction, PredictionFeedback, RunStatus, TrainingRun
-from .training_data import school_frames, scoring_students
 
 logger = logging.getLogger(__name__)
 
 ALGORITHMS = ("rnn", "cnn", "rf", "lr", "gbdt")
+TRAINING_TASK = "predictions.tasks.training_run_task"
 
 
 # --------------------------------------------------------------------------- training runs
@@ -74,67 +73,7 @@ def training_run_start(
     """Record a pending run and queue it once the transaction commits (queue from
     CELERY_TASK_ROUTES: `ml`, or `gpu` with TRAINING_QUEUE=gpu)."""
     run = training_run_create(school=school, user=user, models=models, folds=folds, seed=seed)
-    from .tasks import training_run_task
-
-    options = {"queue": queue} if queue else {}
-    transaction.on_commit(lambda: training_run_task.apply_async(args=[run.id], **options))
-    return run
-
-
-def _set_progress(run_id: int, progress: float) -> None:
-    TrainingRun.objects.filter(pk=run_id).update(
-        progress=int(min(max(progress, 0), 100)), heartbeat_at=timezone.now()
-    )
-
-
-def _append_log(run: TrainingRun, line: str) -> None:
-    stamp = timezone.localtime().strftime("%H:%M:%S")
-    run.log = (run.log + f"[{stamp}] {line}\n")[-20_000:]
-    TrainingRun.objects.filter(pk=run.pk).update(log=run.log)
-
-
-def training_run_execute(*, run_id: int) -> TrainingRun:
-    """Train, cross-validate, save and promote. Safe to run twice: a finished run is left
-    alone; a run interrupted mid-way (worker killed) is started again from the beginning and
-    the active model stays active until a new one is completely saved."""
-    with transaction.atomic():
-        run = TrainingRun.objects.select_for_update().get(pk=run_id)
-        if run.status in (RunStatus.SUCCEEDED, RunStatus.FAILED):
-            return run
-        run.status = RunStatus.RUNNING
-        run.started_at = run.heartbeat_at = timezone.now()
-        run.attempts += 1
-        run.progress = 0
-        run.error = ""
-        run.save(
-            update_fields=["status", "started_at", "heartbeat_at", "attempts", "progress", "error"]
-        )
-    try:
-        from .training import train_school_models
-
-        result = train_school_models(
-            run=run,
-            progress=lambda p: _set_progress(run.pk, p),
-            log=lambda line: _append_log(run, line),
-        )
-    except Exception as exc:
-        message = str(exc) if isinstance(exc, ValidationError | ValueError) else repr(exc)
-        if isinstance(exc, ValidationError):
-            message = " ".join(exc.messages)
-        TrainingRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.FAILED, error=message[:4000], finished_at=timezone.now()
-        )
-        logger.exception("training run %s failed", run.pk)
-        run.refresh_from_db()
-        return run
-    TrainingRun.objects.filter(pk=run.pk).update(
-        status=RunStatus.SUCCEEDED,
-        progress=100,
-        finished_at=timezone.now(),
-        metrics=result["summary"],
-        device=result["device"],
-    )
-    run.refresh_from_db()
+    enqueue_on_commit(TRAINING_TASK, run.id, queue=queue)
     return run
 
 
@@ -185,8 +124,6 @@ def model_version_create(
 def model_version_promote(*, version: ModelVersion, user: User | None = None) -> ModelVersion:
     """Make `version` the school's active model, atomically. Its artifact must exist and
     match its sha256; otherwise nothing changes."""
-    from .ml.registry import file_sha256
-
     try:
         intact = file_sha256(version.artifact_path) == version.artifact_sha256
     except OSError:
@@ -212,79 +149,6 @@ def model_version_promote(*, version: ModelVersion, user: User | None = None) ->
 # --------------------------------------------------------------------------- scoring
 
 
-def predictions_score(*, school: School, version: ModelVersion | None = None) -> int:
-    """Score every active student of the school with the active model (batched), store a
-    Prediction per student for the term after their latest data, with the top factors.
-    Returns the number of predictions written."""
-    from .ml.explain import Explainer, score
-    from .ml.features import build_scoring_samples, next_term
-    from .ml.registry import load_model
-
-    version = version or ModelVersion.objects.filter(school=school, is_active=True).first()
-    if version is None:
-        raise ValidationError(_("Sekolah ini belum punya model aktif. Latih model dulu."))
-    try:
-        model = load_model(version.artifact_path, sha256=version.artifact_sha256)
-    except (OSError, ValueError, ArtifactChecksumError) as exc:
-        raise ValidationError(
-            _("Berkas model %(model)s rusak atau hilang; prediksi tidak dibuat.")
-            % {"model": str(version)}
-        ) from exc
-    students = scoring_students(school=school)
-    frames = school_frames(school=school, students=students)
-    if frames.grades.empty:
-        return 0
-    schema = version.feature_schema
-    data = build_scoring_samples(
-        frames.grades,
-        frames.attendance,
-        frames.ratings,
-        frames.students,
-        kkm=float(school.kkm),
-        max_steps=schema.get("max_steps"),
-    )
-    started = time.perf_counter()
-    proba = score(model, data)
-    factors: list[list[dict]] = [[] for _ in range(len(data))]
-    if schema.get("reference"):
-        explainer = Explainer.from_reference(schema["reference"], data, kkm=float(school.kkm))
-        factors = explainer.explain(model, data, base=proba)
-    logger.info("scored %d students in %.2f s", len(data), time.perf_counter() - started)
-    labels = ("kurang", "sedang", "baik")
-    term_codes = sorted({next_term(t) for t in data.terms} | set(data.terms))
-    terms = {}
-    for code in term_codes:
-        year, sem = code.split("-")
-        terms[code] = AcademicTerm.objects.get_or_create(
-            code=code, defaults={"year": int(year), "semester": int(sem)}
-        )[0]
-    rows = [
-        Prediction(
-            student_id=int(sid),
-            term=terms[next_term(str(t))],
-            based_on_term=terms[str(t)],
-            model_version=version,
-            category=labels[int(np.argmax(p))],
-            p_kurang=float(p[0]),
-            p_sedang=float(p[1]),
-            p_baik=float(p[2]),
-            factors=f,
-        )
-        for sid, t, p, f in zip(data.groups, data.terms, proba, factors, strict=True)
-    ]
-    with transaction.atomic():
-        # Re-scoring replaces this version's predictions for these terms; older terms and
-        # other versions stay as history.
-        Prediction.objects.filter(
-            model_version=version, term__in={r.term_id for r in rows}
-        ).delete()
-        Prediction.objects.filter(student__school=school, is_current=True).update(is_current=False)
-        for row in rows:
-            row.is_current = True
-        Prediction.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
-
-
 def predictions_refresh_current(*, student_ids) -> None:
     """Make each student's newest prediction (by created_at, then id) the current one, after
     predictions were written or removed other than by `predictions_score`."""
@@ -305,8 +169,6 @@ def predictions_refresh_current(*, student_ids) -> None:
 
 def school_needs_retraining(*, school: School) -> bool:
     """True when grades of a term newer than the active model's data have arrived."""
-    from students.models import GradeRecord
-
     active = ModelVersion.objects.filter(school=school, is_active=True).first()
     latest = (
         GradeRecord.objects.filter(student__school=school)

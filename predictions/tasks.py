@@ -9,7 +9,7 @@ from django.conf import settings
 
 from students.models import School
 
-from . import services
+from . import scoring, services, training
 from .models import ModelVersion, RunStatus, TrainingRun
 
 logger = logging.getLogger(__name__)
@@ -26,12 +26,12 @@ def training_run_task(run_id: int) -> str:
             status=RunStatus.FAILED, error="Pelatihan terhenti dua kali (worker mati)."
         )
         return RunStatus.FAILED
-    return services.training_run_execute(run_id=run_id).status
+    return training.training_run_execute(run_id=run_id).status
 
 
 @shared_task(acks_late=True)
 def predictions_score_task(school_id: int) -> int:
-    return services.predictions_score(school=School.objects.get(pk=school_id))
+    return scoring.predictions_score(school=School.objects.get(pk=school_id))
 
 
 @shared_task

@@ -1,24 +1,30 @@
-"""One school's training run, end to end (called by services.training_run_execute in a
-worker): rows → features → cross-validation of every model on the same folds → champion →
-fairness and temporal checks → artifacts → ModelVersion rows → atomic promotion."""
+"""One school's training run, end to end, in a worker (`training_run_execute`): rows →
+features → cross-validation of every model on the same folds → champion → fairness and
+temporal checks → artifacts → ModelVersion rows → atomic promotion."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from . import services
 from .ml.evaluate import temporal_check
 from .ml.explain import Explainer
 from .ml.features import build_training_samples
 from .ml.labels import LABELS
 from .ml.registry import library_versions, save_model
 from .ml.train import train_and_select
-from .models import TrainingRun
+from .models import RunStatus, TrainingRun
 from .training_data import school_frames
+
+logger = logging.getLogger(__name__)
 
 MAX_STEPS = 8  # at most four school years of semesters feed one prediction
 
@@ -76,8 +82,6 @@ def fairness_table(
 def train_school_models(
     *, run: TrainingRun, progress: Callable[[float], None], log: Callable[[str], None]
 ) -> dict:
-    from . import services
-
     school = run.school
     config = run.config or {}
     names = config.get("models") or list(services.ALGORITHMS)
@@ -184,3 +188,58 @@ def train_school_models(
 
 
 __all__ = ["detect_device", "fairness_table", "train_school_models"]
+
+
+def _set_progress(run_id: int, progress: float) -> None:
+    TrainingRun.objects.filter(pk=run_id).update(
+        progress=int(min(max(progress, 0), 100)), heartbeat_at=timezone.now()
+    )
+
+
+def _append_log(run: TrainingRun, line: str) -> None:
+    stamp = timezone.localtime().strftime("%H:%M:%S")
+    run.log = (run.log + f"[{stamp}] {line}\n")[-20_000:]
+    TrainingRun.objects.filter(pk=run.pk).update(log=run.log)
+
+
+def training_run_execute(*, run_id: int) -> TrainingRun:
+    """Train, cross-validate, save and promote. Safe to run twice: a finished run is left
+    alone; a run interrupted mid-way (worker killed) is started again from the beginning and
+    the active model stays active until a new one is completely saved."""
+    with transaction.atomic():
+        run = TrainingRun.objects.select_for_update().get(pk=run_id)
+        if run.status in (RunStatus.SUCCEEDED, RunStatus.FAILED):
+            return run
+        run.status = RunStatus.RUNNING
+        run.started_at = run.heartbeat_at = timezone.now()
+        run.attempts += 1
+        run.progress = 0
+        run.error = ""
+        run.save(
+            update_fields=["status", "started_at", "heartbeat_at", "attempts", "progress", "error"]
+        )
+    try:
+        result = train_school_models(
+            run=run,
+            progress=lambda p: _set_progress(run.pk, p),
+            log=lambda line: _append_log(run, line),
+        )
+    except Exception as exc:
+        message = str(exc) if isinstance(exc, ValidationError | ValueError) else repr(exc)
+        if isinstance(exc, ValidationError):
+            message = " ".join(exc.messages)
+        TrainingRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, error=message[:4000], finished_at=timezone.now()
+        )
+        logger.exception("training run %s failed", run.pk)
+        run.refresh_from_db()
+        return run
+    TrainingRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.SUCCEEDED,
+        progress=100,
+        finished_at=timezone.now(),
+        metrics=result["summary"],
+        device=result["device"],
+    )
+    run.refresh_from_db()
+    return run

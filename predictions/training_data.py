@@ -26,6 +26,7 @@ from students.models import (
     Student,
     StudentStatus,
 )
+from students.selectors import students_excluded_from_scoring
 
 _EDUCATION = {str(label): int(value) for value, label in Education.choices}
 _INCOME = {str(label): int(value) for value, label in IncomeBracket.choices}
@@ -125,8 +126,6 @@ def school_frames(*, school: School, students: QuerySet[Student] | None = None) 
 def scoring_students(*, school: School) -> QuerySet[Student]:
     """Active students of the school that may be scored: a student (or parent) who objected to
     automated decisions is left out and shown as "tidak diprediksi"."""
-    from smk_dashboard.privacy import students_excluded_from_scoring
-
     excluded = students_excluded_from_scoring(school=school).values("id")
     return Student.objects.filter(school=school, status=StudentStatus.AKTIF).exclude(
         id__in=excluded

@@ -7,9 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from students.access import role_required
-from students.models import Role
-from students.selectors import STUDENT_VIEWER_ROLES, student_queryset_for_user
+from smk_dashboard.core.access import role_required
+from smk_dashboard.core.roles import MODEL_QUALITY_ROLES, RISK_VIEWER_ROLES
+from students.selectors import student_queryset_for_user
 
 from .charts import confusion_figure, fairness_figure, reliability_figure
 from .metrics import METRIC_ROWS, cv_accuracy, dig
@@ -24,8 +24,6 @@ from .selectors import (
 )
 from .services import prediction_feedback_record
 
-MODEL_PAGE_ROLES = frozenset({Role.KEPSEK, Role.BK, Role.OPERATOR})
-
 
 def _int(value) -> int | None:
     try:
@@ -35,7 +33,7 @@ def _int(value) -> int | None:
 
 
 @require_GET
-@role_required(MODEL_PAGE_ROLES)
+@role_required(MODEL_QUALITY_ROLES)
 def model_quality(request: HttpRequest) -> HttpResponse:
     school = model_page_school(user=request.user, school_id=_int(request.GET.get("school")))
     versions = list(model_versions_for_school(school=school)) if school else []
@@ -79,7 +77,7 @@ def model_quality(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(STUDENT_VIEWER_ROLES)
+@role_required(RISK_VIEWER_ROLES)
 def prediction_feedback(request: HttpRequest, prediction_id: int) -> HttpResponse:
     """Record "sesuai / tidak sesuai" (+ note) for a prediction of a student the user sees."""
     prediction = get_object_or_404(

@@ -1,8 +1,7 @@
 from django.contrib import admin
 
+from smk_dashboard.core.models import AuditEvent
 from students.admin import SchoolScopedAdmin
-
-from .models import AuditEvent
 
 
 @admin.register(AuditEvent)

@@ -11,8 +11,8 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from .api_support import token_expired
-from .audit import audit_log
+from smk_dashboard.core.api_support import token_expired
+from smk_dashboard.core.audit import audit_log
 
 
 class ApiRootApi(APIView):

@@ -9,14 +9,19 @@ from students import api as students_api
 from students import api_imports
 
 from . import api
+from .pages import students_api as student_predictions_api
 
 app_name = "api"
 urlpatterns = [
     path("", api.ApiRootApi.as_view(), name="root"),
     path("auth/token/", api.TokenObtainApi.as_view(), name="token"),
     path("auth/token/revoke/", api.TokenRevokeApi.as_view(), name="token-revoke"),
-    path("students/", students_api.StudentListApi.as_view(), name="student-list"),
-    path("students/<int:pk>/", students_api.StudentDetailApi.as_view(), name="student-detail"),
+    path("students/", student_predictions_api.StudentListApi.as_view(), name="student-list"),
+    path(
+        "students/<int:pk>/",
+        student_predictions_api.StudentDetailApi.as_view(),
+        name="student-detail",
+    ),
     path(
         "students/<int:pk>/grades/",
         students_api.StudentGradeListApi.as_view(),
@@ -40,7 +45,7 @@ urlpatterns = [
     path("classes/", students_api.ClassListApi.as_view(), name="class-list"),
     path(
         "classes/<int:pk>/predictions/",
-        predictions_api.ClassPredictionListApi.as_view(),
+        student_predictions_api.ClassPredictionListApi.as_view(),
         name="class-predictions",
     ),
     path(

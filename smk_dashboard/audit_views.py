@@ -8,9 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from .audit import audit_events_for_user
-
-AUDIT_READER_ROLES = frozenset({"kepsek", "operator"})
+from smk_dashboard.core.audit import audit_events_for_user
+from smk_dashboard.core.roles import AUDIT_READER_ROLES
 
 
 class AuditFilterForm(forms.Form):

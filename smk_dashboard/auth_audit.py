@@ -4,7 +4,7 @@ login path (form, admin, API); the receivers only append an entry."""
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from .audit import audit_log
+from smk_dashboard.core.audit import audit_log
 
 
 @receiver(user_logged_in, dispatch_uid="audit_login_success")

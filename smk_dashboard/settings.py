@@ -230,17 +230,17 @@ INTERVENTION_REMINDER_EMAILS = env.bool("INTERVENTION_REMINDER_EMAILS", default=
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "smk_dashboard.api_support.ExpiringTokenAuthentication",
+        "smk_dashboard.core.api_support.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "smk_dashboard.api_support.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "smk_dashboard.core.api_support.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": [
-        "smk_dashboard.api_support.AnonThrottle",
-        "smk_dashboard.api_support.UserThrottle",
-        "smk_dashboard.api_support.ScopedThrottle",
+        "smk_dashboard.core.api_support.AnonThrottle",
+        "smk_dashboard.core.api_support.UserThrottle",
+        "smk_dashboard.core.api_support.ScopedThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="30/min"),
@@ -262,7 +262,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Data siswa adalah data anak (UU PDP No. 27/2022): setiap akses dicatat.",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "smk_dashboard.api_support.add_error_responses",
+        "smk_dashboard.core.api_support.add_error_responses",
     ],
 }
 

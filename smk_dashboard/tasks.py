@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .audit import audit_purge
+from smk_dashboard.core.audit import audit_purge
 
 
 @shared_task(name="smk_dashboard.tasks.audit_purge_task")

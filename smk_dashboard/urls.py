@@ -1,30 +1,38 @@
+"""The URL map. Every URL module is imported here (not named by string), so that the import
+contracts see everything a web request can reach (pyproject.toml: no keras, no tensorflow)."""
+
+from django.conf.urls import i18n
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from interventions import urls as intervention_urls
+from predictions import urls as prediction_urls
+
+from . import api_urls, audit_urls, views
 from .metrics import metrics_view
+from .pages import home, privacy_urls, report_urls, student_urls
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("metrics", metrics_view, name="metrics"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
-    path("predictions/", include("predictions.urls")),
+    path("i18n/", include(i18n)),
+    path("predictions/", include(prediction_urls)),
     path("admin/", admin.site.urls),
-    path("interventions/", include("interventions.urls")),
-    path("api/v1/", include("smk_dashboard.api_urls")),
+    path("interventions/", include(intervention_urls)),
+    path("api/v1/", include(api_urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view loads its start-up script from a URL: no inline script, so our CSP holds.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
-    path("audit/", include("smk_dashboard.audit_urls")),
-    path("privacy/", include("smk_dashboard.privacy_urls")),
-    path("students/", include("students.urls")),
-    path("reports/", include("predictions.report_urls")),
+    path("audit/", include(audit_urls)),
+    path("privacy/", include(privacy_urls)),
+    path("students/", include(student_urls)),
+    path("reports/", include(report_urls)),
 ]
 
 handler400 = "smk_dashboard.errors.bad_request"

@@ -1,22 +1,10 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+"""Liveness and readiness probes."""
+
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from interventions.selectors import home_context as intervention_home_context
-from students.selectors import home_summary
-
 from .health import readiness
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """The home page of the user's role: what the role needs to act on, with real counts."""
-    role = request.user.role or "admin"
-    context = {"summary": home_summary(user=request.user), "role": role}
-    context.update(intervention_home_context(user=request.user))
-    return render(request, f"home/{role}.html", context)
 
 
 @require_GET

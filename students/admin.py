@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 
-from smk_dashboard.audit import audit_permission_change, permission_snapshot
+from smk_dashboard.core.audit import audit_permission_change, permission_snapshot
 
 from . import models
 from .selectors import student_queryset_for_user

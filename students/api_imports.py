@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from smk_dashboard.api_support import service_errors
+from smk_dashboard.core.api_support import service_errors
 
 from .models import ImportBatch, ImportKind
 from .selectors import import_batch_queryset_for_user

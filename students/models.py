@@ -1,6 +1,7 @@
 """School data: schools, majors, classes (rombel), students, grades, attendance, ratings,
 and the staff users with their roles. Several schools share one database from day one."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -8,16 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from smk_dashboard.crypto import EncryptedTextField
-
-
-class Role(models.TextChoices):
-    OPERATOR = "operator", _("Operator sekolah")
-    GURU = "guru", _("Guru mata pelajaran")
-    WALIKELAS = "walikelas", _("Wali kelas")
-    BK = "bk", _("Guru BK")
-    KEPSEK = "kepsek", _("Kepala sekolah")
-    SUDIN = "sudin", _("Suku dinas")
+from smk_dashboard.core.crypto import EncryptedTextField
+from smk_dashboard.core.roles import Role
 
 
 class School(models.Model):
@@ -498,3 +491,53 @@ class ImportBatch(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.REJECTED)
+
+
+class ConsentStatus(models.TextChoices):
+    UNKNOWN = "unknown", _("Belum dicatat")
+    GIVEN = "given", _("Diberikan")
+    WITHDRAWN = "withdrawn", _("Ditarik")
+
+
+class StudentPrivacy(models.Model):
+    """A student's data-subject record under UU PDP No. 27/2022: the guardian's consent, an
+    objection to automated decisions (the student is then never scored) and anonymisation."""
+
+    student = models.OneToOneField(
+        "students.Student", on_delete=models.CASCADE, related_name="privacy"
+    )
+    consent = models.CharField(
+        _("persetujuan orang tua/wali"),
+        max_length=10,
+        choices=ConsentStatus.choices,
+        default=ConsentStatus.UNKNOWN,
+    )
+    consent_recorded_at = models.DateTimeField(null=True, blank=True)
+    objects_to_automated_decisions = models.BooleanField(
+        _("keberatan atas keputusan otomatis"),
+        default=False,
+        help_text=_("Siswa tidak diprediksi oleh model dan tampil sebagai 'tidak diprediksi'."),
+    )
+    objection_recorded_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(_("keterangan"), max_length=300, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        # Created by the smk_dashboard app before the model moved here; the table keeps its name.
+        db_table = "smk_dashboard_studentprivacy"
+        verbose_name = _("hak subjek data")
+        verbose_name_plural = _("hak subjek data")
+        indexes = [
+            models.Index(fields=["objects_to_automated_decisions"], name="privacy_objection")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student_id}: {self.consent}"

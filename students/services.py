@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from smk_dashboard.audit import audit_log
+from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.jobs import enqueue_on_commit
 
 from . import import_writes
 from .importers import FileRejected, ParseResult, parse_file, sniff_format
@@ -276,10 +277,7 @@ def import_batch_confirm(
         school=batch.school,
         detail={"kind": batch.kind, "file": batch.file_name, "sha256": batch.sha256},
     )
-    from .tasks import import_batch_process_task
-
-    batch_id = batch.id
-    transaction.on_commit(lambda: import_batch_process_task.delay(batch_id))
+    enqueue_on_commit("students.tasks.import_batch_process_task", batch.id)
     return batch
 
 

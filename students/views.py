@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from smk_dashboard.audit import audit_log
+from smk_dashboard.core.audit import audit_log
 
 from .forms import ImportConfirmForm, ImportMappingForm, ImportUploadForm
 from .importers import FileRejected

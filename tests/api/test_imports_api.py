@@ -7,7 +7,7 @@ import time
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from smk_dashboard.models import AuditEvent
+from smk_dashboard.core.models import AuditEvent
 from students.models import ImportBatch, ImportStatus, Role, Student
 from tests.students.factories import MajorFactory, SchoolClassFactory
 from tests.students.spreadsheets import roster_rows, write_csv, write_xlsx

@@ -9,7 +9,7 @@ import pytest
 
 from interventions import services
 from interventions.models import Intervention, Status
-from smk_dashboard.models import AuditEvent
+from smk_dashboard.core.models import AuditEvent
 from students.models import Role
 from tests.students.factories import UserFactory
 

@@ -1,7 +1,7 @@
 import pytest
 
-from smk_dashboard.models import AuditEvent, StudentPrivacy
-from students.models import Role
+from smk_dashboard.core.models import AuditEvent
+from students.models import Role, StudentPrivacy
 
 STUDENT_ENDPOINTS = [
     "/api/v1/students/{pk}/",

@@ -7,8 +7,8 @@ import pytest
 
 from predictions.ml.registry import file_sha256
 from predictions.models import ModelVersion, RunStatus, TrainingRun
-from smk_dashboard.models import AuditEvent
-from students.demo import DemoConfig, seed_demo
+from smk_dashboard.core.models import AuditEvent
+from smk_dashboard.pages.demo import DemoConfig, seed_demo
 from students.models import Role, User
 
 NOT_OPERATORS = [Role.GURU, Role.WALIKELAS, Role.BK, Role.KEPSEK]

@@ -8,7 +8,7 @@ import pytest
 
 from interventions.models import Intervention, Outcome, Status
 from interventions.services import programme_catalogue_seed
-from smk_dashboard.models import AuditEvent
+from smk_dashboard.core.models import AuditEvent
 from students.models import GradeRecord, Role
 from tests.predictions.factories import PredictionFactory
 from tests.students.factories import (

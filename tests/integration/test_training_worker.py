@@ -8,9 +8,9 @@ import time
 import pytest
 from django.db import transaction
 
-from predictions import services
+from predictions import services, training
 from predictions.models import ModelVersion, RunStatus, TrainingRun
-from students.demo import DemoConfig, seed_demo
+from smk_dashboard.pages.demo import DemoConfig, seed_demo
 from students.models import School
 from tests.conftest import celery_worker
 
@@ -50,7 +50,7 @@ def test_a_training_run_queued_on_commit_is_trained_by_a_real_worker(demo_school
 
 
 def test_a_worker_killed_mid_training_leaves_the_active_model_untouched(demo_school):
-    first = services.training_run_execute(
+    first = training.training_run_execute(
         run_id=services.training_run_create(school=demo_school, user=None, models=["lr"]).pk
     )
     assert first.status == RunStatus.SUCCEEDED

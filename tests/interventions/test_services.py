@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from interventions import services
 from interventions.models import Intervention, InterventionSession, Outcome, Status
-from smk_dashboard.models import AuditEvent
+from smk_dashboard.core.models import AuditEvent
 from students.models import Role
 from tests.interventions.factories import InterventionFactory, SessionFactory
 from tests.predictions.factories import PredictionFactory

@@ -5,7 +5,7 @@ from django.test import Client
 from django.utils import timezone
 
 from interventions.models import Intervention, Outcome, Status
-from smk_dashboard.models import AuditEvent
+from smk_dashboard.core.models import AuditEvent
 from students.models import Role
 from tests.interventions.factories import InterventionFactory, SessionFactory
 from tests.predictions.factories import PredictionFactory

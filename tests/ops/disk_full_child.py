@@ -32,10 +32,10 @@ def main() -> None:
     import django
 
     django.setup()
-    from predictions import services
+    from predictions import services, training
     from predictions.models import TrainingRun
 
-    run = services.training_run_execute(run_id=args.run_id)
+    run = training.training_run_execute(run_id=args.run_id)
     directory = services.model_storage_dir(TrainingRun.objects.get(pk=run.pk).school)
     print(
         json.dumps(

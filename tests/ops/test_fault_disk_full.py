@@ -23,10 +23,10 @@ import sys
 import pytest
 from django.db import connection
 
-from predictions import services
+from predictions import services, training
 from predictions.ml.registry import file_sha256
 from predictions.models import ModelVersion, RunStatus
-from students.demo import DemoConfig, seed_demo
+from smk_dashboard.pages.demo import DemoConfig, seed_demo
 from students.models import School
 from tests.conftest import ROOT, database_url_for_subprocess
 
@@ -52,7 +52,7 @@ def trained_school(transactional_db, settings, tmp_path):
     settings.MODEL_STORAGE_DIR = tmp_path / "models"
     seed_demo(DemoConfig(schools=1, students=120, terms=3, seed=1))
     school = School.objects.get(npsn="20100001")
-    first = services.training_run_execute(
+    first = training.training_run_execute(
         run_id=services.training_run_create(school=school, user=None, models=["lr"]).pk
     )
     assert first.status == RunStatus.SUCCEEDED, first.error

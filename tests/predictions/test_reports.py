@@ -6,14 +6,14 @@ import pytest
 from django.test import Client
 
 from interventions.models import Intervention, Outcome, Programme
-from predictions.reports import (
+from smk_dashboard.core.models import AuditEvent
+from smk_dashboard.pages.reports import (
     SUPPRESSED,
     category_distribution,
     intervention_coverage,
     suppress,
     suppress_rate,
 )
-from smk_dashboard.models import AuditEvent
 from students.models import AttendanceSummary, Role
 from tests.predictions.factories import ModelVersionFactory, PredictionFactory
 from tests.students.factories import SchoolClassFactory, SchoolFactory, StudentFactory, TermFactory

@@ -3,12 +3,11 @@ artifacts → versions → promotion → stored predictions with reasons."""
 
 import pytest
 
-from predictions import services
+from predictions import scoring, services, training
 from predictions.ml.registry import file_sha256
 from predictions.models import ModelVersion, Prediction, RunStatus, TrainingRun
-from smk_dashboard.models import StudentPrivacy
-from students.demo import DemoConfig, seed_demo
-from students.models import School, Student
+from smk_dashboard.pages.demo import DemoConfig, seed_demo
+from students.models import School, Student, StudentPrivacy
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -22,7 +21,7 @@ def demo_school(settings, tmp_path):
 
 def _train(school, models, folds=3) -> TrainingRun:
     run = services.training_run_create(school=school, user=None, models=models, folds=folds)
-    return services.training_run_execute(run_id=run.pk)
+    return training.training_run_execute(run_id=run.pk)
 
 
 def test_a_run_cross_validates_every_model_and_promotes_the_best_macro_f1(demo_school):
@@ -48,7 +47,7 @@ def test_scoring_stores_one_prediction_per_active_student_with_readable_reasons(
     _train(demo_school, ["lr"])
     objecting = Student.objects.filter(school=demo_school).first()
     StudentPrivacy.objects.create(student=objecting, objects_to_automated_decisions=True)
-    written = services.predictions_score(school=demo_school)
+    written = scoring.predictions_score(school=demo_school)
     assert written == Student.objects.filter(school=demo_school).count() - 1
     assert not Prediction.objects.filter(student=objecting).exists()
     kurang = Prediction.objects.filter(category="kurang").first()
@@ -56,7 +55,7 @@ def test_scoring_stores_one_prediction_per_active_student_with_readable_reasons(
     assert kurang.factors and all(f["text"] and f["weight"] > 0 for f in kurang.factors)
     assert abs(kurang.p_kurang + kurang.p_sedang + kurang.p_baik - 1) < 1e-6
     # Scoring again replaces, never duplicates.
-    assert services.predictions_score(school=demo_school) == written
+    assert scoring.predictions_score(school=demo_school) == written
     assert Prediction.objects.count() == written
 
 
@@ -82,7 +81,7 @@ def test_a_corrupted_artifact_is_refused_and_the_active_model_stays(demo_school)
     active.artifact_sha256 = "0" * 64
     active.save()
     with pytest.raises(services.ValidationError, match="rusak"):
-        services.predictions_score(school=demo_school)
+        scoring.predictions_score(school=demo_school)
     assert not Prediction.objects.exists()
 
 
@@ -107,4 +106,4 @@ def test_a_run_whose_worker_went_silent_is_failed_by_the_sweep(demo_school):
 def test_the_gru_and_the_cnn_train_and_score_through_the_same_flow(demo_school):
     run = _train(demo_school, ["rnn", "cnn"], folds=2)
     assert run.status == RunStatus.SUCCEEDED, run.error
-    assert services.predictions_score(school=demo_school) > 0
+    assert scoring.predictions_score(school=demo_school) > 0

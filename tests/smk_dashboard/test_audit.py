@@ -6,8 +6,8 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from smk_dashboard.audit import audit_log, audit_purge
-from smk_dashboard.models import AppendOnlyError, AuditEvent
+from smk_dashboard.core.audit import audit_log, audit_purge
+from smk_dashboard.core.models import AppendOnlyError, AuditEvent
 from students.models import Role
 from tests.students.factories import SchoolFactory, UserFactory
 

@@ -8,9 +8,10 @@ from django.test import Client
 
 from interventions.models import Intervention, InterventionSession, Programme
 from predictions.models import Prediction
-from smk_dashboard import privacy
-from smk_dashboard.models import AuditEvent, StudentPrivacy
-from students.models import GradeRecord, Role
+from smk_dashboard.core.models import AuditEvent
+from smk_dashboard.pages import privacy
+from students.models import GradeRecord, Role, StudentPrivacy
+from students.selectors import is_excluded_from_scoring, students_excluded_from_scoring
 from tests.api.conftest import build_school
 from tests.students.factories import StudentFactory
 
@@ -98,16 +99,16 @@ def test_anonymised_nisns_stay_unique_and_valid(one):
 
 def test_an_objecting_student_is_excluded_from_scoring_and_loses_stored_predictions(one):
     student = one.student
-    assert privacy.students_excluded_from_scoring(school=one.school).count() == 0
+    assert students_excluded_from_scoring(school=one.school).count() == 0
     privacy.student_consent_record(
         actor=one.users[Role.KEPSEK],
         student=student,
         consent="given",
         objects_to_automated_decisions=True,
     )
-    assert list(privacy.students_excluded_from_scoring(school=one.school)) == [student]
+    assert list(students_excluded_from_scoring(school=one.school)) == [student]
     assert not Prediction.objects.filter(student=student).exists()
-    assert privacy.is_excluded_from_scoring(student)
+    assert is_excluded_from_scoring(student)
     # Withdrawing the objection brings the student back into scoring.
     privacy.student_consent_record(
         actor=one.users[Role.KEPSEK],
@@ -115,12 +116,12 @@ def test_an_objecting_student_is_excluded_from_scoring_and_loses_stored_predicti
         consent="given",
         objects_to_automated_decisions=False,
     )
-    assert privacy.students_excluded_from_scoring(school=one.school).count() == 0
+    assert students_excluded_from_scoring(school=one.school).count() == 0
 
 
 def test_exclusion_is_per_school(one, two):
     StudentPrivacy.objects.create(student=two.student, objects_to_automated_decisions=True)
-    assert privacy.students_excluded_from_scoring(school=one.school).count() == 0
+    assert students_excluded_from_scoring(school=one.school).count() == 0
 
 
 def test_consent_form_records_objection_and_audits(one):

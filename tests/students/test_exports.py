@@ -5,7 +5,7 @@ import openpyxl
 import pytest
 from django.test import Client
 
-from smk_dashboard.models import AuditEvent
+from smk_dashboard.core.models import AuditEvent
 from students.exports import escape_cell
 from students.models import Role
 from tests.predictions.factories import ModelVersionFactory, PredictionFactory

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 
-from smk_dashboard.models import AuditEvent
+from smk_dashboard.core.models import AuditEvent
 from students import import_writes
 from students.models import (
     AcademicTerm,

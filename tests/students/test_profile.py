@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from interventions.models import Intervention, Programme
-from smk_dashboard.models import AuditEvent
+from smk_dashboard.core.models import AuditEvent
 from students.models import (
     AttendanceRecord,
     GradeRecord,

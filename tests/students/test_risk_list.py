@@ -6,8 +6,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from interventions.models import Intervention, Programme
+from smk_dashboard.pages.risk import RiskFilters, student_risk_list
 from students.models import Role
-from students.selectors import RiskFilters, student_risk_list
 from tests.predictions.factories import ModelVersionFactory, PredictionFactory
 from tests.students.factories import (
     SchoolClassFactory,

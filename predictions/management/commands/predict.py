@@ -3,7 +3,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from predictions import services
+from predictions import scoring
 from predictions.tasks import predictions_score_task
 from students.models import School
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
             raise CommandError(f"Sekolah dengan NPSN {school} tidak ada.")
         try:
             if sync:
-                count = services.predictions_score(school=school_obj)
+                count = scoring.predictions_score(school=school_obj)
             else:
                 result = predictions_score_task.delay(school_obj.pk)
                 if not wait:

@@ -4,7 +4,7 @@ import time
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from predictions import services
+from predictions import services, training
 from predictions.models import ModelVersion, RunStatus
 from students.models import School
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
                 run = services.training_run_create(
                     school=school_obj, user=None, models=names, folds=folds, seed=seed
                 )
-                run = services.training_run_execute(run_id=run.pk)
+                run = training.training_run_execute(run_id=run.pk)
             else:
                 run = services.training_run_start(
                     school=school_obj, user=None, models=names, folds=folds, seed=seed

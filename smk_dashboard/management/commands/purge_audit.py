@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from smk_dashboard.audit import audit_purge
+from smk_dashboard.core.audit import audit_purge
 
 
 class Command(BaseCommand):

@@ -17,23 +17,22 @@ from django.utils.translation import gettext as _
 
 from interventions.models import Intervention, InterventionSession
 from predictions.models import Prediction
+from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.models import AuditEvent
+from smk_dashboard.core.roles import PRIVACY_ROLES
 from students.models import (
     AttendanceRecord,
     AttendanceSummary,
+    ConsentStatus,
     GradeRecord,
     NonAcademicRating,
-    Role,
     School,
     Student,
+    StudentPrivacy,
     User,
 )
 from students.selectors import student_queryset_for_user
 
-from .audit import audit_log
-from .models import AuditEvent, ConsentStatus, StudentPrivacy
-
-PRIVACY_ROLES = frozenset({Role.OPERATOR, Role.KEPSEK})
-RECTIFY_ROLES = frozenset({Role.OPERATOR})
 RECTIFIABLE_FIELDS = (
     "name",
     "nisn",
@@ -83,22 +82,6 @@ def privacy_student_queryset(*, user: User) -> QuerySet[Student]:
     if user.is_superuser or user.role in PRIVACY_ROLES:
         return qs
     return qs.none()
-
-
-def students_excluded_from_scoring(*, school: School) -> QuerySet[Student]:
-    """Students of `school` who object to automated decisions: the scoring service skips
-    them and pages show them as "tidak diprediksi"."""
-    return Student.objects.filter(school=school, privacy__objects_to_automated_decisions=True)
-
-
-def is_excluded_from_scoring(student: Student) -> bool:
-    """For one student on a page (lists should annotate instead of calling this per row)."""
-    annotated = getattr(student, "excluded_from_scoring", None)
-    if annotated is not None:
-        return bool(annotated)
-    return StudentPrivacy.objects.filter(
-        student_id=student.pk, objects_to_automated_decisions=True
-    ).exists()
 
 
 def student_privacy_get(*, student: Student) -> StudentPrivacy:
@@ -396,7 +379,7 @@ def research_export_rows(*, school: School) -> tuple[list[dict], int]:
     """One row per student and term: no names, no NISN (a keyed hash instead), no birth date
     or socio-economic fields. Rows whose (major field, grade level, gender) group holds fewer
     than SMALL_CELL_THRESHOLD students are suppressed. Returns (rows, students suppressed)."""
-    latest = Prediction.objects.filter(student=OuterRef("pk")).order_by("-created_at", "-id")
+    latest = Prediction.objects.current().filter(student=OuterRef("pk"))
     students = list(
         Student.objects.filter(school=school)
         .annotate(latest_category=Subquery(latest.values("category")[:1]))

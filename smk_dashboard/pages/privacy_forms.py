@@ -1,9 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from students.models import Student
+from students.models import ConsentStatus, Student
 
-from .models import ConsentStatus
 from .privacy import RECTIFIABLE_FIELDS
 
 

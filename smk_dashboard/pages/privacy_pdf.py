@@ -3,15 +3,10 @@
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-CATEGORY_LABELS = {"kurang": "Perlu perhatian", "sedang": "Sedang", "baik": "Baik"}
+from smk_dashboard.core.categories import category_label
+from smk_dashboard.core.pdf import pdf_text as _t
+
 ATTENDANCE_LABELS = {"H": "Hadir", "S": "Sakit", "I": "Izin", "A": "Alpa"}
-# The core PDF fonts cover Latin-1 only.
-_REPLACEMENTS = str.maketrans({"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"'})
-
-
-def _t(value) -> str:
-    text = "" if value is None else str(value)
-    return text.translate(_REPLACEMENTS).encode("latin-1", "replace").decode("latin-1")
 
 
 class _Report(FPDF):
@@ -133,7 +128,7 @@ def student_export_pdf(*, data: dict) -> bytes:
             [
                 [
                     x["term"],
-                    CATEGORY_LABELS.get(x["category"], x["category"]),
+                    category_label(x["category"]),
                     "; ".join(
                         str(f.get("label") or f.get("feature") or f)
                         if isinstance(f, dict)

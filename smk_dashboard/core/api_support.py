@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, serializers
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.pagination import PageNumberPagination
@@ -48,6 +49,16 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         if token_expired(token):
             raise exceptions.AuthenticationFailed(_("Token kedaluwarsa; minta token baru."))
         return user, token
+
+
+PAGE_PARAM = OpenApiParameter("page", int, description="Nomor halaman (mulai 1).")
+PAGE_SIZE_PARAM = OpenApiParameter("page_size", int, description="Baris per halaman (≤ 200).")
+
+
+def require_roles(request, roles) -> None:
+    """403 for a role that has no business with these endpoints (sudin: never names)."""
+    if not (request.user.is_superuser or request.user.role in roles):
+        raise exceptions.PermissionDenied()
 
 
 class Pagination(PageNumberPagination):

@@ -4,7 +4,13 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from students.demo import DemoConfig, delete_demo_schools, demo_npsn, demo_username, seed_demo
+from smk_dashboard.pages.demo import (
+    DemoConfig,
+    delete_demo_schools,
+    demo_npsn,
+    demo_username,
+    seed_demo,
+)
 from students.models import School
 
 

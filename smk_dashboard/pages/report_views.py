@@ -6,19 +6,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from interventions.reports import effectiveness_report
-from smk_dashboard.audit import audit_log
-from students.access import role_required
+from predictions.charts import category_stack_figure, heatmap_figure
+from predictions.selectors import model_page_school
+from smk_dashboard.core.access import role_required
+from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.roles import DISTRICT_REPORT_ROLES, SCHOOL_REPORT_ROLES
 from students.exports import xlsx_bytes
-from students.models import Role
 from students.selectors import school_queryset_for_user
 
-from .charts import category_stack_figure, heatmap_figure
 from .report_pdf import report_tables, school_report_pdf
 from .reports import district_report, school_report
-from .selectors import model_page_school
-
-SCHOOL_REPORT_ROLES = frozenset({Role.KEPSEK, Role.OPERATOR})
-DISTRICT_REPORT_ROLES = frozenset({Role.SUDIN})
 
 
 def _attendance_heatmap(rows: list[dict], *, key: str = "alpa_rate") -> dict:

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from fpdf import FPDF
 
-from .metrics import LABELS
-
-
-def _latin1(text) -> str:
-    # The PDF core fonts speak Latin-1; dashes and quotes outside it are replaced.
-    text = "" if text is None else str(text)
-    text = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2019", "'")
-    return text.encode("latin-1", "replace").decode("latin-1")
+from smk_dashboard.core.categories import LABELS
+from smk_dashboard.core.pdf import pdf_text
 
 
 def _pct(value) -> str:
@@ -90,26 +84,26 @@ def school_report_pdf(report: dict, *, generated: str) -> bytes:
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 14)
     pdf.cell(
-        0, 8, _latin1(f"Laporan sekolah - {report['school'].name}"), new_x="LMARGIN", new_y="NEXT"
+        0, 8, pdf_text(f"Laporan sekolah - {report['school'].name}"), new_x="LMARGIN", new_y="NEXT"
     )
     pdf.set_font("Helvetica", "", 9)
     pdf.cell(
         0,
         6,
-        _latin1(f"Dibuat {generated}. Angka agregat; tanpa nama siswa."),
+        pdf_text(f"Dibuat {generated}. Angka agregat; tanpa nama siswa."),
         new_x="LMARGIN",
         new_y="NEXT",
     )
     for title, header, rows in report_tables(report):
         pdf.ln(3)
         pdf.set_font("Helvetica", "B", 11)
-        pdf.cell(0, 7, _latin1(title), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 7, pdf_text(title), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 8)
         if not rows:
             pdf.cell(0, 6, "belum tersedia", new_x="LMARGIN", new_y="NEXT")
             continue
         with pdf.table(text_align="LEFT", first_row_as_headings=True) as table:
-            table.row([_latin1(h) for h in header])
+            table.row([pdf_text(h) for h in header])
             for row in rows:
-                table.row([_latin1(v) for v in row])
+                table.row([pdf_text(v) for v in row])
     return bytes(pdf.output())

@@ -12,21 +12,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.roles import PRIVACY_ROLES, RECTIFY_ROLES
 from students.exports import csv_stream
 from students.models import Student
 
 from . import privacy
-from .audit import audit_log
 from .privacy_forms import AnonymiseForm, ConsentForm, PrivacySearchForm, RectifyForm
 from .privacy_pdf import student_export_pdf
 
 
-def _require_role(request: HttpRequest, roles=privacy.PRIVACY_ROLES) -> None:
+def _require_role(request: HttpRequest, roles=PRIVACY_ROLES) -> None:
     if not (request.user.is_superuser or request.user.role in roles):
         raise PermissionDenied
 
 
-def _student(request: HttpRequest, pk: int, roles=privacy.PRIVACY_ROLES) -> Student:
+def _student(request: HttpRequest, pk: int, roles=PRIVACY_ROLES) -> Student:
     _require_role(request, roles)
     qs = privacy.privacy_student_queryset(user=request.user).select_related(
         "school", "school_class"
@@ -67,7 +68,7 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "student": student,
             "record": record,
             "form": form,
-            "can_rectify": request.user.is_superuser or request.user.role in privacy.RECTIFY_ROLES,
+            "can_rectify": request.user.is_superuser or request.user.role in RECTIFY_ROLES,
         },
     )
 
@@ -112,7 +113,7 @@ def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def rectify(request: HttpRequest, pk: int) -> HttpResponse:
-    student = _student(request, pk, roles=privacy.RECTIFY_ROLES)
+    student = _student(request, pk, roles=RECTIFY_ROLES)
     original = Student.objects.get(pk=student.pk)
     form = RectifyForm(request.POST or None, instance=student)
     if request.method == "POST" and form.is_valid():

@@ -11,11 +11,10 @@ from collections.abc import Iterable
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from interventions.models import Intervention, Outcome
+from predictions.models import Prediction
+from predictions.selectors import current_predictions
+from smk_dashboard.core.categories import LABELS
 from students.models import AttendanceSummary, GradeRecord, School, Student, StudentStatus
-from students.selectors import latest_prediction_queryset
-
-from .metrics import LABELS
-from .models import Prediction
 
 SMALL_CELL = 5
 SUPPRESSED = "<5"
@@ -44,7 +43,7 @@ def category_distribution(
     key = GROUPINGS[by]
     keys = (["student__school__name"] if per_school else []) + [key]
     rows = (
-        latest_prediction_queryset(students=_active_students(schools))
+        current_predictions(students=_active_students(schools))
         .values(*keys)
         .annotate(**_category_counts())
         .order_by(*keys)
@@ -171,9 +170,7 @@ def attendance_hot_spots(*, schools: Iterable[School], per_school: bool = False)
 def intervention_coverage(*, schools: Iterable[School], per_school: bool = False) -> list[dict]:
     """Of the students whose latest prediction is kurang: how many have an intervention,
     and the outcomes of those interventions."""
-    kurang = latest_prediction_queryset(students=_active_students(schools)).filter(
-        category="kurang"
-    )
+    kurang = current_predictions(students=_active_students(schools)).filter(category="kurang")
     has = Exists(
         Intervention.objects.filter(student_id=OuterRef("student_id"), deleted_at__isnull=True)
     )

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views, views_profile, views_risk
+from students import views
+
+from . import profile_views, risk_views
 
 app_name = "students"
 
 urlpatterns = [
-    # Spreadsheet imports (issue 3)
+    # Spreadsheet imports (the students app's own pages)
     path("imports/", views.imports, name="imports"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/mapping/", views.import_mapping, name="import_mapping"),
@@ -13,7 +15,7 @@ urlpatterns = [
     path("imports/<int:pk>/status/", views.import_status, name="import_status"),
     path("imports/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
     path("imports/template/<str:kind>.xlsx", views.import_template, name="import_template"),
-    # Risk list and student profile (issue 5)
-    path("risk/", views_risk.risk_list, name="risk"),
-    path("<int:student_id>/", views_profile.student_profile_view, name="profile"),
+    # Risk list and student profile: students, predictions and interventions together
+    path("risk/", risk_views.risk_list, name="risk"),
+    path("<int:student_id>/", profile_views.student_profile_view, name="profile"),
 ]

@@ -7,14 +7,16 @@ from django.views.decorators.http import require_GET
 from interventions.permissions import can_create_interventions
 from predictions.charts import attendance_month_figure, grade_trend_figure
 from predictions.metrics import cv_accuracy
-from smk_dashboard.audit import audit_log
+from smk_dashboard.core.access import role_required
+from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.roles import RISK_VIEWER_ROLES
+from students.selectors import student_profile_queryset
 
-from .access import role_required
-from .selectors import STUDENT_VIEWER_ROLES, student_profile, student_profile_queryset
+from .profile import student_profile
 
 
 @require_GET
-@role_required(STUDENT_VIEWER_ROLES)
+@role_required(RISK_VIEWER_ROLES)
 def student_profile_view(request: HttpRequest, student_id: int) -> HttpResponse:
     student = get_object_or_404(student_profile_queryset(user=request.user), pk=student_id)
     audit_log(action="student.view", request=request, target=student)

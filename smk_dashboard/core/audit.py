@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from .models import AuditEvent
+from .roles import AUDIT_READER_ROLES
 
 # Fields whose change alters what a user may see or do.
 PERMISSION_FIELDS = ("role", "school_id", "district", "is_active", "is_staff", "is_superuser")
@@ -86,7 +87,7 @@ def audit_events_for_user(*, user, filters: dict | None = None) -> QuerySet[Audi
     if not user.is_authenticated or not user.is_active:
         return qs.none()
     if not user.is_superuser:
-        if user.role not in ("kepsek", "operator") or user.school_id is None:
+        if user.role not in AUDIT_READER_ROLES or user.school_id is None:
             return qs.none()
         qs = qs.filter(school_id=user.school_id)
     filters = filters or {}

@@ -1,4 +1,4 @@
-"""The risk list (/students/risk/): latest prediction per student, filters, CSV/XLSX."""
+"""The risk list (/students/risk/): current prediction per student, filters, CSV/XLSX."""
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -8,18 +8,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from interventions.permissions import can_create_interventions
-from predictions.models import Category
-from smk_dashboard.audit import audit_log
+from smk_dashboard.core.access import role_required
+from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.categories import Category
+from smk_dashboard.core.roles import RISK_VIEWER_ROLES
+from students.exports import csv_stream, xlsx_bytes
 
-from .access import role_required
-from .exports import csv_stream, xlsx_bytes
-from .selectors import (
-    STUDENT_VIEWER_ROLES,
-    RiskFilters,
-    RiskRow,
-    student_risk_export_rows,
-    student_risk_list,
-)
+from .risk import RiskFilters, RiskRow, student_risk_export_rows, student_risk_list
 
 CHANGE_LABELS = {
     "new": gettext_lazy("Baru"),
@@ -80,7 +75,7 @@ def _export(request: HttpRequest, filters: RiskFilters, fmt: str) -> HttpRespons
 
 
 @require_GET
-@role_required(STUDENT_VIEWER_ROLES)
+@role_required(RISK_VIEWER_ROLES)
 def risk_list(request: HttpRequest) -> HttpResponse:
     filters = RiskFilters.from_query(request.GET)
     fmt = request.GET.get("export")

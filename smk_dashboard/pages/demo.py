@@ -17,7 +17,7 @@ import numpy as np
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from .models import (
+from students.models import (
     AcademicTerm,
     AttendanceRecord,
     AttendanceSummary,
@@ -219,8 +219,7 @@ def delete_demo_schools(n: int) -> None:
     schools = School.objects.filter(npsn__in=npsns)
     from interventions.models import Intervention, Programme
     from predictions.models import ModelVersion, Prediction, TrainingRun
-
-    from .models import ImportBatch
+    from students.models import ImportBatch
 
     with transaction.atomic():
         Intervention.objects.filter(student__school__in=schools).delete()

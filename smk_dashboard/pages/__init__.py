@@ -1,0 +1,1 @@
+"""The top layer: pages and APIs that combine students, predictions and interventions."""

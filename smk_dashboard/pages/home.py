@@ -1,0 +1,62 @@
+"""The home page of each role: what the role needs to act on, with real counts."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from interventions.selectors import home_context as intervention_home_context
+from predictions.selectors import current_predictions, new_kurang_queryset
+from smk_dashboard.core.categories import Category
+from smk_dashboard.core.roles import Role
+from students.models import AcademicTerm, GradeRecord, SchoolClass, Student, StudentStatus, User
+from students.selectors import (
+    class_queryset_for_user,
+    school_queryset_for_user,
+    student_queryset_for_user,
+)
+
+
+def home_summary(*, user: User) -> dict:
+    """Counts for a role's home page: students, classes and terms with data it may see."""
+    if user.role == Role.SUDIN:
+        schools = school_queryset_for_user(user=user)
+        return {
+            "schools": schools.count(),
+            "students": Student.objects.filter(
+                school__in=schools, status=StudentStatus.AKTIF
+            ).count(),
+            "classes": SchoolClass.objects.filter(school__in=schools).count(),
+            "terms": AcademicTerm.objects.filter(grades__student__school__in=schools)
+            .distinct()
+            .count(),
+        }
+    students = student_queryset_for_user(user=user)
+    active = students.filter(status=StudentStatus.AKTIF)
+    current_kurang = current_predictions(students=active).filter(category=Category.KURANG)
+    terms = (
+        GradeRecord.objects.filter(student__in=students)
+        .values("term__code")
+        .annotate(n=Count("id"))
+        .order_by("term__code")
+    )
+    return {
+        "students": active.count(),
+        "classes": class_queryset_for_user(user=user).count(),
+        "terms": len(terms),
+        "term_codes": [t["term__code"] for t in terms],
+        "by_gender": dict(active.values_list("gender").annotate(n=Count("id")).order_by("gender")),
+        "kurang": current_kurang.count(),
+        "new_kurang": new_kurang_queryset(current_kurang=current_kurang).count(),
+    }
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The home page of the user's role: what the role needs to act on, with real counts."""
+    role = request.user.role or "admin"
+    context = {"summary": home_summary(user=request.user), "role": role}
+    context.update(intervention_home_context(user=request.user))
+    return render(request, f"home/{role}.html", context)

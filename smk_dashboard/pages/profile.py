@@ -1,0 +1,33 @@
+"""The student profile: one student's data, predictions, feedback and interventions."""
+
+from __future__ import annotations
+
+from interventions.models import Intervention
+from predictions.selectors import active_model_version, student_prediction_history
+from students.models import AttendanceSummary, NonAcademicRating, Student, User
+from students.selectors import student_attendance_by_month, student_grade_trend
+
+
+def student_profile(*, user: User, student: Student) -> dict:
+    """Everything the profile page shows about one student the user may see."""
+    return {
+        "grade_trend": student_grade_trend(student=student),
+        "attendance_by_month": student_attendance_by_month(student=student),
+        "attendance_summaries": list(
+            AttendanceSummary.objects.filter(student=student)
+            .select_related("term")
+            .order_by("term__year", "term__semester")
+        ),
+        "predictions": student_prediction_history(student=student, user=user),
+        "ratings": list(
+            NonAcademicRating.objects.filter(student=student)
+            .select_related("term")
+            .order_by("-term__year", "-term__semester")
+        ),
+        "interventions": list(
+            Intervention.objects.filter(student=student, deleted_at__isnull=True)
+            .select_related("programme", "owner")
+            .order_by("-start_date", "-id")
+        ),
+        "model_version": active_model_version(school_id=student.school_id),
+    }

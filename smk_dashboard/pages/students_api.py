@@ -1,0 +1,204 @@
+"""The REST API views that show students with their current prediction: the student list and
+detail, and a class's predictions. The students app's own endpoints (grades, attendance,
+classes) live in `students.api`."""
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from predictions.models import Prediction
+from smk_dashboard.core.api_support import (
+    PAGE_PARAM,
+    PAGE_SIZE_PARAM,
+    paginated,
+    paginated_response,
+    require_roles,
+)
+from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.categories import Category
+from smk_dashboard.core.roles import RISK_VIEWER_ROLES, SCHOOL_WIDE_ROLES, STUDENT_RECORD_ROLES
+from students.api import RefSerializer
+from students.models import Student, StudentPrivacy, StudentStatus, User
+from students.selectors import class_queryset_for_user, student_queryset_for_user
+
+API_SORTS = {
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "nisn": ("nisn", "id"),
+    "class": ("school_class__name", "name", "id"),
+    "risk": (F("latest_p_kurang").desc(nulls_last=True), "name", "id"),
+}
+
+
+NOT_PREDICTED = "tidak_diprediksi"
+
+
+def student_api_list(*, user: User, filters: dict) -> QuerySet[Student]:
+    """Students the user may see, filtered like the risk list: `class` (id), `major` (id),
+    `category` (the current prediction's category, or `tidak_diprediksi` for students who object
+    to automated decisions), `q` (name, NISN or NIS), `sort` (a key of API_SORTS).
+    Each row carries `latest_category`, `latest_p_kurang` and `latest_term` (of the current
+    prediction) and `excluded_from_scoring`."""
+    current = Prediction.objects.current().filter(student=OuterRef("pk"))
+    qs = (
+        student_queryset_for_user(user=user)
+        .select_related("school_class", "major")
+        .annotate(
+            latest_category=Subquery(current.values("category")[:1]),
+            latest_p_kurang=Subquery(current.values("p_kurang")[:1]),
+            latest_term=Subquery(current.values("term__code")[:1]),
+            excluded_from_scoring=Exists(
+                StudentPrivacy.objects.filter(
+                    student=OuterRef("pk"), objects_to_automated_decisions=True
+                )
+            ),
+        )
+    )
+    if filters.get("class"):
+        qs = qs.filter(school_class_id=filters["class"])
+    if filters.get("major"):
+        qs = qs.filter(major_id=filters["major"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    category = filters.get("category")
+    if category == NOT_PREDICTED:
+        qs = qs.filter(excluded_from_scoring=True)
+    elif category:
+        qs = qs.filter(latest_category=category, excluded_from_scoring=False)
+    if filters.get("q"):
+        q = filters["q"]
+        qs = qs.filter(Q(name__icontains=q) | Q(nisn__startswith=q) | Q(nis=q))
+    return qs.order_by(*API_SORTS.get(filters.get("sort") or "name", API_SORTS["name"]))
+
+
+def prediction_status(student) -> str:
+    if student.excluded_from_scoring:
+        return NOT_PREDICTED
+    return "diprediksi" if student.latest_category else "belum_ada"
+
+
+class StudentListApi(APIView):
+    """Students the caller may see, with the latest predicted category."""
+
+    class FilterSerializer(serializers.Serializer):
+        major = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+        category = serializers.ChoiceField(
+            required=False, choices=[*Category.values, NOT_PREDICTED]
+        )
+        status = serializers.ChoiceField(required=False, choices=StudentStatus.values)
+        q = serializers.CharField(required=False, max_length=100)
+        sort = serializers.ChoiceField(required=False, choices=list(API_SORTS))
+
+        class Meta:
+            ref_name = "StudentListFilter"
+
+        def get_fields(self):
+            fields = super().get_fields()
+            # `class` is a Python keyword, so it cannot be a class attribute.
+            fields["class"] = serializers.IntegerField(
+                required=False, min_value=1, max_value=2**31 - 1, help_text="id rombel"
+            )
+            return fields
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        nisn = serializers.CharField()
+        nis = serializers.CharField()
+        name = serializers.CharField()
+        gender = serializers.CharField()
+        status = serializers.CharField()
+        school_class = RefSerializer(allow_null=True)
+        major = RefSerializer(allow_null=True)
+        latest_category = serializers.CharField(allow_null=True)
+        latest_p_kurang = serializers.FloatField(allow_null=True)
+        latest_term = serializers.CharField(allow_null=True)
+        prediction_status = serializers.SerializerMethodField()
+
+        class Meta:
+            ref_name = "StudentListItem"
+
+        def get_prediction_status(self, obj) -> str:
+            return prediction_status(obj)
+
+        def to_representation(self, instance):
+            data = super().to_representation(instance)
+            if instance.excluded_from_scoring:
+                data.update(latest_category=None, latest_p_kurang=None, latest_term=None)
+            return data
+
+    @extend_schema(
+        parameters=[FilterSerializer, PAGE_PARAM, PAGE_SIZE_PARAM],
+        responses=paginated(OutputSerializer, "PaginatedStudentList"),
+        operation_id="students_list",
+    )
+    def get(self, request):
+        require_roles(request, STUDENT_RECORD_ROLES)
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        students = student_api_list(user=request.user, filters=filters.validated_data)
+        return paginated_response(
+            request=request, view=self, queryset=students, serializer_class=self.OutputSerializer
+        )
+
+
+class StudentDetailApi(APIView):
+    """One student's profile. Socio-economic fields only for school-wide roles (bk, kepsek,
+    operator); each view is audited."""
+
+    class OutputSerializer(StudentListApi.OutputSerializer):
+        birth_date = serializers.DateField(allow_null=True)
+        kip_recipient = serializers.BooleanField()
+        father_education = serializers.CharField(allow_null=True)
+        mother_education = serializers.CharField(allow_null=True)
+        father_occupation = serializers.CharField(allow_null=True)
+        mother_occupation = serializers.CharField(allow_null=True)
+        income_bracket = serializers.CharField(allow_null=True)
+        distance_km = serializers.CharField(allow_null=True)
+
+        class Meta:
+            ref_name = "StudentDetail"
+
+    SOCIO_ECONOMIC = (
+        "father_education",
+        "mother_education",
+        "father_occupation",
+        "mother_occupation",
+        "income_bracket",
+        "distance_km",
+    )
+
+    @extend_schema(responses=OutputSerializer)
+    def get(self, request, pk: int):
+        require_roles(request, STUDENT_RECORD_ROLES)
+        student = get_object_or_404(student_api_list(user=request.user, filters={}), pk=pk)
+        audit_log(action="student.view", request=request, target=student, detail={"via": "api"})
+        data = self.OutputSerializer(student).data
+        if not (request.user.is_superuser or request.user.role in SCHOOL_WIDE_ROLES):
+            data.update(dict.fromkeys(self.SOCIO_ECONOMIC))
+        return Response(data)
+
+
+class ClassPredictionListApi(APIView):
+    """The latest prediction of every student in one class (rombel)."""
+
+    @extend_schema(
+        parameters=[StudentListApi.FilterSerializer, PAGE_PARAM, PAGE_SIZE_PARAM],
+        responses=paginated(StudentListApi.OutputSerializer, "PaginatedClassPredictionList"),
+    )
+    def get(self, request, pk: int):
+        require_roles(request, RISK_VIEWER_ROLES)
+        school_class = get_object_or_404(class_queryset_for_user(user=request.user), pk=pk)
+        filters = StudentListApi.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        params = {**filters.validated_data, "class": school_class.pk}
+        params.setdefault("sort", "risk")
+        students = student_api_list(user=request.user, filters=params)
+        return paginated_response(
+            request=request,
+            view=self,
+            queryset=students,
+            serializer_class=StudentListApi.OutputSerializer,
+        )
