@@ -99,8 +99,15 @@ def test_a_walikelas_who_owns_the_intervention_reads_its_notes(walikelas, studen
 
 
 def test_a_walikelas_sees_their_class_but_no_notes_when_not_owner(walikelas, intervention):
-    response = client_for(walikelas).get(f"/interventions/{intervention.pk}/")
-    assert response.status_code == 200 and NOTES not in response.content.decode()
+    client = client_for(walikelas)
+    detail = client.get(f"/interventions/{intervention.pk}/")
+    assert detail.status_code == 200
+    html = detail.content.decode()
+    assert intervention.student.name in html and intervention.programme.name in html
+    assert NOTES not in html
+    # The class's interventions are in the walikelas's list too.
+    listing = client.get("/interventions/").content.decode()
+    assert f"/interventions/{intervention.pk}/" in listing
 
 
 def test_a_walikelas_gets_404_for_a_student_outside_their_class(

@@ -132,8 +132,24 @@ def test_profile_shows_charts_predictions_ratings_and_interventions(make_user, s
     assert "<script>" not in html  # CSP: no inline scripts
 
 
-def test_only_bk_and_walikelas_get_the_link_to_create_an_intervention(make_user, school):
-    student = StudentFactory(school=school)
-    kepsek = make_user(Role.KEPSEK, school=school)
-    html = client_for(kepsek).get(url(student)).content.decode()
-    assert "/interventions/new/" not in html
+@pytest.mark.parametrize(
+    ("role", "has_link"),
+    [(Role.BK, True), (Role.WALIKELAS, True), (Role.KEPSEK, False), (Role.GURU, False)],
+)
+def test_only_bk_and_walikelas_get_the_link_to_create_an_intervention(
+    make_user, school, role, has_link
+):
+    user = make_user(role, school=school)
+    school_class = SchoolClassFactory(school=school)
+    student = StudentFactory(school=school, school_class=school_class)
+    if role == Role.WALIKELAS:
+        school_class.homeroom_teacher = user
+        school_class.save()
+    if role == Role.GURU:
+        TeachingAssignmentFactory(teacher=user, school_class=school_class)
+    response = client_for(user).get(url(student))
+    # Every role here may open the profile: the link's absence is not a 403 or a 404.
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert student.name in html
+    assert ("/interventions/new/" in html) is has_link
