@@ -1,12 +1,12 @@
 """The English catalogue is complete: every message has a checked (not fuzzy) translation that
 keeps its placeholders, the compiled .mo matches the .po, and key pages render in English."""
 
-import ast
 import gettext
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import polib
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -32,47 +32,21 @@ class Entry:
 
 
 def read_po(path: Path) -> list[Entry]:
-    """A small reader of the gettext .po format (the header entry and obsolete #~ lines are
-    skipped): enough to check translations without a third-party package."""
-    entries: list[Entry] = []
-    entry: Entry | None = None
-    target: tuple[str, int | None] | None = None
-
-    def append(value: str) -> None:
-        assert entry is not None and target is not None
-        name, index = target
-        if name == "msgstr":
-            entry.msgstr[index] = entry.msgstr.get(index, "") + value
-        else:
-            setattr(entry, name, (getattr(entry, name) or "") + value)
-
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#~"):
-            continue
-        if line.startswith("#"):
-            if entry is None or entry.msgstr:
-                entry = Entry(line=number)
-                entries.append(entry)
-            if line.startswith("#,"):
-                entry.flags |= {f.strip() for f in line[2:].split(",")}
-            continue
-        keyword, _, rest = line.partition(" ")
-        if keyword.startswith('"'):
-            append(ast.literal_eval(line))
-            continue
-        if keyword in ("msgctxt", "msgid") and (entry is None or entry.msgstr):
-            entry = Entry(line=number)
-            entries.append(entry)
-        if keyword.startswith("msgstr["):
-            target = ("msgstr", int(keyword[len("msgstr[") : -1]))
-        elif keyword == "msgstr":
-            target = ("msgstr", 0)
-        else:
-            target = (keyword, None)
-            setattr(entry, keyword, "")
-        append(ast.literal_eval(rest))
-    return [e for e in entries if e.msgid]  # the header has an empty msgid
+    """The catalogue's messages (polib), without the header and obsolete entries."""
+    return [
+        Entry(
+            line=e.linenum,
+            flags=set(e.flags),
+            msgctxt=e.msgctxt,
+            msgid=e.msgid,
+            msgid_plural=e.msgid_plural or None,
+            msgstr=(
+                {int(k): v for k, v in e.msgstr_plural.items()} if e.msgid_plural else {0: e.msgstr}
+            ),
+        )
+        for e in polib.pofile(str(path))
+        if e.msgid and not e.obsolete
+    ]
 
 
 ENTRIES = read_po(PO_FILE)
