@@ -8,9 +8,8 @@ import datetime as dt
 from django.utils.translation import gettext as _
 
 from .errors import FileRejected
-from .grades import term_missing
 from .headers import Table, day_column, month_of
-from .parsing import (
+from .rows import (
     ParsedRow,
     ParseResult,
     Progress,
@@ -18,6 +17,7 @@ from .parsing import (
     data_rows,
     read_identity,
     require_identity_columns,
+    term_missing,
 )
 from .values import parse_attendance_code, parse_count
 

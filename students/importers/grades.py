@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from .errors import FileRejected
 from .headers import COMPONENT_WORDS
-from .parsing import (
+from .rows import (
     ParsedRow,
     ParseResult,
     Progress,
@@ -15,18 +15,9 @@ from .parsing import (
     data_rows,
     read_identity,
     require_identity_columns,
+    term_missing,
 )
 from .values import clean_text, is_blank, normalize_key, parse_score, parse_term
-
-
-def term_missing() -> FileRejected:
-    return FileRejected(
-        _(
-            "Semester tidak diketahui. Pilih semester saat mengunggah (mis. 2024-1), tulis "
-            '"Semester : Ganjil 2024/2025" di atas tabel, atau isi kolom Semester.'
-        ),
-        code="no_term",
-    )
 
 
 def parse(result: ParseResult, *, progress: Progress | None = None) -> None:

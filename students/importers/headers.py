@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from .values import MONTHS, clean_text, normalize_key
+from .values import MONTHS, clean_text, normalize_key, parse_date
 
 # field -> headers that mean it, already normalised (lower case, punctuation folded)
 COMMON_ALIASES = {
@@ -183,8 +183,6 @@ def day_column(value: Any) -> int | dt.date | None:
     if text.isdigit() and 1 <= int(text) <= 31 and len(text) <= 2:
         return int(text)
     if re.fullmatch(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}|\d{4}-\d{1,2}-\d{1,2}", text):
-        from .values import parse_date
-
         try:
             return parse_date(text)
         except ValueError:

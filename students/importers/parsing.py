@@ -1,57 +1,21 @@
-"""What every parser shares: the parsed row, the result of a whole file, the walk over the
-sheets, and the check for the same student twice in one file."""
+"""Parsing a whole file: the walk over the sheets, the choice of each sheet's table, the parser
+of the kind (roster, grades, attendance) and the check for the same student twice in one file.
+This module sits on top: the kind parsers never import it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from django.utils.translation import gettext as _
 
+from . import attendance, grades, roster
 from .errors import FileRejected
 from .headers import Table, find_table, title_npsn
-from .reading import Sheet, read_sheets
-from .values import clean_text, is_blank, parse_nis, parse_nisn, parse_term
+from .reading import read_sheets
+from .rows import KINDS, ParsedRow, ParseResult, Progress
+from .values import parse_term
 
-KINDS = ("roster", "grades", "attendance")
-Progress = Callable[[float], None]
-
-
-@dataclass
-class ParsedRow:
-    sheet: str
-    number: int  # the row number the user sees in the spreadsheet (1-based)
-    raw: list[Any]
-    data: dict[str, Any] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
-    # grades: (subject header, component, term code, score); attendance: (date, code)
-    cells: list[tuple] = field(default_factory=list)
-
-    def add_error(self, message: str) -> None:
-        if message not in self.errors:
-            self.errors.append(message)
-
-    @property
-    def student_key(self) -> str:
-        return self.data.get("nisn") or ("nis:" + (self.data.get("nis") or ""))
-
-
-@dataclass
-class ParseResult:
-    kind: str
-    layout: str = ""
-    tables: list[Table] = field(default_factory=list)
-    rows: list[ParsedRow] = field(default_factory=list)
-    term_code: str | None = None
-    npsn: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    sheets: list[Sheet] = field(default_factory=list)
-
-    @property
-    def rejected(self) -> list[ParsedRow]:
-        return [r for r in self.rows if r.errors]
+__all__ = ["KINDS", "ParseResult", "ParsedRow", "mark_duplicates", "parse_file"]
 
 
 def parse_file(
@@ -66,8 +30,6 @@ def parse_file(
 ) -> ParseResult:
     """Read and parse one file. Raises FileRejected for whatever makes the whole file
     unusable; row problems are kept on each ParsedRow."""
-    from . import attendance, grades, roster
-
     sheets = read_sheets(path, fmt, max_rows=max_rows)
     result = ParseResult(kind=kind, sheets=sheets)
     for sheet in sheets:
@@ -103,66 +65,6 @@ def _title_term(tables: list[Table]) -> str | None:
             except ValueError:
                 continue
     return None
-
-
-def data_rows(
-    result: ParseResult, table: Table, progress: Progress | None
-) -> Iterator[tuple[int, list[Any]]]:
-    """(row index, cells) of the data rows of one table, skipping blank rows and footers
-    (rows with neither NISN, NIS nor name: "Mengetahui, Kepala Sekolah", totals...)."""
-    sheet = next(s for s in result.sheets if s.name == table.sheet)
-    keys = [table.fields[f] for f in ("nisn", "nis", "name") if f in table.fields]
-    total = len(sheet.rows)
-    for i in range(table.data_start, total):
-        row = sheet.rows[i]
-        if progress and i % 2000 == 0:
-            progress(i / total)
-        if all(is_blank(row[k]) if k < len(row) else True for k in keys):
-            continue
-        yield i, row
-
-
-def cell(row: list[Any], table: Table, name: str) -> Any:
-    index = table.fields.get(name)
-    if index is None or index >= len(row):
-        return None
-    return row[index]
-
-
-def read_identity(parsed: ParsedRow, row: list[Any], table: Table, *, require_nisn: bool) -> None:
-    """NISN (leading zeros restored), NIS and name, into parsed.data; errors noted."""
-    raw_nisn = cell(row, table, "nisn")
-    if is_blank(raw_nisn):
-        parsed.data["nisn"] = ""
-        if require_nisn and is_blank(cell(row, table, "nis")):
-            parsed.add_error(_("NISN dan NIS kosong: siswa tidak bisa dikenali."))
-    else:
-        try:
-            parsed.data["nisn"] = parse_nisn(raw_nisn)
-        except ValueError as exc:
-            parsed.data["nisn"] = ""
-            parsed.add_error(str(exc))
-    try:
-        parsed.data["nis"] = parse_nis(cell(row, table, "nis"))
-    except ValueError as exc:
-        parsed.data["nis"] = ""
-        parsed.add_error(str(exc))
-    parsed.data["name"] = clean_text(cell(row, table, "name"))[:200]
-    npsn = clean_text(cell(row, table, "npsn"))
-    if npsn:
-        parsed.data["npsn"] = npsn
-
-
-def require_identity_columns(table: Table) -> None:
-    if "nisn" not in table.fields and "nis" not in table.fields:
-        raise FileRejected(
-            _(
-                "Kolom NISN atau NIS tidak ditemukan di lembar %(s)s. Tandai kolomnya pada "
-                "pemetaan kolom, atau pakai templat."
-            )
-            % {"s": table.sheet},
-            code="no_identity",
-        )
 
 
 def mark_duplicates(result: ParseResult) -> None:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from .errors import FileRejected
 from .headers import title_class
-from .parsing import (
+from .rows import (
     ParsedRow,
     ParseResult,
     Progress,
