@@ -399,6 +399,30 @@ class AttendanceSummary(models.Model):
         return 1 - (self.sakit + self.izin + self.alpa) / self.school_days
 
 
+class SchoolTermStatus(models.Model):
+    """Whether a school's term is finished. A row exists only once a partial ledger (some
+    subjects of a class) was imported for the term: until the operator marks it complete, its
+    grades are neither training labels nor "Hasil nyata". No row means complete."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="term_statuses")
+    term = models.ForeignKey(AcademicTerm, on_delete=models.PROTECT, related_name="+")
+    complete = models.BooleanField(_("lengkap"), default=False)
+    marked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("status semester sekolah")
+        verbose_name_plural = _("status semester sekolah")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "term"], name="school_term_status_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.term_id} {'lengkap' if self.complete else 'sebagian'}"
+
+
 class NonAcademicRating(models.Model):
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="ratings")
     term = models.ForeignKey(AcademicTerm, on_delete=models.PROTECT, related_name="+")

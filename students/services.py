@@ -26,7 +26,16 @@ from .importers.headers import FIELD_LABELS
 from .importers.matching import SchoolIndex, Scope
 from .importers.sniff import check_file_size
 from .importers.values import clean_text
-from .models import ImportBatch, ImportKind, ImportStatus, Role, School, User
+from .models import (
+    AcademicTerm,
+    ImportBatch,
+    ImportKind,
+    ImportStatus,
+    Role,
+    School,
+    SchoolTermStatus,
+    User,
+)
 
 MAX_STORED_ERRORS = 1000
 SAMPLE_ROWS = 10
@@ -214,6 +223,14 @@ def _record_analysis(batch: ImportBatch, analysis: Analysis) -> None:
         "warnings": result.warnings,
         "errors_total": len(rejected),
         "unknown": analysis.plan.unknown_lists(),
+        "skipped_sheets": [{"sheet": n, "why": str(w)} for n, w in result.skipped],
+        "all_sheets": [s.name for s in result.sheets],
+        "ignored_columns": [{"header": h, "why": str(w)} for h, w in result.ignored],
+        "coverage": {
+            "subjects": analysis.plan.subjects_in_file,
+            "expected": analysis.plan.subjects_expected,
+            "partial": analysis.plan.partial,
+        },
         "sheets": [
             {
                 "name": t.sheet,
@@ -475,3 +492,33 @@ def _dry_run(school, kind, path, term_code, create_missing, valid_rows_only) -> 
         transaction.set_rollback(True)
     counts.pop("term", None)
     return summary | counts | {"ok": True, "message": ""}
+
+
+def term_mark_complete(*, school: School, term_code: str, user: User | None) -> SchoolTermStatus:
+    """The operator says a term's grades are all in: from now on its rows count as a finished
+    term (training labels, "Hasil nyata"). Only operators (and superusers) may do it."""
+    if user is not None and not (user.is_superuser or user.role == Role.OPERATOR):
+        raise PermissionDenied(_("Hanya operator yang boleh menandai semester lengkap."))
+    if user is not None and not user.is_superuser and user.school_id != school.id:
+        raise PermissionDenied(_("Anda hanya boleh mengubah data sekolah Anda sendiri."))
+    term = AcademicTerm.objects.filter(code=term_code).first()
+    if term is None:
+        raise ValidationError(_("Semester %(t)s tidak ditemukan.") % {"t": term_code})
+    status, _created = SchoolTermStatus.objects.update_or_create(
+        school=school,
+        term=term,
+        defaults={"complete": True, "marked_by": user, "marked_at": timezone.now()},
+    )
+    audit_log(
+        action="term.complete", user=user, target=status, school=school, detail={"term": term_code}
+    )
+    return status
+
+
+def incomplete_term_ids(*, school_ids: Iterable[int] | None = None) -> set[tuple[int, int]]:
+    """(school id, term id) pairs whose grades are partial: consumers that need a finished
+    term (training labels, "Hasil nyata") leave these out."""
+    rows = SchoolTermStatus.objects.filter(complete=False)
+    if school_ids is not None:
+        rows = rows.filter(school_id__in=list(school_ids))
+    return set(rows.values_list("school_id", "term_id"))

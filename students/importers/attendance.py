@@ -16,10 +16,12 @@ from .rows import (
     cell,
     data_rows,
     read_identity,
+    read_recap,
+    recap_columns,
     require_identity_columns,
     term_missing,
 )
-from .values import parse_attendance_code, parse_count
+from .values import parse_attendance_code, parse_count, semester_of_months
 
 MIN_DAY_COLUMNS = 5
 
@@ -34,9 +36,12 @@ def parse(result: ParseResult, *, progress: Progress | None = None) -> None:
         _parse_daily(result, progress)
         return
     if result.term_code is None:
-        raise term_missing()
+        result.term_code = _term_from_months(result)
+    if result.term_code is None:
+        raise term_missing(result.term_year)
     for table in result.tables:
         require_identity_columns(table)
+        counted = recap_columns(table)
         if not {"sakit", "izin", "alpa"} & set(table.fields):
             raise FileRejected(
                 _("Kolom Sakit, Izin, Alpa atau kolom tanggal tidak ditemukan di lembar %(s)s.")
@@ -47,11 +52,7 @@ def parse(result: ParseResult, *, progress: Progress | None = None) -> None:
             parsed = ParsedRow(sheet=table.sheet, number=i + 1, raw=row)
             read_identity(parsed, row, table, require_nisn=True)
             parsed.data["term"] = result.term_code
-            for name in ("sakit", "izin", "alpa"):
-                try:
-                    parsed.data[name] = parse_count(cell(row, table, name))
-                except ValueError as exc:
-                    parsed.add_error(f"{name.title()}: {exc}")
+            read_recap(parsed, row, counted)
             if "school_days" in table.fields:
                 try:
                     parsed.data["school_days"] = parse_count(cell(row, table, "school_days"))
@@ -62,6 +63,15 @@ def parse(result: ParseResult, *, progress: Progress | None = None) -> None:
                     if parsed.data["school_days"] and total > parsed.data["school_days"]:
                         parsed.add_error(_("Jumlah S + I + A melebihi hari efektif."))
             result.rows.append(parsed)
+
+
+def _term_from_months(result: ParseResult) -> str | None:
+    """Juli–Desember is ganjil, Januari–Juni genap; the year comes from the titles."""
+    months = {c.month for t in result.tables for c in t.columns if c.month}
+    semester = semester_of_months(months)
+    if semester is None or result.term_year is None:
+        return None
+    return f"{result.term_year}-{semester}"
 
 
 def _day_columns(table: Table) -> list:
@@ -90,7 +100,7 @@ def _resolve_days(result: ParseResult, table: Table) -> None:
         number, year = month
         if year is None:
             if result.term_code is None:
-                raise term_missing()
+                raise term_missing(result.term_year)
             term_year, semester = int(result.term_code[:4]), int(result.term_code[-1])
             year = term_year if semester == 1 else term_year + 1
         try:

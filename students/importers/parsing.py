@@ -13,9 +13,16 @@ from .errors import FileRejected
 from .headers import Table, find_table, title_npsn
 from .reading import read_sheets
 from .rows import KINDS, ParsedRow, ParseResult, Progress
-from .values import parse_term
+from .values import clean_text, is_blank, parse_term, school_year_of
 
 __all__ = ["KINDS", "ParseResult", "ParsedRow", "mark_duplicates", "parse_file"]
+
+
+SHEET_CHOICE = "_sheet"  # mapping key of the sheet the user chose in the preview
+ERROR_VALUES = {"#n/a", "#ref!", "#value!", "#div/0!", "#name?", "#num!", "#null!"}
+# a sheet whose table explains clearly fewer columns than the best sheet's is another table
+# (a graduates list, a buku klaper, an aggregate) and is left out
+KEEP_SCORE_RATIO = 0.75
 
 
 def parse_file(
@@ -29,18 +36,38 @@ def parse_file(
     progress: Progress | None = None,
 ) -> ParseResult:
     """Read and parse one file. Raises FileRejected for whatever makes the whole file
-    unusable; row problems are kept on each ParsedRow."""
+    unusable; row problems are kept on each ParsedRow. With many sheets, only those holding
+    a recognisable table of the kind are used; the others are listed in `skipped` with the
+    reason. `mapping["_sheet"]` restricts the import to the sheet the user chose."""
+    mapping = dict(mapping or {})
+    chosen = mapping.pop(SHEET_CHOICE, "")
     sheets = read_sheets(path, fmt, max_rows=max_rows)
     result = ParseResult(kind=kind, sheets=sheets)
+    candidates = []
     for sheet in sheets:
+        if chosen and sheet.name != chosen:
+            result.skipped.append((sheet.name, _("bukan lembar yang dipilih")))
+            continue
         table = find_table(kind, sheet.rows, sheet.name, mapping)
         if table is None:
-            if len(sheets) > 1:
-                result.warnings.append(
-                    _("Lembar %(s)s dilewati: judul kolom tidak ditemukan.") % {"s": sheet.name}
-                )
+            result.skipped.append((sheet.name, _("judul kolom tidak ditemukan")))
+            continue
+        why = _unusable(sheet, table)
+        if why:
+            result.skipped.append((sheet.name, why))
+            continue
+        candidates.append(table)
+    best = max((t.score for t in candidates), default=0)
+    for table in candidates:
+        if not chosen and table.score < best * KEEP_SCORE_RATIO:
+            result.skipped.append(
+                (table.sheet, _("kolomnya lebih sedikit dikenali daripada lembar lain"))
+            )
             continue
         result.tables.append(table)
+    if len(sheets) > 1:
+        for name, why in result.skipped:
+            result.warnings.append(_("Lembar %(s)s dilewati: %(why)s.") % {"s": name, "why": why})
     if not result.tables:
         raise FileRejected(
             _(
@@ -51,17 +78,43 @@ def parse_file(
         )
     result.npsn = next((n for t in result.tables if (n := title_npsn(t.title))), None)
     result.term_code = term_code or _title_term(result.tables)
+    if result.term_code is None:
+        result.term_year = next((y for t in result.tables if (y := school_year_of(t.title))), None)
     parser = {"roster": roster.parse, "grades": grades.parse, "attendance": attendance.parse}
     parser[kind](result, progress=progress)
     mark_duplicates(result)
     return result
 
 
+def _unusable(sheet, table: Table) -> str:
+    """Why a sheet's table holds no data to import ("" when it does): no data rows, or
+    identity cells that are all failed formulas (#N/A from a VLOOKUP form)."""
+    keys = [table.fields[f] for f in ("nisn", "nis", "name") if f in table.fields]
+    filled = errors = 0
+    for row in sheet.rows[table.data_start :]:
+        values = [row[k] for k in keys if k < len(row) and not is_blank(row[k])]
+        if not values:
+            continue
+        filled += 1
+        if all(clean_text(v).lower() in ERROR_VALUES for v in values):
+            errors += 1
+    if filled == 0:
+        return _("tidak ada baris data")
+    if errors == filled:
+        return _("isinya rumus yang gagal (#N/A), bukan data siswa")
+    return ""
+
+
+_TERM_WORDS = ("semester", "ganjil", "genap", "gasal")
+
+
 def _title_term(tables: list[Table]) -> str | None:
     for table in tables:
-        if "semester" in table.title.lower() or "ganjil" in table.title.lower():
+        for line in table.title.split(" | "):
+            if not any(word in line.lower() for word in _TERM_WORDS):
+                continue
             try:
-                return parse_term(table.title)
+                return parse_term(line, default_year=school_year_of(table.title))
             except ValueError:
                 continue
     return None

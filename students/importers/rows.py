@@ -11,9 +11,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from .errors import FileRejected
-from .headers import Table
+from .headers import Column, Table
 from .reading import Sheet
-from .values import clean_text, is_blank, parse_nis, parse_nisn
+from .values import clean_text, is_blank, parse_count, parse_nis, parse_nisn
 
 KINDS = ("roster", "grades", "attendance")
 Progress = Callable[[float], None]
@@ -48,13 +48,29 @@ class ParseResult:
     npsn: str | None = None
     warnings: list[str] = field(default_factory=list)
     sheets: list[Sheet] = field(default_factory=list)
+    term_year: int | None = None  # the school year the titles name, when the semester is not
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (sheet, why) not used
+    ignored: list[tuple[str, str]] = field(default_factory=list)  # (column, why) not imported
+    subjects: list[str] = field(default_factory=list)  # grades: the subjects in the file
 
     @property
     def rejected(self) -> list[ParsedRow]:
         return [r for r in self.rows if r.errors]
 
 
-def term_missing() -> FileRejected:
+def term_missing(year: int | None = None) -> FileRejected:
+    """The file does not say its semester. When it names the school year, ask only for the
+    semester (the upload form and the preview offer both terms of that year)."""
+    if year is not None:
+        return FileRejected(
+            _(
+                "File ini menyebut tahun pelajaran %(y)s/%(z)s tetapi tidak menyebut semesternya. "
+                "Pilih semesternya: Ganjil %(y)s/%(z)s atau Genap %(y)s/%(z)s."
+            )
+            % {"y": year, "z": year + 1},
+            code="term_semester",
+            params={"year": year},
+        )
     return FileRejected(
         _(
             "Semester tidak diketahui. Pilih semester saat mengunggah (mis. 2024-1), tulis "
@@ -91,9 +107,13 @@ def cell(row: list[Any], table: Table, name: str) -> Any:
 def read_identity(parsed: ParsedRow, row: list[Any], table: Table, *, require_nisn: bool) -> None:
     """NISN (leading zeros restored), NIS and name, into parsed.data; errors noted."""
     raw_nisn = cell(row, table, "nisn")
+    raw_nis = cell(row, table, "nis")
+    if is_blank(raw_nisn) and isinstance(raw_nis, str) and "/" in raw_nis:
+        # "NIS / NISN" in one cell: "102519525 / 3106989660"
+        raw_nis, _sep, raw_nisn = raw_nis.partition("/")
     if is_blank(raw_nisn):
         parsed.data["nisn"] = ""
-        if require_nisn and is_blank(cell(row, table, "nis")):
+        if require_nisn and is_blank(raw_nis):
             parsed.add_error(_("NISN dan NIS kosong: siswa tidak bisa dikenali."))
     else:
         try:
@@ -102,7 +122,7 @@ def read_identity(parsed: ParsedRow, row: list[Any], table: Table, *, require_ni
             parsed.data["nisn"] = ""
             parsed.add_error(str(exc))
     try:
-        parsed.data["nis"] = parse_nis(cell(row, table, "nis"))
+        parsed.data["nis"] = parse_nis(raw_nis)
     except ValueError as exc:
         parsed.data["nis"] = ""
         parsed.add_error(str(exc))
@@ -122,3 +142,27 @@ def require_identity_columns(table: Table) -> None:
             % {"s": table.sheet},
             code="no_identity",
         )
+
+
+def recap_columns(table: Table) -> dict[str, list[Column]]:
+    """The columns counted for sakit, izin and alpa. A recap by month (JULI over S / I / A)
+    counts every month and not the totals beside them; otherwise the first column of each."""
+    counted: dict[str, list[Column]] = {}
+    for name in ("sakit", "izin", "alpa"):
+        columns = [c for c in table.columns if c.field == name]
+        monthly = [c for c in columns if c.month]
+        counted[name] = monthly or columns[:1]
+    return counted
+
+
+def read_recap(parsed: ParsedRow, row: list, counted: dict[str, list[Column]]) -> None:
+    """Sakit, izin and alpa of one row, summed over the months; a blank cell is 0."""
+    for name, columns in counted.items():
+        total = 0
+        for column in columns:
+            value = row[column.index] if column.index < len(row) else None
+            try:
+                total += parse_count(value)
+            except ValueError as exc:
+                parsed.add_error(f"{column.header}: {exc}")
+        parsed.data[name] = total
