@@ -1,6 +1,8 @@
 """School data: schools, majors, classes (rombel), students, grades, attendance, ratings,
 and the staff users with their roles. Several schools share one database from day one."""
 
+import re
+
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -518,6 +520,15 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.file_name} ({self.get_status_display()})"
+
+    @property
+    def term_label(self) -> str:
+        """ "Ganjil 2025/2026" for term_code 2025-1: how people read a term."""
+        if not re.fullmatch(r"\d{4}-[12]", self.term_code or ""):
+            return self.term_code
+        name = _("Ganjil") if self.term_code.endswith("1") else _("Genap")
+        year = int(self.term_code[:4])
+        return f"{name} {year}/{year + 1}"
 
     @property
     def is_finished(self) -> bool:

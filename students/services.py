@@ -164,11 +164,18 @@ def import_batch_create(
 
 
 def import_batch_preview(
-    *, batch: ImportBatch, mapping: dict | None = None, create_missing: bool | None = None
+    *,
+    batch: ImportBatch,
+    mapping: dict | None = None,
+    create_missing: bool | None = None,
+    term_code: str | None = None,
 ) -> ImportBatch:
-    """(Re)analyse a batch awaiting confirmation, with the user's column mapping."""
+    """(Re)analyse a batch awaiting confirmation, with the user's column mapping (and, when
+    given, the term the user picked: a file naming only its school year asks for it)."""
     if batch.status not in (ImportStatus.PREVIEW, ImportStatus.REJECTED):
         raise ValidationError(_("Impor ini sudah dikonfirmasi."))
+    if term_code is not None:
+        batch.term_code = term_code
     if mapping is not None:
         batch.mapping = mapping
     if create_missing is not None:

@@ -76,7 +76,11 @@ def imports(request):
 def import_detail(request, pk: int):
     batch = _batch(request, pk)
     context = {"batch": batch, "confirm_form": ImportConfirmForm()}
-    if batch.status == ImportStatus.PREVIEW:
+    if batch.status == ImportStatus.PREVIEW or (
+        batch.status == ImportStatus.REJECTED and "semester" in batch.message.lower()
+    ):
+        # a file that named only its school year: the user picks the semester and retries,
+        # the uploaded file is kept
         context["mapping_form"] = ImportMappingForm(batch=batch)
     return render(request, "students/imports_detail.html", context)
 
@@ -89,7 +93,12 @@ def import_mapping(request, pk: int):
     if form.is_valid():
         create_missing = form.cleaned_data["create_missing"]
         try:
-            import_batch_preview(batch=batch, mapping=form.mapping(), create_missing=create_missing)
+            import_batch_preview(
+                batch=batch,
+                mapping=form.mapping(),
+                create_missing=create_missing,
+                term_code=form.cleaned_data.get("term") or None,
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     return redirect("students:import_detail", pk=batch.pk)
