@@ -13,6 +13,7 @@ from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
 from interventions.models import Intervention, Outcome
 from students.models import AttendanceSummary, GradeRecord, School, Student, StudentStatus
 from students.selectors import latest_prediction_queryset
+from students.term_status import exclude_unfinished_terms
 
 from .metrics import LABELS
 from .models import Prediction
@@ -98,8 +99,9 @@ def category_trend(*, schools: Iterable[School], per_school: bool = False) -> li
 def observed_trend(*, schools: Iterable[School], per_school: bool = False) -> list[dict]:
     """Per term: students whose term average fell below the school's KKM (kurang), between
     KKM and the baik threshold (sedang), or above (baik). What happened, not a prediction."""
+    # a partial ledger's term (not yet marked complete) is no result yet
     rows = (
-        GradeRecord.objects.filter(student__school__in=schools)
+        exclude_unfinished_terms(GradeRecord.objects.filter(student__school__in=schools))
         .values(
             "student_id",
             "term__code",

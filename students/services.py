@@ -31,9 +31,13 @@ from .models import (
     ImportBatch,
     ImportKind,
     ImportStatus,
+    Major,
+    MajorField,
     Role,
     School,
+    SchoolClass,
     SchoolTermStatus,
+    Student,
     User,
 )
 
@@ -504,10 +508,7 @@ def _dry_run(school, kind, path, term_code, create_missing, valid_rows_only) -> 
 def term_mark_complete(*, school: School, term_code: str, user: User | None) -> SchoolTermStatus:
     """The operator says a term's grades are all in: from now on its rows count as a finished
     term (training labels, "Hasil nyata"). Only operators (and superusers) may do it."""
-    if user is not None and not (user.is_superuser or user.role == Role.OPERATOR):
-        raise PermissionDenied(_("Hanya operator yang boleh menandai semester lengkap."))
-    if user is not None and not user.is_superuser and user.school_id != school.id:
-        raise PermissionDenied(_("Anda hanya boleh mengubah data sekolah Anda sendiri."))
+    _require_operator(user, school)
     term = AcademicTerm.objects.filter(code=term_code).first()
     if term is None:
         raise ValidationError(_("Semester %(t)s tidak ditemukan.") % {"t": term_code})
@@ -522,10 +523,47 @@ def term_mark_complete(*, school: School, term_code: str, user: User | None) -> 
     return status
 
 
-def incomplete_term_ids(*, school_ids: Iterable[int] | None = None) -> set[tuple[int, int]]:
-    """(school id, term id) pairs whose grades are partial: consumers that need a finished
-    term (training labels, "Hasil nyata") leave these out."""
-    rows = SchoolTermStatus.objects.filter(complete=False)
-    if school_ids is not None:
-        rows = rows.filter(school_id__in=list(school_ids))
-    return set(rows.values_list("school_id", "term_id"))
+def _require_operator(user: User | None, school: School) -> None:
+    if user is None:
+        return
+    if not (user.is_superuser or user.role == Role.OPERATOR):
+        raise PermissionDenied(_("Halaman ini hanya untuk operator sekolah."))
+    if not user.is_superuser and user.school_id != school.id:
+        raise PermissionDenied(_("Anda hanya boleh mengubah data sekolah Anda sendiri."))
+
+
+def major_create(*, school: School, code: str, name: str, field: str, user: User | None) -> Major:
+    """A kompetensi keahlian the operator adds, e.g. to move classes out of "Belum ditentukan"."""
+    _require_operator(user, school)
+    code, name = clean_text(code).upper()[:20], clean_text(name)[:200]
+    if not code or not name:
+        raise ValidationError(_("Isi kode dan nama kompetensi keahlian."))
+    if field not in MajorField.values:
+        raise ValidationError(_("Bidang keahlian tidak dikenal."))
+    if Major.objects.filter(school=school, code__iexact=code).exists():
+        raise ValidationError(_("Kode %(c)s sudah dipakai.") % {"c": code})
+    major = Major.objects.create(school=school, code=code, name=name, field=field)
+    audit_log(action="major.create", user=user, target=major, school=school, detail={"code": code})
+    return major
+
+
+@transaction.atomic
+def school_class_major_set(*, school_class: SchoolClass, major: Major, user: User | None) -> int:
+    """Put a class (made by an import under "Belum ditentukan", or wrong) under its real major;
+    its students who carried the old major follow. Returns how many students moved."""
+    school = school_class.school
+    _require_operator(user, school)
+    if major.school_id != school.id:
+        raise ValidationError(_("Kompetensi keahlian itu milik sekolah lain."))
+    old = school_class.major_id
+    school_class.major = major
+    school_class.save(update_fields=["major"])
+    moved = Student.objects.filter(school_class=school_class, major_id=old).update(major=major)
+    audit_log(
+        action="class.major",
+        user=user,
+        target=school_class,
+        school=school,
+        detail={"from": old, "to": major.id, "students": moved},
+    )
+    return moved

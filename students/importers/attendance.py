@@ -88,7 +88,10 @@ def _resolve_days(result: ParseResult, table: Table) -> None:
         if isinstance(header, dt.date):
             column.day = header
             continue
-        if month is None:
+        this_month = month
+        if column.month:  # the month heading above the day numbers ("JULI" over 1..31)
+            this_month = (column.month, month[1] if month else None)
+        if this_month is None:
             raise FileRejected(
                 _(
                     'Bulan lembar %(s)s tidak diketahui: tulis "Bulan : Juli 2024" di atas '
@@ -97,7 +100,10 @@ def _resolve_days(result: ParseResult, table: Table) -> None:
                 % {"s": table.sheet},
                 code="no_month",
             )
-        number, year = month
+        number, year = this_month
+        if year is None and result.term_code is None and result.term_year is not None:
+            # "Tahun Pelajaran 2025/2026" and a month: Juli–Desember 2025, Januari–Juni 2026
+            year = result.term_year if number >= 7 else result.term_year + 1
         if year is None:
             if result.term_code is None:
                 raise term_missing(result.term_year)

@@ -71,14 +71,9 @@ def _drop_letter_columns(result: ParseResult, table, columns: list) -> list:
     (EKSTRA: A / B, predikat) are no scores: reported as ignored, never as row errors."""
     keep = []
     sheet = next(s for s in result.sheets if s.name == table.sheet)
+    rows = sheet.rows[table.data_start :]
     for column in columns:
-        values = [
-            row[column.index]
-            for row in sheet.rows[table.data_start :]
-            if column.index < len(row) and not is_blank(row[column.index])
-        ]
-        letters = [v for v in values if normalize_key(v) in LETTER_GRADES]
-        if values and len(letters) == len(values):
+        if _all_letters(rows, column.index):
             column.field = "ignore"
             result.ignored.append((column.header, _("nilai huruf, bukan angka")))
             continue
@@ -89,6 +84,20 @@ def _drop_letter_columns(result: ParseResult, table, columns: list) -> list:
             code="no_subjects",
         )
     return keep
+
+
+def _all_letters(rows: list[list], index: int) -> bool:
+    """True when the column has filled cells and every one is a letter grade; stops at the
+    first other value, so a column of scores costs one cell."""
+    seen = False
+    for row in rows:
+        value = row[index] if index < len(row) else None
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if not isinstance(value, str) or normalize_key(value) not in LETTER_GRADES:
+            return False
+        seen = True
+    return seen
 
 
 def _parse_long(result: ParseResult, table, progress) -> None:

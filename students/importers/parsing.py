@@ -52,14 +52,16 @@ def parse_file(
         if table is None:
             result.skipped.append((sheet.name, _("judul kolom tidak ditemukan")))
             continue
-        why = _unusable(sheet, table)
+        why = _unusable(sheet, table) if len(sheets) > 1 else ""
         if why:
             result.skipped.append((sheet.name, why))
             continue
         candidates.append(table)
-    best = max((t.score for t in candidates), default=0)
+    best: dict[bool, int] = {}
     for table in candidates:
-        if not chosen and table.score < best * KEEP_SCORE_RATIO:
+        best[_is_grid(table)] = max(best.get(_is_grid(table), 0), table.score)
+    for table in candidates:
+        if not chosen and table.score < best[_is_grid(table)] * KEEP_SCORE_RATIO:
             result.skipped.append(
                 (table.sheet, _("kolomnya lebih sedikit dikenali daripada lembar lain"))
             )
@@ -69,13 +71,13 @@ def parse_file(
         for name, why in result.skipped:
             result.warnings.append(_("Lembar %(s)s dilewati: %(why)s.") % {"s": name, "why": why})
     if not result.tables:
-        raise FileRejected(
-            _(
-                "Baris judul kolom tidak ditemukan. Pastikan ada baris berisi judul seperti "
-                "NISN, Nama, Kelas, lalu data di bawahnya, atau unduh templatnya."
-            ),
-            code="no_header",
+        message = _(
+            "Baris judul kolom tidak ditemukan. Pastikan ada baris berisi judul seperti "
+            "NISN, Nama, Kelas, lalu data di bawahnya, atau unduh templatnya."
         )
+        if len(sheets) > 1:
+            message = " ".join([message, *result.warnings])
+        raise FileRejected(message, code="no_header")
     result.npsn = next((n for t in result.tables if (n := title_npsn(t.title))), None)
     result.term_code = term_code or _title_term(result.tables)
     if result.term_code is None:
@@ -84,6 +86,12 @@ def parse_file(
     parser[kind](result, progress=progress)
     mark_duplicates(result)
     return result
+
+
+def _is_grid(table: Table) -> bool:
+    """A daily attendance grid (dates across) is ranked against other grids only: a recap
+    sheet beside the monthly grids never pushes them out."""
+    return sum(1 for c in table.columns if c.field == "day") >= attendance.MIN_DAY_COLUMNS
 
 
 def _unusable(sheet, table: Table) -> str:

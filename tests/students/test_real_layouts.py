@@ -18,7 +18,8 @@ from students.models import (
     SchoolTermStatus,
     Student,
 )
-from students.services import import_file_run, incomplete_term_ids, term_mark_complete
+from students.services import import_file_run, term_mark_complete
+from students.term_status import exclude_unfinished_terms, incomplete_term_ids
 from tests.students import layouts
 from tests.students.factories import (
     MajorFactory,
@@ -232,11 +233,13 @@ def test_a_partial_ledger_says_so_and_leaves_its_term_unfinished_until_marked(
     status = SchoolTermStatus.objects.get(school=school, term__code="2025-1")
     assert status.complete is False
     assert (school.id, status.term_id) in incomplete_term_ids(school_ids=[school.id])
+    assert not exclude_unfinished_terms(GradeRecord.objects.filter(student__school=school)).exists()
     assert result.subjects == layouts.LEGER_SUBJECTS
 
     operator = make_user("operator", school=school)
     term_mark_complete(school=school, term_code="2025-1", user=operator)
     assert incomplete_term_ids(school_ids=[school.id]) == set()
+    assert exclude_unfinished_terms(GradeRecord.objects.all()).count() == 6
 
 
 def test_a_partial_ledger_preview_counts_its_subjects(school, enrolled, tmp_path):
