@@ -304,12 +304,14 @@ def predictions_refresh_current(*, student_ids) -> None:
 
 
 def school_needs_retraining(*, school: School) -> bool:
-    """True when grades of a term newer than the active model's data have arrived."""
+    """True when grades of a finished term newer than the active model's data have arrived
+    (a partial ledger's term waits until the operator marks it complete)."""
     from students.models import GradeRecord
+    from students.term_status import exclude_unfinished_terms
 
     active = ModelVersion.objects.filter(school=school, is_active=True).first()
     latest = (
-        GradeRecord.objects.filter(student__school=school)
+        exclude_unfinished_terms(GradeRecord.objects.filter(student__school=school))
         .order_by("-term__year", "-term__semester")
         .values_list("term__code", flat=True)
         .first()

@@ -251,6 +251,7 @@ def _inferred_major(class_name: str, index: SchoolIndex, plan: Plan):
     key = normalize_key(name)
     plan.new_majors.setdefault(key, name)
     plan.major_meta.setdefault(key, (code, major_field))
+    plan.unknown["majors"].add(name)  # shown in the preview: "akan dibuat"
     return "new:" + key
 
 

@@ -346,7 +346,7 @@ def apply_mapping(table: Table, mapping: dict[str, str]) -> None:
 
 
 _NPSN = re.compile(r"\bnpsn\s*[:=]?\s*(\d{8})\b")
-_CLASS = re.compile(r"\b(?:kelas|rombel)\s*[:=]\s*([^|]+)")
+_CLASS = re.compile(r"(?<!wali )\b(?:kelas|rombel)\s*[:=]\s*([^|]+)")
 _MONTH_YEAR = re.compile(
     r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\s*(\d{4})?"
 )
