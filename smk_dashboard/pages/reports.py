@@ -15,6 +15,7 @@ from predictions.models import Prediction
 from predictions.selectors import current_predictions
 from smk_dashboard.core.categories import LABELS
 from students.models import AttendanceSummary, GradeRecord, School, Student, StudentStatus
+from students.term_status import exclude_unfinished_terms
 
 SMALL_CELL = 5
 SUPPRESSED = "<5"
@@ -97,8 +98,9 @@ def category_trend(*, schools: Iterable[School], per_school: bool = False) -> li
 def observed_trend(*, schools: Iterable[School], per_school: bool = False) -> list[dict]:
     """Per term: students whose term average fell below the school's KKM (kurang), between
     KKM and the baik threshold (sedang), or above (baik). What happened, not a prediction."""
+    # a partial ledger's term (not yet marked complete) is no result yet
     rows = (
-        GradeRecord.objects.filter(student__school__in=schools)
+        exclude_unfinished_terms(GradeRecord.objects.filter(student__school__in=schools))
         .values(
             "student_id",
             "term__code",

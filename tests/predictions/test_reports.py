@@ -194,3 +194,20 @@ def test_the_school_report_shows_the_bk_effectiveness_numbers(make_user):
     html = client.get("/reports/school/").content.decode()
     assert 'data-testid="effectiveness"' in html
     assert 'data-testid="completed-count">2<' in html
+
+
+@pytest.mark.django_db
+def test_observed_results_leave_out_a_term_until_its_partial_ledger_is_marked_complete(school):
+    from smk_dashboard.pages.reports import observed_trend
+    from students.models import GradeRecord, SchoolTermStatus
+    from tests.students.factories import SubjectFactory
+
+    finished, partial = TermFactory(year=2024, semester=1), TermFactory(year=2024, semester=2)
+    student, subject = StudentFactory(school=school), SubjectFactory(school=school)
+    for term in (finished, partial):
+        GradeRecord.objects.create(student=student, subject=subject, term=term, score=60)
+    status = SchoolTermStatus.objects.create(school=school, term=partial, complete=False)
+    assert [r["term"] for r in observed_trend(schools=[school])] == ["2024-1"]
+    status.complete = True
+    status.save()
+    assert [r["term"] for r in observed_trend(schools=[school])] == ["2024-1", "2024-2"]
