@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.utils.translation import gettext
+
 from .metrics import LABELS
 
 CATEGORY_COLOURS = {"kurang": "#dc3545", "sedang": "#ffc107", "baik": "#198754"}
@@ -85,32 +87,72 @@ def attendance_month_figure(rows: Sequence[dict]) -> dict:
     return {"data": data, "layout": layout}
 
 
-def confusion_figure(cm: list[list[int]], *, normalise: bool, title: str = "") -> dict:
-    """Heatmap, rows = true class, columns = predicted, in LABELS order. Normalised: each row
-    divided by its total (the share of students of that true class)."""
-    names = [CATEGORY_NAMES[label] for label in LABELS]
-    if normalise:
-        z = [[round(v / sum(row), 3) if sum(row) else 0.0 for v in row] for row in cm]
-        text = [[f"{v:.0%}" for v in row] for row in z]
-    else:
-        z = cm
-        text = [[str(v) for v in row] for row in cm]
+def confusion_figure(cm: list[list[int]], *, title: str = "") -> dict:
+    """ "Tebakan model vs kenyataan": rows = true class, columns = predicted, in LABELS order.
+    Each cell shows the count and its share of the row (of the students truly in that class).
+    Correct guesses (the diagonal) are green and errors red, both shaded by that share, so the
+    right answers stand out darkest and empty cells stay nearly white."""
+    names = [gettext(CATEGORY_NAMES[label]) for label in LABELS]
+    n = len(LABELS)
+    share = [[v / sum(row) if sum(row) else 0.0 for v in row] for row in cm]
+    text = [[f"{v}<br>({share[i][j]:.0%})" for j, v in enumerate(row)] for i, row in enumerate(cm)]
+
+    def cells(diagonal: bool) -> list[list[float | None]]:
+        # Top row first on screen: plotly draws y from the bottom up, hence reversed().
+        return list(
+            reversed(
+                [
+                    [round(share[i][j], 3) if (i == j) == diagonal else None for j in range(n)]
+                    for i in range(n)
+                ]
+            )
+        )
+
+    hover = gettext("Kenyataan: %{y}<br>Tebakan model: %{x}<br>%{text}") + "<extra></extra>"
+    common = {
+        "x": names,
+        "y": list(reversed(names)),
+        "text": list(reversed(text)),
+        "texttemplate": "%{text}",
+        "showscale": False,
+        "zmin": 0,
+        "zmax": 1,
+        "xgap": 2,
+        "ygap": 2,
+        "hovertemplate": hover,
+    }
     data = [
+        # Errors: white at 0% to dark red at half of the row or more.
         {
             "type": "heatmap",
-            "z": list(reversed(z)),
-            "x": names,
-            "y": list(reversed(names)),
-            "text": list(reversed(text)),
-            "texttemplate": "%{text}",
-            "colorscale": "Greens",
-            "showscale": False,
-            "hovertemplate": "Sebenarnya %{y}<br>Diprediksi %{x}<br>%{text}<extra></extra>",
-        }
+            "name": gettext("Tebakan keliru"),
+            "z": cells(diagonal=False),
+            **common,
+            "zmax": 0.5,
+            "colorscale": [[0, "#fbfbfb"], [1, "#b02a37"]],
+        },
+        # Correct guesses: pale to dark green.
+        {
+            "type": "heatmap",
+            "name": gettext("Tebakan benar"),
+            "z": cells(diagonal=True),
+            **common,
+            "colorscale": [[0, "#eef7f1"], [1, "#0f5132"]],
+        },
     ]
-    layout = _layout(title, height=280)
-    layout["xaxis"] = {"title": {"text": "Diprediksi"}}
-    layout["yaxis"] = {"title": {"text": "Sebenarnya"}}
+    layout = _layout(title, height=300)
+    layout["margin"] = {"l": 12, "r": 12, "t": 36 if title else 12, "b": 12}
+    layout["xaxis"] = {
+        "title": {"text": gettext("Tebakan model")},
+        "side": "top",
+        "automargin": True,
+        "fixedrange": True,
+    }
+    layout["yaxis"] = {
+        "title": {"text": gettext("Kenyataan")},
+        "automargin": True,
+        "fixedrange": True,
+    }
     return {"data": data, "layout": layout}
 
 
@@ -145,19 +187,20 @@ def reliability_figure(reliability: dict, *, title: str = "") -> dict:
 
 
 def fairness_figure(rows: Sequence[dict], *, title: str = "") -> dict:
-    """Grouped bars: recall of kurang and false-positive rate of kurang per group."""
+    """Grouped bars per group: the share of at-risk students found (recall of kurang) and the
+    share of fine students flagged (false-positive rate of kurang)."""
     groups = [str(r.get("group", "")) for r in rows]
     data = [
         {
             "type": "bar",
-            "name": "Recall 'perlu perhatian'",
+            "name": gettext("Siswa perlu perhatian yang ditemukan"),
             "x": groups,
             "y": [r.get("recall_kurang") for r in rows],
             "marker": {"color": "#198754"},
         },
         {
             "type": "bar",
-            "name": "Salah tandai (FPR)",
+            "name": gettext("Ikut ditandai padahal baik-baik saja"),
             "x": groups,
             "y": [r.get("fpr_kurang") for r in rows],
             "marker": {"color": "#dc3545"},
