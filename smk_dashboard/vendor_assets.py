@@ -27,7 +27,10 @@ TARGET_DIR = ROOT / "static" / "vendor" / "plotly"
 PACKAGE = "plotly.js-cartesian-dist-min"
 VERSION = "4.1.1"
 # `npm view plotly.js-cartesian-dist-min@4.1.1 dist.integrity`
-INTEGRITY = "sha512-o8GrFeusncwBIxbBynRJpY4pkgVB6caM+JLpwrLYbbsO7dZ8FJ+SVN2Fr+L7kiG/Z6w4P5O0Jus/Qr5EefHVeg=="
+INTEGRITY = (
+    "sha512-o8GrFeusncwBIxbBynRJpY4pkgVB6caM+JLpwrLYbbsO7dZ8FJ+SVN2Fr+L7kiG/"
+    "Z6w4P5O0Jus/Qr5EefHVeg=="
+)
 # member of the tarball -> name under static/vendor/plotly/
 FILES = {"package/plotly-cartesian.min.js": "plotly.min.js", "package/LICENSE": "LICENSE"}
 # sha256 of plotly-cartesian.min.js in that tarball: lets a rebuild skip the download.
