@@ -186,28 +186,48 @@ def reliability_figure(reliability: dict, *, title: str = "") -> dict:
     return {"data": data, "layout": layout}
 
 
+def _wrap(label: str, width: int = 18) -> str:
+    """Break a long axis label into lines of about `width` characters (plotly's <br>)."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def fairness_figure(rows: Sequence[dict], *, title: str = "") -> dict:
-    """Grouped bars per group: the share of at-risk students found (recall of kurang) and the
-    share of fine students flagged (false-positive rate of kurang)."""
-    groups = [str(r.get("group", "")) for r in rows]
+    """Horizontal grouped bars per group (first group on top, long names wrapped so that
+    they fit a phone): the share of at-risk students found (recall of kurang) and the share
+    of fine students flagged (false-positive rate of kurang)."""
+    groups = [_wrap(str(r.get("group", ""))) for r in rows]
     data = [
         {
             "type": "bar",
+            "orientation": "h",
             "name": gettext("Siswa perlu perhatian yang ditemukan"),
-            "x": groups,
-            "y": [r.get("recall_kurang") for r in rows],
+            "y": groups,
+            "x": [r.get("recall_kurang") for r in rows],
             "marker": {"color": "#198754"},
+            "hovertemplate": "%{y}: %{x:.0%}<extra></extra>",
         },
         {
             "type": "bar",
+            "orientation": "h",
             "name": gettext("Ikut ditandai padahal baik-baik saja"),
-            "x": groups,
-            "y": [r.get("fpr_kurang") for r in rows],
+            "y": groups,
+            "x": [r.get("fpr_kurang") for r in rows],
             "marker": {"color": "#dc3545"},
+            "hovertemplate": "%{y}: %{x:.0%}<extra></extra>",
         },
     ]
-    layout = _layout(title, barmode="group", height=300)
-    layout["yaxis"] = {"range": [0, 1], "tickformat": ".0%"}
+    height = max(200, 44 * len(rows) + 110)
+    layout = _layout(title, barmode="group", height=height)
+    layout["xaxis"] = {"range": [0, 1], "tickformat": ".0%", "fixedrange": True}
+    layout["yaxis"] = {"autorange": "reversed", "automargin": True, "fixedrange": True}
+    layout["legend"] = {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0}
+    layout["margin"] = {"l": 12, "r": 12, "t": 48, "b": 32}
     return {"data": data, "layout": layout}
 
 
