@@ -92,3 +92,22 @@ def test_pages_link_the_hashed_bundle(production_static, make_user, school):
     html = client.get("/predictions/models/").content.decode()
     assert f'src="{static(BUNDLE)}"' in html
     assert f'src="{static("predictions/charts.js")}"' in html
+
+
+def test_the_fetched_tarball_must_match_the_pinned_npm_integrity(monkeypatch):
+    import base64
+    import hashlib
+
+    from smk_dashboard import vendor_assets
+
+    data = b"any tarball bytes"
+    good = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
+    vendor_assets.check_integrity(data, good)
+    with pytest.raises(ValueError, match="integrity mismatch"):
+        vendor_assets.check_integrity(data + b"!", good)
+    monkeypatch.setenv("NPM_CONFIG_REGISTRY", "https://npm.mirror.example/")
+    assert vendor_assets.tarball_url() == (
+        "https://npm.mirror.example/plotly.js-cartesian-dist-min/-/"
+        f"plotly.js-cartesian-dist-min-{vendor_assets.VERSION}.tgz"
+    )
+    assert vendor_assets.bundle_is_current()  # the file on disk is the pinned one
