@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PYTEST_ARGS ?=
 
-.PHONY: run test venv lint audit format worker clean
+.PHONY: run test venv static lint audit format worker clean
 
 venv: $(VENV)/.installed
 
@@ -17,7 +17,16 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-run: venv
+# The partial plotly.js bundle (bar, scatter, heatmap) from the npm registry, pinned by version
+# and sha512 (smk_dashboard/vendor_assets.py; Python only, no node/npm needed).
+PLOTLY_BUNDLE := static/vendor/plotly/plotly.min.js
+static: $(PLOTLY_BUNDLE)
+
+$(PLOTLY_BUNDLE): smk_dashboard/vendor_assets.py | venv
+	$(PY) -m smk_dashboard.vendor_assets
+	touch $@
+
+run: venv static
 	$(PY) -m smk_dashboard.devserver
 
 lint: venv
@@ -42,7 +51,7 @@ audit: venv
 		echo "pip-audit DILEWATI: PyPI tidak dapat dihubungi (offline); jalankan 'make audit' saat online."; \
 	fi
 
-test: lint audit
+test: lint audit static
 	$(PY) -m smk_dashboard.embedded -- $(PY) -m pytest $(PYTEST_ARGS)
 
 format: venv

@@ -46,3 +46,17 @@ def pseudonym_key_check(app_configs=None, **kwargs) -> list:
             id="smk_dashboard.W001",
         )
     ]
+
+
+@register(Tags.staticfiles)
+def plotly_bundle_check(app_configs=None, **kwargs) -> list:
+    """The pages should get the partial plotly.js bundle that `make static` fetches."""
+    if settings.PLOTLY_PARTIAL_BUNDLE.is_file():
+        return []
+    return [
+        Warning(
+            "plotly.js parsial belum diambil: halaman memakai bundel lengkap (4,8 MB).",
+            hint="Jalankan `make static` (python -m smk_dashboard.vendor_assets).",
+            id="smk_dashboard.W010",
+        )
+    ]
