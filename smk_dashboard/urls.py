@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import two_factor_views, views
 from .metrics import metrics_view
 
 urlpatterns = [
@@ -13,6 +13,10 @@ urlpatterns = [
     path("metrics", metrics_view, name="metrics"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/2fa/", two_factor_views.two_factor_setup, name="two_factor"),
+    path("accounts/2fa/verify/", two_factor_views.two_factor_verify_view, name="two_factor_verify"),
+    # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (API JSON, PDFs).
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("predictions/", include("predictions.urls")),
     path("admin/", admin.site.urls),

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -17,6 +18,12 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {"summary": home_summary(user=request.user), "role": role}
     context.update(intervention_home_context(user=request.user))
     return render(request, f"home/{role}.html", context)
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for on every page without a <link rel="icon">."""
+    return redirect(static("favicon.svg"))
 
 
 @require_GET
