@@ -130,11 +130,17 @@ def two_factor_enrol_confirm(
     return codes
 
 
+def _device_model(code: str) -> type[Device]:
+    # Digits are an app's code, anything else a recovery code: a recovery code typed by
+    # someone must not count as a wrong TOTP code (and slow the app down), nor the other way.
+    return TOTPDevice if code.isdigit() and len(code) <= 8 else StaticDevice
+
+
 def two_factor_verify(*, user, code: str, request: HttpRequest | None = None) -> Device | None:
     """The confirmed device that accepts `code` (a 6-digit TOTP code, or a recovery code,
     which is then used up), or None. A failure is audited; django-otp throttles the device."""
     code = normalise_code(code)
-    model = TOTPDevice if code.isdigit() and len(code) <= 8 else StaticDevice
+    model = _device_model(code)
     matched = None
     throttled = False
     with transaction.atomic():
@@ -165,10 +171,11 @@ def two_factor_verify(*, user, code: str, request: HttpRequest | None = None) ->
     return matched
 
 
-def two_factor_throttled(*, user) -> bool:
-    """Whether too many wrong codes make every device of the user wait for now."""
-    devices = list(TOTPDevice.objects.devices_for_user(user, confirmed=True))
-    devices += list(StaticDevice.objects.devices_for_user(user, confirmed=True))
+def two_factor_throttled(*, user, code: str) -> bool:
+    """Whether recent wrong codes make the devices that would check `code` wait for now
+    (django-otp doubles the wait after each failure: 1 s, 2 s, 4 s ...)."""
+    model = _device_model(normalise_code(code))
+    devices = list(model.objects.devices_for_user(user, confirmed=True))
     return bool(devices) and all(not d.verify_is_allowed()[0] for d in devices)
 
 

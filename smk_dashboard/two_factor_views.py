@@ -124,7 +124,7 @@ def two_factor_verify_view(request: HttpRequest) -> HttpResponse:
         return redirect(reverse("two_factor") + "?next=" + _next_url(request))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if two_factor_throttled(user=user):
+        if two_factor_throttled(user=user, code=form.cleaned_data["code"]):
             audit_log(
                 action="login.2fa_failed",
                 request=request,
