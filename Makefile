@@ -20,6 +20,8 @@ $(VENV)/.installed: requirements.txt
 run: venv
 	$(PY) -m smk_dashboard.devserver
 
+# makemigrations --skip-checks: a bare checkout has production settings (DEBUG off, no
+# FIELD_ENCRYPTION_KEY), which the system checks refuse; they run in the tests instead.
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
