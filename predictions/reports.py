@@ -312,6 +312,9 @@ def district_report(*, schools: QuerySet[School]) -> dict:
         "schools": schools,
         "by_grade_level": by_grade_level,
         "by_major": by_major,
+        # Row by row: a term row may hold exactly a school's totals, and those are hidden above
+        # exactly as row-by-row protection hides them (a block total is the largest count of
+        # its column, so only its own row ever hides one of its cells): the patterns agree.
         "trend": _suppress_categories(category_trend(schools=schools, per_school=True)),
         "observed_trend": _suppress_categories(observed_trend(schools=schools, per_school=True)),
         "attendance": attendance,
