@@ -8,8 +8,8 @@ Ctrl-C stops everything it started.
 It runs with DEBUG off, as production does, and sets only what plain HTTP on one machine needs
 (smk_dashboard/dev_env.py): a teacher trying the demo sees the friendly Indonesian error pages,
 never a traceback or Django's list of URLs, and what is tried here is what a school gets.
-Tracebacks still appear in this terminal (the django.request log). DEBUG=on in the environment
-or .env turns Django's debug pages back on for someone working on the code.
+Tracebacks still appear in this terminal (the django.request log). `DEBUG=on make run`
+turns Django's debug pages back on for someone working on the code.
 """
 
 from __future__ import annotations
