@@ -7,8 +7,9 @@ from django.core.checks import Error, Tags, Warning, register
 
 @register(Tags.security)
 def field_encryption_key_check(app_configs=None, **kwargs) -> list:
-    """Refuse to run with DEBUG off unless FIELD_ENCRYPTION_KEY holds real Fernet keys: the
-    development fallback derives the key from SECRET_KEY, so rotating one would lose data."""
+    """Refuse to run with DEBUG off unless FIELD_ENCRYPTION_KEY holds real Fernet keys. There
+    is no fallback key (smk_dashboard/crypto.py); with DEBUG on, a missing key fails when a
+    confidential field is first read or written."""
     if settings.DEBUG:
         return []
     keys = [k.strip() for k in settings.FIELD_ENCRYPTION_KEY.split(",") if k.strip()]

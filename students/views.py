@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -169,7 +170,7 @@ def import_errors(request, pk: int):
     audit_log(action="export.import_errors", request=request, target=batch, school=batch.school)
     response = HttpResponse(error_report_xlsx(analysis.result), content_type=XLSX)
     name = Path(batch.file_name).stem[:60] or "impor"
-    response["Content-Disposition"] = f'attachment; filename="kesalahan-{name}.xlsx"'
+    response["Content-Disposition"] = content_disposition_header(True, f"kesalahan-{name}.xlsx")
     return response
 
 
@@ -180,7 +181,7 @@ def import_template(request, kind: str):
     if kind not in TEMPLATES:
         raise Http404
     response = HttpResponse(blank_template_xlsx(kind), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="templat-{kind}.xlsx"'
+    response["Content-Disposition"] = content_disposition_header(True, f"templat-{kind}.xlsx")
     return response
 
 
