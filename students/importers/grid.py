@@ -37,6 +37,7 @@ CELL_COLUMN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br=\"([A-Z]{1,3})\d
 CELL_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br=\"[A-Z]{1,3}(\d{1,9})\"")
 ROW_NUMBER = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br=\"(\d{1,9})\"")
 CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -66,7 +67,7 @@ def column_number(letters: bytes | str) -> int:
 
 def _xml_extent(stream) -> tuple[int, int]:
     """(rows, columns) from A1 to the farthest cell a sheet's XML names, streamed in chunks."""
-    max_row = max_col = cells = 0
+    max_row = max_col = cells = referenced = row_tags = 0
     rest = b""
     while True:
         chunk = stream.read(CHUNK)
@@ -75,18 +76,24 @@ def _xml_extent(stream) -> tuple[int, int]:
             cut = data.rfind(b">") + 1
             data, rest = data[:cut], data[cut:]
         if data:
-            columns = set(CELL_COLUMN.findall(data))
+            columns = CELL_COLUMN.findall(data)
+            referenced += len(columns)
             if columns:
-                max_col = max(max_col, max(column_number(c) for c in columns))
+                max_col = max(max_col, max(column_number(c) for c in set(columns)))
             rows = set(CELL_ROW.findall(data)) | set(ROW_NUMBER.findall(data))
             if rows:
                 max_row = max(max_row, max(int(r) for r in rows))
             cells += len(CELL_TAG.findall(data))
+            row_tags += len(ROW_TAG.findall(data))
         if not chunk:
             break
-    # Cells written without a reference sit after the previous one: never more columns than
-    # cells, nor more rows than cells.
-    return max(max_row, 1 if cells else 0), max(max_col, min(cells, XLSX_MAX_COLUMNS))
+    if cells > referenced:
+        # Cells written without a reference follow the previous one, so they cannot leave
+        # gaps: their rows and columns are about as many as there really are. (A crafted mix
+        # that still spans far more is stopped by the child's memory cap.)
+        max_row = max(max_row, row_tags)
+        max_col = max(max_col, -(-cells // max(max_row, 1)))
+    return max_row, max_col
 
 
 def _xlsx_sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:

@@ -46,14 +46,22 @@ def sheet_title(name: str, taken: set[str]) -> str:
     source sheets (or a CSV file name) come out the same. `taken` holds the names in use,
     lower-cased (Excel compares them case-insensitively); the new one is added."""
     base = FORBIDDEN_IN_SHEET_NAME.sub("_", str(name)).strip().strip("'").strip()
-    base = base[:SHEET_NAME_MAX].strip() or _("Lembar")
+    base = _cut(base, SHEET_NAME_MAX) or _("Lembar")
     title, number = base, 1
     while title.lower() in taken:
         number += 1
         suffix = f" ({number})"
-        title = base[: SHEET_NAME_MAX - len(suffix)].rstrip() + suffix
+        title = _cut(base, SHEET_NAME_MAX - len(suffix)) + suffix
     taken.add(title.lower())
     return title
+
+
+def _cut(text: str, limit: int) -> str:
+    """At most `limit` UTF-16 code units (how Excel counts), with no apostrophe or space at
+    the end."""
+    while len(text.encode("utf-16-le")) > limit * 2:
+        text = text[:-1]
+    return text.rstrip().rstrip("'").rstrip()
 
 
 def error_report_xlsx(result: ParseResult) -> bytes:
