@@ -160,3 +160,19 @@ def dense_xlsx(path: Path, *, target_bytes: int = 2 * 1024 * 1024, seed: int = 1
             ws.write_number(r + 2, c + 2, rng.randint(40, 100))
     book.close()
     return path
+
+
+def attendance_at_the_cell_limit(path: Path, *, rows: int = 14_800, days: int = 200) -> Path:
+    """A daily attendance grid ("H" in every cell) just under the default cell limit of
+    3,000,000: 14,801 rows x 202 columns = 2,989,802 cells, 7.2 MB. The biggest sheet the
+    importer accepts, for measuring the worker's memory at the limit."""
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    ws = book.add_worksheet("Juli 2024")
+    ws.write_row(0, 0, ["NISN", "Nama", *[str(d + 1) for d in range(days)]])
+    for r in range(rows):
+        ws.write_string(r + 1, 0, f"{80_000_000 + r:010d}")
+        ws.write_string(r + 1, 1, f"Siswa {r:05d}")
+        for c in range(days):
+            ws.write_string(r + 1, c + 2, "H")
+    book.close()
+    return path
