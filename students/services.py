@@ -5,6 +5,7 @@ confirm it, process it (all rows in one transaction, or none)."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from .importers.sniff import check_file_size
 from .importers.values import clean_text
 from .models import ImportBatch, ImportKind, ImportStatus, Role, School, User
 
+logger = logging.getLogger(__name__)
 MAX_STORED_ERRORS = 1000
 SAMPLE_ROWS = 10
 KINDS_BY_ROLE = {
@@ -183,7 +185,18 @@ def _queue_analysis(batch: ImportBatch) -> None:
     from .tasks import import_batch_analyse_task
 
     batch_id = batch.id
-    transaction.on_commit(lambda: import_batch_analyse_task.delay(batch_id))
+
+    def send() -> None:
+        try:
+            import_batch_analyse_task.delay(batch_id)
+        except Exception:  # broker unreachable: say so on the batch, never leave it waiting
+            logger.exception("import batch %s: preview task not queued", batch_id)
+            import_batch_fail(
+                batch_id=batch_id,
+                message=_("Antrean tugas tidak dapat dihubungi. Unggah file ini lagi nanti."),
+            )
+
+    transaction.on_commit(send)
 
 
 def import_batch_analyse(*, batch_id: int) -> ImportBatch | None:

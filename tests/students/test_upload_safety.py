@@ -294,3 +294,18 @@ def test_a_real_worker_survives_the_sparse_file_and_still_answers(
         normal = wait_until_settled(ImportBatch.objects.latest("id"))
         assert normal.status == ImportStatus.PREVIEW and normal.rows == 1
     assert client.get("/healthz").status_code == 200
+
+
+def test_an_upload_whose_preview_cannot_be_queued_is_failed_not_left_waiting(
+    client, operator, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("redis down")
+
+    monkeypatch.setattr(import_batch_analyse_task, "delay", broker_down)
+    client.force_login(operator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_file(client, write_xlsx(tmp_path / "d.xlsx", {"S": roster_rows([BUDI])}))
+    assert response.status_code == 302
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportStatus.FAILED and "Antrean tugas" in batch.message
