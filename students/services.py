@@ -214,6 +214,8 @@ def import_batch_analyse(*, batch_id: int) -> ImportBatch | None:
         batch.file_format = sniff_format(path)
         analysis = _analyse_batch(batch, path, progress=_progress_updater(batch.pk, 10, 90))
     except FileRejected as exc:
+        if batch.preview.get("error_report"):  # from the preview before a new mapping
+            default_storage.delete(batch.preview["error_report"])
         batch.status = ImportStatus.REJECTED
         batch.message = " ".join(exc.messages)
         batch.preview, batch.errors = {}, []
