@@ -185,6 +185,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+# Issue 12: cells from A1 to the farthest filled cell, all sheets together, checked before any
+# grid is built; the reader runs in a child process with this address-space cap and timeout.
+IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=3_000_000)
+IMPORT_READER_MEMORY_BYTES = env.int("IMPORT_READER_MEMORY_BYTES", default=1024 * 1024 * 1024)
+IMPORT_READER_TIMEOUT = env.int("IMPORT_READER_TIMEOUT", default=300)
 
 # --- Encryption at rest (counselling notes, socio-economic fields) -----------------------------
 # A Fernet key (urlsafe base64, 32 bytes). Required: never derived from SECRET_KEY, whose default

@@ -1,7 +1,9 @@
 """REST API for spreadsheet imports: the same service and the same rules as the web upload
-(students/services.py). Upload → preview in the 202 answer → confirm → the Celery task (queued
-on commit) → status. Operator: every batch of their school; walikelas and guru: their own
-uploads (guru: grades of what they teach); other roles 403; a batch out of sight 404."""
+(students/services.py). Upload (202: the batch, `analysing`) → the preview task builds the
+preview in the worker; follow `status_url` until the status is `preview` (or `rejected` /
+`failed` with a message) → confirm → the import task (queued on commit) → status. Operator:
+every batch of their school; walikelas and guru: their own uploads (guru: grades of what they
+teach); other roles 403; a batch out of sight 404."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -113,9 +115,11 @@ class ImportBatchOutputSerializer(serializers.Serializer):
 
 
 class ImportCreateApi(APIView):
-    """Upload a spreadsheet (multipart). Nothing is written to school data yet: the answer
-    (202) holds the batch id, its preview (detected columns, row errors) and the URLs to
-    confirm it and to follow its status."""
+    """Upload a spreadsheet (multipart). Nothing is written to school data, and the file is
+    not read in this request: the answer (202) holds the batch (status `analysing`) and the
+    URLs to follow its status and to confirm it. A worker reads the file and fills in the
+    preview (detected columns, row errors); the status then becomes `preview`, or `rejected`
+    with the reason."""
 
     parser_classes = [MultiPartParser]
 

@@ -20,7 +20,6 @@ from .importers.matching import (
     SchoolIndex,
     Scope,
     check_npsn,
-    nisns_in_other_schools,
     out_of_scope_error,
     unknown_student_errors,
 )
@@ -175,8 +174,6 @@ def _resolve_grade_cells(parsed, student, index: SchoolIndex, scope: Scope, plan
 
 
 def _resolve_roster(result: ParseResult, index: SchoolIndex, scope: Scope, plan: Plan) -> None:
-    unmatched = {p.data["nisn"] for p in result.rows if p.data.get("nisn")} - set(index.by_nisn)
-    other = nisns_in_other_schools(index.school, unmatched)
     for parsed in result.rows:
         data = parsed.data
         student = index.by_nisn.get(data["nisn"]) if data["nisn"] else None
@@ -185,8 +182,6 @@ def _resolve_roster(result: ParseResult, index: SchoolIndex, scope: Scope, plan:
         holder = index.by_nis.get(data["nis"]) if data["nis"] else None
         if student and holder and holder[0] != student[0]:
             parsed.add_error(_("NIS %(v)s sudah dipakai siswa lain.") % {"v": data["nis"]})
-        if data["nisn"] in other:
-            parsed.add_error(_("Siswa NISN %(v)s terdaftar di sekolah lain.") % {"v": data["nisn"]})
         if student is None:
             if not data["nisn"] and not parsed.errors:
                 parsed.add_error(_("NISN wajib diisi untuk siswa baru."))

@@ -452,6 +452,7 @@ class ImportKind(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    ANALYSING = "analysing", _("Sedang dibaca")
     PREVIEW = "preview", _("Menunggu konfirmasi")
     REJECTED = "rejected", _("Ditolak")
     QUEUED = "queued", _("Dalam antrean")

@@ -5,6 +5,7 @@ confirm it, process it (all rows in one transaction, or none)."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -13,6 +14,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
@@ -25,6 +28,7 @@ from . import import_writes
 from .importers import FileRejected, ParseResult, parse_file, sniff_format
 from .importers.headers import FIELD_LABELS
 from .importers.matching import SchoolIndex, Scope
+from .importers.report import error_report_xlsx
 from .importers.sniff import check_file_size
 from .importers.values import clean_text
 from .models import (
@@ -42,6 +46,7 @@ from .models import (
     User,
 )
 
+logger = logging.getLogger(__name__)
 MAX_STORED_ERRORS = 1000
 SAMPLE_ROWS = 10
 KINDS_BY_ROLE = {
@@ -128,8 +133,8 @@ def import_batch_create(
     preview: bool = True,
 ) -> ImportBatch:
     """Keep the uploaded file (under MEDIA_ROOT, for audit) and record a batch with its
-    sha256, then analyse it: status `preview` with the columns, sample and row errors, or
-    `rejected` with a message when the file itself is unusable. Writes no school data."""
+    sha256, status `analysing`, and queue its analysis (import_batch_analyse_task, once this
+    transaction commits). The calling process never parses the file. Writes no school data."""
     if kind not in ImportKind.values:
         raise ValidationError(_("Jenis impor tidak dikenal."))
     if user is not None and kind not in import_kinds_for_user(user=user):
@@ -153,10 +158,12 @@ def import_batch_create(
         valid_rows_only=valid_rows_only,
     )
     batch.created_at = timezone.now()
+    if preview:
+        batch.status = ImportStatus.ANALYSING
     batch.file.save(f"{sha[:16]}-{safe_name}", file, save=False)
     batch.save()
     if preview:
-        import_batch_preview(batch=batch, mapping={})
+        _queue_analysis(batch)
     audit_log(
         action="import.upload",
         user=user,
@@ -175,29 +182,65 @@ def import_batch_preview(
     create_missing: bool | None = None,
     term_code: str | None = None,
 ) -> ImportBatch:
-    """(Re)analyse a batch awaiting confirmation, with the user's column mapping (and, when
-    given, the term the user picked: a file naming only its school year asks for it)."""
+    """Queue a new analysis of a batch awaiting confirmation, with the user's column mapping
+    (and, when given, the term the user picked: a file naming only its school year asks for
+    it). The task parses; the caller does not."""
     if batch.status not in (ImportStatus.PREVIEW, ImportStatus.REJECTED):
-        raise ValidationError(_("Impor ini sudah dikonfirmasi."))
+        raise ValidationError(_("Impor ini sudah dikonfirmasi atau sedang dibaca."))
     if term_code is not None:
         batch.term_code = term_code
     if mapping is not None:
         batch.mapping = mapping
     if create_missing is not None:
         batch.create_missing = create_missing
+    batch.status = ImportStatus.ANALYSING
+    batch.progress = 0
+    batch.message = ""
+    batch.finished_at = None
+    batch.save()
+    _queue_analysis(batch)
+    return batch
+
+
+def _queue_analysis(batch: ImportBatch) -> None:
+    batch_id = batch.id
+    enqueue_on_commit(
+        "students.tasks.import_batch_analyse_task",
+        batch_id,
+        # Broker unreachable: say so on the batch, never leave it waiting.
+        on_error=lambda: import_batch_fail(
+            batch_id=batch_id,
+            message=_("Antrean tugas tidak dapat dihubungi. Unggah file ini lagi nanti."),
+        ),
+    )
+
+
+def import_batch_analyse(*, batch_id: int) -> ImportBatch | None:
+    """Build the preview of an `analysing` batch (the Celery task's service): status
+    `preview` with the columns, sample and row errors, or `rejected` with a message when the
+    file itself is unusable. The batch is saved once, at the end, so a crash half-way never
+    leaves a half-built preview; the task then marks the batch `failed`. Safe to run twice: a
+    batch no longer `analysing` is left alone."""
+    batch = ImportBatch.objects.select_related("school", "created_by").filter(pk=batch_id).first()
+    if batch is None or batch.status != ImportStatus.ANALYSING:
+        return batch
+    ImportBatch.objects.filter(pk=batch.pk).update(started_at=timezone.now(), progress=5)
     path = Path(batch.file.path)
     try:
         batch.file_format = sniff_format(path)
-        analysis = _analyse_batch(batch, path)
+        analysis = _analyse_batch(batch, path, progress=_progress_updater(batch.pk, 10, 90))
     except FileRejected as exc:
+        if batch.preview.get("error_report"):  # from the preview before a new mapping
+            default_storage.delete(batch.preview["error_report"])
         batch.status = ImportStatus.REJECTED
         batch.message = " ".join(exc.messages)
         batch.preview, batch.errors = {}, []
         batch.rows = batch.rejected = 0
     else:
+        _record_analysis(batch, analysis)
         batch.status = ImportStatus.PREVIEW
         batch.message = ""
-        _record_analysis(batch, analysis)
+    batch.progress = 100
     batch.save()
     return batch
 
@@ -221,6 +264,7 @@ def _analyse_batch(batch: ImportBatch, path: Path, progress=None) -> Analysis:
 def _record_analysis(batch: ImportBatch, analysis: Analysis) -> None:
     result = analysis.result
     rejected = result.rejected
+    old_report = batch.preview.get("error_report") if batch.preview else None
     batch.rows, batch.rejected = len(result.rows), len(rejected)
     batch.errors = [
         {"sheet": r.sheet, "row": r.number, "errors": r.errors}
@@ -270,6 +314,23 @@ def _record_analysis(batch: ImportBatch, analysis: Analysis) -> None:
     }
     if result.term_code:
         batch.term_code = batch.term_code or result.term_code
+    if old_report:
+        default_storage.delete(old_report)
+    if rejected:
+        # Built here, in the worker, so the download never parses the file in a web request.
+        name = f"imports/{batch.school.npsn}/reports/{batch.pk}-{batch.sha256[:16]}.xlsx"
+        batch.preview["error_report"] = default_storage.save(
+            name, ContentFile(error_report_xlsx(result))
+        )
+
+
+def import_error_report(*, batch: ImportBatch) -> bytes | None:
+    """The stored error report of a batch (xlsx bytes), or None when it has none."""
+    name = batch.preview.get("error_report") if batch.preview else None
+    if not name or not default_storage.exists(name):
+        return None
+    with default_storage.open(name, "rb") as fh:
+        return fh.read()
 
 
 def import_batch_confirm(

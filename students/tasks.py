@@ -6,7 +6,7 @@ import logging
 from celery import shared_task
 from django.utils.translation import gettext as _
 
-from .services import import_batch_fail, import_batch_process
+from .services import import_batch_analyse, import_batch_fail, import_batch_process
 
 logger = logging.getLogger(__name__)
 
@@ -28,4 +28,27 @@ def import_batch_process_task(batch_id: int) -> str:
             else _("Impor gagal karena kesalahan sistem; tidak ada data yang disimpan."),
         )
         raise
-    return batch.status
+    return batch.status if batch is not None else "missing"
+
+
+@shared_task(name="students.tasks.import_batch_analyse_task", queue="default", acks_late=True)
+def import_batch_analyse_task(batch_id: int) -> str:
+    """Build the preview of one uploaded ImportBatch (the web request only stored the file).
+    Safe to run twice: a batch that is no longer `analysing` is left alone. A crash half-way
+    leaves the batch `failed` with a message, never a half-built `preview`."""
+    try:
+        batch = import_batch_analyse(batch_id=batch_id)
+    except Exception as exc:
+        logger.exception("import batch %s: preview failed", batch_id)
+        messages = getattr(exc, "messages", None)
+        import_batch_fail(
+            batch_id=batch_id,
+            message=" ".join(messages)
+            if messages
+            else _(
+                "File ini gagal dibaca karena kesalahan sistem; tidak ada data yang disimpan. "
+                "Coba unggah lagi atau hubungi admin."
+            ),
+        )
+        raise
+    return batch.status if batch is not None else "missing"

@@ -17,14 +17,14 @@ from smk_dashboard.core.audit import audit_log
 from .forms import ImportConfirmForm, ImportMappingForm, ImportUploadForm
 from .importers import FileRejected
 from .importers.majors import UNASSIGNED_CODE
-from .importers.report import TEMPLATES, blank_template_xlsx, error_report_xlsx
+from .importers.report import TEMPLATES, blank_template_xlsx
 from .models import ImportBatch, ImportKind, ImportStatus, Major, MajorField, Role, SchoolClass
 from .selectors import import_batch_queryset_for_user
 from .services import (
-    import_analyse,
     import_batch_confirm,
     import_batch_create,
     import_batch_preview,
+    import_error_report,
     import_kinds_for_user,
     major_create,
     school_class_major_set,
@@ -150,27 +150,18 @@ def import_status(request, pk: int):
 @login_required
 @require_GET
 def import_errors(request, pk: int):
-    """The original rows that were rejected, plus a column with the reasons (xlsx)."""
+    """The original rows that were rejected, plus a column with the reasons (xlsx), as the
+    worker wrote it when it read the file: this request never parses the upload."""
     batch = _batch(request, pk)
-    if not batch.file_format:
-        raise Http404
-    try:
-        analysis = import_analyse(
-            school=batch.school,
-            kind=batch.kind,
-            path=Path(batch.file.path),
-            fmt=batch.file_format,
-            user=batch.created_by,
-            term_code=batch.term_code or None,
-            mapping=batch.mapping,
-            create_missing=batch.create_missing,
-        )
-    except FileRejected:
+    report = import_error_report(batch=batch)
+    if report is None:
         raise Http404
     audit_log(action="export.import_errors", request=request, target=batch, school=batch.school)
-    response = HttpResponse(error_report_xlsx(analysis.result), content_type=XLSX)
+    response = HttpResponse(report, content_type=XLSX)
     name = Path(batch.file_name).stem[:60] or "impor"
-    response["Content-Disposition"] = content_disposition_header(True, f"kesalahan-{name}.xlsx")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"kesalahan-{name}.xlsx"
+    )
     return response
 
 

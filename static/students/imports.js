@@ -1,10 +1,12 @@
-// Import page: poll the batch status while it is queued or running, move the progress bar,
-// and reload the page (summary and error report) once the batch has finished.
+// Import page: poll the batch status while it is being read (preview), queued or running,
+// move the progress bar, and reload the page (preview, summary, error report) once the
+// batch has left the state the page was drawn in.
 (function () {
   "use strict";
   var box = document.querySelector("[data-import-status-url]");
   if (!box) { return; }
   var url = box.getAttribute("data-import-status-url");
+  var drawnStatus = box.getAttribute("data-import-status");
   var bar = box.querySelector("[data-progress-bar]");
   var wrapper = box.querySelector("[role=progressbar]");
   var delay = 1000;
@@ -20,7 +22,11 @@
       .then(function (response) { return response.json(); })
       .then(function (data) {
         show(data.progress);
-        if (data.finished) { window.location.reload(); return; }
+        if (data.finished || (drawnStatus && data.status !== drawnStatus &&
+            data.status !== "queued" && data.status !== "running")) {
+          window.location.reload();
+          return;
+        }
         window.setTimeout(poll, delay);
       })
       .catch(function () {

@@ -121,19 +121,6 @@ class SchoolIndex:
         return None
 
 
-def nisns_in_other_schools(school: School, nisns: set[str]) -> set[str]:
-    found: set[str] = set()
-    values = sorted(nisns)
-    for start in range(0, len(values), IN_CHUNK):
-        chunk = values[start : start + IN_CHUNK]
-        found.update(
-            Student.objects.filter(nisn__in=chunk)
-            .exclude(school=school)
-            .values_list("nisn", flat=True)
-        )
-    return found
-
-
 def check_npsn(result: ParseResult, school: School) -> None:
     for parsed in result.rows:
         npsn = parsed.data.get("npsn")
@@ -146,19 +133,13 @@ def check_npsn(result: ParseResult, school: School) -> None:
 
 def unknown_student_errors(result: ParseResult, index: SchoolIndex) -> None:
     """Grades and attendance need students that are already in this school's roster."""
-    missing = [p for p in result.rows if index.student(p) is None and not p.errors]
-    other = nisns_in_other_schools(
-        index.school, {p.data["nisn"] for p in missing if p.data["nisn"]}
-    )
-    for parsed in missing:
+    # One message whether or not the NISN is enrolled at another school: an upload must
+    # never reveal that (issue 12).
+    for parsed in (p for p in result.rows if index.student(p) is None and not p.errors):
         who = parsed.data.get("nisn") or parsed.data.get("nis")
-        if parsed.data.get("nisn") in other:
-            parsed.add_error(_("Siswa NISN %(v)s terdaftar di sekolah lain.") % {"v": who})
-        else:
-            parsed.add_error(
-                _("Siswa %(v)s belum terdaftar di sekolah ini: impor daftar siswa dulu.")
-                % {"v": who}
-            )
+        parsed.add_error(
+            _("Siswa %(v)s belum terdaftar di sekolah ini: impor daftar siswa dulu.") % {"v": who}
+        )
 
 
 def out_of_scope_error(parsed: ParsedRow) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from typing import Any
 
 import xlsxwriter
@@ -35,6 +36,34 @@ def _write_cell(ws, r: int, c: int, value: Any, date_format) -> None:
         ws.write_string(r, c, escape_formula(str(value)))
 
 
+SHEET_NAME_MAX = 31
+FORBIDDEN_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """A name Excel accepts for a sheet, unique in the workbook: without []:*?/\\ or control
+    characters, no apostrophe at either end, at most 31 characters, and numbered when two
+    source sheets (or a CSV file name) come out the same. `taken` holds the names in use,
+    lower-cased (Excel compares them case-insensitively); the new one is added."""
+    base = FORBIDDEN_IN_SHEET_NAME.sub("_", str(name)).strip().strip("'").strip()
+    base = _cut(base, SHEET_NAME_MAX) or _("Lembar")
+    title, number = base, 1
+    while title.lower() in taken:
+        number += 1
+        suffix = f" ({number})"
+        title = _cut(base, SHEET_NAME_MAX - len(suffix)) + suffix
+    taken.add(title.lower())
+    return title
+
+
+def _cut(text: str, limit: int) -> str:
+    """At most `limit` UTF-16 code units (how Excel counts), with no apostrophe or space at
+    the end."""
+    while len(text.encode("utf-16-le")) > limit * 2:
+        text = text[:-1]
+    return text.rstrip().rstrip("'").rstrip()
+
+
 def error_report_xlsx(result: ParseResult) -> bytes:
     """One sheet per source sheet: its title and header rows as they were, then every
     rejected row as it was, with the reasons in a last column "Kesalahan"."""
@@ -44,10 +73,11 @@ def error_report_xlsx(result: ParseResult) -> bytes:
     bold = book.add_format({"bold": True, "font_color": "#b91c1c"})
     text = book.add_format({"num_format": "@"})
     rejected = result.rejected
+    taken = {"history"}  # a name Excel reserves
     for table in result.tables:
         sheet = next(s for s in result.sheets if s.name == table.sheet)
         rows = [r for r in rejected if r.sheet == table.sheet]
-        ws = book.add_worksheet(table.sheet[:31])
+        ws = book.add_worksheet(sheet_title(table.sheet, taken))
         width = max((len(r) for r in sheet.rows[: table.data_start]), default=0)
         width = max([width, *(len(r.raw) for r in rows)])
         nisn_col = table.fields.get("nisn")

@@ -33,6 +33,8 @@ def test_upload_preview_confirm_summary(login, make_user, school, tmp_path, work
     page.set_input_files("input[name=file]", str(path))
     page.get_by_role("button", name="Unggah dan pratinjau").click()
 
+    # The worker reads the file; the page shows progress, then reloads with the preview.
+    page.get_by_test_id("preview-counts").wait_for(timeout=60_000)
     assert (
         "2 baris data terbaca, 0 bermasalah." in page.get_by_test_id("preview-counts").inner_text()
     )

@@ -164,6 +164,8 @@ def _upload_and_confirm(school, path: Path) -> ImportBatch:
         batch = import_batch_create(
             school=school, kind="grades", file=File(fh, name=path.name), file_name=path.name
         )
+    # Issue 12: the upload only queues the preview; the worker builds it.
+    batch = _wait_for(batch, lambda b: b.status != ImportStatus.ANALYSING, 60, "preview")
     assert batch.status == ImportStatus.PREVIEW and batch.rejected == 0, batch.message
     with transaction.atomic():  # the task is queued on commit, like the web view does
         import_batch_confirm(batch=batch, user=None)
@@ -218,7 +220,8 @@ def test_redis_restarted_mid_import_the_import_completes_once(
     assert GradeRecord.objects.filter(student__school=school).count() == EXPECTED_RECORDS
     # No batch is left half-way for ever, and the data went in exactly once.
     stuck = ImportBatch.objects.filter(
-        school=school, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
+        school=school,
+        status__in=[ImportStatus.ANALYSING, ImportStatus.QUEUED, ImportStatus.RUNNING],
     )
     assert not stuck.exists(), list(stuck.values_list("pk", "status"))
     assert ImportBatch.objects.filter(school=school, status=ImportStatus.DONE).count() == 1

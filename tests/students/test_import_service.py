@@ -24,7 +24,12 @@ from students.models import (
     Student,
     Subject,
 )
-from students.services import import_batch_create, import_batch_process, import_file_run
+from students.services import (
+    import_batch_analyse,
+    import_batch_create,
+    import_batch_process,
+    import_file_run,
+)
 from tests.students.factories import (
     MajorFactory,
     SchoolClassFactory,
@@ -138,12 +143,25 @@ def test_unknown_class_is_rejected_unless_create_missing(school, tmp_path):
     )
 
 
-def test_students_of_another_school_are_rejected(school, other_school, tkj, tmp_path):
-    StudentFactory(school=other_school, nisn=BUDI[0])
-    summary = run(school, "roster", roster(tmp_path, [BUDI]))
-    assert not summary["ok"]
-    assert any("terdaftar di sekolah lain" in e for e in summary["errors"])
-    assert not Student.objects.filter(school=school).exists()
+def test_an_import_never_tells_whether_a_nisn_is_enrolled_at_another_school(
+    school, other_school, graded, tmp_path
+):
+    # Issue 12: a NISN of another school is treated exactly like an unknown NISN.
+    StudentFactory(school=other_school, nisn="0070000002", nis="99")
+    rows = [["NISN", "Nama", "Matematika"], ["0070000002", "Lain", 88], ["0070000003", "X", 70]]
+    summary = run(school, "grades", write_csv(tmp_path / "g.csv", rows), term_code="2024-1")
+    assert [e.split(": ", 1)[1] for e in summary["errors"]] == [
+        "Siswa 0070000002 belum terdaftar di sekolah ini: impor daftar siswa dulu.",
+        "Siswa 0070000003 belum terdaftar di sekolah ini: impor daftar siswa dulu.",
+    ]
+    assert not any("sekolah lain" in e for e in summary["errors"])
+    # On a roster an unknown NISN is a new student of this school, and so is this one;
+    # the other school's student is not touched.
+    moved = ("0070000002", "2425009", "Pindahan", "P", None, "XI TKJ 1")
+    summary = run(school, "roster", roster(tmp_path, [moved]))
+    assert summary["ok"] and summary["created"] == 1
+    assert Student.objects.get(school=school, nisn="0070000002").name == "Pindahan"
+    assert Student.objects.get(school=other_school, nisn="0070000002").nis == "99"
 
 
 def test_a_file_of_another_npsn_is_refused(school, tkj, tmp_path):
@@ -269,10 +287,12 @@ def test_a_crash_mid_import_leaves_the_database_as_it_was(school, graded, tmp_pa
 
 def batch_for(user, kind, path, **kwargs):
     with open(path, "rb") as fh:
-        return import_batch_create(
+        batch = import_batch_create(
             school=user.school, kind=kind, file=File(fh, name=Path(path).name),
             file_name=Path(path).name, user=user, **kwargs,
         )  # fmt: skip
+    # The preview is built by the Celery task; here its service runs in-process.
+    return import_batch_analyse(batch_id=batch.pk)
 
 
 def test_batch_keeps_the_original_file_and_its_sha256(school, tkj, make_user, tmp_path, settings):

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from students.models import ImportBatch, ImportStatus, Role, SchoolClass, SchoolTermStatus, Student
 from students.services import import_file_run
+from students.tasks import import_batch_analyse_task
 from tests.students import layouts
 from tests.students.factories import MajorFactory, SchoolClassFactory, StudentFactory, TermFactory
 
@@ -24,6 +25,13 @@ def operator(make_user, school):
 def post_file(client, path: Path, kind: str, **data):
     file = SimpleUploadedFile(path.name, path.read_bytes())
     return client.post(reverse("students:imports"), {"kind": kind, "file": file, **data})
+
+
+def analysed(batch: ImportBatch) -> ImportBatch:
+    """The worker's half of an upload or a new mapping: the preview task, run here."""
+    import_batch_analyse_task.apply(args=[batch.pk])
+    batch.refresh_from_db()
+    return batch
 
 
 def test_upload_form_offers_terms_as_people_read_them(client, operator):
@@ -53,13 +61,13 @@ def test_a_file_with_only_its_school_year_asks_for_the_semester_and_keeps_the_fi
         )  # fmt: skip
     client.force_login(operator)
     response = post_file(client, layouts.erapor_attendance(tmp_path / "a.xlsx"), "attendance")
-    batch = ImportBatch.objects.get()
+    batch = analysed(ImportBatch.objects.get())
     assert batch.status == ImportStatus.REJECTED
     page = client.get(response.url).content.decode()
     assert "Genap 2025/2026" in batch.message and 'data-testid="term-retry-form"' in page
 
     client.post(reverse("students:import_mapping", args=[batch.pk]), {"term": "2025-2"})
-    batch.refresh_from_db()
+    batch = analysed(batch)
     assert batch.status == ImportStatus.PREVIEW and batch.term_code == "2025-2"
     assert batch.rows == 4 and batch.rejected == 0
     assert "Genap 2025/2026" in client.get(response.url).content.decode()
@@ -130,7 +138,7 @@ def test_the_user_chooses_the_sheet_in_the_preview(client, operator, tmp_path):
     response = post_file(
         client, layouts.admin_workbook(tmp_path / "admin.xlsx"), "roster", create_missing="on"
     )
-    batch = ImportBatch.objects.get()
+    batch = analysed(ImportBatch.objects.get())
     assert [s["name"] for s in batch.preview["sheets"]] == ["Master Siswa"]
     page = client.get(response.url).content.decode()
     assert 'data-testid="map-sheet"' in page and "Lembar Data Lulusan dilewati" in page
@@ -138,6 +146,6 @@ def test_the_user_chooses_the_sheet_in_the_preview(client, operator, tmp_path):
         reverse("students:import_mapping", args=[batch.pk]),
         {"sheet": "Buku Klaper", "create_missing": "on"},
     )
-    batch.refresh_from_db()
+    batch = analysed(batch)
     assert [s["name"] for s in batch.preview["sheets"]] == ["Buku Klaper"]
     assert batch.mapping == {"_sheet": "Buku Klaper"}

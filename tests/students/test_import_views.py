@@ -1,5 +1,9 @@
-"""The import pages: permissions, upload → preview → confirm → a real worker → summary,
-error report and blank templates."""
+"""The import pages: permissions, upload → the preview task → preview → confirm → a real
+worker → summary, error report and blank templates.
+
+Since issue 12 the upload only stores the file and queues the preview task; tests about the
+preview page run that task's code in-process (`build_previews`, standing in for the worker),
+the integration test at the end runs the whole journey on a real worker."""
 
 import io
 import time
@@ -12,6 +16,7 @@ from django.urls import reverse
 
 from students.importers import parse_file
 from students.models import GradeRecord, ImportBatch, ImportStatus, Role, Student
+from students.tasks import import_batch_analyse_task
 from tests.students.factories import MajorFactory, SchoolClassFactory
 from tests.students.spreadsheets import roster_rows, write_xlsx
 
@@ -29,7 +34,17 @@ def operator(db, make_user, school):
 def upload(client, tmp_path, students, kind="roster", **data):
     path = write_xlsx(tmp_path / "daftar.xlsx", {"Siswa": roster_rows(students)})
     file = SimpleUploadedFile("daftar.xlsx", path.read_bytes())
-    return client.post(reverse("students:imports"), {"kind": kind, "file": file, **data})
+    response = client.post(reverse("students:imports"), {"kind": kind, "file": file, **data})
+    build_previews()
+    return response
+
+
+def build_previews() -> None:
+    """What the worker does after an upload or a new mapping: the preview task, in-process."""
+    for pk in ImportBatch.objects.filter(status=ImportStatus.ANALYSING).values_list(
+        "pk", flat=True
+    ):
+        import_batch_analyse_task.apply(args=[pk])
 
 
 def test_imports_url_is_fixed():
@@ -98,12 +113,16 @@ def test_manual_mapping_assigns_an_unrecognised_column(client, operator, tmp_pat
         "/students/imports/",
         {"kind": "roster", "file": SimpleUploadedFile("m.xlsx", path.read_bytes())},
     )
+    build_previews()
     batch = ImportBatch.objects.get()
     assert batch.rejected == 1  # gender unknown: a new student needs it
     page = client.get(reverse("students:import_detail", args=[batch.pk]))
     form = page.context["mapping_form"]
     name = next(n for n, c in form.columns if c["header"] == "Sex")
     client.post(reverse("students:import_mapping", args=[batch.pk]), {name: "gender"})
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.ANALYSING  # the request only queued a new preview
+    build_previews()
     batch.refresh_from_db()
     assert batch.mapping == {"sex": "gender"} and batch.rejected == 0
 
@@ -161,19 +180,30 @@ def test_confirm_queues_the_task_and_a_real_worker_imports_the_file(
     client, operator, tmp_path, worker
 ):
     client.force_login(operator)
-    upload(client, tmp_path, [BUDI])
+    path = write_xlsx(tmp_path / "daftar.xlsx", {"Siswa": roster_rows([BUDI])})
+    file = SimpleUploadedFile("daftar.xlsx", path.read_bytes())
+    client.post(reverse("students:imports"), {"kind": "roster", "file": file})
     batch = ImportBatch.objects.get()
+    page = client.get(reverse("students:import_detail", args=[batch.pk])).content.decode()
+    assert 'data-testid="import-progress"' in page  # the worker reads the file, not the page
+    status = wait_for(client, batch, lambda s: s["status"] != ImportStatus.ANALYSING)
+    assert status["status"] == ImportStatus.PREVIEW, status
     client.post(reverse("students:import_confirm", args=[batch.pk]))
-    deadline = time.monotonic() + 60
-    status = {}
-    while time.monotonic() < deadline:
-        status = client.get(reverse("students:import_status", args=[batch.pk])).json()
-        if status["finished"]:
-            break
-        time.sleep(0.3)
+    status = wait_for(client, batch, lambda s: s["finished"])
     assert status["status"] == ImportStatus.DONE, status
     assert (status["created"], status["progress"]) == (1, 100)
     assert Student.objects.get().nisn == "0081234567"
     page = client.get(reverse("students:import_detail", args=[batch.pk])).content.decode()
     assert 'data-testid="count-created">1<' in page
     assert not GradeRecord.objects.exists()
+
+
+def wait_for(client, batch, done, timeout=60) -> dict:
+    deadline = time.monotonic() + timeout
+    status = {}
+    while time.monotonic() < deadline:
+        status = client.get(reverse("students:import_status", args=[batch.pk])).json()
+        if done(status):
+            break
+        time.sleep(0.3)
+    return status
