@@ -227,6 +227,15 @@ def _build_columns(kind, rows, header_rows: tuple[int, ...], aliases) -> list[Co
     column only: a heading is carried right over the columns that have a header below it,
     until the same or a higher level starts a new heading."""
     levels = [rows[i] for i in header_rows]
+    if len(levels) == 1:  # one header row: nothing to carry (the common, fast case)
+        columns = []
+        for c, value in enumerate(levels[0]):
+            if value is None or not clean_text(value):
+                continue
+            fld, subject, component = _classify(kind, value, None, aliases)
+            header = clean_text(value)
+            columns.append(Column(c, header, normalize_key(header), fld, subject, component))
+        return columns
     width = max(len(level) for level in levels)
     carried: list[Any] = [None] * len(levels)
     columns = []

@@ -96,21 +96,20 @@ def _is_grid(table: Table) -> bool:
 
 def _unusable(sheet, table: Table) -> str:
     """Why a sheet's table holds no data to import ("" when it does): no data rows, or
-    identity cells that are all failed formulas (#N/A from a VLOOKUP form)."""
+    identity cells that are all failed formulas (#N/A from a VLOOKUP form). Stops at the
+    first real data row, so a normal sheet costs one row."""
     keys = [table.fields[f] for f in ("nisn", "nis", "name") if f in table.fields]
-    filled = errors = 0
+    filled = False
     for row in sheet.rows[table.data_start :]:
         values = [row[k] for k in keys if k < len(row) and not is_blank(row[k])]
         if not values:
             continue
-        filled += 1
-        if all(clean_text(v).lower() in ERROR_VALUES for v in values):
-            errors += 1
-    if filled == 0:
+        if not all(clean_text(v).lower() in ERROR_VALUES for v in values):
+            return ""
+        filled = True
+    if not filled:
         return _("tidak ada baris data")
-    if errors == filled:
-        return _("isinya rumus yang gagal (#N/A), bukan data siswa")
-    return ""
+    return _("isinya rumus yang gagal (#N/A), bukan data siswa")
 
 
 _TERM_WORDS = ("semester", "ganjil", "genap", "gasal")

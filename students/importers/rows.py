@@ -108,7 +108,7 @@ def read_identity(parsed: ParsedRow, row: list[Any], table: Table, *, require_ni
     """NISN (leading zeros restored), NIS and name, into parsed.data; errors noted."""
     raw_nisn = cell(row, table, "nisn")
     raw_nis = cell(row, table, "nis")
-    if is_blank(raw_nisn) and isinstance(raw_nis, str) and "/" in raw_nis:
+    if isinstance(raw_nis, str) and "/" in raw_nis and is_blank(raw_nisn):
         # "NIS / NISN" in one cell: "102519525 / 3106989660"
         raw_nis, _sep, raw_nisn = raw_nis.partition("/")
     if is_blank(raw_nisn):
