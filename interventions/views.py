@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from smk_dashboard.core.fields import factors_for_user
+
 from . import permissions, reports, selectors, services
 from .forms import (
     CloseForm,
@@ -120,7 +122,7 @@ def intervention_create(request: HttpRequest) -> HttpResponse:
             "owner": user.pk,
             "start_date": timezone.localdate(),
             "follow_up_days": 14,
-            "reason": _prediction_reason(prediction),
+            "reason": _prediction_reason(prediction, user=user),
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -156,10 +158,11 @@ def intervention_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _prediction_reason(prediction) -> str:
+def _prediction_reason(prediction, *, user) -> str:
     if prediction is None:
         return ""
-    factors = "; ".join(f.get("text", "") for f in (prediction.factors or [])[:3] if f)
+    visible = factors_for_user((prediction.factors or [])[:3], user=user)
+    factors = "; ".join(f.get("text", "") for f in visible)
     text = _("Prediksi %(term)s: %(category)s (peluang kurang %(p).0f%%).") % {
         "term": prediction.term,
         "category": prediction.get_category_display(),

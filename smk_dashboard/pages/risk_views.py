@@ -11,6 +11,7 @@ from interventions.permissions import can_create_interventions
 from smk_dashboard.core.access import role_required
 from smk_dashboard.core.audit import audit_log
 from smk_dashboard.core.categories import Category
+from smk_dashboard.core.fields import FieldGroup, can_see
 from smk_dashboard.core.roles import RISK_VIEWER_ROLES
 from students.exports import csv_stream, xlsx_bytes
 
@@ -24,8 +25,8 @@ CHANGE_LABELS = {
 }
 
 
-def export_header() -> list[str]:
-    return [
+def export_header(*, counselling: bool = True) -> list[str]:
+    header = [
         "NISN",
         _("Nama"),
         _("Rombel"),
@@ -37,12 +38,13 @@ def export_header() -> list[str]:
         _("Faktor utama"),
         _("Intervensi terakhir"),
     ]
+    return header if counselling else header[:-1]
 
 
-def export_row(row: RiskRow) -> list:
+def export_row(row: RiskRow, *, counselling: bool = True) -> list:
     p, s = row.prediction, row.prediction.student
     intervention = row.intervention
-    return [
+    values = [
         s.nisn,
         s.name,
         s.school_class.name if s.school_class else "",
@@ -54,20 +56,24 @@ def export_row(row: RiskRow) -> list:
         "; ".join(f["text"] for f in row.top_factors),
         intervention["status_label"] if intervention else "",
     ]
+    return values if counselling else values[:-1]
 
 
 def _export(request: HttpRequest, filters: RiskFilters, fmt: str) -> HttpResponse:
     audit_log(action=f"export.{fmt}", request=request, detail={"page": "students.risk"})
     rows = student_risk_export_rows(user=request.user, filters=filters)
+    counselling = can_see(request.user, FieldGroup.COUNSELLING)
+    header = export_header(counselling=counselling)
+    lines = (export_row(r, counselling=counselling) for r in rows)
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
         response = StreamingHttpResponse(
-            csv_stream(export_header(), (export_row(r) for r in rows)),
+            csv_stream(header, lines),
             content_type="text/csv; charset=utf-8",
         )
     else:
         response = HttpResponse(
-            xlsx_bytes([(_("Daftar perhatian"), export_header(), (export_row(r) for r in rows))]),
+            xlsx_bytes([(_("Daftar perhatian"), header, lines)]),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="daftar-perhatian-{stamp}.{fmt}"'
@@ -93,5 +99,6 @@ def risk_list(request: HttpRequest) -> HttpResponse:
         "change_labels": CHANGE_LABELS,
         "categories": Category.choices,
         "can_add_intervention": can_create_interventions(request.user),
+        "show_counselling": can_see(request.user, FieldGroup.COUNSELLING),
     }
     return render(request, "students/risk_list.html", context)
