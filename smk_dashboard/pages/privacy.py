@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from interventions.models import Intervention, InterventionSession
 from predictions.models import Prediction
 from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.fields import SOCIO_ECONOMIC_FIELDS
 from smk_dashboard.core.models import AuditEvent
 from smk_dashboard.core.roles import PRIVACY_ROLES
 from students.models import (
@@ -46,14 +47,6 @@ RECTIFIABLE_FIELDS = (
     "income_bracket",
     "distance_km",
     "kip_recipient",
-)
-SOCIO_ECONOMIC_FIELDS = (
-    "father_education",
-    "mother_education",
-    "father_occupation",
-    "mother_occupation",
-    "income_bracket",
-    "distance_km",
 )
 REDACTED = "[dihapus saat anonimisasi]"
 NOT_PREDICTED = "tidak diprediksi"
@@ -195,8 +188,7 @@ def student_anonymise(
     student.nis = ""
     student.birth_date = None
     for field in SOCIO_ECONOMIC_FIELDS:
-        setattr(student, field, "")
-    student.kip_recipient = False
+        setattr(student, field, False if field == "kip_recipient" else "")
     student.full_clean()
     student.save()
     interventions = Intervention.objects.filter(student=student)
@@ -231,7 +223,10 @@ def _iso(value) -> str | None:
 def student_data_export(*, student: Student) -> dict:
     """All data held about one student, as plain JSON-able values, for the student and their
     parents (UU PDP art. 7). Counselling notes are listed by date; their text is handed over
-    by the guru BK in person (professional confidentiality)."""
+    by the guru BK in person (professional confidentiality). This is the data subject's own
+    copy, so the staff field groups of `core.fields` do not narrow it: every group is in it.
+    The operator who hands it over therefore sees predictions and intervention reasons that
+    their own pages do not show; each export is audited (`export.student.*`)."""
     student = (
         Student.objects.select_related("school", "school_class", "major")
         .filter(pk=student.pk)

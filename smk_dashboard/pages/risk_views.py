@@ -9,13 +9,19 @@ from django.views.decorators.http import require_GET
 
 from interventions.permissions import can_create_interventions
 from smk_dashboard.core.access import role_required
-from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.audit import audit_student_list
 from smk_dashboard.core.categories import Category
 from smk_dashboard.core.fields import FieldGroup, can_see
 from smk_dashboard.core.roles import RISK_VIEWER_ROLES
 from students.exports import csv_stream, xlsx_bytes
 
-from .risk import RiskFilters, RiskRow, student_risk_export_rows, student_risk_list
+from .risk import (
+    RiskFilters,
+    RiskRow,
+    risk_queryset,
+    student_risk_export_rows,
+    student_risk_list,
+)
 
 CHANGE_LABELS = {
     "new": gettext_lazy("Baru"),
@@ -60,7 +66,14 @@ def export_row(row: RiskRow, *, counselling: bool = True) -> list:
 
 
 def _export(request: HttpRequest, filters: RiskFilters, fmt: str) -> HttpResponse:
-    audit_log(action=f"export.{fmt}", request=request, detail={"page": "students.risk"})
+    audit_student_list(
+        request=request,
+        action=f"export.{fmt}",
+        student_ids=risk_queryset(user=request.user, filters=filters).values_list(
+            "student_id", flat=True
+        ),
+        detail={"page": "students.risk"},
+    )
     rows = student_risk_export_rows(user=request.user, filters=filters)
     counselling = can_see(request.user, FieldGroup.COUNSELLING)
     header = export_header(counselling=counselling)
@@ -92,8 +105,15 @@ def risk_list(request: HttpRequest) -> HttpResponse:
     query.pop("export", None)
     sort_query = query.copy()
     sort_query.pop("sort", None)
+    risk = student_risk_list(user=request.user, filters=filters)
+    audit_student_list(
+        request=request,
+        action="student.list",
+        student_ids=[row.prediction.student_id for row in risk.rows],
+        detail={"page": "students.risk"},
+    )
     context = {
-        "risk": student_risk_list(user=request.user, filters=filters),
+        "risk": risk,
         "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),
         "change_labels": CHANGE_LABELS,

@@ -17,7 +17,7 @@ from smk_dashboard.core.api_support import (
     paginated_response,
     require_roles,
 )
-from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.audit import audit_log, audit_student_list
 from smk_dashboard.core.categories import Category
 from smk_dashboard.core.fields import SOCIO_ECONOMIC_FIELDS, FieldGroup, can_see
 from smk_dashboard.core.roles import RISK_VIEWER_ROLES, STUDENT_RECORD_ROLES
@@ -99,11 +99,12 @@ def student_page_response(*, request, view, queryset, serializer_class, action, 
     rows = response.data["results"]
     for row in rows:
         hide_predictions(row, user=request.user)
-    audit_log(
-        action=action,
+    audit_student_list(
         request=request,
+        action=action,
         target=target,
-        detail={"via": "api", "student_ids": [row["id"] for row in rows]},
+        student_ids=[row["id"] for row in rows],
+        detail={"via": "api"},
     )
     return response
 
