@@ -34,6 +34,8 @@ from students.models import (
 )
 from students.selectors import student_queryset_for_user
 
+from .suppression import withheld_groups
+
 RECTIFIABLE_FIELDS = (
     "name",
     "nisn",
@@ -373,7 +375,8 @@ QUASI_IDENTIFIERS = ("major_field", "grade_level", "gender")
 def research_export_rows(*, school: School) -> tuple[list[dict], int]:
     """One row per student and term: no names, no NISN (a keyed hash instead), no birth date
     or socio-economic fields. Rows whose (major field, grade level, gender) group holds fewer
-    than SMALL_CELL_THRESHOLD students are suppressed. Returns (rows, students suppressed)."""
+    than SMALL_CELL_THRESHOLD students are suppressed, with complementary groups
+    (`suppression.withheld_groups`). Returns (rows, students suppressed)."""
     latest = Prediction.objects.current().filter(student=OuterRef("pk"))
     students = list(
         Student.objects.filter(school=school)
@@ -391,11 +394,14 @@ def research_export_rows(*, school: School) -> tuple[list[dict], int]:
     groups = Counter(
         (s["major__field"], s["school_class__grade_level"], s["gender"]) for s in students
     )
-    k = settings.SMALL_CELL_THRESHOLD
+    # A small group is withheld, and so is the other gender of its class level: otherwise the
+    # class size (school report) minus the group shown gives the small one away. Axis 2 of
+    # (major field, grade level, gender) is summed out in what is published elsewhere.
+    withheld = withheld_groups(groups, summed_axes=(2,), threshold=settings.SMALL_CELL_THRESHOLD)
     kept = {
         s["pk"]: s
         for s in students
-        if groups[(s["major__field"], s["school_class__grade_level"], s["gender"])] >= k
+        if (s["major__field"], s["school_class__grade_level"], s["gender"]) not in withheld
     }
     grade_means = (
         GradeRecord.objects.filter(student_id__in=kept)
