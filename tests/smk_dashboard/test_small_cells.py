@@ -5,6 +5,7 @@ import csv
 import io
 import itertools
 
+import openpyxl
 import pytest
 from django.test import Client
 
@@ -196,3 +197,28 @@ def test_the_research_export_withholds_a_second_group_beside_a_small_one(make_us
     body = client.get("/privacy/research-export/").content.decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(body)))[1:] == []
     assert AuditEvent.objects.filter(action="export.research").exists()
+
+
+@pytest.mark.django_db
+def test_the_district_pdf_and_xlsx_hide_the_same_cells_as_the_page(make_user):
+    school = SchoolFactory(name="SMK Besar", district="Jakarta Barat")
+    populate(school, {10: {"kurang": 6, "sedang": 7, "baik": 2}}, name_prefix="Besar")
+    client = Client()
+    client.force_login(make_user(Role.SUDIN, district="Jakarta Barat"))
+    page = client.get("/reports/district/").context["report"]["by_grade_level"][0]
+    xlsx = client.get("/reports/district/", {"export": "xlsx"})
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    sheet = book["Kategori prediksi per tingkat"]
+    assert [c.value for c in sheet[2]] == [
+        "SMK Besar",
+        "X",
+        *(str(page[c]) for c in [*CATS, "n"]),
+    ]
+    assert "<5" in [c.value for c in sheet[2]] and "*" in [c.value for c in sheet[2]]
+    pdf = client.get("/reports/district/", {"export": "pdf"})
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
+    assert set(AuditEvent.objects.values_list("action", flat=True)) >= {
+        "export.pdf",
+        "export.xlsx",
+    }
+    assert "Besar 10" not in xlsx.content.decode("latin-1")
