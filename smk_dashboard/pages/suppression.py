@@ -11,9 +11,9 @@ part in a relation (a school's total per category, the kurang students without a
 intervention). A small virtual count is protected like a shown one. A hidden cell can be
 computed exactly when its unit vector lies in the row space of the relations restricted to
 the hidden cells; while some small cell can be, one more shown cell is hidden: the smallest
-one that stops the computation on its own, else the smallest in a relation with it; then
-every complementary cell that turns out not to be needed is shown again. A
-complementary cell is at least the threshold, so it is shown as HIDDEN ("*"), not "<5".
+cell in a relation with it that stops the computation on its own, else the smallest cell in
+a relation with it; then every complementary cell that turns out not to be needed is shown
+again. A complementary cell is at least the threshold, so it is shown as HIDDEN ("*").
 
     >>> shown({"a": 3, "b": 40, "n": 43}, [{"a": 1, "b": 1, "n": -1}])
     {'a': '<5', 'b': '*', 'n': 43}
@@ -35,18 +35,25 @@ Relation = Mapping[Hashable, int]
 
 class _System:
     def __init__(self, keys: list, relations: Sequence[Relation]):
+        self.keys = keys
         self.col = {k: i for i, k in enumerate(keys)}
         self.matrix = np.array(
             [[float(r.get(k, 0)) for k in keys] for r in relations] or [[0.0] * len(keys)]
         )
 
-    def computable(self, hidden: set, cell) -> bool:
-        """True when `cell` follows from the relations and the cells not in `hidden`."""
+    def computable(self, hidden: set) -> set:
+        """The cells of `hidden` that follow from the relations and the cells not hidden:
+        those on which no solution of the homogeneous system (the null space of the
+        relations restricted to the hidden cells) can move."""
         cols = sorted(self.col[k] for k in hidden)
+        if not cols:
+            return set()
         a = self.matrix[:, cols]
-        unit = np.zeros((1, len(cols)))
-        unit[0, cols.index(self.col[cell])] = 1.0
-        return np.linalg.matrix_rank(np.vstack([a, unit])) == np.linalg.matrix_rank(a)
+        _u, sv, vh = np.linalg.svd(a, full_matrices=True)
+        rank = int((sv > 1e-9 * max(1.0, sv.max(initial=0.0))).sum())
+        null = vh[rank:]
+        free = np.abs(null).max(axis=0, initial=0.0) > 1e-9
+        return {self.keys[c] for c, moves in zip(cols, free, strict=True) if not moves}
 
 
 def protected_cells(
@@ -71,9 +78,10 @@ def protected_cells(
     # A small cell that follows from the known cells alone is public already (a class of one
     # gender only); hiding more would protect nothing.
     everything = set(keys) - known
-    targets = [k for k in small if not system.computable(everything, k)]
+    targets = [k for k in small if k not in system.computable(everything)]
     while True:
-        leak = next((k for k in targets if system.computable(hidden, k)), None)
+        exposed = system.computable(hidden)
+        leak = next((k for k in targets if k in exposed), None)
         if leak is None:
             break
         shown_cells = sorted(
@@ -82,15 +90,14 @@ def protected_cells(
         )
         if not shown_cells:
             break  # pragma: no cover - everything hidden: nothing left to compute from
-        fix = next((k for k in shown_cells if not system.computable(hidden | {k}, leak)), None)
-        if fix is None:
-            near = {k for r in relations if r.get(leak) for k in r}
-            fix = next((k for k in shown_cells if k in near), shown_cells[0])
+        near = {k for r in relations if r.get(leak) for k in r}
+        nearby = [k for k in shown_cells if k in near] or shown_cells
+        fix = next((k for k in nearby if leak not in system.computable(hidden | {k})), nearby[0])
         hidden.add(fix)
     # The greedy pass may hide more than it needs: show again, largest first, every cell
     # whose hiding no longer protects anything.
     for k in sorted(hidden - set(small) - virtual, key=lambda k: (-values[k], -order[k])):
-        if not any(system.computable(hidden - {k}, s) for s in targets):
+        if not set(targets) & system.computable(hidden - {k}):
             hidden.discard(k)
     primary = {k for k in small if k not in virtual}
     return primary, hidden - primary - virtual

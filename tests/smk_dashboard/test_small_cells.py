@@ -4,6 +4,7 @@ or the research export cannot be computed back by subtraction from what is shown
 import csv
 import io
 import itertools
+import random
 
 import openpyxl
 import pytest
@@ -222,3 +223,45 @@ def test_the_district_pdf_and_xlsx_hide_the_same_cells_as_the_page(make_user):
         "export.xlsx",
     }
     assert "Besar 10" not in xlsx.content.decode("latin-1")
+
+
+def _tables_from_students(students: list[tuple[str, str, str, str]]) -> tuple[dict, list]:
+    """District tables counted from (school, grade level, major, category) tuples, so that
+    the breakdowns add up exactly as the real report's do."""
+    tables = {"by_grade_level": [], "by_major": [], "trend": [], "observed_trend": []}
+    coverage = []
+    for school in sorted({s[0] for s in students}):
+        mine = [s for s in students if s[0] == school]
+        for name, axis in (("by_grade_level", 1), ("by_major", 2)):
+            for group in sorted({s[axis] for s in mine}):
+                cats = [sum(1 for s in mine if s[axis] == group and s[3] == c) for c in CATS]
+                tables[name].append(row(school, group, *cats))
+        totals = [sum(1 for s in mine if s[3] == c) for c in CATS]
+        tables["trend"].append(row(school, "2025-2", *totals))
+        if totals[0]:
+            coverage.append(
+                {
+                    "school": school,
+                    "n_kurang": totals[0],
+                    "with_intervention": totals[0] // 2,
+                    "outcomes": {},
+                }
+            )
+    return tables, coverage
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_no_small_cell_can_be_subtracted_out_of_random_districts(seed):
+    rng = random.Random(seed)
+    students = [
+        (
+            f"SMK {rng.randint(1, 3)}",
+            rng.choice(["X", "XI", "XII"]),
+            rng.choice(["TKJ", "AKL", "KEP", "TBSM"]),
+            rng.choices(CATS, weights=[1, 3, 4])[0],
+        )
+        for _ in range(rng.randint(20, 160))
+    ]
+    tables, coverage = _tables_from_students(students)
+    protected, protected_coverage = district_protected(tables, coverage)
+    assert subtraction_attack(protected, protected_coverage) == []
