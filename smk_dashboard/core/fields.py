@@ -85,6 +85,11 @@ FACTOR_CODE_GROUPS: dict[str, FieldGroup] = {
 
 NEUTRAL_FACTOR_CODE = "di_luar_sekolah"
 NEUTRAL_FACTOR_TEXT = _("Faktor di luar sekolah")
+# What a reason naming a hidden group becomes: (code, text). Socio-economic and anything
+# unclassified are "outside school"; non-academic ratings stay recognisable as such.
+NEUTRAL_FACTORS = {
+    FieldGroup.RATINGS: ("non_akademik", _("Faktor non-akademik")),
+}
 
 
 def visible_groups(user) -> frozenset[FieldGroup]:
@@ -110,24 +115,23 @@ def factor_group(factor: dict) -> FieldGroup:
 
 def factors_for_user(factors, *, user) -> list[dict]:
     """The factors `user` may read, in their order. Those naming a group the user may not see
-    become one neutral "Faktor di luar sekolah" entry carrying the largest of their weights."""
+    become one neutral entry per group ("Faktor di luar sekolah" for socio-economic ones),
+    carrying the largest of their weights."""
     visible = visible_groups(user)
     out: list[dict] = []
-    neutral: dict | None = None
+    neutral: dict[str, dict] = {}
     for f in factors or []:
         if not isinstance(f, dict):
             continue
-        if factor_group(f) in visible:
+        group = factor_group(f)
+        if group in visible:
             out.append(f)
             continue
+        code, text = NEUTRAL_FACTORS.get(group, (NEUTRAL_FACTOR_CODE, NEUTRAL_FACTOR_TEXT))
         weight = float(f.get("weight") or 0)
-        if neutral is None:
-            neutral = {
-                "code": NEUTRAL_FACTOR_CODE,
-                "weight": weight,
-                "text": str(NEUTRAL_FACTOR_TEXT),
-            }
-            out.append(neutral)
-        elif abs(weight) > abs(neutral["weight"]):
-            neutral["weight"] = weight
+        if code not in neutral:
+            neutral[code] = {"code": code, "weight": weight, "text": str(text)}
+            out.append(neutral[code])
+        elif abs(weight) > abs(neutral[code]["weight"]):
+            neutral[code]["weight"] = weight
     return out

@@ -138,11 +138,16 @@ def test_bk_sees_the_socio_economic_reason_and_values(world):
     assert body["income_bracket"] == "1"
 
 
-def test_hidden_reasons_become_one_neutral_reason_with_the_largest_weight(make_user, school):
+def test_hidden_reasons_become_one_neutral_reason_per_group_with_the_largest_weight(
+    make_user, school
+):
     guru = make_user(Role.GURU, school=school)
     shown = factors_for_user(FACTORS, user=guru)
-    assert [f["code"] for f in shown] == [NEUTRAL_FACTOR_CODE, "alpa"]
+    assert [f["code"] for f in shown] == [NEUTRAL_FACTOR_CODE, "non_akademik", "alpa"]
+    assert [f["text"] for f in shown[:2]] == ["Faktor di luar sekolah", "Faktor non-akademik"]
     assert shown[0]["weight"] == 0.9
+    twice = [*FACTORS, {"code": "kip", "weight": -1.2, "text": "penerima KIP"}]
+    assert [f["weight"] for f in factors_for_user(twice, user=guru)][0] == -1.2
     unknown = [{"code": "something_new", "weight": 0.2, "text": "Penghasilan 1"}]
     assert factors_for_user(unknown, user=guru)[0]["code"] == NEUTRAL_FACTOR_CODE
     bk = make_user(Role.BK, school=school)
