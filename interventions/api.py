@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from smk_dashboard.core.api_support import paginated, paginated_response, service_errors
+from smk_dashboard.core.audit import audit_student_list
 from students.api import PAGE_PARAM, PAGE_SIZE_PARAM
 from students.selectors import student_queryset_for_user
 
@@ -29,7 +30,7 @@ def _require(allowed: bool) -> None:
 
 def _visible(request, pk: int):
     _require(permissions.can_view_interventions(request.user))
-    return selectors.intervention_get(user=request.user, pk=pk)
+    return selectors.intervention_get(user=request.user, pk=pk, request=request)
 
 
 def _managed(request, pk: int):
@@ -206,12 +207,19 @@ class InterventionListCreateApi(APIView):
                 student=f.get("student"),
             ),
         )
-        return paginated_response(
+        response = paginated_response(
             request=request,
             view=self,
             queryset=interventions,
             serializer_class=InterventionOutputSerializer,
         )
+        audit_student_list(
+            request=request,
+            action="intervention.list",
+            student_ids=[row["student"]["id"] for row in response.data["results"]],
+            detail={"via": "api"},
+        )
+        return response
 
     @extend_schema(
         request=InputSerializer,

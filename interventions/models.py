@@ -54,8 +54,9 @@ class Intervention(models.Model):
         "students.Student", on_delete=models.CASCADE, related_name="interventions"
     )
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(_("alasan"))
-    goal = models.TextField(_("tujuan"), blank=True)
+    # Free text about a student: encrypted at rest like the session notes.
+    reason = EncryptedTextField(_("alasan"))
+    goal = EncryptedTextField(_("tujuan"), blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_interventions"
     )
@@ -82,7 +83,7 @@ class Intervention(models.Model):
     next_follow_up = models.DateField(_("tindak lanjut berikutnya"), null=True, blank=True)
     # Set by the daily check (tasks.follow_up_sweep_task) when next_follow_up has passed.
     overdue_since = models.DateField(_("terlambat sejak"), null=True, blank=True)
-    closing_note = models.TextField(_("catatan penutup"), blank=True)
+    closing_note = EncryptedTextField(_("catatan penutup"), blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -84,10 +84,11 @@ def filter_choices(*, user: User) -> dict:
     }
 
 
-def intervention_get(*, user: User, pk: int) -> Intervention:
-    """One intervention the user may see, else 404 (never another school's data)."""
+def intervention_get(*, user: User, pk: int, request: HttpRequest | None = None) -> Intervention:
+    """One intervention the user may see, else 404 (never another school's data). With the
+    `request` of a page or API read, the read is audited (`intervention.view`)."""
     try:
-        return (
+        intervention = (
             intervention_queryset_for_user(user=user)
             .select_related(
                 "student",
@@ -103,6 +104,15 @@ def intervention_get(*, user: User, pk: int) -> Intervention:
         )
     except Intervention.DoesNotExist:
         raise Http404("intervention")
+    if request is not None:
+        audit_log(
+            action="intervention.view",
+            request=request,
+            target=intervention,
+            school=intervention.student.school,
+            detail={"student_id": intervention.student_id},
+        )
+    return intervention
 
 
 def session_get(*, user: User, intervention: Intervention, pk: int) -> InterventionSession:

@@ -14,6 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from smk_dashboard.core.audit import audit_student_list
+from smk_dashboard.core.fields import factors_for_user
+
 from . import permissions, reports, selectors, services
 from .forms import (
     CloseForm,
@@ -63,6 +66,12 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(selectors.intervention_list(user=request.user, filters=filters), PAGE_SIZE)
     page_obj = page.get_page(request.GET.get("page"))
+    audit_student_list(
+        request=request,
+        action="intervention.list",
+        student_ids=[i.student_id for i in page_obj],
+        detail={"page": "interventions.list"},
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -80,7 +89,7 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
 @allowed(permissions.can_view_interventions)
 @require_http_methods(["GET"])
 def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    intervention = selectors.intervention_get(user=request.user, pk=pk)
+    intervention = selectors.intervention_get(user=request.user, pk=pk, request=request)
     timeline = selectors.intervention_timeline(
         user=request.user, intervention=intervention, request=request
     )
@@ -120,7 +129,7 @@ def intervention_create(request: HttpRequest) -> HttpResponse:
             "owner": user.pk,
             "start_date": timezone.localdate(),
             "follow_up_days": 14,
-            "reason": _prediction_reason(prediction),
+            "reason": _prediction_reason(prediction, user=user),
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -156,10 +165,11 @@ def intervention_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _prediction_reason(prediction) -> str:
+def _prediction_reason(prediction, *, user) -> str:
     if prediction is None:
         return ""
-    factors = "; ".join(f.get("text", "") for f in (prediction.factors or [])[:3] if f)
+    visible = factors_for_user((prediction.factors or [])[:3], user=user)
+    factors = "; ".join(f.get("text", "") for f in visible)
     text = _("Prediksi %(term)s: %(category)s (peluang kurang %(p).0f%%).") % {
         "term": prediction.term,
         "category": prediction.get_category_display(),
@@ -185,7 +195,7 @@ def _student_picker(request: HttpRequest) -> HttpResponse:
 @allowed(permissions.can_view_interventions)
 @require_POST
 def intervention_start(request: HttpRequest, pk: int) -> HttpResponse:
-    intervention = selectors.intervention_get(user=request.user, pk=pk)
+    intervention = selectors.intervention_get(user=request.user, pk=pk, request=request)
     _manage_or_403(request.user, intervention)
     try:
         services.intervention_start(intervention=intervention, user=request.user, request=request)
@@ -199,7 +209,7 @@ def intervention_start(request: HttpRequest, pk: int) -> HttpResponse:
 @allowed(permissions.can_view_interventions)
 @require_http_methods(["GET", "POST"])
 def session_add(request: HttpRequest, pk: int) -> HttpResponse:
-    intervention = selectors.intervention_get(user=request.user, pk=pk)
+    intervention = selectors.intervention_get(user=request.user, pk=pk, request=request)
     _manage_or_403(request.user, intervention)
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -218,7 +228,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
 @allowed(permissions.can_view_interventions)
 @require_http_methods(["GET", "POST"])
 def session_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
-    intervention = selectors.intervention_get(user=request.user, pk=pk)
+    intervention = selectors.intervention_get(user=request.user, pk=pk, request=request)
     session = selectors.session_get(user=request.user, intervention=intervention, pk=session_pk)
     if not permissions.can_read_notes(request.user, intervention):
         raise PermissionDenied
@@ -255,7 +265,7 @@ def session_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse
 @allowed(permissions.can_view_interventions)
 @require_http_methods(["GET", "POST"])
 def intervention_close(request: HttpRequest, pk: int) -> HttpResponse:
-    intervention = selectors.intervention_get(user=request.user, pk=pk)
+    intervention = selectors.intervention_get(user=request.user, pk=pk, request=request)
     _manage_or_403(request.user, intervention)
     form = CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -277,7 +287,7 @@ def intervention_close(request: HttpRequest, pk: int) -> HttpResponse:
 @allowed(permissions.can_view_interventions)
 @require_http_methods(["GET", "POST"])
 def intervention_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    intervention = selectors.intervention_get(user=request.user, pk=pk)
+    intervention = selectors.intervention_get(user=request.user, pk=pk, request=request)
     _manage_or_403(request.user, intervention)
     if request.method == "POST":
         services.intervention_delete(intervention=intervention, user=request.user, request=request)
@@ -289,11 +299,19 @@ def intervention_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @allowed(permissions.can_view_interventions)
 @require_http_methods(["GET"])
 def caseload(request: HttpRequest) -> HttpResponse:
+    data = selectors.caseload(user=request.user)
+    audit_student_list(
+        request=request,
+        action="intervention.list",
+        student_ids=[i.student_id for i in data["mine"]]
+        + [row["student"].pk for row in data["unserved"]],
+        detail={"page": "interventions.caseload"},
+    )
     return render(
         request,
         "interventions/caseload.html",
         {
-            **selectors.caseload(user=request.user),
+            **data,
             "can_create": permissions.can_create_interventions(request.user),
         },
     )

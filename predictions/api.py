@@ -15,7 +15,9 @@ from smk_dashboard.core.api_support import (
     paginated_response,
     require_roles,
 )
+from smk_dashboard.core.audit import audit_log
 from smk_dashboard.core.categories import LABELS
+from smk_dashboard.core.fields import factors_for_user
 from smk_dashboard.core.roles import MODEL_QUALITY_ROLES, RISK_VIEWER_ROLES
 from students.models import User
 from students.selectors import student_queryset_for_user
@@ -145,9 +147,18 @@ class StudentPredictionListApi(APIView):
             .select_related("term", "based_on_term", "model_version")
             .order_by("-created_at", "-id")
         )
-        return paginated_response(
+        audit_log(
+            action="student.predictions.view",
+            request=request,
+            target=student,
+            detail={"via": "api"},
+        )
+        response = paginated_response(
             request=request,
             view=self,
             queryset=predictions,
             serializer_class=self.OutputSerializer,
         )
+        for row in response.data["results"]:
+            row["factors"] = factors_for_user(row["factors"], user=request.user)
+        return response

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from smk_dashboard.core.categories import Category
+from smk_dashboard.core.crypto import EncryptedTextField
 
 
 class RunStatus(models.TextChoices):
@@ -172,7 +173,7 @@ class PredictionFeedback(models.Model):
     prediction = models.ForeignKey(Prediction, on_delete=models.CASCADE, related_name="feedback")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     agrees = models.BooleanField(_("sesuai"))
-    note = models.TextField(_("catatan"), blank=True, max_length=1000)
+    note = EncryptedTextField(_("catatan"), blank=True, max_length=1000)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from smk_dashboard.core.categories import LABELS
+from smk_dashboard.core.fields import factors_for_user
 from students.models import School, Student, User
 
 from .metrics import (
@@ -57,9 +58,10 @@ def new_kurang_queryset(*, current_kurang: QuerySet[Prediction]) -> QuerySet[Pre
     )
 
 
-def top_factors(factors, n: int = 3) -> list[dict]:
-    """The `n` factors that weigh most, whatever their sign; malformed entries skipped."""
-    good = [f for f in factors or [] if isinstance(f, dict) and f.get("text")]
+def top_factors(factors, n: int = 3, *, user: User) -> list[dict]:
+    """The `n` factors that weigh most, whatever their sign; malformed entries skipped. A
+    factor naming a field group `user` may not see (`core.fields`) is a neutral sentence."""
+    good = [f for f in factors_for_user(factors, user=user) if f.get("text")]
     return sorted(good, key=lambda f: -abs(float(f.get("weight") or 0)))[:n]
 
 
@@ -76,7 +78,7 @@ def student_prediction_history(*, student: Student, user: User) -> list[Predicti
         for f in PredictionFeedback.objects.filter(prediction__in=predictions, user=user)
     }
     for p in predictions:
-        p.top = top_factors(p.factors, n=5)
+        p.top = top_factors(p.factors, n=5, user=user)
         p.my_feedback = mine.get(p.id)
     return predictions
 

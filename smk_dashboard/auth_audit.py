@@ -2,6 +2,7 @@
 login path (form, admin, API); the receivers only append an entry."""
 
 from axes.signals import user_locked_out
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -20,9 +21,24 @@ def _login_failed(sender, credentials, request=None, **kwargs) -> None:
     audit_log(
         action="login.failed",
         request=request,
+        school=_school_of(username),
         detail={"username": username},
         anonymous_username=username,
     )
+
+
+def _school_of(username: str):
+    """The school of the account named, so that its kepsek and operator see attempts on their
+    own staff in the audit list; None for an unknown name or a user without a school."""
+    if not username:
+        return None
+    account = (
+        get_user_model()
+        ._default_manager.filter(**{get_user_model().USERNAME_FIELD: username})
+        .select_related("school")
+        .first()
+    )
+    return account.school if account is not None else None
 
 
 @receiver(user_logged_out, dispatch_uid="audit_logout")

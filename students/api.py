@@ -14,15 +14,19 @@ from smk_dashboard.core.api_support import (
     paginated_response,
     require_roles,
 )
+from smk_dashboard.core.audit import audit_log
 from smk_dashboard.core.roles import STUDENT_RECORD_ROLES
 
 from .models import AttendanceRecord, AttendanceStatus, AttendanceSummary, GradeRecord
 from .selectors import class_queryset_for_user, student_queryset_for_user
 
 
-def scoped_student(request, pk: int):
+def scoped_student(request, pk: int, *, action: str):
+    """The student `pk` if the caller may see them (404 otherwise); the read is audited."""
     require_roles(request, STUDENT_RECORD_ROLES)
-    return get_object_or_404(student_queryset_for_user(user=request.user), pk=pk)
+    student = get_object_or_404(student_queryset_for_user(user=request.user), pk=pk)
+    audit_log(action=action, request=request, target=student, detail={"via": "api"})
+    return student
 
 
 class RefSerializer(serializers.Serializer):
@@ -56,7 +60,7 @@ class StudentGradeListApi(APIView):
         operation_id="student_grades_list",
     )
     def get(self, request, pk: int):
-        student = scoped_student(request, pk)
+        student = scoped_student(request, pk, action="student.grades.view")
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         grades = (
@@ -95,7 +99,7 @@ class StudentAttendanceListApi(APIView):
         operation_id="student_attendance_list",
     )
     def get(self, request, pk: int):
-        student = scoped_student(request, pk)
+        student = scoped_student(request, pk, action="student.attendance.view")
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         f = filters.validated_data
@@ -127,7 +131,7 @@ class StudentAttendanceSummaryApi(APIView):
 
     @extend_schema(responses=OutputSerializer(many=True))
     def get(self, request, pk: int):
-        student = scoped_student(request, pk)
+        student = scoped_student(request, pk, action="student.attendance_summary.view")
         rows = (
             AttendanceSummary.objects.filter(student=student)
             .select_related("term")

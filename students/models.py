@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from smk_dashboard.core.crypto import EncryptedTextField
+from smk_dashboard.core.crypto import EncryptedBooleanField, EncryptedTextField
 from smk_dashboard.core.roles import Role
 
 
@@ -225,7 +225,7 @@ class Student(models.Model):
     mother_occupation = EncryptedTextField(_("pekerjaan ibu"), blank=True)
     income_bracket = EncryptedTextField(_("penghasilan orang tua"), blank=True)
     distance_km = EncryptedTextField(_("jarak ke sekolah (km)"), blank=True)
-    kip_recipient = models.BooleanField(_("penerima KIP/PIP"), default=False)
+    kip_recipient = EncryptedBooleanField(_("penerima KIP/PIP"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -52,6 +52,20 @@ def audit_log(
     )
 
 
+def audit_student_list(
+    *, request: HttpRequest, action: str, student_ids, detail: dict | None = None, target=None
+) -> AuditEvent:
+    """One entry for one page of a list of students (`student.list`, `intervention.list`):
+    the ids of the students it showed, in order, each once."""
+    ids = list(dict.fromkeys(int(i) for i in student_ids))
+    return audit_log(
+        action=action,
+        request=request,
+        target=target,
+        detail={**(detail or {}), "student_ids": ids},
+    )
+
+
 def permission_snapshot(user) -> dict:
     """The permission-relevant fields of a user, to compare before and after a change."""
     return {field: getattr(user, field) for field in PERMISSION_FIELDS}

@@ -7,6 +7,7 @@ FIELD_ENCRYPTION_KEY (several keys, comma-separated, allow rotation: the first e
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
@@ -63,3 +64,66 @@ class EncryptedTextField(models.TextField):
         if value is None or value == "":
             return value
         return encrypt_text(str(value))
+
+
+class EncryptedBooleanField(EncryptedTextField):
+    """A yes/no fact that is itself sensitive (KIP status): stored as a Fernet token of "1" or
+    "0" in a text column, so the database alone does not tell who receives aid; Python code
+    sees True or False. Not filterable in SQL."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", False)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def _bool(value) -> bool:
+        if isinstance(value, str):
+            return value.strip().lower() in ("1", "true", "t", "yes", "ya")
+        return bool(value)
+
+    def from_db_value(self, value, expression, connection):
+        text = super().from_db_value(value, expression, connection)
+        return False if text in (None, "") else self._bool(text)
+
+    def to_python(self, value):
+        return self._bool(value) if value is not None else False
+
+    def get_prep_value(self, value):
+        if value is None:
+            value = False
+        return encrypt_text("1" if self._bool(value) else "0")
+
+    def formfield(self, **kwargs):
+        return forms.BooleanField(required=False, label=self.verbose_name, **kwargs)
+
+
+def encrypt_existing_text(app_label: str, model_name: str, *fields: str):
+    """The (forward, backward) pair of a data migration that runs *before* the AlterField
+    turning plain text columns into EncryptedTextField: forward stores every plain value as a
+    token, backward (after the field is a TextField again) puts the plaintext back. Values
+    already encrypted are left alone, so running it twice does no harm."""
+
+    def _rewrite(apps, convert) -> None:
+        model = apps.get_model(app_label, model_name)
+        manager = model._base_manager
+        rows = []
+        for row in manager.only("pk", *fields).iterator(chunk_size=500):
+            changed = False
+            for name in fields:
+                value = getattr(row, name)
+                new = convert(value) if value else value
+                if new != value:
+                    setattr(row, name, new)
+                    changed = True
+            if changed:
+                rows.append(row)
+        manager.bulk_update(rows, list(fields), batch_size=500)
+
+    def forward(apps, schema_editor):  # noqa: ARG001
+        _rewrite(apps, lambda v: v if v.startswith(_PREFIX) else encrypt_text(v))
+
+    def backward(apps, schema_editor):  # noqa: ARG001
+        _rewrite(apps, lambda v: decrypt_text(v) if v.startswith(_PREFIX) else v)
+
+    return forward, backward

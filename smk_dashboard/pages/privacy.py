@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from interventions.models import Intervention, InterventionSession
 from predictions.models import Prediction
 from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.fields import SOCIO_ECONOMIC_FIELDS
 from smk_dashboard.core.models import AuditEvent
 from smk_dashboard.core.roles import PRIVACY_ROLES
 from students.models import (
@@ -33,6 +34,8 @@ from students.models import (
 )
 from students.selectors import student_queryset_for_user
 
+from .suppression import withheld_groups
+
 RECTIFIABLE_FIELDS = (
     "name",
     "nisn",
@@ -46,14 +49,6 @@ RECTIFIABLE_FIELDS = (
     "income_bracket",
     "distance_km",
     "kip_recipient",
-)
-SOCIO_ECONOMIC_FIELDS = (
-    "father_education",
-    "mother_education",
-    "father_occupation",
-    "mother_occupation",
-    "income_bracket",
-    "distance_km",
 )
 REDACTED = "[dihapus saat anonimisasi]"
 NOT_PREDICTED = "tidak diprediksi"
@@ -195,8 +190,7 @@ def student_anonymise(
     student.nis = ""
     student.birth_date = None
     for field in SOCIO_ECONOMIC_FIELDS:
-        setattr(student, field, "")
-    student.kip_recipient = False
+        setattr(student, field, False if field == "kip_recipient" else "")
     student.full_clean()
     student.save()
     interventions = Intervention.objects.filter(student=student)
@@ -231,7 +225,10 @@ def _iso(value) -> str | None:
 def student_data_export(*, student: Student) -> dict:
     """All data held about one student, as plain JSON-able values, for the student and their
     parents (UU PDP art. 7). Counselling notes are listed by date; their text is handed over
-    by the guru BK in person (professional confidentiality)."""
+    by the guru BK in person (professional confidentiality). This is the data subject's own
+    copy, so the staff field groups of `core.fields` do not narrow it: every group is in it.
+    The operator who hands it over therefore sees predictions and intervention reasons that
+    their own pages do not show; each export is audited (`export.student.*`)."""
     student = (
         Student.objects.select_related("school", "school_class", "major")
         .filter(pk=student.pk)
@@ -378,7 +375,8 @@ QUASI_IDENTIFIERS = ("major_field", "grade_level", "gender")
 def research_export_rows(*, school: School) -> tuple[list[dict], int]:
     """One row per student and term: no names, no NISN (a keyed hash instead), no birth date
     or socio-economic fields. Rows whose (major field, grade level, gender) group holds fewer
-    than SMALL_CELL_THRESHOLD students are suppressed. Returns (rows, students suppressed)."""
+    than SMALL_CELL_THRESHOLD students are suppressed, with complementary groups
+    (`suppression.withheld_groups`). Returns (rows, students suppressed)."""
     latest = Prediction.objects.current().filter(student=OuterRef("pk"))
     students = list(
         Student.objects.filter(school=school)
@@ -396,11 +394,14 @@ def research_export_rows(*, school: School) -> tuple[list[dict], int]:
     groups = Counter(
         (s["major__field"], s["school_class__grade_level"], s["gender"]) for s in students
     )
-    k = settings.SMALL_CELL_THRESHOLD
+    # A small group is withheld, and so is the other gender of its class level: otherwise the
+    # class size (school report) minus the group shown gives the small one away. Axis 2 of
+    # (major field, grade level, gender) is summed out in what is published elsewhere.
+    withheld = withheld_groups(groups, summed_axes=(2,), threshold=settings.SMALL_CELL_THRESHOLD)
     kept = {
         s["pk"]: s
         for s in students
-        if groups[(s["major__field"], s["school_class__grade_level"], s["gender"])] >= k
+        if (s["major__field"], s["school_class__grade_level"], s["gender"]) not in withheld
     }
     grade_means = (
         GradeRecord.objects.filter(student_id__in=kept)

@@ -120,6 +120,10 @@ def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def rectify(request: HttpRequest, pk: int) -> HttpResponse:
     student = _student(request, pk, roles=RECTIFY_ROLES)
     original = Student.objects.get(pk=student.pk)
+    if request.method == "GET":
+        audit_log(
+            action="privacy.view", request=request, target=student, detail={"page": "rectify"}
+        )
     form = RectifyForm(request.POST or None, instance=student)
     if request.method == "POST" and form.is_valid():
         changes = {f: form.cleaned_data[f] for f in privacy.RECTIFIABLE_FIELDS}
@@ -139,6 +143,10 @@ def rectify(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def anonymise(request: HttpRequest, pk: int) -> HttpResponse:
     student = _student(request, pk)
+    if request.method == "GET":
+        audit_log(
+            action="privacy.view", request=request, target=student, detail={"page": "anonymise"}
+        )
     form = AnonymiseForm(request.POST or None, student=student)
     if request.method == "POST" and form.is_valid():
         try:

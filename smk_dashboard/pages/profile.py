@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from interventions.models import Intervention
 from predictions.selectors import active_model_version, student_prediction_history
+from smk_dashboard.core.fields import FieldGroup, can_see
 from students.models import AttendanceSummary, NonAcademicRating, Student, User
 from students.selectors import student_attendance_by_month, student_grade_trend
 
 
 def student_profile(*, user: User, student: Student) -> dict:
-    """Everything the profile page shows about one student the user may see."""
+    """Everything the profile page shows about one student the user may see, less the field
+    groups the user's role may not see (`core.fields`): ratings and interventions are empty
+    lists then, and `show_ratings` / `show_counselling` say so."""
+    show_ratings = can_see(user, FieldGroup.RATINGS)
+    show_counselling = can_see(user, FieldGroup.COUNSELLING)
     return {
         "grade_trend": student_grade_trend(student=student),
         "attendance_by_month": student_attendance_by_month(student=student),
@@ -23,11 +28,17 @@ def student_profile(*, user: User, student: Student) -> dict:
             NonAcademicRating.objects.filter(student=student)
             .select_related("term")
             .order_by("-term__year", "-term__semester")
-        ),
+        )
+        if show_ratings
+        else [],
         "interventions": list(
             Intervention.objects.filter(student=student, deleted_at__isnull=True)
             .select_related("programme", "owner")
             .order_by("-start_date", "-id")
-        ),
+        )
+        if show_counselling
+        else [],
+        "show_ratings": show_ratings,
+        "show_counselling": show_counselling,
         "model_version": active_model_version(school_id=student.school_id),
     }

@@ -78,26 +78,74 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
     return tables
 
 
-def school_report_pdf(report: dict, *, generated: str) -> bytes:
+def _cell(value) -> str:
+    if isinstance(value, float):
+        return _pct(value)
+    return "-" if value is None else str(value)
+
+
+def district_report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
+    """(title, header, rows) of the district report, with the cells as the page shows them:
+    "<5" for a small count and "*" for a count hidden beside it (`suppression`)."""
+    cats = ["Perlu perhatian", "Sedang", "Baik", "Jumlah"]
+    tables = []
+    for key, title, label in (
+        ("by_grade_level", "Kategori prediksi per tingkat", "Tingkat"),
+        ("by_major", "Kategori prediksi per kompetensi keahlian", "Kompetensi keahlian"),
+        ("trend", "Tren prediksi per semester", "Semester"),
+        ("observed_trend", "Hasil nyata per semester", "Semester"),
+    ):
+        rows = [
+            [r["school"], r["group"], *(_cell(r[c]) for c in [*LABELS, "n"])] for r in report[key]
+        ]
+        tables.append((title, ["Sekolah", label, *cats], rows))
+    tables.append(
+        (
+            "Kehadiran",
+            ["Sekolah", "Semester", "Siswa", "Alpa", "Tidak hadir"],
+            [
+                [
+                    r["group"],
+                    r["term"],
+                    _cell(r["students"]),
+                    _cell(r["alpa_rate"]),
+                    _cell(r["absence_rate"]),
+                ]
+                for r in report["attendance"]
+            ],
+        )
+    )
+    tables.append(
+        (
+            "Cakupan intervensi siswa perlu perhatian",
+            ["Sekolah", "Perlu perhatian", "Dengan intervensi", "Cakupan", "Hasil"],
+            [
+                [
+                    r["school"],
+                    _cell(r["n_kurang"]),
+                    _cell(r["with_intervention"]),
+                    _cell(r["coverage"]),
+                    ", ".join(f"{k}: {v}" for k, v in sorted(r["outcomes"].items())) or "-",
+                ]
+                for r in report["coverage"]
+            ],
+        )
+    )
+    return tables
+
+
+def tables_pdf(title: str, subtitle: str, tables: list[tuple[str, list[str], list[list]]]) -> bytes:
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(
-        0, 8, pdf_text(f"Laporan sekolah - {report['school'].name}"), new_x="LMARGIN", new_y="NEXT"
-    )
+    pdf.cell(0, 8, pdf_text(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
-    pdf.cell(
-        0,
-        6,
-        pdf_text(f"Dibuat {generated}. Angka agregat; tanpa nama siswa."),
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    for title, header, rows in report_tables(report):
+    pdf.multi_cell(0, 5, pdf_text(subtitle), new_x="LMARGIN", new_y="NEXT")
+    for table_title, header, rows in tables:
         pdf.ln(3)
         pdf.set_font("Helvetica", "B", 11)
-        pdf.cell(0, 7, pdf_text(title), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 7, pdf_text(table_title), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 8)
         if not rows:
             pdf.cell(0, 6, "belum tersedia", new_x="LMARGIN", new_y="NEXT")
@@ -107,3 +155,20 @@ def school_report_pdf(report: dict, *, generated: str) -> bytes:
             for row in rows:
                 table.row([pdf_text(v) for v in row])
     return bytes(pdf.output())
+
+
+def school_report_pdf(report: dict, *, generated: str) -> bytes:
+    return tables_pdf(
+        f"Laporan sekolah - {report['school'].name}",
+        f"Dibuat {generated}. Angka agregat; tanpa nama siswa.",
+        report_tables(report),
+    )
+
+
+def district_report_pdf(report: dict, *, district: str, generated: str) -> bytes:
+    return tables_pdf(
+        f"Laporan wilayah - {district}" if district else "Laporan wilayah",
+        f"Dibuat {generated}. Angka agregat per sekolah; tanpa nama siswa. <5: kurang dari 5 "
+        "siswa. *: angka lain yang disembunyikan agar sel kecil tidak dapat dihitung.",
+        district_report_tables(report),
+    )

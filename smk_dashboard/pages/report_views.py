@@ -15,7 +15,12 @@ from smk_dashboard.core.roles import DISTRICT_REPORT_ROLES, SCHOOL_REPORT_ROLES
 from students.exports import xlsx_bytes
 from students.selectors import school_queryset_for_user
 
-from .report_pdf import report_tables, school_report_pdf
+from .report_pdf import (
+    district_report_pdf,
+    district_report_tables,
+    report_tables,
+    school_report_pdf,
+)
 from .reports import district_report, school_report
 
 
@@ -75,6 +80,25 @@ def school_report_view(request: HttpRequest) -> HttpResponse:
 def district_report_view(request: HttpRequest) -> HttpResponse:
     schools = school_queryset_for_user(user=request.user).order_by("name")
     report = district_report(schools=schools)
+    fmt = request.GET.get("export")
+    if fmt in ("pdf", "xlsx"):
+        audit_log(
+            action=f"export.{fmt}",
+            request=request,
+            detail={"page": "reports.district", "schools": len(report["schools"])},
+        )
+        district = request.user.district
+        if fmt == "pdf":
+            stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+            body = district_report_pdf(report, district=district, generated=stamp)
+            content_type = "application/pdf"
+        else:
+            body = xlsx_bytes([(t[:31], h, r) for t, h, r in district_report_tables(report)])
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(body, content_type=content_type)
+        name = f"laporan-wilayah-{timezone.localdate().isoformat()}.{fmt}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
     audit_log(
         action="report.district.view", request=request, detail={"schools": len(report["schools"])}
     )

@@ -1,9 +1,8 @@
 """Aggregates for the school report (kepsek, operator) and the district report (sudin).
 
 Everything here counts students; nothing returns a name or a NISN. The district report
-suppresses every count below SMALL_CELL ("<5") and every rate built on such a count, plus a
-second count in every row and school column holding one (small_cells.py), so that no hidden
-count can be found by subtraction."""
+suppresses every count below SMALL_CELL ("<5") and every rate built on such a count, and
+hides further counts ("*") so that none of those can be computed by subtraction."""
 
 from __future__ import annotations
 
@@ -19,10 +18,8 @@ from smk_dashboard.core.categories import LABELS
 from students.models import AttendanceSummary, GradeRecord, School, Student, StudentStatus
 from students.term_status import exclude_unfinished_terms
 
-from .small_cells import PRIMARY, complementary_suppression
+from .suppression import HIDDEN, SMALL_CELL, SUPPRESSED, shown, sum_relation
 
-SMALL_CELL = 5
-SUPPRESSED = "<5"
 GROUPINGS = {
     "grade_level": "student__school_class__grade_level",
     "major": "student__major__name",
@@ -258,9 +255,99 @@ def suppress_rate(numerator: int | None, denominator: int | None) -> float | str
     return numerator / denominator
 
 
-def _suppress_categories(rows: list[dict]) -> list[dict]:
-    """Per-row protection (trend tables: each row is its own relation, total = the cells)."""
-    return complementary_suppression([rows], cells=LABELS, total="n")[0][0]
+def _by_school(rows: list[dict]) -> dict:
+    grouped: dict = defaultdict(list)
+    for i, r in enumerate(rows):
+        grouped[r["school"]].append(i)
+    return grouped
+
+
+def _protect_school(tables: dict[str, list[dict]], coverage: dict | None) -> tuple[dict, list, set]:
+    """One school's district cells as values and relations for `suppression.shown`: each
+    row sums to its Jumlah; the grade-level and major tables each sum, per category, to the
+    school's (never shown) total; the trend row of a term that equals those totals, and the
+    coverage table's kurang count, are tied to them; coverage: with + without = kurang."""
+    columns = [*LABELS, "n"]
+    values: dict = {}
+    relations: list = []
+    virtual: set = set()
+    totals = {c: sum(r[c] for r in tables["by_grade_level"]) for c in columns}
+    for c in columns:
+        values[("T", c)] = totals[c]
+        virtual.add(("T", c))
+    relations.append(sum_relation([("T", c) for c in LABELS], ("T", "n")))
+    for name, rows in tables.items():
+        for i, r in enumerate(rows):
+            for c in columns:
+                values[(name, i, c)] = r[c]
+            relations.append(sum_relation([(name, i, c) for c in LABELS], (name, i, "n")))
+            if name == "trend" and all(r[c] == totals[c] for c in columns):
+                relations += [{(name, i, c): 1, ("T", c): -1} for c in columns]
+        if name in ("by_grade_level", "by_major") and rows:
+            relations += [
+                sum_relation([(name, i, c) for i in range(len(rows))], ("T", c)) for c in columns
+            ]
+    if coverage is not None:
+        values[("cov", "n")] = coverage["n_kurang"]
+        values[("cov", "with")] = coverage["with_intervention"]
+        values[("cov", "without")] = coverage["n_kurang"] - coverage["with_intervention"]
+        virtual.add(("cov", "without"))
+        relations.append(sum_relation([("cov", "with"), ("cov", "without")], ("cov", "n")))
+        if coverage["n_kurang"] == totals["kurang"]:
+            relations.append({("cov", "n"): 1, ("T", "kurang"): -1})
+        outcomes = coverage["outcomes"]
+        for k, v in outcomes.items():
+            values[("out", k)] = v
+        if outcomes and sum(outcomes.values()) == coverage["with_intervention"]:
+            relations.append(sum_relation([("out", k) for k in outcomes], ("cov", "with")))
+    return values, relations, virtual
+
+
+def _coverage_rate(n_kurang: int, with_intervention: int, n_shown, with_shown):
+    if not n_kurang:
+        return None
+    if SUPPRESSED in (n_shown, with_shown):
+        return SUPPRESSED
+    if HIDDEN in (n_shown, with_shown):
+        return HIDDEN  # with the kurang count and the rate, the hidden count would follow
+    return with_intervention / n_kurang
+
+
+def district_protected(tables: dict[str, list[dict]], coverage: list[dict]) -> tuple[dict, list]:
+    """The district tables (`by_grade_level`, `by_major`, `trend`, `observed_trend`: rows with
+    `school`, the category counts and `n`) and the coverage rows, with small counts shown as
+    "<5" and, per school, complementary cells as "*" so that no small count can be computed
+    by subtraction (`smk_dashboard.pages.suppression`)."""
+    out = {name: [dict(r) for r in rows] for name, rows in tables.items()}
+    out_coverage = []
+    cov_by_school = {r["school"]: r for r in coverage}
+    schools = {r["school"] for rows in tables.values() for r in rows} | set(cov_by_school)
+    shown_by_school = {}
+    for school in schools:
+        index = {name: _by_school(rows).get(school, []) for name, rows in tables.items()}
+        mine = {name: [tables[name][i] for i in idx] for name, idx in index.items()}
+        values, relations, virtual = _protect_school(mine, cov_by_school.get(school))
+        cells = shown(values, relations, virtual=virtual)
+        shown_by_school[school] = cells
+        for name, idx in index.items():
+            for local, i in enumerate(idx):
+                for c in [*LABELS, "n"]:
+                    out[name][i][c] = cells[(name, local, c)]
+    for r in coverage:
+        cells = shown_by_school[r["school"]]
+        n_shown, with_shown = cells[("cov", "n")], cells[("cov", "with")]
+        out_coverage.append(
+            {
+                "school": r["school"],
+                "n_kurang": n_shown,
+                "with_intervention": with_shown,
+                "coverage": _coverage_rate(
+                    r["n_kurang"], r["with_intervention"], n_shown, with_shown
+                ),
+                "outcomes": {k: cells[("out", k)] for k in r["outcomes"]},
+            }
+        )
+    return out, out_coverage
 
 
 def district_report(*, schools: QuerySet[School]) -> dict:
@@ -279,44 +366,15 @@ def district_report(*, schools: QuerySet[School]) -> dict:
                 "absence_rate": SUPPRESSED if small else r["absence_rate"],
             }
         )
-    # Grade-level and major rows of one school add up to the same school totals: protected
-    # together, and the coverage table shows each school's kurang total as protected there.
-    (by_grade_level, by_major), school_totals = complementary_suppression(
-        [
-            category_distribution(schools=schools, by="grade_level", per_school=True),
-            category_distribution(schools=schools, by="major", per_school=True),
-        ],
-        cells=LABELS,
-        total="n",
-        block_key="school",
+    tables, coverage = district_protected(
+        {
+            "by_grade_level": category_distribution(
+                schools=schools, by="grade_level", per_school=True
+            ),
+            "by_major": category_distribution(schools=schools, by="major", per_school=True),
+            "trend": category_trend(schools=schools, per_school=True),
+            "observed_trend": observed_trend(schools=schools, per_school=True),
+        },
+        intervention_coverage(schools=schools, per_school=True),
     )
-    coverage = []
-    for r in intervention_coverage(schools=schools, per_school=True):
-        n_kurang = school_totals.get(r["school"], {}).get("kurang", r["n_kurang"])
-        if isinstance(n_kurang, str) and n_kurang != PRIMARY:
-            # Hidden to protect a small cell elsewhere: the rate would give it back.
-            rate = n_kurang
-        else:
-            n_kurang = suppress(r["n_kurang"])
-            rate = suppress_rate(r["with_intervention"], r["n_kurang"])
-        coverage.append(
-            {
-                "school": r["school"],
-                "n_kurang": n_kurang,
-                "with_intervention": suppress(r["with_intervention"]),
-                "coverage": rate,
-                "outcomes": {k: suppress(v) for k, v in r["outcomes"].items()},
-            }
-        )
-    return {
-        "schools": schools,
-        "by_grade_level": by_grade_level,
-        "by_major": by_major,
-        # Row by row: a term row may hold exactly a school's totals, and those are hidden above
-        # exactly as row-by-row protection hides them (a block total is the largest count of
-        # its column, so only its own row ever hides one of its cells): the patterns agree.
-        "trend": _suppress_categories(category_trend(schools=schools, per_school=True)),
-        "observed_trend": _suppress_categories(observed_trend(schools=schools, per_school=True)),
-        "attendance": attendance,
-        "coverage": coverage,
-    }
+    return {"schools": schools, **tables, "attendance": attendance, "coverage": coverage}

@@ -15,6 +15,7 @@ from predictions.metrics import cv_accuracy
 from predictions.models import ModelVersion, Prediction
 from predictions.selectors import active_model_version, current_predictions, top_factors
 from smk_dashboard.core.categories import CATEGORY_RANK
+from smk_dashboard.core.fields import FieldGroup, can_see
 from students.models import Major, Student, StudentStatus, User
 from students.selectors import class_queryset_for_user, student_queryset_for_user
 
@@ -102,7 +103,7 @@ def risk_queryset(*, user: User, filters: RiskFilters) -> QuerySet[Prediction]:
     qs = current_predictions(students=students)
     if filters.category:
         qs = qs.filter(category=filters.category)
-    if filters.intervention:
+    if filters.intervention and can_see(user, FieldGroup.COUNSELLING):
         has = Exists(
             Intervention.objects.filter(student_id=OuterRef("student_id"), deleted_at__isnull=True)
         )
@@ -143,9 +144,10 @@ def predictions_in_order(ids: list[int]) -> list[Prediction]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def risk_rows(predictions: list[Prediction]) -> list[RiskRow]:
+def risk_rows(predictions: list[Prediction], *, user: User) -> list[RiskRow]:
     """Add to each prediction the change since the student's previous prediction, the top
-    factors and the last intervention: two queries, whatever the number of rows."""
+    factors and the last intervention: two queries, whatever the number of rows. What `user`
+    may not see (`core.fields`) stays out: reasons naming it, interventions for a guru."""
     student_ids = [p.student_id for p in predictions]
     current_ids = {p.id for p in predictions}
     earlier: dict[int, list[dict]] = {}
@@ -157,8 +159,11 @@ def risk_rows(predictions: list[Prediction]) -> list[RiskRow]:
     ):
         earlier.setdefault(row["student_id"], []).append(row)
     interventions: dict[int, dict] = {}
+    counselling = can_see(user, FieldGroup.COUNSELLING)
     for row in (
-        Intervention.objects.filter(student_id__in=student_ids, deleted_at__isnull=True)
+        Intervention.objects.filter(
+            student_id__in=student_ids if counselling else [], deleted_at__isnull=True
+        )
         .order_by("student_id", "-start_date", "-id")
         .values("id", "student_id", "status", "outcome", "start_date")
     ):
@@ -185,7 +190,7 @@ def risk_rows(predictions: list[Prediction]) -> list[RiskRow]:
                 prediction=p,
                 change=change,
                 previous_category=previous["category"] if previous else None,
-                top_factors=top_factors(p.factors),
+                top_factors=top_factors(p.factors, user=user),
                 intervention=interventions.get(p.student_id),
             )
         )
@@ -200,7 +205,7 @@ def student_risk_list(
     ids = risk_queryset(user=user, filters=filters).values_list("id", flat=True)
     paginator = Paginator(ids, per_page)
     page = paginator.get_page(filters.page)
-    rows = risk_rows(predictions_in_order(list(page.object_list)))
+    rows = risk_rows(predictions_in_order(list(page.object_list)), user=user)
     version = active_model_version(school_id=user.school_id)
     classes = class_queryset_for_user(user=user)
     without = None
@@ -231,4 +236,4 @@ def student_risk_export_rows(
     """Every row of the filtered risk list (not only one page), in chunks of `chunk`."""
     ids = list(risk_queryset(user=user, filters=filters).values_list("id", flat=True))
     for start in range(0, len(ids), chunk):
-        yield from risk_rows(predictions_in_order(ids[start : start + chunk]))
+        yield from risk_rows(predictions_in_order(ids[start : start + chunk]), user=user)

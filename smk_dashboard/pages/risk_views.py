@@ -11,12 +11,19 @@ from django.views.decorators.http import require_GET
 
 from interventions.permissions import can_create_interventions
 from smk_dashboard.core.access import role_required
-from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.audit import audit_student_list
 from smk_dashboard.core.categories import Category
+from smk_dashboard.core.fields import FieldGroup, can_see
 from smk_dashboard.core.roles import RISK_VIEWER_ROLES
 from students.exports import csv_stream, xlsx_bytes
 
-from .risk import RiskFilters, RiskRow, student_risk_export_rows, student_risk_list
+from .risk import (
+    RiskFilters,
+    RiskRow,
+    risk_queryset,
+    student_risk_export_rows,
+    student_risk_list,
+)
 
 CHANGE_LABELS = {
     "new": gettext_lazy("Baru"),
@@ -26,8 +33,8 @@ CHANGE_LABELS = {
 }
 
 
-def export_header() -> list[str]:
-    return [
+def export_header(*, counselling: bool = True) -> list[str]:
+    header = [
         "NISN",
         _("Nama"),
         _("Rombel"),
@@ -39,12 +46,13 @@ def export_header() -> list[str]:
         _("Faktor utama"),
         _("Intervensi terakhir"),
     ]
+    return header if counselling else header[:-1]
 
 
-def export_row(row: RiskRow) -> list:
+def export_row(row: RiskRow, *, counselling: bool = True) -> list:
     p, s = row.prediction, row.prediction.student
     intervention = row.intervention
-    return [
+    values = [
         s.nisn,
         s.name,
         s.school_class.name if s.school_class else "",
@@ -56,20 +64,31 @@ def export_row(row: RiskRow) -> list:
         "; ".join(f["text"] for f in row.top_factors),
         intervention["status_label"] if intervention else "",
     ]
+    return values if counselling else values[:-1]
 
 
 def _export(request: HttpRequest, filters: RiskFilters, fmt: str) -> HttpResponse:
-    audit_log(action=f"export.{fmt}", request=request, detail={"page": "students.risk"})
+    audit_student_list(
+        request=request,
+        action=f"export.{fmt}",
+        student_ids=risk_queryset(user=request.user, filters=filters).values_list(
+            "student_id", flat=True
+        ),
+        detail={"page": "students.risk"},
+    )
     rows = student_risk_export_rows(user=request.user, filters=filters)
+    counselling = can_see(request.user, FieldGroup.COUNSELLING)
+    header = export_header(counselling=counselling)
+    lines = (export_row(r, counselling=counselling) for r in rows)
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
         response = StreamingHttpResponse(
-            csv_stream(export_header(), (export_row(r) for r in rows)),
+            csv_stream(header, lines),
             content_type="text/csv; charset=utf-8",
         )
     else:
         response = HttpResponse(
-            xlsx_bytes([(_("Daftar perhatian"), export_header(), (export_row(r) for r in rows))]),
+            xlsx_bytes([(_("Daftar perhatian"), header, lines)]),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = content_disposition_header(
@@ -107,12 +126,20 @@ def risk_list(request: HttpRequest) -> HttpResponse:
     query.pop("export", None)
     sort_query = query.copy()
     sort_query.pop("sort", None)
+    risk = student_risk_list(user=request.user, filters=filters)
+    audit_student_list(
+        request=request,
+        action="student.list",
+        student_ids=[row.prediction.student_id for row in risk.rows],
+        detail={"page": "students.risk"},
+    )
     context = {
-        "risk": student_risk_list(user=request.user, filters=filters),
+        "risk": risk,
         "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),
         "change_labels": CHANGE_LABELS,
         "categories": Category.choices,
         "can_add_intervention": can_create_interventions(request.user),
+        "show_counselling": can_see(request.user, FieldGroup.COUNSELLING),
     }
     return render(request, "students/risk_list.html", context)

@@ -17,9 +17,10 @@ from smk_dashboard.core.api_support import (
     paginated_response,
     require_roles,
 )
-from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.audit import audit_log, audit_student_list
 from smk_dashboard.core.categories import Category
-from smk_dashboard.core.roles import RISK_VIEWER_ROLES, SCHOOL_WIDE_ROLES, STUDENT_RECORD_ROLES
+from smk_dashboard.core.fields import SOCIO_ECONOMIC_FIELDS, FieldGroup, can_see
+from smk_dashboard.core.roles import RISK_VIEWER_ROLES, STUDENT_RECORD_ROLES
 from students.api import RefSerializer
 from students.models import Student, StudentPrivacy, StudentStatus, User
 from students.selectors import class_queryset_for_user, student_queryset_for_user
@@ -57,6 +58,11 @@ def student_api_list(*, user: User, filters: dict) -> QuerySet[Student]:
             ),
         )
     )
+    if not can_see(user, FieldGroup.PREDICTIONS):
+        # No filtering or sorting by what the user may not see (the operator).
+        filters = {k: v for k, v in filters.items() if k != "category"}
+        if filters.get("sort") == "risk":
+            filters["sort"] = "name"
     if filters.get("class"):
         qs = qs.filter(school_class_id=filters["class"])
     if filters.get("major"):
@@ -72,6 +78,35 @@ def student_api_list(*, user: User, filters: dict) -> QuerySet[Student]:
         q = filters["q"]
         qs = qs.filter(Q(name__icontains=q) | Q(nisn__startswith=q) | Q(nis=q))
     return qs.order_by(*API_SORTS.get(filters.get("sort") or "name", API_SORTS["name"]))
+
+
+PREDICTION_KEYS = ("latest_category", "latest_p_kurang", "latest_term")
+
+
+def hide_predictions(row: dict, *, user: User) -> dict:
+    """A role without the predictions field group (the operator) gets them as null."""
+    if not can_see(user, FieldGroup.PREDICTIONS):
+        row.update(dict.fromkeys(PREDICTION_KEYS))
+    return row
+
+
+def student_page_response(*, request, view, queryset, serializer_class, action, target=None):
+    """One page of students, with predictions hidden where the role may not see them, and
+    one audit row naming the ids of the students on the page."""
+    response = paginated_response(
+        request=request, view=view, queryset=queryset, serializer_class=serializer_class
+    )
+    rows = response.data["results"]
+    for row in rows:
+        hide_predictions(row, user=request.user)
+    audit_student_list(
+        request=request,
+        action=action,
+        target=target,
+        student_ids=[row["id"] for row in rows],
+        detail={"via": "api"},
+    )
+    return response
 
 
 def prediction_status(student) -> str:
@@ -139,18 +174,22 @@ class StudentListApi(APIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         students = student_api_list(user=request.user, filters=filters.validated_data)
-        return paginated_response(
-            request=request, view=self, queryset=students, serializer_class=self.OutputSerializer
+        return student_page_response(
+            request=request,
+            view=self,
+            queryset=students,
+            serializer_class=self.OutputSerializer,
+            action="student.list",
         )
 
 
 class StudentDetailApi(APIView):
-    """One student's profile. Socio-economic fields only for school-wide roles (bk, kepsek,
-    operator); each view is audited."""
+    """One student's profile. Socio-economic fields (`core.fields`: bk, kepsek, operator) are
+    null for the other roles; each view is audited."""
 
     class OutputSerializer(StudentListApi.OutputSerializer):
         birth_date = serializers.DateField(allow_null=True)
-        kip_recipient = serializers.BooleanField()
+        kip_recipient = serializers.BooleanField(allow_null=True)
         father_education = serializers.CharField(allow_null=True)
         mother_education = serializers.CharField(allow_null=True)
         father_occupation = serializers.CharField(allow_null=True)
@@ -161,24 +200,15 @@ class StudentDetailApi(APIView):
         class Meta:
             ref_name = "StudentDetail"
 
-    SOCIO_ECONOMIC = (
-        "father_education",
-        "mother_education",
-        "father_occupation",
-        "mother_occupation",
-        "income_bracket",
-        "distance_km",
-    )
-
     @extend_schema(responses=OutputSerializer)
     def get(self, request, pk: int):
         require_roles(request, STUDENT_RECORD_ROLES)
         student = get_object_or_404(student_api_list(user=request.user, filters={}), pk=pk)
         audit_log(action="student.view", request=request, target=student, detail={"via": "api"})
         data = self.OutputSerializer(student).data
-        if not (request.user.is_superuser or request.user.role in SCHOOL_WIDE_ROLES):
-            data.update(dict.fromkeys(self.SOCIO_ECONOMIC))
-        return Response(data)
+        if not can_see(request.user, FieldGroup.SOCIO_ECONOMIC):
+            data.update(dict.fromkeys(SOCIO_ECONOMIC_FIELDS))
+        return Response(hide_predictions(data, user=request.user))
 
 
 class ClassPredictionListApi(APIView):
@@ -196,9 +226,11 @@ class ClassPredictionListApi(APIView):
         params = {**filters.validated_data, "class": school_class.pk}
         params.setdefault("sort", "risk")
         students = student_api_list(user=request.user, filters=params)
-        return paginated_response(
+        return student_page_response(
             request=request,
             view=self,
             queryset=students,
             serializer_class=StudentListApi.OutputSerializer,
+            action="class.predictions.view",
+            target=school_class,
         )

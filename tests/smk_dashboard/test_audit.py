@@ -33,6 +33,22 @@ def test_a_failed_login_is_audited_without_the_password(make_user):
     assert "tebakan-salah" not in str(event.detail)
 
 
+def test_a_failed_login_carries_the_school_so_its_kepsek_sees_the_attack(make_user, school):
+    guru = make_user(Role.GURU, school=school)
+    other_kepsek = make_user(Role.KEPSEK)
+    Client().post("/accounts/login/", {"username": guru.username, "password": "tebakan-salah"})
+    Client().post("/accounts/login/", {"username": "tidak-ada", "password": "tebakan-salah"})
+    named = AuditEvent.objects.get(action="login.failed", username=guru.username)
+    assert named.school == school
+    assert AuditEvent.objects.get(action="login.failed", username="tidak-ada").school is None
+    kepsek = Client()
+    kepsek.force_login(make_user(Role.KEPSEK, school=school))
+    assert guru.username in kepsek.get("/audit/", {"action": "login.failed"}).content.decode()
+    other = Client()
+    other.force_login(other_kepsek)
+    assert guru.username not in other.get("/audit/", {"action": "login.failed"}).content.decode()
+
+
 def test_repeated_failed_logins_show_the_friendly_lockout_page(make_user, settings):
     settings.AXES_FAILURE_LIMIT = 3
     user = make_user(Role.GURU)

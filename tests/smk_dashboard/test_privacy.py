@@ -13,7 +13,7 @@ from smk_dashboard.pages import privacy
 from students.models import GradeRecord, Role, StudentPrivacy
 from students.selectors import is_excluded_from_scoring, students_excluded_from_scoring
 from tests.api.conftest import build_school
-from tests.students.factories import StudentFactory
+from tests.students.factories import SchoolClassFactory, StudentFactory
 
 
 @pytest.fixture
@@ -191,7 +191,13 @@ def test_research_export_is_pseudonymised_and_suppresses_small_cells(one, settin
     settings.SMALL_CELL_THRESHOLD = 5
     # one.students (3) + outsider share major and grade level; add 4 more girls: 8 in a cell.
     extra = StudentFactory.create_batch(4, school=one.school, school_class=one.school_class)
-    boy = StudentFactory(school=one.school, school_class=one.school_class, gender="L")
+    # The lone boy sits in another grade level: were he in the girls' class, its size minus
+    # the 8 girls shown would count him, so the girls would be withheld too
+    # (tests/smk_dashboard/test_small_cells.py).
+    other_level = SchoolClassFactory(
+        school=one.school, major=one.school_class.major, grade_level=12
+    )
+    boy = StudentFactory(school=one.school, school_class=other_level, gender="L")
     for s in [*extra, boy]:
         GradeRecord.objects.create(
             student=s, subject=GradeRecord.objects.first().subject, term=one.term, score=70

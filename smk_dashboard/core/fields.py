@@ -1,0 +1,137 @@
+"""Need-to-know, once: which role sees which group of a student's fields, and which group a
+prediction reason (factor) talks about. Pages, the API, exports and PDFs ask these functions;
+rows are scoped elsewhere (`students.selectors.student_queryset_for_user`).
+
+- identity (name, NISN, NIS, gender, birth date, class, major) and records (grades,
+  attendance): operator, guru, walikelas, bk, kepsek;
+- socio-economic (income bracket, KIP, distance, parents' education and occupation):
+  operator, bk, kepsek;
+- ratings (non-academic: motivation, social skills): operator, walikelas, bk, kepsek;
+- counselling (interventions: status, reason, outcome): walikelas, bk, kepsek;
+- predictions (category, probabilities, reasons): guru, walikelas, bk, kepsek.
+
+The operator keeps the data (identity, records, socio-economic fields and ratings are what
+they import and correct) but sees no predictions and no counselling. Counselling *notes* are
+stricter still: `interventions.permissions.can_read_notes` (bk and the intervention's owner).
+A reason naming a group the user may not see is replaced by a neutral sentence, so a teacher
+still learns that something outside their view mattered.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role, roles
+
+
+class FieldGroup(StrEnum):
+    IDENTITY = "identity"
+    RECORDS = "records"
+    SOCIO_ECONOMIC = "socio_economic"
+    RATINGS = "ratings"
+    COUNSELLING = "counselling"
+    PREDICTIONS = "predictions"
+
+
+_STAFF = roles(Role.OPERATOR, Role.GURU, Role.WALIKELAS, Role.BK, Role.KEPSEK)
+
+FIELD_GROUP_ROLES: dict[FieldGroup, frozenset[str]] = {
+    FieldGroup.IDENTITY: _STAFF,
+    FieldGroup.RECORDS: _STAFF,
+    FieldGroup.SOCIO_ECONOMIC: roles(Role.OPERATOR, Role.BK, Role.KEPSEK),
+    FieldGroup.RATINGS: roles(Role.OPERATOR, Role.WALIKELAS, Role.BK, Role.KEPSEK),
+    FieldGroup.COUNSELLING: roles(Role.WALIKELAS, Role.BK, Role.KEPSEK),
+    FieldGroup.PREDICTIONS: roles(Role.GURU, Role.WALIKELAS, Role.BK, Role.KEPSEK),
+}
+
+# The Student model's fields of each restricted group (API, privacy export, admin).
+SOCIO_ECONOMIC_FIELDS = (
+    "father_education",
+    "mother_education",
+    "father_occupation",
+    "mother_occupation",
+    "income_bracket",
+    "distance_km",
+    "kip_recipient",
+)
+
+# Prediction factor codes (predictions/ml/explain.py SCHOOL_GROUPS, and the per-column codes
+# it uses for other data) and the field group each one describes.
+FACTOR_CODE_GROUPS: dict[str, FieldGroup] = {
+    "nilai_kejuruan": FieldGroup.RECORDS,
+    "nilai_umum": FieldGroup.RECORDS,
+    "nilai_rata_rata": FieldGroup.RECORDS,
+    "alpa": FieldGroup.RECORDS,
+    "kehadiran": FieldGroup.RECORDS,
+    "avg": FieldGroup.RECORDS,
+    "avg_change": FieldGroup.RECORDS,
+    "avg_kejuruan": FieldGroup.RECORDS,
+    "avg_umum": FieldGroup.RECORDS,
+    "n_below_kkm": FieldGroup.RECORDS,
+    "attendance_rate": FieldGroup.RECORDS,
+    "sakit": FieldGroup.RECORDS,
+    "izin": FieldGroup.RECORDS,
+    "motivasi_sosial": FieldGroup.RATINGS,
+    "motivation": FieldGroup.RATINGS,
+    "social_skills": FieldGroup.RATINGS,
+    "sosial_ekonomi": FieldGroup.SOCIO_ECONOMIC,
+    "kip": FieldGroup.SOCIO_ECONOMIC,
+    "income_bracket": FieldGroup.SOCIO_ECONOMIC,
+    "parent_education": FieldGroup.SOCIO_ECONOMIC,
+    "distance_km": FieldGroup.SOCIO_ECONOMIC,
+}
+
+NEUTRAL_FACTOR_CODE = "di_luar_sekolah"
+NEUTRAL_FACTOR_TEXT = _("Faktor di luar sekolah")
+# What a reason naming a hidden group becomes: (code, text). Socio-economic and anything
+# unclassified are "outside school"; non-academic ratings stay recognisable as such.
+NEUTRAL_FACTORS = {
+    FieldGroup.RATINGS: ("non_akademik", _("Faktor non-akademik")),
+}
+
+
+def visible_groups(user) -> frozenset[FieldGroup]:
+    """The field groups `user` may see: all for a superuser, none for anyone signed out."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(FieldGroup)
+    role = getattr(user, "role", None)
+    return frozenset(g for g, allowed in FIELD_GROUP_ROLES.items() if role in allowed)
+
+
+def can_see(user, group: FieldGroup) -> bool:
+    return group in visible_groups(user)
+
+
+def factor_group(factor: dict) -> FieldGroup:
+    """The group a stored factor talks about. An unknown code counts as socio-economic: a
+    reason nobody classified is shown only to those who see everything."""
+    code = factor.get("code") or factor.get("feature") or ""  # "feature": older rows
+    return FACTOR_CODE_GROUPS.get(str(code), FieldGroup.SOCIO_ECONOMIC)
+
+
+def factors_for_user(factors, *, user) -> list[dict]:
+    """The factors `user` may read, in their order. Those naming a group the user may not see
+    become one neutral entry per group ("Faktor di luar sekolah" for socio-economic ones),
+    carrying the largest of their weights."""
+    visible = visible_groups(user)
+    out: list[dict] = []
+    neutral: dict[str, dict] = {}
+    for f in factors or []:
+        if not isinstance(f, dict):
+            continue
+        group = factor_group(f)
+        if group in visible:
+            out.append(f)
+            continue
+        code, text = NEUTRAL_FACTORS.get(group, (NEUTRAL_FACTOR_CODE, NEUTRAL_FACTOR_TEXT))
+        weight = float(f.get("weight") or 0)
+        if code not in neutral:
+            neutral[code] = {"code": code, "weight": weight, "text": str(text)}
+            out.append(neutral[code])
+        elif abs(weight) > abs(neutral[code]["weight"]):
+            neutral[code]["weight"] = weight
+    return out
