@@ -20,8 +20,9 @@ No Django here: the child starts in about 30 ms and imports only the readers. Er
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
-import pickle
+import json
 import re
 import sys
 import zipfile
@@ -332,10 +333,41 @@ def read(path: str, fmt: str, *, max_rows: int, max_cells: int) -> list[tuple[st
     return read_book(path, fmt, max_rows=max_rows, max_cells=max_cells)
 
 
+def _tagged(value: Any) -> dict:
+    """Cell values JSON has no type for, as one-key objects that `untag` turns back."""
+    if isinstance(value, dt.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, dt.time):
+        return {"$time": value.isoformat()}
+    if isinstance(value, dt.timedelta):
+        return {"$seconds": value.total_seconds()}
+    raise TypeError(f"cell value of type {type(value).__name__}")
+
+
+_UNTAG = {
+    "$datetime": dt.datetime.fromisoformat,
+    "$date": dt.date.fromisoformat,
+    "$time": dt.time.fromisoformat,
+    "$seconds": lambda s: dt.timedelta(seconds=s),
+}
+
+
+def untag(obj: dict) -> Any:
+    """`json.loads` object hook: the values `_tagged` wrote, back as date/time objects."""
+    if len(obj) == 1:
+        ((key, value),) = obj.items()
+        if key in _UNTAG:
+            return _UNTAG[key](value)
+    return obj
+
+
 def main(argv: list[str]) -> int:
     """Child entry point: `grid.py PATH FORMAT MAX_ROWS MAX_CELLS MEMORY_BYTES`. Caps its
-    own address space first, then writes one pickle to stdout: ("ok", sheets) or
-    ("error", code, params)."""
+    own address space first, then writes one JSON document to stdout: ["ok", sheets] or
+    ["error", code, params] (dates tagged by `_tagged`; JSON, not pickle, so that a child
+    subverted by a crafted file cannot make its parent run code)."""
     import resource
 
     path, fmt, max_rows, max_cells, memory = argv
@@ -348,9 +380,9 @@ def main(argv: list[str]) -> int:
     except MemoryError:
         answer = ("error", "memory", {})
     try:
-        payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        payload = json.dumps(answer, default=_tagged).encode()
     except MemoryError:
-        payload = pickle.dumps(("error", "memory", {}))
+        payload = json.dumps(["error", "memory", {}]).encode()
     sys.stdout.buffer.write(payload)
     sys.stdout.flush()
     return 0
