@@ -1,9 +1,11 @@
 """`make run`: the whole demo on one machine.
 
-Migrates, seeds the demo schools once, starts a real Celery worker (with beat) on the
-broker (an embedded redis-server when REDIS_URL is unset), trains and scores the demo
-schools once through that worker, prints the demo logins and serves http://127.0.0.1:8000.
-Ctrl-C stops everything it started.
+Migrates, seeds the demo schools once, starts real Celery workers (one for `default`:
+imports and scoring, with beat; one for `ml`: training) on the broker (an embedded
+redis-server when REDIS_URL is unset), and serves http://127.0.0.1:8000 at once. On a fresh
+database it queues, per demo school, a fast model first (logistic regression: predictions
+within seconds) and then the deep models, which replace it only if they are better (scored
+first, then switched). The pages show the progress meanwhile. Ctrl-C stops everything.
 """
 
 from __future__ import annotations
@@ -50,12 +52,13 @@ def _django_state() -> tuple[list[str], bool, set[str]]:
     return npsns, active, set(get_commands())
 
 
-def serve() -> int:
-    (ROOT / ".run").mkdir(exist_ok=True)
-    manage("migrate", "--noinput", "-v", "0")
-    manage("seed_demo")
+FAST_MODELS = ["lr"]
+DEEP_MODELS = ["rnn", "cnn", "rf", "gbdt"]
+
+
+def _worker(queues: str, *extra: str) -> subprocess.Popen:
     # bandit B603: fixed argv: our own celery worker.
-    worker = subprocess.Popen(  # nosec B603
+    return subprocess.Popen(  # nosec B603
         [
             PY,
             "-m",
@@ -63,42 +66,66 @@ def serve() -> int:
             "-A",
             "smk_dashboard",
             "worker",
-            "-B",
             "-Q",
-            "default,ml",
+            queues,
+            "-n",
+            f"{queues.replace(',', '-')}@%h",
             "--concurrency",
             "1",
             "--loglevel",
             "INFO",
-            "--schedule",
-            str(ROOT / ".run" / "celerybeat-schedule"),
+            *extra,
         ],
         cwd=ROOT,
     )
+
+
+def queue_demo_training(npsns: list[str]) -> None:
+    """Fast models for every school first, then the deep ones ("if_better")."""
+    from predictions.services import training_run_start
+    from students.models import School
+
+    schools = [School.objects.get(npsn=npsn) for npsn in npsns]
+    for school in schools:
+        print(f"[demo] model cepat (regresi logistik) untuk sekolah {school.npsn} masuk antrean")
+        training_run_start(school=school, user=None, models=FAST_MODELS, folds=3)
+    for school in schools:
+        training_run_start(school=school, user=None, models=DEEP_MODELS, promote="if_better")
+    print("[demo] model RNN/CNN/RF/GBDT menyusul di worker; dipakai bila lebih baik")
+
+
+def serve() -> int:
+    (ROOT / ".run").mkdir(exist_ok=True)
+    manage("migrate", "--noinput", "-v", "0")
+    manage("seed_demo")
+    workers = [
+        _worker("default", "-B", "--schedule", str(ROOT / ".run" / "celerybeat-schedule")),
+        _worker("ml"),
+    ]
     try:
-        npsns, active, commands = _django_state()
-        if not active and "train_models" in commands:
-            for npsn in npsns:
-                print(f"[demo] melatih model untuk sekolah {npsn} lewat worker Celery ...")
-                manage("train_models", "--school", npsn, "--wait", check=False)
-                manage("predict", "--school", npsn, "--wait", check=False)
+        npsns, active, _commands = _django_state()
+        if not active:
+            queue_demo_training(npsns)
         password = os.environ.get("DEMO_PASSWORD", "smkdemo123")
+        port = os.environ.get("DEV_PORT", "8000")
         print("\n" + "=" * 64)
-        print(" SMK Dashboard demo: http://127.0.0.1:8000/")
+        print(f" SMK Dashboard demo: http://127.0.0.1:{port}/")
         print(f" Akun demo (kata sandi: {password}):")
         print("   sekolah 1: operator, guru, walikelas, bk, kepsek")
         print("   sekolah 2: operator_2, guru_2, walikelas_2, bk_2, kepsek_2")
         print("   suku dinas: sudin")
         print("=" * 64 + "\n", flush=True)
-        return manage("runserver", "127.0.0.1:8000", "--noreload", check=False)
+        return manage("runserver", f"127.0.0.1:{port}", "--noreload", check=False)
     except KeyboardInterrupt:
         return 0
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
 
 
 def main() -> int:

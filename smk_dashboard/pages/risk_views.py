@@ -17,6 +17,7 @@ from students.exports import csv_stream, xlsx_bytes
 from .risk import RiskFilters, RiskRow, student_risk_export_rows, student_risk_list
 
 CHANGE_LABELS = {
+    "first": gettext_lazy("Prediksi pertama"),
     "new": gettext_lazy("Baru"),
     "worse": gettext_lazy("Memburuk"),
     "better": gettext_lazy("Membaik"),
@@ -32,6 +33,7 @@ def export_header() -> list[str]:
         _("Kompetensi keahlian"),
         _("Semester yang diprediksi"),
         _("Kategori prediksi"),
+        _("Tingkat risiko"),
         _("Peluang perlu perhatian (%)"),
         _("Perubahan"),
         _("Faktor utama"),
@@ -49,7 +51,8 @@ def export_row(row: RiskRow) -> list:
         s.major.name if s.major else "",
         p.term.code,
         str(Category(p.category).label),
-        round(p.p_kurang * 100, 1),
+        p.risk_band_label,
+        p.risk_text,
         str(CHANGE_LABELS[row.change]),
         "; ".join(f["text"] for f in row.top_factors),
         intervention["status_label"] if intervention else "",
