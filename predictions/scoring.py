@@ -176,7 +176,7 @@ def scoring_run_execute(*, scoring_id: int) -> ScoringRun:
             _write(scoring, rows)
             summary = services.scoring_summary(rows=rows, shown=shown)
             if scoring.purpose == ScoringPurpose.REFRESH:
-                services.scoring_publish(scoring=scoring)
+                services.scoring_publish(scoring=scoring, shown=shown)
                 status = ScoringStatus.DONE
             else:
                 status = ScoringStatus.READY

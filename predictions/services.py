@@ -295,10 +295,11 @@ def _apply_changes(*, scoring: ScoringRun, shown: dict[int, dict]) -> None:
     Prediction.objects.bulk_update(rows, ["change", "previous_category"], batch_size=1000)
 
 
-def scoring_publish(*, scoring: ScoringRun) -> None:
+def scoring_publish(*, scoring: ScoringRun, shown: dict[int, dict]) -> None:
     """Make the predictions `scoring` wrote the current ones of their students, in the
-    caller's transaction (readers see the old set or the new one, never a mix)."""
-    shown = shown_predictions(school=scoring.school)
+    caller's transaction (readers see the old set or the new one, never a mix). `shown`:
+    what readers saw before the scoring wrote anything (`shown_predictions`), since a
+    re-scoring rewrites the rows it replaces in place."""
     _apply_changes(scoring=scoring, shown=shown)
     students = Prediction.objects.filter(scoring=scoring).values("student_id")
     Prediction.objects.filter(student_id__in=students, is_current=True).exclude(

@@ -68,6 +68,9 @@ def training(request: HttpRequest) -> HttpResponse:
         "form": form,
         "runs": _runs(request).select_related("requested_by")[:20],
         "versions": ModelVersion.objects.filter(school_id=request.user.school_id)[:30],
+        "scorings": ScoringRun.objects.filter(
+            school_id=request.user.school_id, purpose=ScoringPurpose.SWITCH
+        ).select_related("model_version")[:5],
     }
     return render(request, "predictions/training.html", context)
 
