@@ -109,16 +109,30 @@ def _compute(scoring: ScoringRun) -> list[dict]:
 FIELDS = ("based_on_term_id", "category", "p_kurang", "p_sedang", "p_baik", "factors")
 
 
-def _write(scoring: ScoringRun, rows: Sequence[dict]) -> None:
-    """Upsert the rows (a re-scoring of the same version and term rewrites the row in place,
-    so teachers' feedback on it stays), all pointing at `scoring`, none current yet."""
+def _referenced(ids: list[int]) -> set[int]:
+    """Of `ids`, the predictions another row points at (teachers' feedback, the prediction
+    that triggered an intervention): those are rewritten in place, so the link stays."""
+    found: set[int] = set()
+    for rel in Prediction._meta.related_objects:
+        found |= set(
+            rel.related_model._default_manager.filter(**{f"{rel.field.name}__in": ids})
+            .values_list(rel.field.attname, flat=True)
+            .distinct()
+        )
+    return found
+
+
+def _write(scoring: ScoringRun, rows: Sequence[dict], changes: dict[int, tuple] | None) -> None:
+    """Write the rows, all pointing at `scoring`, none current yet. A re-scoring of the same
+    version and term replaces the earlier row; one that others point at is rewritten in
+    place. `changes` (student id → (change, previous category)) when already known."""
     existing = {
         (p.student_id, p.term_id): p
         for p in Prediction.objects.filter(
             model_version_id=scoring.model_version_id,
             student_id__in=[r["student_id"] for r in rows],
             term_id__in={r["term_id"] for r in rows},
-        )
+        ).only("id", "student_id", "term_id")
     }
     if scoring.student_ids is None:
         # A whole-school scoring replaces this version's predictions for these terms: a
@@ -126,17 +140,30 @@ def _write(scoring: ScoringRun, rows: Sequence[dict]) -> None:
         Prediction.objects.filter(
             model_version_id=scoring.model_version_id, term_id__in={r["term_id"] for r in rows}
         ).exclude(student_id__in=[r["student_id"] for r in rows]).delete()
+    keep = _referenced([p.pk for p in existing.values()])
     updates, creates = [], []
     for row in rows:
+        change, previous = (changes or {}).get(row["student_id"], ("", ""))
         old = existing.get((row["student_id"], row["term_id"]))
-        if old is None:
-            creates.append(Prediction(**row, scoring=scoring, is_current=False))
+        if old is None or old.pk not in keep:
+            creates.append(
+                Prediction(
+                    **row,
+                    scoring=scoring,
+                    is_current=False,
+                    change=change,
+                    previous_category=previous,
+                )
+            )
             continue
         for name in FIELDS:
             setattr(old, name, row[name])
-        old.scoring = scoring
+        old.scoring, old.change, old.previous_category = scoring, change, previous
         updates.append(old)
-    Prediction.objects.bulk_update(updates, [*FIELDS, "scoring"], batch_size=1000)
+    Prediction.objects.filter(id__in=[p.pk for p in existing.values() if p.pk not in keep]).delete()
+    Prediction.objects.bulk_update(
+        updates, [*FIELDS, "scoring", "change", "previous_category"], batch_size=500
+    )
     Prediction.objects.bulk_create(creates, batch_size=2000)
 
 
@@ -173,10 +200,12 @@ def scoring_run_execute(*, scoring_id: int) -> ScoringRun:
             # A REFRESH may rewrite the rows readers see: it publishes in this transaction.
             # For a SWITCH, what readers see is compared before anything is written.
             shown = services.shown_predictions(school=school)
-            _write(scoring, rows)
+            refresh = scoring.purpose == ScoringPurpose.REFRESH
+            changes = services.prediction_changes(rows=rows, shown=shown) if refresh else None
+            _write(scoring, rows, changes)
             summary = services.scoring_summary(rows=rows, shown=shown)
-            if scoring.purpose == ScoringPurpose.REFRESH:
-                services.scoring_publish(scoring=scoring, shown=shown)
+            if refresh:
+                services.scoring_publish(scoring=scoring)
                 status = ScoringStatus.DONE
             else:
                 status = ScoringStatus.READY

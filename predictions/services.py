@@ -69,7 +69,8 @@ def training_run_create(
         school=school,
         requested_by=user,
         scope={"school": school.npsn},
-        config={"models": models, "folds": folds, "seed": seed, "promote": promote},
+        config={"models": models, "folds": folds, "seed": seed}
+        | ({"promote": promote} if promote != "always" else {}),
     )
     audit_log(action="training.start", user=user, target=run, school=school)
     return run
@@ -276,31 +277,39 @@ def scoring_summary(*, rows: Sequence[dict], shown: dict[int, dict]) -> dict:
     }
 
 
+def prediction_changes(*, rows: Sequence[dict], shown: dict[int, dict]) -> dict[int, tuple]:
+    """student id → (change, previous category) for new prediction rows (dicts with
+    student_id, category, model_version_id, based_on_term_id) against `shown`."""
+    first = not shown
+    return {
+        row["student_id"]: prediction_change(
+            new=row, shown=shown.get(row["student_id"]), first=first
+        )
+        for row in rows
+    }
+
+
 def _apply_changes(*, scoring: ScoringRun, shown: dict[int, dict]) -> None:
     rows = list(
-        Prediction.objects.filter(scoring=scoring).only(
+        Prediction.objects.filter(scoring=scoring).values(
             "id", "student_id", "category", "model_version_id", "based_on_term_id"
         )
     )
-    first = not shown
-    for p in rows:
-        new = {
-            "category": p.category,
-            "model_version_id": p.model_version_id,
-            "based_on_term_id": p.based_on_term_id,
-        }
-        p.change, p.previous_category = prediction_change(
-            new=new, shown=shown.get(p.student_id), first=first
-        )
-    Prediction.objects.bulk_update(rows, ["change", "previous_category"], batch_size=1000)
+    changes = prediction_changes(rows=rows, shown=shown)
+    # One UPDATE per (change, previous category) pair: a handful, whatever the school size.
+    groups: dict[tuple, list[int]] = {}
+    for row in rows:
+        groups.setdefault(changes[row["student_id"]], []).append(row["id"])
+    for (change, previous), ids in groups.items():
+        for start in range(0, len(ids), 900):
+            Prediction.objects.filter(id__in=ids[start : start + 900]).update(
+                change=change, previous_category=previous
+            )
 
 
-def scoring_publish(*, scoring: ScoringRun, shown: dict[int, dict]) -> None:
+def scoring_publish(*, scoring: ScoringRun) -> None:
     """Make the predictions `scoring` wrote the current ones of their students, in the
-    caller's transaction (readers see the old set or the new one, never a mix). `shown`:
-    what readers saw before the scoring wrote anything (`shown_predictions`), since a
-    re-scoring rewrites the rows it replaces in place."""
-    _apply_changes(scoring=scoring, shown=shown)
+    caller's transaction (readers see the old set or the new one, never a mix)."""
     students = Prediction.objects.filter(scoring=scoring).values("student_id")
     Prediction.objects.filter(student_id__in=students, is_current=True).exclude(
         scoring=scoring
