@@ -106,16 +106,27 @@ def train_demo_schools(npsns: list[str]) -> None:
 
 def serve() -> int:
     (ROOT / ".run").mkdir(exist_ok=True)
-    manage("migrate", "--noinput", "-v", "0")
-    manage("seed_demo")
-    workers = [
-        _worker("default", "-B", "--schedule", str(ROOT / ".run" / "celerybeat-schedule")),
-        _worker("ml"),
-    ]
+    # In this process: each `manage.py` started apart costs a Django start-up (seconds on a
+    # busy 2-core machine) before the first page.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smk_dashboard.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("seed_demo")
+    workers: list[subprocess.Popen] = []
     try:
         npsns, active, _commands = _django_state()
         if not active:
+            # Before the workers start, so that their imports (Keras) do not compete with
+            # the fast model for the CPU; the deep runs wait on the broker meanwhile.
             train_demo_schools(npsns)
+        workers += [
+            _worker("default", "-B", "--schedule", str(ROOT / ".run" / "celerybeat-schedule")),
+            _worker("ml"),
+        ]
         password = os.environ.get("DEMO_PASSWORD", "smkdemo123")
         port = os.environ.get("DEV_PORT", "8000")
         print("\n" + "=" * 64)

@@ -72,6 +72,9 @@ def test_new_grades_rescored_compare_with_the_previous_scoring_whatever_model(tr
     target = current.first()
     assert target is not None
     before = set(_shown(trained))
+    services.prediction_feedback_record(
+        prediction=target, user=User.objects.get(username="bk"), agrees=True
+    )
     # Every grade of the student collapses and unexcused absence piles up.
     GradeRecord.objects.filter(student=target.student).update(score=0)
     AttendanceSummary.objects.filter(student=target.student).update(alpa=60)
@@ -79,7 +82,8 @@ def test_new_grades_rescored_compare_with_the_previous_scoring_whatever_model(tr
     assert scoring.predictions_score(school=trained, student_ids=[target.student_id]) == 1
 
     after = Prediction.objects.current().get(student=target.student)
-    assert after.pk == target.pk  # rewritten in place: teachers' feedback on it stays
+    assert after.pk == target.pk  # rewritten in place: the teacher's feedback on it stays
+    assert after.feedback.count() == 1
     assert after.p_kurang > target.p_kurang
     assert after.change == "worse" and after.previous_category == "baik"
     others = {row for row in _shown(trained) if row[1] != target.student_id}
