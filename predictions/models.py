@@ -106,6 +106,118 @@ class ModelVersion(models.Model):
         return f"{self.algorithm} v{self.version}"
 
 
+class ScoringStatus(models.TextChoices):
+    PENDING = "pending", _("Menunggu")
+    RUNNING = "running", _("Berjalan")
+    READY = "ready", _("Menunggu konfirmasi")
+    DONE = "done", _("Selesai")
+    FAILED = "failed", _("Gagal")
+    CANCELLED = "cancelled", _("Dibatalkan")
+
+
+class ScoringPurpose(models.TextChoices):
+    # Score a version that is not active yet; its predictions become current together with
+    # the version (automatically after training, or when the operator confirms).
+    SWITCH = "switch", _("Ganti model aktif")
+    # Re-score (some) students with the active model: after an upload, nightly, on request.
+    REFRESH = "refresh", _("Perbarui prediksi")
+
+
+class ScoringRun(models.Model):
+    """One scoring of a school's students by one model version: a job row the pages read to
+    say "Prediksi sedang diperbarui" and the operator reads to see why a switch failed.
+    Predictions it writes point back at it; they become current in one transaction."""
+
+    school = models.ForeignKey("students.School", on_delete=models.CASCADE, related_name="+")
+    model_version = models.ForeignKey(
+        "ModelVersion", on_delete=models.CASCADE, related_name="scorings"
+    )
+    training_run = models.ForeignKey(
+        TrainingRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="scorings"
+    )
+    purpose = models.CharField(max_length=8, choices=ScoringPurpose.choices)
+    # SWITCH only: make the version active as soon as it has scored (after training) instead
+    # of waiting for the operator's confirmation.
+    auto_switch = models.BooleanField(default=False)
+    # None: every active student of the school; else the ids an upload touched.
+    student_ids = models.JSONField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10,
+        choices=ScoringStatus.choices,
+        default=ScoringStatus.PENDING,
+        db_index=True,
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    n_students = models.PositiveIntegerField(default=0)
+    # What the switch would change: {"before": {cat: n}, "after": {cat: n}, "changed": n,
+    # "compared": n} (the new category against each student's current one).
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("proses penilaian")
+        verbose_name_plural = _("proses penilaian")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.model_version_id} {self.purpose} {self.status}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (ScoringStatus.PENDING, ScoringStatus.RUNNING)
+
+
+class Change(models.TextChoices):
+    """How a prediction compares with the same student's prediction from the previous
+    scoring that was shown (whatever model made it)."""
+
+    FIRST = "first", _("Prediksi pertama")
+    NEW = "new", _("Baru")
+    WORSE = "worse", _("Memburuk")
+    BETTER = "better", _("Membaik")
+    SAME = "same", _("Tetap")
+
+
+class RiskBand(models.TextChoices):
+    """How likely a student ends in "perlu perhatian", in words people act on."""
+
+    SANGAT_TINGGI = "sangat_tinggi", _("sangat tinggi")
+    TINGGI = "tinggi", _("tinggi")
+    SEDANG = "sedang", _("sedang")
+    RENDAH = "rendah", _("rendah")
+
+
+RISK_BANDS = ((0.75, RiskBand.SANGAT_TINGGI), (0.5, RiskBand.TINGGI), (0.25, RiskBand.SEDANG))
+RISK_STEP = 5  # percent: finer steps would claim a precision the models do not have
+
+
+def risk_band(p_kurang: float) -> str:
+    for low, band in RISK_BANDS:
+        if p_kurang >= low:
+            return band
+    return RiskBand.RENDAH
+
+
+def risk_percent_text(p_kurang: float) -> str:
+    """The probability rounded to 5 %, never "0%" or "100%": a model is never certain."""
+    percent = round(float(p_kurang) * 100 / RISK_STEP) * RISK_STEP
+    if percent < RISK_STEP:
+        return f"< {RISK_STEP}%"
+    if percent > 100 - RISK_STEP:
+        return f"> {100 - RISK_STEP}%"
+    return f"{percent}%"
+
+
 class PredictionQuerySet(models.QuerySet):
     def current(self) -> "PredictionQuerySet":
         """Each student's current prediction: the one the latest scoring by their school's
@@ -137,6 +249,13 @@ class Prediction(models.Model):
     # The student's newest prediction. Kept by the scoring service so that the risk list reads
     # one indexed flag instead of searching every student's history on each request.
     is_current = models.BooleanField(default=False)
+    # Set by the scoring that wrote (or last rewrote) the row; empty on older rows, whose
+    # change the risk list still works out from the history.
+    scoring = models.ForeignKey(
+        ScoringRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="predictions"
+    )
+    change = models.CharField(max_length=6, choices=Change.choices, blank=True)
+    previous_category = models.CharField(max_length=6, choices=Category.choices, blank=True)
 
     objects = PredictionQuerySet.as_manager()
 
@@ -164,6 +283,18 @@ class Prediction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student_id} {self.term_id}: {self.category}"
+
+    @property
+    def risk_band(self) -> str:
+        return risk_band(self.p_kurang)
+
+    @property
+    def risk_band_label(self) -> str:
+        return str(RiskBand(self.risk_band).label)
+
+    @property
+    def risk_text(self) -> str:
+        return risk_percent_text(self.p_kurang)
 
 
 class PredictionFeedback(models.Model):

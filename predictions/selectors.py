@@ -3,11 +3,14 @@ prediction history, the model-quality page and teacher feedback."""
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from smk_dashboard.core.categories import LABELS
 from smk_dashboard.core.fields import factors_for_user
-from students.models import School, Student, User
+from students.models import AcademicTerm, School, Student, User, term_label
 
 from .metrics import (
     ALGORITHM_NAMES,
@@ -18,7 +21,16 @@ from .metrics import (
     dig,
     mean_std,
 )
-from .models import ModelVersion, Prediction, PredictionFeedback
+from .models import (
+    ModelVersion,
+    Prediction,
+    PredictionFeedback,
+    RunStatus,
+    ScoringPurpose,
+    ScoringRun,
+    ScoringStatus,
+    TrainingRun,
+)
 
 
 def current_predictions(*, students: QuerySet[Student]) -> QuerySet[Prediction]:
@@ -45,31 +57,127 @@ def _earlier(prefix: str = "") -> Q:
 
 
 def new_kurang_queryset(*, current_kurang: QuerySet[Prediction]) -> QuerySet[Prediction]:
-    """Latest predictions in kurang whose previous prediction (any version) was not kurang,
-    or that have none: students who newly need attention."""
+    """Current predictions in kurang that were not kurang at the previous scoring (any
+    version), or whose student had none: students who newly need attention. A school's first
+    scoring ("prediksi pertama") has nobody "new". Rows written before scorings recorded their
+    change are compared with the student's history."""
     previous = (
         Prediction.objects.filter(student_id=OuterRef("student_id"))
         .filter(_earlier())
         .order_by("-created_at", "-id")
         .values("category")[:1]
     )
-    return current_kurang.annotate(previous_category=Subquery(previous)).filter(
-        Q(previous_category__isnull=True) | ~Q(previous_category="kurang")
-    )
+    legacy = current_kurang.filter(change="").annotate(earlier_category=Subquery(previous))
+    legacy = legacy.filter(Q(earlier_category__isnull=True) | ~Q(earlier_category="kurang"))
+    return current_kurang.filter(Q(change__in=("new", "worse")) | Q(id__in=legacy.values("id")))
 
 
-def top_factors(factors, n: int = 3, *, user: User) -> list[dict]:
+def factor_text(text: str, based_on: AcademicTerm | None, today=None) -> str:
+    """A reason as people read it: "semester ini" names its term when the data it counts is
+    not from the current term ("Alpa 15 hari pada semester Ganjil 2025/2026")."""
+    if based_on is None or "semester ini" not in text:
+        return text
+    today = today or timezone.localdate()
+    if based_on.code == AcademicTerm.code_for_date(today):
+        return text
+    return text.replace("semester ini", f"semester {term_label(based_on.code)}")
+
+
+def top_factors(
+    factors, n: int = 3, *, user: User, based_on: AcademicTerm | None = None
+) -> list[dict]:
     """The `n` factors that weigh most, whatever their sign; malformed entries skipped. A
-    factor naming a field group `user` may not see (`core.fields`) is a neutral sentence."""
+    factor naming a field group `user` may not see (`core.fields`) is a neutral sentence.
+    With `based_on` (the term of the data), texts name that term when it is not the current
+    one."""
     good = [f for f in factors_for_user(factors, user=user) if f.get("text")]
-    return sorted(good, key=lambda f: -abs(float(f.get("weight") or 0)))[:n]
+    top = sorted(good, key=lambda f: -abs(float(f.get("weight") or 0)))[:n]
+    if based_on is None:
+        return top
+    today = timezone.localdate()
+    return [{**f, "text": factor_text(str(f["text"]), based_on, today)} for f in top]
+
+
+@dataclass
+class PredictionStatus:
+    """What state the predictions a page shows are in."""
+
+    version: ModelVersion | None
+    n_current: int
+    term: str  # the term predicted, as people read it ("Genap 2026/2027")
+    based_on: str  # the term of the data they were computed from
+    scored_at: object  # datetime of the scoring that wrote them, or None
+    updating: ScoringRun | None  # a (re)scoring of the active model or a switch in progress
+    training: TrainingRun | None  # a training run in progress
+
+    @property
+    def busy(self) -> bool:
+        return self.updating is not None or self.training is not None
+
+    @property
+    def progress(self) -> int:
+        if self.updating is not None:
+            return self.updating.progress
+        return self.training.progress if self.training is not None else 0
+
+
+def prediction_status(*, school_id: int | None, students: QuerySet[Student]) -> PredictionStatus:
+    """Which term the current predictions of `students` predict, which term's data they use,
+    when they were computed, and whether a scoring or training of the school is running."""
+    current = current_predictions(students=students)
+    n_current = current.count()
+
+    def most_common(field: str) -> str:
+        row = current.values(field).annotate(n=Count("id")).order_by("-n", f"-{field}").first()
+        return term_label(row[field]) if row else ""
+
+    scored_at = None
+    updating = training = None
+    version = active_model_version(school_id=school_id)
+    if school_id is not None:
+        scored_at = (
+            ScoringRun.objects.filter(
+                school_id=school_id, status=ScoringStatus.DONE, predictions__in=current
+            ).aggregate(t=Max("finished_at"))["t"]
+            if n_current
+            else None
+        ) or current.aggregate(t=Max("created_at"))["t"]
+        open_ = ScoringRun.objects.filter(
+            school_id=school_id, status__in=(ScoringStatus.PENDING, ScoringStatus.RUNNING)
+        )
+        # A candidate the operator scores to compare is not an update of what pages show
+        # until it switches; a switch after training is.
+        updating = (
+            open_.filter(Q(purpose=ScoringPurpose.REFRESH) | Q(auto_switch=True))
+            .order_by("-created_at")
+            .first()
+        )
+        training = (
+            TrainingRun.objects.filter(
+                school_id=school_id, status__in=(RunStatus.PENDING, RunStatus.RUNNING)
+            )
+            .order_by("-created_at")
+            .first()
+        )
+    return PredictionStatus(
+        version=version,
+        n_current=n_current,
+        term=most_common("term__code") if n_current else "",
+        based_on=most_common("based_on_term__code") if n_current else "",
+        scored_at=scored_at,
+        updating=updating,
+        training=training,
+    )
 
 
 def student_prediction_history(*, student: Student, user: User) -> list[Prediction]:
     """Every stored prediction of the student, newest first, each with `top` (factors) and
     `my_feedback` (the user's own answer or None)."""
+    # A candidate model's predictions the operator has not switched to are not history.
+    unpublished = Q(scoring__purpose=ScoringPurpose.SWITCH) & ~Q(scoring__status=ScoringStatus.DONE)
     predictions = list(
         Prediction.objects.filter(student=student)
+        .exclude(unpublished)
         .select_related("term", "based_on_term", "model_version")
         .order_by("-created_at", "-id")
     )
@@ -78,7 +186,7 @@ def student_prediction_history(*, student: Student, user: User) -> list[Predicti
         for f in PredictionFeedback.objects.filter(prediction__in=predictions, user=user)
     }
     for p in predictions:
-        p.top = top_factors(p.factors, n=5, user=user)
+        p.top = top_factors(p.factors, n=5, user=user, based_on=p.based_on_term)
         p.my_feedback = mine.get(p.id)
     return predictions
 

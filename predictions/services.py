@@ -23,12 +23,23 @@ from students.models import GradeRecord, School, User
 from students.term_status import exclude_unfinished_terms
 
 from .ml.registry import file_sha256
-from .models import ModelVersion, Prediction, PredictionFeedback, RunStatus, TrainingRun
+from .models import (
+    Change,
+    ModelVersion,
+    Prediction,
+    PredictionFeedback,
+    RunStatus,
+    ScoringPurpose,
+    ScoringRun,
+    ScoringStatus,
+    TrainingRun,
+)
 
 logger = logging.getLogger(__name__)
 
 ALGORITHMS = ("rnn", "cnn", "rf", "lr", "gbdt")
 TRAINING_TASK = "predictions.tasks.training_run_task"
+SCORING_TASK = "predictions.tasks.scoring_run_task"
 
 
 # --------------------------------------------------------------------------- training runs
@@ -41,8 +52,11 @@ def training_run_create(
     models: Sequence[str] = ALGORITHMS,
     folds: int = 5,
     seed: int = 42,
+    promote: str = "always",
 ) -> TrainingRun:
-    """Validate the request and record a pending run (nothing is queued)."""
+    """Validate the request and record a pending run (nothing is queued). `promote`:
+    "always" makes the champion active (after it scored every student); "if_better" only
+    when its cross-validated macro-F1 beats the active model's."""
     models = list(dict.fromkeys(models))
     unknown = sorted(set(models) - set(ALGORITHMS))
     if unknown or not models:
@@ -56,7 +70,8 @@ def training_run_create(
         school=school,
         requested_by=user,
         scope={"school": school.npsn},
-        config={"models": models, "folds": folds, "seed": seed},
+        config={"models": models, "folds": folds, "seed": seed}
+        | ({"promote": promote} if promote != "always" else {}),
     )
     audit_log(action="training.start", user=user, target=run, school=school)
     return run
@@ -70,10 +85,13 @@ def training_run_start(
     folds: int = 5,
     seed: int = 42,
     queue: str | None = None,
+    promote: str = "always",
 ) -> TrainingRun:
     """Record a pending run and queue it once the transaction commits (queue from
     CELERY_TASK_ROUTES: `ml`, or `gpu` with TRAINING_QUEUE=gpu)."""
-    run = training_run_create(school=school, user=user, models=models, folds=folds, seed=seed)
+    run = training_run_create(
+        school=school, user=user, models=models, folds=folds, seed=seed, promote=promote
+    )
     enqueue_on_commit(TRAINING_TASK, run.id, queue=queue)
     return run
 
@@ -122,9 +140,7 @@ def model_version_create(
         )
 
 
-def model_version_promote(*, version: ModelVersion, user: User | None = None) -> ModelVersion:
-    """Make `version` the school's active model, atomically. Its artifact must exist and
-    match its sha256; otherwise nothing changes."""
+def _check_artifact(version: ModelVersion) -> None:
     try:
         intact = file_sha256(version.artifact_path) == version.artifact_sha256
     except OSError:
@@ -134,6 +150,14 @@ def model_version_promote(*, version: ModelVersion, user: User | None = None) ->
             _("Berkas model %(model)s rusak atau hilang; model aktif tidak diubah.")
             % {"model": str(version)}
         )
+
+
+def model_version_promote(*, version: ModelVersion, user: User | None = None) -> ModelVersion:
+    """Make `version` the school's active model, atomically, without scoring: its students
+    have no current prediction until it scores them. The web flow uses `scoring_run_start`
+    (SWITCH) and `scoring_run_switch` instead. Its artifact must exist and match its sha256;
+    otherwise nothing changes."""
+    _check_artifact(version)
     with transaction.atomic():
         list(ModelVersion.objects.select_for_update().filter(school=version.school))
         ModelVersion.objects.filter(school=version.school, is_active=True).exclude(
@@ -148,6 +172,193 @@ def model_version_promote(*, version: ModelVersion, user: User | None = None) ->
 
 
 # --------------------------------------------------------------------------- scoring
+
+RANK = {"kurang": 0, "sedang": 1, "baik": 2}
+
+
+def scoring_run_start(
+    *,
+    school: School,
+    version: ModelVersion,
+    purpose: str,
+    student_ids: Sequence[int] | None = None,
+    auto_switch: bool = False,
+    user: User | None = None,
+    training_run: TrainingRun | None = None,
+    queue: bool = True,
+) -> ScoringRun:
+    """Record a scoring of `school`'s students by `version` and queue it after commit (on the
+    `default` queue). SWITCH scores a version that is not active yet: its predictions become
+    current only together with the version, in `scoring_run_switch`."""
+    if version.school_id != school.pk:
+        raise ValidationError(_("Model ini milik sekolah lain."))
+    if purpose == ScoringPurpose.REFRESH and not version.is_active:
+        raise ValidationError(_("Hanya model aktif yang memperbarui prediksi."))
+    scoring = ScoringRun.objects.create(
+        school=school,
+        model_version=version,
+        purpose=purpose,
+        auto_switch=auto_switch,
+        student_ids=sorted({int(i) for i in student_ids}) if student_ids is not None else None,
+        requested_by=user,
+        training_run=training_run,
+    )
+    if queue:
+        enqueue_on_commit(SCORING_TASK, scoring.id)
+    return scoring
+
+
+def scoring_run_fail(*, scoring_id: int, message: str) -> None:
+    """Record why a scoring failed; the active model and its predictions are untouched."""
+    ScoringRun.objects.filter(pk=scoring_id).exclude(status=ScoringStatus.DONE).update(
+        status=ScoringStatus.FAILED, error=message[:4000], finished_at=timezone.now()
+    )
+
+
+def shown_predictions(*, school: School) -> dict[int, dict]:
+    """What readers see now: each student's current prediction, by student id."""
+    return {
+        row["student_id"]: row
+        for row in Prediction.objects.current()
+        .filter(student__school=school)
+        .values(
+            "id",
+            "student_id",
+            "category",
+            "change",
+            "previous_category",
+            "model_version_id",
+            "based_on_term_id",
+        )
+    }
+
+
+def prediction_change(*, new: dict, shown: dict | None, first: bool) -> tuple[str, str]:
+    """(change, previous_category) of a new prediction against the one the student's readers
+    saw until now, whatever model made it. On a school's first scoring every row is
+    "prediksi pertama"; a re-scoring that changes nothing keeps the change it had."""
+    if first:
+        return Change.FIRST, ""
+    if shown is None:
+        return Change.NEW, ""
+    if (
+        shown["category"] == new["category"]
+        and shown["model_version_id"] == new["model_version_id"]
+        and shown["based_on_term_id"] == new["based_on_term_id"]
+        and shown["change"]
+    ):
+        return shown["change"], shown["previous_category"]
+    delta = RANK[new["category"]] - RANK.get(shown["category"], 1)
+    change = Change.WORSE if delta < 0 else Change.BETTER if delta > 0 else Change.SAME
+    return change, shown["category"]
+
+
+def scoring_summary(*, rows: Sequence[dict], shown: dict[int, dict]) -> dict:
+    """How many students are in each category before and after, and how many change."""
+    before = dict.fromkeys(RANK, 0)
+    for row in shown.values():
+        before[row["category"]] = before.get(row["category"], 0) + 1
+    after = dict.fromkeys(RANK, 0)
+    changed = worse = compared = 0
+    for row in rows:
+        after[row["category"]] += 1
+        old = shown.get(row["student_id"])
+        if old is not None:
+            compared += 1
+            if old["category"] != row["category"]:
+                changed += 1
+                worse += RANK[row["category"]] < RANK.get(old["category"], 1)
+    return {
+        "before": before,
+        "after": after,
+        "changed": changed,
+        "worse": worse,
+        "compared": compared,
+        "n": len(rows),
+    }
+
+
+def prediction_changes(*, rows: Sequence[dict], shown: dict[int, dict]) -> dict[int, tuple]:
+    """student id → (change, previous category) for new prediction rows (dicts with
+    student_id, category, model_version_id, based_on_term_id) against `shown`."""
+    first = not shown
+    return {
+        row["student_id"]: prediction_change(
+            new=row, shown=shown.get(row["student_id"]), first=first
+        )
+        for row in rows
+    }
+
+
+def _apply_changes(*, scoring: ScoringRun, shown: dict[int, dict]) -> None:
+    rows = list(
+        Prediction.objects.filter(scoring=scoring).values(
+            "id", "student_id", "category", "model_version_id", "based_on_term_id"
+        )
+    )
+    changes = prediction_changes(rows=rows, shown=shown)
+    # One UPDATE per (change, previous category) pair: a handful, whatever the school size.
+    groups: dict[tuple, list[int]] = {}
+    for row in rows:
+        groups.setdefault(changes[row["student_id"]], []).append(row["id"])
+    for (change, previous), ids in groups.items():
+        for start in range(0, len(ids), 900):
+            Prediction.objects.filter(id__in=ids[start : start + 900]).update(
+                change=change, previous_category=previous
+            )
+
+
+def scoring_publish(*, scoring: ScoringRun) -> None:
+    """Make the predictions `scoring` wrote the current ones of their students, in the
+    caller's transaction (readers see the old set or the new one, never a mix)."""
+    students = Prediction.objects.filter(scoring=scoring).values("student_id")
+    Prediction.objects.filter(student_id__in=students, is_current=True).exclude(
+        scoring=scoring
+    ).update(is_current=False)
+    Prediction.objects.filter(scoring=scoring).update(is_current=True)
+
+
+def scoring_run_switch(*, scoring: ScoringRun, user: User | None = None) -> ModelVersion:
+    """Make the scored version the school's active model and its predictions current, in one
+    transaction. The scoring must have finished (status "ready"); the artifact must still
+    match its sha256. Otherwise nothing changes."""
+    version = scoring.model_version
+    with transaction.atomic():
+        scoring = ScoringRun.objects.select_for_update().get(pk=scoring.pk)
+        if scoring.purpose != ScoringPurpose.SWITCH or scoring.status != ScoringStatus.READY:
+            raise ValidationError(
+                _("Penilaian ini tidak menunggu konfirmasi; model aktif tidak diubah.")
+            )
+        _check_artifact(version)
+        list(ModelVersion.objects.select_for_update().filter(school=version.school))
+        _apply_changes(scoring=scoring, shown=shown_predictions(school=version.school))
+        # Everything the old model showed stops being current at the same moment.
+        Prediction.objects.filter(student__school=version.school, is_current=True).exclude(
+            scoring=scoring
+        ).update(is_current=False)
+        ModelVersion.objects.filter(school=version.school, is_active=True).exclude(
+            pk=version.pk
+        ).update(is_active=False)
+        ModelVersion.objects.filter(pk=version.pk).update(
+            is_active=True, promoted_at=timezone.now(), promoted_by=user
+        )
+        Prediction.objects.filter(scoring=scoring).update(is_current=True)
+        ScoringRun.objects.filter(pk=scoring.pk).update(
+            status=ScoringStatus.DONE, progress=100, finished_at=timezone.now()
+        )
+        # Other candidates scored against the old model are out of date now.
+        ScoringRun.objects.filter(
+            school=version.school, purpose=ScoringPurpose.SWITCH, status=ScoringStatus.READY
+        ).exclude(pk=scoring.pk).update(status=ScoringStatus.CANCELLED)
+        audit_log(
+            action="model.promote",
+            user=user,
+            target=version,
+            school=version.school,
+            detail={"scoring": scoring.pk, **scoring.summary},
+        )
+    version.refresh_from_db()
+    return version
 
 
 def predictions_refresh_current(*, student_ids) -> None:

@@ -34,6 +34,32 @@ def predictions_score_task(school_id: int) -> int:
     return scoring.predictions_score(school=School.objects.get(pk=school_id))
 
 
+@shared_task(acks_late=True)
+def scoring_run_task(scoring_id: int) -> str:
+    """Run one recorded scoring (`services.scoring_run_start`); the row keeps the outcome."""
+    try:
+        return scoring.scoring_run_execute(scoring_id=scoring_id).status
+    except Exception:  # recorded on the row by the service; a retry would not help
+        return "failed"
+
+
+@shared_task(acks_late=True)
+def students_rescore_task(school_id: int, student_ids: list[int]) -> str:
+    """Queued by the students app (by name) when an import of grades or attendance lands:
+    re-score those students with the school's active model, if it has one."""
+    version = ModelVersion.objects.filter(school_id=school_id, is_active=True).first()
+    if version is None or not student_ids:
+        return "skipped"
+    run = services.scoring_run_start(
+        school=version.school,
+        version=version,
+        purpose="refresh",
+        student_ids=student_ids,
+        queue=False,
+    )
+    return scoring_run_task(run.pk)
+
+
 @shared_task
 def nightly_scoring_task() -> int:
     """Score every school that has an active model (periodic, see CELERY_BEAT_SCHEDULE)."""

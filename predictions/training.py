@@ -13,17 +13,18 @@ import pandas as pd
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from students.term_status import incomplete_term_codes
 
-from . import services
+from . import scoring, services
 from .ml.evaluate import temporal_check
 from .ml.explain import Explainer
 from .ml.features import build_training_samples
 from .ml.labels import LABELS
 from .ml.registry import library_versions, save_model
 from .ml.train import train_and_select
-from .models import RunStatus, TrainingRun
+from .models import ModelVersion, RunStatus, TrainingRun
 from .training_data import school_frames
 
 logger = logging.getLogger(__name__)
@@ -182,8 +183,55 @@ def train_school_models(
             )
             for name, (path, sha) in saved.items()
         }
-        services.model_version_promote(version=versions[champion], user=run.requested_by)
-    log(f"Model aktif: {champion} (macro-F1 {result.metrics[champion]['macro_f1']['mean']:.3f}).")
+    champion_f1 = result.metrics[champion]["macro_f1"]["mean"]
+    active = ModelVersion.objects.filter(school=school, is_active=True).first()
+    active_f1 = _macro_f1(active)
+    if config.get("promote") == "if_better" and active_f1 is not None and champion_f1 <= active_f1:
+        log(
+            f"{champion} (macro-F1 {champion_f1:.3f}) tidak lebih baik dari model aktif "
+            f"{active} ({active_f1:.3f}); model aktif tetap."
+        )
+        return _summary(result, device, champion)
+    # Score, then switch: every active student is scored with the champion before it becomes
+    # active, and the switch happens in one transaction. A failure leaves the old model.
+    log(f"Menilai semua siswa aktif dengan {champion} sebelum menjadikannya model aktif ...")
+    progress(96)
+    scoring_run = services.scoring_run_start(
+        school=school,
+        version=versions[champion],
+        purpose="switch",
+        auto_switch=True,
+        user=run.requested_by,
+        training_run=run,
+        queue=False,
+    )
+    try:
+        scoring_run = scoring.scoring_run_execute(scoring_id=scoring_run.pk)
+    except Exception as exc:
+        scoring_run.refresh_from_db()
+        raise ValidationError(
+            _(
+                "Model %(model)s sudah dilatih, tetapi penilaian siswa gagal: %(error)s "
+                "Model aktif dan prediksinya tidak berubah."
+            )
+            % {"model": versions[champion], "error": scoring_run.error or repr(exc)}
+        ) from exc
+    log(
+        f"Model aktif: {champion} (macro-F1 {champion_f1:.3f}); "
+        f"{scoring_run.n_students} siswa dinilai, "
+        f"{scoring_run.summary.get('changed', 0)} berganti kategori."
+    )
+    return _summary(result, device, champion)
+
+
+def _macro_f1(version) -> float | None:
+    try:
+        return float(version.metrics["cv"]["macro_f1"]["mean"])
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+
+
+def _summary(result, device: str, champion: str) -> dict:
     summary = {
         name: {k: m[k] for k in ("accuracy", "macro_f1", "recall_kurang", "fit_seconds") if k in m}
         for name, m in result.metrics.items()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_training
+from . import views, views_status, views_training
 
 app_name = "predictions"
 
@@ -18,6 +18,8 @@ urlpatterns = [
         views_training.model_version_promote,
         name="model_version_promote",
     ),
+    path("scoring/<int:scoring_id>/", views_training.scoring_confirm, name="scoring"),
+    path("status/", views_status.prediction_status_json, name="status"),
     path("models/", views.model_quality, name="models"),
     path("<int:prediction_id>/feedback/", views.prediction_feedback, name="feedback"),
 ]

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 from students.models import Role
 
 from . import services
-from .models import ModelVersion, TrainingRun
+from .metrics import cv_accuracy
+from .models import ModelVersion, ScoringPurpose, ScoringRun, TrainingRun
 
 MODEL_CHOICES = [
     ("rnn", gettext_lazy("RNN (GRU) atas urutan semester")),
@@ -67,6 +68,9 @@ def training(request: HttpRequest) -> HttpResponse:
         "form": form,
         "runs": _runs(request).select_related("requested_by")[:20],
         "versions": ModelVersion.objects.filter(school_id=request.user.school_id)[:30],
+        "scorings": ScoringRun.objects.filter(
+            school_id=request.user.school_id, purpose=ScoringPurpose.SWITCH
+        ).select_related("model_version")[:5],
     }
     return render(request, "predictions/training.html", context)
 
@@ -101,14 +105,64 @@ def training_run_status(request: HttpRequest, run_id: int) -> JsonResponse:
 @login_required
 @require_POST
 def model_version_promote(request: HttpRequest, version_id: int) -> HttpResponse:
+    """ "Jadikan aktif": score every student with the version first (a task), then show the
+    operator what would change and ask for confirmation. Nothing changes yet."""
     _operator(request)
     version = get_object_or_404(
         ModelVersion.objects.filter(school_id=request.user.school_id), pk=version_id
     )
     try:
-        services.model_version_promote(version=version, user=request.user)
+        scoring = services.scoring_run_start(
+            school=version.school,
+            version=version,
+            purpose=ScoringPurpose.SWITCH,
+            user=request.user,
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("%(model)s sekarang model aktif.") % {"model": str(version)})
-    return redirect("predictions:training")
+        return redirect("predictions:training")
+    return redirect("predictions:scoring", scoring_id=scoring.pk)
+
+
+def _quality(version: ModelVersion | None) -> dict | None:
+    if version is None:
+        return None
+    cv = (version.metrics or {}).get("cv") or {}
+    return {
+        "version": version,
+        "macro_f1": (cv.get("macro_f1") or {}).get("mean"),
+        "recall_kurang": (cv.get("recall_kurang") or {}).get("mean"),
+        "accuracy": cv_accuracy(version.metrics),
+    }
+
+
+@login_required
+def scoring_confirm(request: HttpRequest, scoring_id: int) -> HttpResponse:
+    """While the candidate scores: progress (the page reloads itself). Then: the candidate's
+    measured quality next to the active model's, how many students change category, and a
+    button that switches both at once."""
+    _operator(request)
+    scoring = get_object_or_404(
+        ScoringRun.objects.filter(school_id=request.user.school_id).select_related("model_version"),
+        pk=scoring_id,
+    )
+    if request.method == "POST":
+        try:
+            version = services.scoring_run_switch(scoring=scoring, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("predictions:scoring", scoring_id=scoring.pk)
+        messages.success(
+            request,
+            _("%(model)s sekarang model aktif; prediksinya tampil untuk semua siswa.")
+            % {"model": str(version)},
+        )
+        return redirect("predictions:training")
+    active = ModelVersion.objects.filter(school_id=request.user.school_id, is_active=True).first()
+    context = {
+        "scoring": scoring,
+        "candidate": _quality(scoring.model_version),
+        "active": _quality(active),
+        "summary": scoring.summary,
+    }
+    return render(request, "predictions/scoring_confirm.html", context)

@@ -131,8 +131,26 @@ class AcademicTerm(models.Model):
 
     @property
     def label(self) -> str:
-        name = _("Ganjil") if self.semester == 1 else _("Genap")
-        return f"{name} {self.year}/{self.year + 1}"
+        return term_label(self.code)
+
+    @staticmethod
+    def code_for_date(day) -> str:
+        """The term a date falls in: July–December is ganjil of that year, January–June is
+        genap of the year before (a school year starts in July)."""
+        return f"{day.year}-1" if day.month >= 7 else f"{day.year - 1}-2"
+
+
+def term_label(code: str) -> str:
+    """'2026-1' → 'Ganjil 2026/2027', '2026-2' → 'Genap 2026/2027': the one way a term is
+    written for people. Anything else is returned as it is."""
+    try:
+        year, semester = (int(part) for part in str(code).split("-"))
+    except (TypeError, ValueError):
+        return str(code or "")
+    if semester not in (1, 2):
+        return str(code)
+    name = _("Ganjil") if semester == 1 else _("Genap")
+    return f"{name} {year}/{year + 1}"
 
 
 class GradeLevel(models.IntegerChoices):

@@ -430,7 +430,27 @@ def import_batch_process(*, batch_id: int) -> ImportBatch:
             school=batch.school,
             detail=import_summary(batch=batch, with_errors=False),
         )
+        _rescore_after_import(batch, analysis)
     return batch
+
+
+RESCORE_TASK = "predictions.tasks.students_rescore_task"
+
+
+def _rescore_after_import(batch: ImportBatch, analysis: Analysis) -> None:
+    """New grades or attendance change what the model sees: queue a re-scoring of those
+    students with the active model (by task name: `students` never imports `predictions`)."""
+    if batch.kind not in (ImportKind.GRADES, ImportKind.ATTENDANCE):
+        return
+    student_ids = sorted(
+        {
+            int(row.data["_student"])
+            for row in analysis.result.rows
+            if not row.errors and row.data.get("_student")
+        }
+    )
+    if student_ids:
+        enqueue_on_commit(RESCORE_TASK, batch.school_id, student_ids)
 
 
 def _finish_rejected(batch: ImportBatch, message: str) -> ImportBatch:

@@ -8,7 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from interventions.selectors import home_context as intervention_home_context
-from predictions.selectors import current_predictions, new_kurang_queryset
+from predictions.selectors import current_predictions, new_kurang_queryset, prediction_status
+from predictions.services import school_needs_retraining
 from smk_dashboard.core.categories import Category
 from smk_dashboard.core.roles import Role
 from students.models import AcademicTerm, GradeRecord, SchoolClass, Student, StudentStatus, User
@@ -17,6 +18,11 @@ from students.selectors import (
     school_queryset_for_user,
     student_queryset_for_user,
 )
+
+from .risk import RiskFilters, student_risk_list
+
+TOP_ROLES = (Role.GURU, Role.WALIKELAS, Role.BK)
+TOP_N = 5
 
 
 def home_summary(*, user: User) -> dict:
@@ -50,7 +56,17 @@ def home_summary(*, user: User) -> dict:
         "by_gender": dict(active.values_list("gender").annotate(n=Count("id")).order_by("gender")),
         "kurang": current_kurang.count(),
         "new_kurang": new_kurang_queryset(current_kurang=current_kurang).count(),
+        "first_scoring": not current_kurang.exclude(change="first").exists()
+        and current_kurang.filter(change="first").exists(),
+        "status": prediction_status(school_id=user.school_id, students=active),
     }
+
+
+def top_kurang(*, user: User, n: int = TOP_N) -> list:
+    """The first `n` rows of the user's risk list in "perlu perhatian", in its order, each
+    with its first reason."""
+    risk = student_risk_list(user=user, filters=RiskFilters(category=Category.KURANG), per_page=n)
+    return risk.rows
 
 
 @login_required
@@ -58,5 +74,9 @@ def home(request: HttpRequest) -> HttpResponse:
     """The home page of the user's role: what the role needs to act on, with real counts."""
     role = request.user.role or "admin"
     context = {"summary": home_summary(user=request.user), "role": role}
+    if role in TOP_ROLES:
+        context["top_kurang"] = top_kurang(user=request.user)
+    if role == Role.OPERATOR and request.user.school_id:
+        context["needs_retraining"] = school_needs_retraining(school=request.user.school)
     context.update(intervention_home_context(user=request.user))
     return render(request, f"home/{role}.html", context)

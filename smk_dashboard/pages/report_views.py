@@ -8,11 +8,12 @@ from django.views.decorators.http import require_GET
 
 from interventions.reports import effectiveness_report
 from predictions.charts import category_stack_figure, heatmap_figure
-from predictions.selectors import model_page_school
+from predictions.selectors import model_page_school, prediction_status
 from smk_dashboard.core.access import role_required
 from smk_dashboard.core.audit import audit_log
 from smk_dashboard.core.roles import DISTRICT_REPORT_ROLES, SCHOOL_REPORT_ROLES
 from students.exports import xlsx_bytes
+from students.models import Student, StudentStatus
 from students.selectors import school_queryset_for_user
 
 from .report_pdf import (
@@ -68,10 +69,20 @@ def school_report_view(request: HttpRequest) -> HttpResponse:
         }
     # The BK effectiveness section (issue 6) is the same one /interventions/effectiveness/ shows.
     effectiveness = effectiveness_report(school=school) if school else None
+    status = None
+    if school:
+        students = Student.objects.filter(school=school, status=StudentStatus.AKTIF)
+        status = prediction_status(school_id=school.pk, students=students)
     return render(
         request,
         "predictions/report_school.html",
-        {"school": school, "report": report, "figures": figures, "effectiveness": effectiveness},
+        {
+            "school": school,
+            "report": report,
+            "figures": figures,
+            "effectiveness": effectiveness,
+            "status": status,
+        },
     )
 
 

@@ -7,20 +7,40 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Round
 
 from interventions.models import Intervention
 from interventions.models import Status as InterventionStatus
 from predictions.metrics import cv_accuracy
-from predictions.models import ModelVersion, Prediction
-from predictions.selectors import active_model_version, current_predictions, top_factors
+from predictions.models import RISK_STEP, ModelVersion, Prediction
+from predictions.selectors import (
+    PredictionStatus,
+    active_model_version,
+    current_predictions,
+    prediction_status,
+    top_factors,
+)
 from smk_dashboard.core.categories import CATEGORY_RANK
 from smk_dashboard.core.fields import FieldGroup, can_see
-from students.models import Major, Student, StudentStatus, User
+from students.models import AttendanceSummary, Major, Student, StudentStatus, User
 from students.selectors import class_queryset_for_user, student_queryset_for_user
 
 RISK_SORTS = {
-    "risk": ("-p_kurang", "student__name", "id"),
+    # Rounded as shown (5 % steps), ties broken by a recent worsening, then by unexcused
+    # absence (alpa) in the term the prediction is based on, then by the exact probability.
+    "risk": ("-risk_step", "-worsened", "-alpa", "-p_kurang", "student__name", "id"),
     "-risk": ("p_kurang", "student__name", "id"),
     "name": ("student__name", "id"),
     "-name": ("-student__name", "-id"),
@@ -69,7 +89,7 @@ class RiskFilters:
 @dataclass
 class RiskRow:
     prediction: Prediction
-    change: str  # "new" | "worse" | "better" | "same"
+    change: str  # "first" | "new" | "worse" | "better" | "same"
     previous_category: str | None
     top_factors: list[dict]
     intervention: dict | None
@@ -87,6 +107,7 @@ class RiskList:
     accuracy: tuple[float, float | None] | None
     without_prediction: int | None
     filters: RiskFilters
+    status: PredictionStatus | None = None
     classes: list = field(default_factory=list)
     majors: list = field(default_factory=list)
 
@@ -108,6 +129,15 @@ def risk_queryset(*, user: User, filters: RiskFilters) -> QuerySet[Prediction]:
             Intervention.objects.filter(student_id=OuterRef("student_id"), deleted_at__isnull=True)
         )
         qs = qs.filter(has if filters.intervention == "ya" else ~has)
+    if filters.sort == "risk":
+        alpa = AttendanceSummary.objects.filter(
+            student_id=OuterRef("student_id"), term_id=OuterRef("based_on_term_id")
+        ).values("alpa")[:1]
+        qs = qs.annotate(
+            risk_step=Round(F("p_kurang") * Value(100.0 / RISK_STEP)),
+            worsened=Case(When(change="worse", then=1), default=0, output_field=IntegerField()),
+            alpa=Coalesce(Subquery(alpa), 0),
+        )
     return qs.order_by(*RISK_SORTS[filters.sort])
 
 
@@ -127,6 +157,8 @@ ROW_FIELDS = (
     "p_baik",
     "factors",
     "created_at",
+    "change",
+    "previous_category",
 )
 
 
@@ -180,7 +212,11 @@ def risk_rows(predictions: list[Prediction], *, user: User) -> list[RiskRow]:
             ),
             None,
         )
-        if previous is None:
+        previous_category = previous["category"] if previous else None
+        if p.change:
+            # Recorded by the scoring against what readers saw before it.
+            change, previous_category = p.change, p.previous_category or None
+        elif previous is None:
             change = "new"
         else:
             delta = CATEGORY_RANK[p.category] - CATEGORY_RANK.get(previous["category"], 1)
@@ -189,8 +225,8 @@ def risk_rows(predictions: list[Prediction], *, user: User) -> list[RiskRow]:
             RiskRow(
                 prediction=p,
                 change=change,
-                previous_category=previous["category"] if previous else None,
-                top_factors=top_factors(p.factors, user=user),
+                previous_category=previous_category,
+                top_factors=top_factors(p.factors, user=user, based_on=p.based_on_term),
                 intervention=interventions.get(p.student_id),
             )
         )
@@ -208,11 +244,12 @@ def student_risk_list(
     rows = risk_rows(predictions_in_order(list(page.object_list)), user=user)
     version = active_model_version(school_id=user.school_id)
     classes = class_queryset_for_user(user=user)
+    students = student_queryset_for_user(user=user).filter(status=StudentStatus.AKTIF)
     without = None
     if filters == RiskFilters(sort=filters.sort, page=filters.page):
         # Unfiltered: every active student the user sees, less those listed.
-        students = student_queryset_for_user(user=user).filter(status=StudentStatus.AKTIF)
         without = students.count() - paginator.count
+    status = prediction_status(school_id=user.school_id, students=students)
     return RiskList(
         page=page,
         rows=rows,
@@ -220,6 +257,7 @@ def student_risk_list(
         accuracy=cv_accuracy(version.metrics) if version else None,
         without_prediction=without,
         filters=filters,
+        status=status,
         classes=list(classes.values("id", "name")),
         majors=list(
             Major.objects.filter(classes__in=classes)

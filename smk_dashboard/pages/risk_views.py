@@ -26,6 +26,7 @@ from .risk import (
 )
 
 CHANGE_LABELS = {
+    "first": gettext_lazy("Prediksi pertama"),
     "new": gettext_lazy("Baru"),
     "worse": gettext_lazy("Memburuk"),
     "better": gettext_lazy("Membaik"),
@@ -41,6 +42,7 @@ def export_header(*, counselling: bool = True) -> list[str]:
         _("Kompetensi keahlian"),
         _("Semester yang diprediksi"),
         _("Kategori prediksi"),
+        _("Tingkat risiko"),
         _("Peluang perlu perhatian (%)"),
         _("Perubahan"),
         _("Faktor utama"),
@@ -59,7 +61,8 @@ def export_row(row: RiskRow, *, counselling: bool = True) -> list:
         s.major.name if s.major else "",
         p.term.code,
         str(Category(p.category).label),
-        round(p.p_kurang * 100, 1),
+        p.risk_band_label,
+        p.risk_text,
         str(CHANGE_LABELS[row.change]),
         "; ".join(f["text"] for f in row.top_factors),
         intervention["status_label"] if intervention else "",

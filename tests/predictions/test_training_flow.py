@@ -78,11 +78,13 @@ def test_a_corrupted_artifact_is_refused_and_the_active_model_stays(demo_school)
     with pytest.raises(services.ValidationError, match="rusak"):
         services.model_version_promote(version=other)
     assert ModelVersion.objects.get(school=demo_school, is_active=True) == active
+    before = set(Prediction.objects.current().values_list("id", "category", "p_kurang"))
+    assert before  # the run scored every student before its champion became active
     active.artifact_sha256 = "0" * 64
     active.save()
     with pytest.raises(services.ValidationError, match="rusak"):
         scoring.predictions_score(school=demo_school)
-    assert not Prediction.objects.exists()
+    assert set(Prediction.objects.current().values_list("id", "category", "p_kurang")) == before
 
 
 def test_a_run_whose_worker_went_silent_is_failed_by_the_sweep(demo_school):

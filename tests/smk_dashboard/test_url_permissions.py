@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from interventions.models import Intervention, InterventionSession
 from interventions.services import programme_catalogue_seed
-from predictions.models import TrainingRun
+from predictions.models import ScoringRun, TrainingRun
 from students.models import ImportBatch, Role
 from tests.api.conftest import build_school
 from tests.students.factories import UserFactory
@@ -192,6 +192,13 @@ ALLOW_LIST: dict[str, dict] = {
         "expect": page({Role.OPERATOR}),
         "kwargs": {"run_id": "run"},
     },
+    # Confirming a switch of the active model (operator only); the prediction state (JSON
+    # counts of the user's own students) for every signed-in user.
+    "predictions/scoring/<int:scoring_id>/": {
+        "expect": page({Role.OPERATOR}),
+        "kwargs": {"scoring_id": "scoring"},
+    },
+    "predictions/status/": {"expect": page(SIGNED_IN)},
     "predictions/versions/<int:version_id>/promote/": {
         "expect": POST_ONLY,
         "kwargs": {"version_id": "version"},
@@ -325,6 +332,9 @@ def test_each_url_answers_each_role_as_the_allow_list_says(seeded, role):
         "school_class": one.school_class.pk,
         "version": one.version.pk,
         "run": TrainingRun.objects.create(school=one.school).pk,
+        "scoring": ScoringRun.objects.create(
+            school=one.school, model_version=one.version, purpose="switch"
+        ).pk,
         "prediction": one.student.predictions.first().pk,
         "batch": ImportBatch.objects.create(
             school=one.school,
