@@ -166,3 +166,15 @@ class FollowUpSweep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.status}"
+
+
+# Conduct points, parent contact and letters live in their own modules; imported here so
+# Django registers them with this app.
+from .conduct_models import (  # noqa: E402, F401
+    Behaviour,
+    BehaviourKind,
+    LetterKind,
+    PointEntry,
+    PointThreshold,
+    PointTodo,
+)

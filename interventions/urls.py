@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import conduct_views, views
 
 app_name = "interventions"
 
@@ -12,6 +12,22 @@ urlpatterns = [
     path("programmes/", views.programme_list, name="programmes"),
     path("programmes/seed/", views.programme_seed, name="programme_seed"),
     path("programmes/<int:pk>/", views.programme_edit, name="programme_edit"),
+    # Conduct and achievement points (issue 17)
+    path("points/catalogue/", conduct_views.point_catalogue, name="point_catalogue"),
+    path("points/catalogue/seed/", conduct_views.point_catalogue_seed, name="point_catalogue_seed"),
+    path("points/behaviours/<int:pk>/", conduct_views.behaviour_edit, name="behaviour_edit"),
+    path(
+        "points/thresholds/<int:pk>/delete/",
+        conduct_views.threshold_delete,
+        name="threshold_delete",
+    ),
+    path(
+        "points/students/<int:student_id>/new/",
+        conduct_views.point_entry_create,
+        name="point_create",
+    ),
+    path("points/<int:pk>/void/", conduct_views.point_entry_void, name="point_void"),
+    path("points/todos/<int:pk>/done/", conduct_views.point_todo_done, name="point_todo_done"),
     path("<int:pk>/", views.intervention_detail, name="detail"),
     path("<int:pk>/start/", views.intervention_start, name="start"),
     path("<int:pk>/sessions/new/", views.session_add, name="session_add"),

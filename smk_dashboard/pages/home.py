@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from interventions.page_context import counselling_home_context
 from interventions.selectors import home_context as intervention_home_context
 from predictions.selectors import current_predictions, new_kurang_queryset
 from smk_dashboard.core.categories import Category
@@ -59,4 +60,5 @@ def home(request: HttpRequest) -> HttpResponse:
     role = request.user.role or "admin"
     context = {"summary": home_summary(user=request.user), "role": role}
     context.update(intervention_home_context(user=request.user))
+    context.update(counselling_home_context(user=request.user))
     return render(request, f"home/{role}.html", context)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from interventions.models import Intervention
+from interventions.page_context import counselling_profile_context
 from predictions.selectors import active_model_version, student_prediction_history
 from students.models import AttendanceSummary, NonAcademicRating, Student, User
 from students.selectors import student_attendance_by_month, student_grade_trend
@@ -30,4 +31,5 @@ def student_profile(*, user: User, student: Student) -> dict:
             .order_by("-start_date", "-id")
         ),
         "model_version": active_model_version(school_id=student.school_id),
+        **counselling_profile_context(user=user, student=student),
     }

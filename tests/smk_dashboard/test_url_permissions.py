@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from interventions.models import Intervention, InterventionSession
+from interventions.conduct_services import point_catalogue_seed, point_entry_record
+from interventions.models import Behaviour, Intervention, InterventionSession
 from interventions.services import programme_catalogue_seed
 from predictions.models import TrainingRun
 from students.models import ImportBatch, Role
@@ -204,6 +205,30 @@ ALLOW_LIST: dict[str, dict] = {
         "expect": page({Role.BK, Role.OPERATOR}),
         "kwargs": {"pk": "programme"},
     },
+    # Conduct points (issue 17): bk keeps the catalogue; teachers and bk record; bk and kepsek
+    # void; a to-do is closed with a POST.
+    "interventions/points/catalogue/": {"expect": page({Role.BK})},
+    "interventions/points/catalogue/seed/": {"expect": page({Role.BK}, ok=405)},
+    "interventions/points/behaviours/<int:pk>/": {
+        "expect": page({Role.BK}),
+        "kwargs": {"pk": "behaviour"},
+    },
+    "interventions/points/thresholds/<int:pk>/delete/": {
+        "expect": page({Role.BK}, ok=405),
+        "kwargs": {"pk": "threshold"},
+    },
+    "interventions/points/students/<int:student_id>/new/": {
+        "expect": page({Role.GURU, Role.WALIKELAS, Role.BK}),
+        "kwargs": {"student_id": "student"},
+    },
+    "interventions/points/<int:pk>/void/": {
+        "expect": page({Role.BK, Role.KEPSEK}),
+        "kwargs": {"pk": "point_entry"},
+    },
+    "interventions/points/todos/<int:pk>/done/": {
+        "expect": POST_ONLY,
+        "kwargs": {"pk": "point_todo"},
+    },
     "interventions/<int:pk>/": {
         "expect": page(INTERVENTION_VIEWERS),
         "kwargs": {"pk": "intervention"},
@@ -308,7 +333,27 @@ def _intervention_objects(one, bk) -> dict:
     session = InterventionSession.objects.create(
         intervention=intervention, date=dt.date(2025, 1, 7), notes="rahasia", created_by=bk
     )
-    return {"programme": programme.pk, "intervention": intervention.pk, "session": session.pk}
+    return {
+        "programme": programme.pk,
+        "intervention": intervention.pk,
+        "session": session.pk,
+        **_counselling_objects(one, bk),
+    }
+
+
+def _counselling_objects(one, bk) -> dict:
+    """Rows of issue 17 (points, contacts, letters) for the seeded student."""
+    point_catalogue_seed(school=one.school)
+    behaviour = Behaviour.objects.filter(school=one.school, points__gte=50).first()
+    entry, (todo,) = point_entry_record(
+        user=bk, student=one.student, behaviour=behaviour, date=dt.date(2025, 1, 8)
+    )
+    return {
+        "behaviour": behaviour.pk,
+        "threshold": todo.threshold_id,
+        "point_entry": entry.pk,
+        "point_todo": todo.pk,
+    }
 
 
 @pytest.mark.parametrize("role", ROLES)
