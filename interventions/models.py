@@ -178,3 +178,9 @@ from .conduct_models import (  # noqa: E402, F401
     PointThreshold,
     PointTodo,
 )
+from .contact_models import (  # noqa: E402, F401
+    ContactChannel,
+    Letter,
+    LetterTemplate,
+    ParentContact,
+)

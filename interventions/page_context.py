@@ -4,12 +4,15 @@ its own files change by one line each."""
 
 from students.models import Student, User
 
-from . import conduct_selectors
+from . import conduct_selectors, contact_selectors
 
 
 def counselling_profile_context(*, user: User, student: Student) -> dict:
     """For `templates/interventions/_counselling_profile.html`, on a profile the user may open."""
-    return {**conduct_selectors.points_profile_context(user=user, student=student)}
+    return {
+        **conduct_selectors.points_profile_context(user=user, student=student),
+        **contact_selectors.contacts_profile_context(user=user, student=student),
+    }
 
 
 def counselling_home_context(*, user: User) -> dict:

@@ -116,6 +116,14 @@ def can_contact_parents(user: User, student: Student) -> bool:
     return user.role == Role.BK or is_homeroom_teacher(user, student)
 
 
+def can_view_contacts(user: User, student: Student) -> bool:
+    """The contact log (dates, channels, letters; not the summaries): bk and kepsek of the
+    school and the student's walikelas."""
+    if not _active(user) or user.school_id != student.school_id:
+        return False
+    return user.role in (Role.BK, Role.KEPSEK) or is_homeroom_teacher(user, student)
+
+
 def can_read_contact_summary(user: User, contact) -> bool:
     """A contact's summary is confidential like counselling notes: bk of the school and whoever
     recorded it."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import conduct_views, views
+from . import conduct_views, contact_views, views
 
 app_name = "interventions"
 
@@ -28,6 +28,22 @@ urlpatterns = [
     ),
     path("points/<int:pk>/void/", conduct_views.point_entry_void, name="point_void"),
     path("points/todos/<int:pk>/done/", conduct_views.point_todo_done, name="point_todo_done"),
+    # Parent contact and letters (issue 17)
+    path(
+        "contacts/students/<int:student_id>/new/",
+        contact_views.contact_create,
+        name="contact_create",
+    ),
+    path(
+        "letters/students/<int:student_id>/new/", contact_views.letter_create, name="letter_create"
+    ),
+    path("letters/<int:pk>.pdf", contact_views.letter_pdf, name="letter_pdf"),
+    path("letters/templates/", contact_views.letter_templates, name="letter_templates"),
+    path(
+        "letters/templates/<str:kind>/",
+        contact_views.letter_template_edit,
+        name="letter_template_edit",
+    ),
     path("<int:pk>/", views.intervention_detail, name="detail"),
     path("<int:pk>/start/", views.intervention_start, name="start"),
     path("<int:pk>/sessions/new/", views.session_add, name="session_add"),

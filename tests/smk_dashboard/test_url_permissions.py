@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from interventions.conduct_services import point_catalogue_seed, point_entry_record
+from interventions.contact_services import letter_create
 from interventions.models import Behaviour, Intervention, InterventionSession
 from interventions.services import programme_catalogue_seed
 from predictions.models import TrainingRun
@@ -229,6 +230,24 @@ ALLOW_LIST: dict[str, dict] = {
         "expect": POST_ONLY,
         "kwargs": {"pk": "point_todo"},
     },
+    # Parent contact and letters: bk and the student's walikelas write; kepsek may print.
+    "interventions/contacts/students/<int:student_id>/new/": {
+        "expect": page({Role.BK, Role.WALIKELAS}),
+        "kwargs": {"student_id": "student"},
+    },
+    "interventions/letters/students/<int:student_id>/new/": {
+        "expect": page({Role.BK, Role.WALIKELAS}),
+        "kwargs": {"student_id": "student"},
+    },
+    "interventions/letters/<int:pk>.pdf": {
+        "expect": page({Role.BK, Role.WALIKELAS, Role.KEPSEK}),
+        "kwargs": {"pk": "letter"},
+    },
+    "interventions/letters/templates/": {"expect": page({Role.BK})},
+    "interventions/letters/templates/<str:kind>/": {
+        "expect": page({Role.BK}),
+        "kwargs": {"kind": "letter_kind"},
+    },
     "interventions/<int:pk>/": {
         "expect": page(INTERVENTION_VIEWERS),
         "kwargs": {"pk": "intervention"},
@@ -348,7 +367,18 @@ def _counselling_objects(one, bk) -> dict:
     entry, (todo,) = point_entry_record(
         user=bk, student=one.student, behaviour=behaviour, date=dt.date(2025, 1, 8)
     )
+    letter = letter_create(
+        user=bk,
+        student=one.student,
+        kind="panggilan",
+        date=dt.date.today(),
+        subject="Panggilan",
+        body="Mohon hadir.",
+        todo=todo,
+    )
     return {
+        "letter": letter.pk,
+        "letter_kind": "panggilan",
         "behaviour": behaviour.pk,
         "threshold": todo.threshold_id,
         "point_entry": entry.pk,
