@@ -443,7 +443,7 @@ class SessionDetailApi(APIView):
     def _session(self, request, pk: int, session_pk: int):
         intervention = _visible(request, pk)
         session = selectors.session_get(user=request.user, intervention=intervention, pk=session_pk)
-        _require(permissions.can_read_notes(request.user, intervention))
+        _require(permissions.can_read_session(request.user, session))
         return session
 
     @extend_schema(responses=SessionOutputSerializer, operation_id="intervention_session_retrieve")

@@ -134,3 +134,21 @@ def can_read_contact_summary(user: User, contact) -> bool:
 
 def can_edit_letter_templates(user: User) -> bool:
     return _school_role(user, POINT_CATALOGUE_ROLES)
+
+
+def can_read_session(user: User, session: InterventionSession) -> bool:
+    """What happened in a session (notes, findings, decisions, referral). A "sangat rahasia"
+    session: only the intervention's owner and the kepala sekolah of the school; any other:
+    as counselling notes (`can_read_notes`)."""
+    intervention = session.intervention
+    if not session.very_confidential:
+        return can_read_notes(user, intervention)
+    if not _active(user) or not _same_school(user, intervention):
+        return False
+    return intervention.owner_id == user.id or user.role == Role.KEPSEK
+
+
+def can_mark_very_confidential(user: User, intervention: Intervention) -> bool:
+    """Only the owning counsellor writes a "sangat rahasia" session (others could not read
+    it back)."""
+    return _active(user) and intervention.owner_id == user.id

@@ -48,6 +48,11 @@ urlpatterns = [
     path("<int:pk>/start/", views.intervention_start, name="start"),
     path("<int:pk>/sessions/new/", views.session_add, name="session_add"),
     path("<int:pk>/sessions/<int:session_pk>/", views.session_edit, name="session_edit"),
+    path(
+        "<int:pk>/sessions/<int:session_pk>/referral/",
+        views.referral_update,
+        name="referral_update",
+    ),
     path("<int:pk>/close/", views.intervention_close, name="close"),
     path("<int:pk>/delete/", views.intervention_delete, name="delete"),
 ]

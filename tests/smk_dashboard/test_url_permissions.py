@@ -264,6 +264,11 @@ ALLOW_LIST: dict[str, dict] = {
         "expect": page({Role.BK}),
         "kwargs": {"pk": "intervention", "session_pk": "session"},
     },
+    # A referral out's status and outcome: managers who may read it (bk, the owner, here).
+    "interventions/<int:pk>/sessions/<int:session_pk>/referral/": {
+        "expect": page({Role.BK}),
+        "kwargs": {"pk": "intervention", "session_pk": "referral"},
+    },
     "interventions/<int:pk>/close/": {
         "expect": page({Role.BK}),
         "kwargs": {"pk": "intervention"},
@@ -352,10 +357,20 @@ def _intervention_objects(one, bk) -> dict:
     session = InterventionSession.objects.create(
         intervention=intervention, date=dt.date(2025, 1, 7), notes="rahasia", created_by=bk
     )
+    referral = InterventionSession.objects.create(
+        intervention=intervention,
+        date=dt.date(2025, 1, 8),
+        created_by=bk,
+        kind="referral",
+        referral_to="Puskesmas",
+        referral_reason="uji",
+        referral_status="sent",
+    )
     return {
         "programme": programme.pk,
         "intervention": intervention.pk,
         "session": session.pk,
+        "referral": referral.pk,
         **_counselling_objects(one, bk),
     }
 
