@@ -117,3 +117,46 @@ class ParentContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student_id} {self.date} {self.channel}"
+
+
+class UnattendedCheck(models.Model):
+    """One run of the daily "nobody falls through" check: a job row the task keeps up to date.
+    Its rows are the students in kurang or over a point threshold with no open intervention
+    and no contact (parent contact or session) in the last `contact_days` days."""
+
+    day = models.DateField(_("tanggal pemeriksaan"))
+    status = models.CharField(max_length=10, default="running")  # running | succeeded | failed
+    contact_days = models.PositiveSmallIntegerField(default=30)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    found = models.PositiveIntegerField(_("siswa ditemukan"), default=0)
+    error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("pemeriksaan siswa tanpa tindak lanjut")
+        verbose_name_plural = _("pemeriksaan siswa tanpa tindak lanjut")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.status}"
+
+
+class UnattendedStudent(models.Model):
+    check_run = models.ForeignKey(UnattendedCheck, on_delete=models.CASCADE, related_name="rows")
+    student = models.ForeignKey("students.Student", on_delete=models.CASCADE, related_name="+")
+    kurang = models.BooleanField(default=False)
+    points_total = models.IntegerField(default=0)
+    over_threshold = models.BooleanField(default=False)
+    last_contact = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["check_run", "student_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["check_run", "student"], name="unattended_once_per_check"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.check_run_id} {self.student_id}"

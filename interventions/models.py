@@ -243,4 +243,6 @@ from .contact_models import (  # noqa: E402, F401
     Letter,
     LetterTemplate,
     ParentContact,
+    UnattendedCheck,
+    UnattendedStudent,
 )

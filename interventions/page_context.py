@@ -4,7 +4,7 @@ its own files change by one line each."""
 
 from students.models import Student, User
 
-from . import conduct_selectors, contact_selectors
+from . import conduct_selectors, contact_selectors, permissions, strengths, unattended
 
 
 def counselling_profile_context(*, user: User, student: Student) -> dict:
@@ -12,6 +12,8 @@ def counselling_profile_context(*, user: User, student: Student) -> dict:
     return {
         **conduct_selectors.points_profile_context(user=user, student=student),
         **contact_selectors.contacts_profile_context(user=user, student=student),
+        "can_print_pack": permissions.can_print_pack(user, student),
+        "strengths": strengths.student_strengths(student=student),
     }
 
 
@@ -19,4 +21,9 @@ def counselling_home_context(*, user: User) -> dict:
     """For `templates/interventions/_home_counselling.html` (bk and walikelas home pages)."""
     if user.role not in ("bk", "walikelas"):
         return {}
-    return {"point_todos": conduct_selectors.open_todos(user=user)}
+    return {
+        "point_todos": conduct_selectors.open_todos(user=user),
+        "improving": strengths.improving_students(user=user),
+        "unattended": unattended.unattended_for_user(user=user),
+        "unattended_days": unattended.contact_days(),
+    }

@@ -152,3 +152,10 @@ def can_mark_very_confidential(user: User, intervention: Intervention) -> bool:
     """Only the owning counsellor writes a "sangat rahasia" session (others could not read
     it back)."""
     return _active(user) and intervention.owner_id == user.id
+
+
+def can_print_pack(user: User, student: Student) -> bool:
+    """The one-page student pack: bk and kepsek of the school, the student's walikelas."""
+    if not _active(user) or user.school_id != student.school_id:
+        return False
+    return user.role in (Role.BK, Role.KEPSEK) or is_homeroom_teacher(user, student)

@@ -172,6 +172,14 @@ ALLOW_LIST: dict[str, dict] = {
     # Pages of issue 5.
     "students/risk/": {"expect": page(VIEWERS)},
     "students/<int:student_id>/": {"expect": page(VIEWERS), "kwargs": {"student_id": "student"}},
+    # The one-page pack: bk, the student's walikelas, kepsek; 404 for every other role.
+    "students/<int:student_id>/summary.pdf": {
+        "expect": {
+            ANON: 302,
+            **{r: 200 if r in {Role.BK, Role.WALIKELAS, Role.KEPSEK} else 404 for r in STAFF_ROLES},
+        },
+        "kwargs": {"student_id": "student"},
+    },
     "predictions/models/": {"expect": page(MODEL_QUALITY)},
     "predictions/<int:prediction_id>/feedback/": {
         "expect": everyone(405),  # POST only (checked before login; reveals nothing)
