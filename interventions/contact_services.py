@@ -227,3 +227,37 @@ def parent_contact_record(
         detail={"student_id": student.pk, "channel": channel},
     )
     return contact
+
+
+def counselling_records_redact(*, student: Student, placeholder: str) -> int:
+    """For anonymisation: the free text of issue 17's records about a student (session
+    findings, home-visit address, decisions, referral text, contact summaries, letters,
+    point descriptions) becomes `placeholder` or empty. Dates, kinds and points stay, so
+    aggregates keep working. Returns the number of rows changed."""
+    from .conduct_models import PointEntry
+    from .models import CaseDecision, InterventionSession
+
+    changed = 0
+    sessions = list(InterventionSession.objects.filter(intervention__student=student))
+    fields = ("attendees", "visit_address", "findings", "referral_reason", "referral_outcome")
+    for session in sessions:
+        for field in fields:
+            setattr(session, field, placeholder if getattr(session, field) else "")
+    InterventionSession.objects.bulk_update(sessions, fields)
+    changed += len(sessions)
+    changed += CaseDecision.objects.filter(session__intervention__student=student).update(
+        decision=placeholder
+    )
+    contacts = list(ParentContact.objects.filter(student=student))
+    for contact in contacts:
+        contact.summary = placeholder if contact.summary else ""
+        contact.contact_person, contact.follow_up = placeholder, ""
+    ParentContact.objects.bulk_update(contacts, ["summary", "contact_person", "follow_up"])
+    changed += len(contacts)
+    changed += Letter.objects.filter(student=student).update(body=placeholder, subject=placeholder)
+    changed += (
+        PointEntry.objects.filter(student=student)
+        .exclude(description="")
+        .update(description=placeholder)
+    )
+    return changed

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from interventions.contact_services import counselling_records_redact
 from interventions.models import Intervention, InterventionSession
 from predictions.models import Prediction
 from smk_dashboard.core.audit import audit_log
@@ -205,6 +206,7 @@ def student_anonymise(
     for session in sessions:
         session.notes = REDACTED if session.notes else ""
     InterventionSession.objects.bulk_update(sessions, ["notes"])
+    counselling_records_redact(student=student, placeholder=REDACTED)
     privacy.anonymised_at = timezone.now()
     privacy.note = ""
     privacy.updated_by = actor

@@ -184,3 +184,30 @@ def test_another_school_bk_gets_404_for_the_letter(other_school, bk, student):
     )
     stranger = UserFactory(role=Role.BK, school=other_school)
     assert client_for(stranger).get(f"/interventions/letters/{letter.pk}.pdf").status_code == 404
+
+
+def test_anonymising_a_student_redacts_contacts_letters_and_session_details(bk, kepsek, student):
+    from interventions.models import InterventionSession
+    from interventions.session_services import session_record
+    from smk_dashboard.pages.privacy import REDACTED, student_anonymise
+    from tests.interventions.factories import InterventionFactory
+
+    contact_services.parent_contact_record(
+        user=bk, student=student, date=TODAY, channel="telepon", contact_person="Ibu Sari",
+        summary="Ayah sakit",
+    )  # fmt: skip
+    contact_services.letter_create(
+        user=bk, student=student, kind="panggilan", date=TODAY, subject="s", body="Isi surat"
+    )
+    intervention = InterventionFactory(student=student, owner=bk, start_date=TODAY)
+    session_record(
+        intervention=intervention, user=bk, date=TODAY, kind="home_visit",
+        visit_address="Jl. Mawar 3", findings="Rumah sepi",
+    )  # fmt: skip
+    student_anonymise(actor=kepsek, student=student)
+    summaries = {c.summary for c in ParentContact.objects.all()}
+    assert summaries == {REDACTED}
+    assert {c.contact_person for c in ParentContact.objects.all()} == {REDACTED}
+    assert Letter.objects.get().body == REDACTED
+    session = InterventionSession.objects.get(kind="home_visit")
+    assert session.visit_address == REDACTED and session.findings == REDACTED
