@@ -2,7 +2,7 @@
 points, to-dos, parent contact, strengths. smk_dashboard/pages calls these two functions, so
 its own files change by one line each."""
 
-from students.models import Student, User
+from students.models import PklPlacement, Student, User
 
 from . import conduct_selectors, contact_selectors, permissions, strengths, unattended
 
@@ -14,6 +14,11 @@ def counselling_profile_context(*, user: User, student: Student) -> dict:
         **contact_selectors.contacts_profile_context(user=user, student=student),
         "can_print_pack": permissions.can_print_pack(user, student),
         "strengths": strengths.student_strengths(student=student),
+        "pkl_placements": list(
+            PklPlacement.objects.filter(student=student)
+            .select_related("term")
+            .order_by("-term__year", "-term__semester")
+        ),
     }
 
 

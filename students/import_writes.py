@@ -31,6 +31,7 @@ from .models import (
     AttendanceSummary,
     GradeRecord,
     Major,
+    PklPlacement,
     School,
     SchoolClass,
     Student,
@@ -96,8 +97,9 @@ def resolve(result: ParseResult, index: SchoolIndex, scope: Scope, *, create_mis
             continue
         if result.kind == "grades":
             _resolve_grade_cells(parsed, student, index, scope, plan)
-        elif result.layout == "recap":
-            plan.terms.add(parsed.data["term"])
+        elif result.kind == "pkl" or result.layout == "recap":
+            if parsed.data.get("term"):
+                plan.terms.add(parsed.data["term"])
         else:
             plan.terms.update(term_of_date(day) for day, _code in parsed.cells)
     return plan
@@ -300,6 +302,8 @@ def write(analysis, *, school: School) -> dict:
         _write_roster(rows, school, refs, counter)
     elif result.kind == "grades":
         _write_grades(rows, school, refs, terms, counter)
+    elif result.kind == "pkl":
+        _write_pkl(rows, terms, counter)
     elif result.layout == "recap":
         _write_recap(rows, school, terms, counter)
     else:
@@ -341,6 +345,44 @@ def _write_roster(rows, school: School, refs, counter: Counter) -> None:
     if changed:
         Student.objects.bulk_update(changed, sorted(fields | {"updated_at"}), batch_size=500)
     Student.objects.bulk_create(new, batch_size=500)
+    counter.records = {"created": len(new), "updated": len(changed), "unchanged": counter.unchanged}
+
+
+PKL_FIELDS = (
+    "company", "mentor", "days_present", "days_total", "rating_attitude", "rating_skills",
+)  # fmt: skip
+
+
+def _write_pkl(rows, terms, counter: Counter) -> None:
+    """One placement per student and term: created, updated where a value differs, or
+    unchanged."""
+    term_ids = {code: t.id for code, t in terms.items()}
+    existing = {
+        (p.student_id, p.term_id): p
+        for p in PklPlacement.objects.filter(
+            student_id__in=[r.data["_student"] for r in rows], term_id__in=term_ids.values()
+        )
+    }
+    new, changed = [], []
+    for parsed in rows:
+        data = parsed.data
+        key = (data["_student"], term_ids[data["term"]])
+        values = {name: data.get(name) for name in PKL_FIELDS}
+        placement = existing.get(key)
+        if placement is None:
+            new.append(PklPlacement(student_id=key[0], term_id=key[1], **values))
+            counter.created += 1
+            continue
+        diff = {k: v for k, v in values.items() if getattr(placement, k) != v}
+        if not diff:
+            counter.unchanged += 1
+            continue
+        for k, v in diff.items():
+            setattr(placement, k, v)
+        changed.append(placement)
+        counter.updated += 1
+    PklPlacement.objects.bulk_create(new, batch_size=500)
+    PklPlacement.objects.bulk_update(changed, [*PKL_FIELDS, "updated_at"], batch_size=500)
     counter.records = {"created": len(new), "updated": len(changed), "unchanged": counter.unchanged}
 
 

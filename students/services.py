@@ -32,8 +32,8 @@ from .models import ImportBatch, ImportKind, ImportStatus, Role, School, User
 MAX_STORED_ERRORS = 1000
 SAMPLE_ROWS = 10
 KINDS_BY_ROLE = {
-    Role.OPERATOR: {ImportKind.ROSTER, ImportKind.GRADES, ImportKind.ATTENDANCE},
-    Role.WALIKELAS: {ImportKind.ROSTER, ImportKind.GRADES, ImportKind.ATTENDANCE},
+    Role.OPERATOR: {ImportKind.ROSTER, ImportKind.GRADES, ImportKind.ATTENDANCE, ImportKind.PKL},
+    Role.WALIKELAS: {ImportKind.ROSTER, ImportKind.GRADES, ImportKind.ATTENDANCE, ImportKind.PKL},
     Role.GURU: {ImportKind.GRADES},
 }
 

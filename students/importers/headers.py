@@ -75,7 +75,26 @@ ATTENDANCE_ALIASES = {
     "school_days": ["hari efektif", "jumlah hari efektif", "hari sekolah", "jumlah hari"],
     "gender": ["l p", "jk", "jenis kelamin", "lp"],
 }  # fmt: skip
-KIND_ALIASES = {"roster": ROSTER_ALIASES, "grades": GRADE_ALIASES, "attendance": ATTENDANCE_ALIASES}
+PKL_ALIASES = {
+    "company": [
+        "tempat pkl", "nama perusahaan", "perusahaan", "du di", "dudi", "nama du di",
+        "nama dudi", "tempat prakerin", "instansi", "mitra industri",
+    ],
+    "mentor": [
+        "pembimbing industri", "pembimbing du di", "pembimbing dudi", "instruktur", "mentor",
+    ],
+    "days_present": ["hari hadir", "kehadiran pkl", "jumlah hadir", "hadir"],
+    "days_total": ["hari pkl", "jumlah hari pkl", "hari kerja", "lama pkl hari"],
+    "rating_attitude": ["nilai sikap", "sikap kerja", "nilai sikap kerja"],
+    "rating_skills": ["nilai keterampilan", "keterampilan kerja", "nilai kompetensi"],
+    "term": ["semester", "periode"],
+}  # fmt: skip
+KIND_ALIASES = {
+    "roster": ROSTER_ALIASES,
+    "grades": GRADE_ALIASES,
+    "attendance": ATTENDANCE_ALIASES,
+    "pkl": PKL_ALIASES,
+}
 COMPONENT_WORDS = {
     "pengetahuan": "pengetahuan", "p": "pengetahuan", "peng": "pengetahuan",
     "kognitif": "pengetahuan", "ki 3": "pengetahuan", "ki3": "pengetahuan",
@@ -108,6 +127,12 @@ FIELD_LABELS = {
     "izin": _("Izin"),
     "alpa": _("Alpa"),
     "school_days": _("Hari efektif"),
+    "company": _("Tempat PKL (DU/DI)"),
+    "mentor": _("Pembimbing industri"),
+    "days_present": _("Hari hadir PKL"),
+    "days_total": _("Hari PKL"),
+    "rating_attitude": _("Nilai sikap PKL"),
+    "rating_skills": _("Nilai keterampilan PKL"),
     "ignore": _("(abaikan kolom ini)"),
     "grade": _("Nilai mata pelajaran"),
     "day": _("Tanggal (presensi harian)"),

@@ -15,7 +15,7 @@ from .headers import Table, find_table, title_npsn
 from .reading import Sheet, read_sheets
 from .values import clean_text, is_blank, parse_nis, parse_nisn, parse_term
 
-KINDS = ("roster", "grades", "attendance")
+KINDS = ("roster", "grades", "attendance", "pkl")
 Progress = Callable[[float], None]
 
 
@@ -66,7 +66,7 @@ def parse_file(
 ) -> ParseResult:
     """Read and parse one file. Raises FileRejected for whatever makes the whole file
     unusable; row problems are kept on each ParsedRow."""
-    from . import attendance, grades, roster
+    from . import attendance, grades, pkl, roster
 
     sheets = read_sheets(path, fmt, max_rows=max_rows)
     result = ParseResult(kind=kind, sheets=sheets)
@@ -89,7 +89,12 @@ def parse_file(
         )
     result.npsn = next((n for t in result.tables if (n := title_npsn(t.title))), None)
     result.term_code = term_code or _title_term(result.tables)
-    parser = {"roster": roster.parse, "grades": grades.parse, "attendance": attendance.parse}
+    parser = {
+        "roster": roster.parse,
+        "grades": grades.parse,
+        "attendance": attendance.parse,
+        "pkl": pkl.parse,
+    }
     parser[kind](result, progress=progress)
     mark_duplicates(result)
     return result
@@ -193,6 +198,8 @@ def _duplicate_keys(result: ParseResult, parsed: ParsedRow) -> list[tuple]:
         term = parsed.data.get("term", "")
         keys = [("nisn", nisn, term)] if nisn else []
         return keys + ([("nis", nis, term)] if nis else [])
+    if result.kind == "pkl":  # one placement per student and term
+        return [("pkl", parsed.student_key, parsed.data.get("term", ""))]
     if result.kind == "attendance" and result.layout == "recap":
         return [("nisn", nisn or "nis:" + (nis or ""), parsed.data.get("term", ""))]
     if result.kind == "grades":  # long: one row per student, subject, component and term

@@ -95,6 +95,17 @@ TEMPLATES = {
         "header": ["No", "NISN", "NIS", "Nama", "Sakit", "Izin", "Alpa", "Hari Efektif"],
         "example": [1, "0081234567", "2425001", "Contoh Siswa", 2, 1, 0, 110],
     },
+    "pkl": {
+        "title": ["REKAP PKL (PRAKTIK KERJA LAPANGAN)", "Semester : Genap 2024/2025"],
+        "header": [
+            "No", "NISN", "NIS", "Nama", "Tempat PKL", "Pembimbing Industri", "Hari Hadir",
+            "Hari PKL", "Nilai Sikap", "Nilai Keterampilan",
+        ],
+        "example": [
+            1, "0081234567", "2425001", "Contoh Siswa", "PT Contoh Teknik", "Bapak Contoh",
+            58, 60, 85, 80,
+        ],
+    },
 }  # fmt: skip
 
 
@@ -137,6 +148,11 @@ def _template_help(kind: str) -> list[str]:
             _("Satu kolom per mata pelajaran, nilai 0–100. Sel kosong = belum dinilai."),
             _('Ganti "Semester : Ganjil 2024/2025" sesuai semesternya.'),
             _("Nilai Pengetahuan/Keterampilan: dua baris judul (mapel di atas, P / K di bawah)."),
+        ]
+    elif kind == "pkl":
+        lines += [
+            _("Satu baris per siswa per semester PKL; nilai sikap dan keterampilan 0–100."),
+            _('Ganti "Semester : Genap 2024/2025" sesuai semesternya, atau isi kolom Semester.'),
         ]
     elif kind == "attendance":
         lines += [
