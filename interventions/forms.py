@@ -191,13 +191,36 @@ class TypedSessionForm(SessionForm):
     )
     field_order = ["kind", "date", "attended", "very_confidential"]
 
-    def __init__(self, *args, allow_very_confidential: bool = True, **kwargs):
+    # The fields each kind asks for; the others are left off the form.
+    KIND_FIELDS = {
+        SessionKind.SESSION: set(),
+        SessionKind.HOME_VISIT: {"attendees", "visit_address", "findings"},
+        SessionKind.CASE_CONFERENCE: {"attendees", "findings", "decisions"},
+        SessionKind.REFERRAL: {"referral_to", "referral_reason"},
+    }
+    TYPED_FIELDS = ("attendees", "visit_address", "findings", "decisions", "referral_to",
+                    "referral_reason")  # fmt: skip
+
+    def __init__(self, *args, kind: str = "", allow_very_confidential: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        kind = kind if kind in SessionKind.values else SessionKind.SESSION
+        self.fields["kind"].initial = kind
+        self.fields["kind"].widget = forms.HiddenInput()
+        for name in self.TYPED_FIELDS:
+            if name not in self.KIND_FIELDS[kind]:
+                del self.fields[name]
         if not allow_very_confidential:
             del self.fields["very_confidential"]
+        self.kind_label = SessionKind(kind).label
 
     def clean_kind(self) -> str:
-        return self.cleaned_data.get("kind") or SessionKind.SESSION
+        return self.fields["kind"].initial
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for name in self.TYPED_FIELDS:  # fields left off the form: empty for the service
+            data.setdefault(name, [] if name == "decisions" else "")
+        return data
 
     def clean_decisions(self) -> list[dict]:
         rows = []

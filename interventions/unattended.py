@@ -114,7 +114,7 @@ def unattended_check_run(*, today: dt.date, task_id: str = "") -> UnattendedChec
     return check
 
 
-def unattended_for_user(*, user: User, limit: int = 20) -> list[UnattendedStudent] | None:
+def unattended_for_user(*, user: User, limit: int = 200) -> list[UnattendedStudent] | None:
     """The latest successful check's students in the user's view (bk: the school; walikelas:
     their homeroom class), minus those who since got an open intervention or a contact.
     None for other roles or before the first check."""

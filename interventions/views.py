@@ -206,7 +206,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     _manage_or_403(request.user, intervention)
     form = TypedSessionForm(
         request.POST or None,
-        initial={"kind": request.GET.get("kind") or SessionKind.SESSION},
+        kind=request.POST.get("kind") or request.GET.get("kind") or SessionKind.SESSION,
         allow_very_confidential=permissions.can_mark_very_confidential(request.user, intervention),
     )
     if request.method == "POST" and form.is_valid():
@@ -222,7 +222,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "interventions/session_form.html",
-        {"intervention": intervention, "form": form, "typed": True},
+        {"intervention": intervention, "form": form, "kind_label": form.kind_label},
     )
 
 
