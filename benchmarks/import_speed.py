@@ -35,6 +35,10 @@ DAYS_PER_MONTH = 20
 
 def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smk_dashboard.settings")
+    from smk_dashboard.dev_env import use_development_environment
+
+    # make run's environment: plain HTTP, the development key, no 2FA duty.
+    use_development_environment()
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{WORK / 'bench.sqlite3'}")
     os.environ.setdefault("MEDIA_ROOT", str(WORK / "media"))
     import django

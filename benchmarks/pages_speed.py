@@ -34,6 +34,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smk_dashboard.settings")
+from smk_dashboard.dev_env import use_development_environment  # noqa: E402
+
+# make run's environment: plain HTTP, the development key, no 2FA duty.
+use_development_environment()
 
 FACTORS = [
     ("alpa", "Alpa {n} hari pada semester ini"),

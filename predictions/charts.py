@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.utils.translation import gettext
+
 from smk_dashboard.core.categories import LABELS, category_label
 
 CATEGORY_COLOURS = {"kurang": "#dc3545", "sedang": "#ffc107", "baik": "#198754"}
@@ -84,32 +86,72 @@ def attendance_month_figure(rows: Sequence[dict]) -> dict:
     return {"data": data, "layout": layout}
 
 
-def confusion_figure(cm: list[list[int]], *, normalise: bool, title: str = "") -> dict:
-    """Heatmap, rows = true class, columns = predicted, in LABELS order. Normalised: each row
-    divided by its total (the share of students of that true class)."""
+def confusion_figure(cm: list[list[int]], *, title: str = "") -> dict:
+    """ "Tebakan model vs kenyataan": rows = true class, columns = predicted, in LABELS order.
+    Each cell shows the count and its share of the row (of the students truly in that class).
+    Correct guesses (the diagonal) are green and errors red, both shaded by that share, so the
+    right answers stand out darkest and empty cells stay nearly white."""
     names = [category_label(label) for label in LABELS]
-    if normalise:
-        z = [[round(v / sum(row), 3) if sum(row) else 0.0 for v in row] for row in cm]
-        text = [[f"{v:.0%}" for v in row] for row in z]
-    else:
-        z = cm
-        text = [[str(v) for v in row] for row in cm]
+    n = len(LABELS)
+    share = [[v / sum(row) if sum(row) else 0.0 for v in row] for row in cm]
+    text = [[f"{v}<br>({share[i][j]:.0%})" for j, v in enumerate(row)] for i, row in enumerate(cm)]
+
+    def cells(diagonal: bool) -> list[list[float | None]]:
+        # Top row first on screen: plotly draws y from the bottom up, hence reversed().
+        return list(
+            reversed(
+                [
+                    [round(share[i][j], 3) if (i == j) == diagonal else None for j in range(n)]
+                    for i in range(n)
+                ]
+            )
+        )
+
+    hover = gettext("Kenyataan: %{y}<br>Tebakan model: %{x}<br>%{text}") + "<extra></extra>"
+    common = {
+        "x": names,
+        "y": list(reversed(names)),
+        "text": list(reversed(text)),
+        "texttemplate": "%{text}",
+        "showscale": False,
+        "zmin": 0,
+        "zmax": 1,
+        "xgap": 2,
+        "ygap": 2,
+        "hovertemplate": hover,
+    }
     data = [
+        # Errors: white at 0% to dark red at half of the row or more.
         {
             "type": "heatmap",
-            "z": list(reversed(z)),
-            "x": names,
-            "y": list(reversed(names)),
-            "text": list(reversed(text)),
-            "texttemplate": "%{text}",
-            "colorscale": "Greens",
-            "showscale": False,
-            "hovertemplate": "Sebenarnya %{y}<br>Diprediksi %{x}<br>%{text}<extra></extra>",
-        }
+            "name": gettext("Tebakan keliru"),
+            "z": cells(diagonal=False),
+            **common,
+            "zmax": 0.5,
+            "colorscale": [[0, "#fbfbfb"], [1, "#b02a37"]],
+        },
+        # Correct guesses: pale to dark green.
+        {
+            "type": "heatmap",
+            "name": gettext("Tebakan benar"),
+            "z": cells(diagonal=True),
+            **common,
+            "colorscale": [[0, "#eef7f1"], [1, "#0f5132"]],
+        },
     ]
-    layout = _layout(title, height=280)
-    layout["xaxis"] = {"title": {"text": "Diprediksi"}}
-    layout["yaxis"] = {"title": {"text": "Sebenarnya"}}
+    layout = _layout(title, height=300)
+    layout["margin"] = {"l": 12, "r": 12, "t": 36 if title else 12, "b": 12}
+    layout["xaxis"] = {
+        "title": {"text": gettext("Tebakan model")},
+        "side": "top",
+        "automargin": True,
+        "fixedrange": True,
+    }
+    layout["yaxis"] = {
+        "title": {"text": gettext("Kenyataan")},
+        "automargin": True,
+        "fixedrange": True,
+    }
     return {"data": data, "layout": layout}
 
 
@@ -143,27 +185,48 @@ def reliability_figure(reliability: dict, *, title: str = "") -> dict:
     return {"data": data, "layout": layout}
 
 
+def _wrap(label: str, width: int = 18) -> str:
+    """Break a long axis label into lines of about `width` characters (plotly's <br>)."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def fairness_figure(rows: Sequence[dict], *, title: str = "") -> dict:
-    """Grouped bars: recall of kurang and false-positive rate of kurang per group."""
-    groups = [str(r.get("group", "")) for r in rows]
+    """Horizontal grouped bars per group (first group on top, long names wrapped so that
+    they fit a phone): the share of at-risk students found (recall of kurang) and the share
+    of fine students flagged (false-positive rate of kurang)."""
+    groups = [_wrap(str(r.get("group", ""))) for r in rows]
     data = [
         {
             "type": "bar",
-            "name": "Recall 'perlu perhatian'",
-            "x": groups,
-            "y": [r.get("recall_kurang") for r in rows],
+            "orientation": "h",
+            "name": gettext("Siswa perlu perhatian yang ditemukan"),
+            "y": groups,
+            "x": [r.get("recall_kurang") for r in rows],
             "marker": {"color": "#198754"},
+            "hovertemplate": "%{y}: %{x:.0%}<extra></extra>",
         },
         {
             "type": "bar",
-            "name": "Salah tandai (FPR)",
-            "x": groups,
-            "y": [r.get("fpr_kurang") for r in rows],
+            "orientation": "h",
+            "name": gettext("Ikut ditandai padahal baik-baik saja"),
+            "y": groups,
+            "x": [r.get("fpr_kurang") for r in rows],
             "marker": {"color": "#dc3545"},
+            "hovertemplate": "%{y}: %{x:.0%}<extra></extra>",
         },
     ]
-    layout = _layout(title, barmode="group", height=300)
-    layout["yaxis"] = {"range": [0, 1], "tickformat": ".0%"}
+    height = max(200, 44 * len(rows) + 110)
+    layout = _layout(title, barmode="group", height=height)
+    layout["xaxis"] = {"range": [0, 1], "tickformat": ".0%", "fixedrange": True}
+    layout["yaxis"] = {"autorange": "reversed", "automargin": True, "fixedrange": True}
+    layout["legend"] = {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0}
+    layout["margin"] = {"l": 12, "r": 12, "t": 48, "b": 32}
     return {"data": data, "layout": layout}
 
 

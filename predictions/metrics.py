@@ -7,27 +7,34 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from smk_dashboard.core.categories import LABELS
 
 ALGORITHM_NAMES = {
     "rnn": "RNN (GRU)",
     "cnn": "CNN 1D",
     "rf": "Random Forest",
-    "lr": "Regresi logistik",
+    "lr": _("Regresi logistik"),
     "gbdt": "Gradient boosting",
     "ensemble": "Ensemble",
 }
 # What the study this project follows reported. Context only: never shown as our numbers.
 STUDY_CLAIMS = {"rnn": 0.89, "cnn": 0.87, "rf": 0.75, "lr": 0.75}
-# (key, Indonesian label, higher is better)
+# (key, label a principal reads, technical name for the tooltip, higher is better)
 METRIC_ROWS = [
-    ("accuracy", "Akurasi", True),
-    ("macro_f1", "F1 makro", True),
-    ("macro_precision", "Presisi makro", True),
-    ("macro_recall", "Recall makro", True),
-    ("recall_kurang", "Recall 'perlu perhatian'", True),
-    ("roc_auc_ovr", "ROC AUC (satu-lawan-semua)", True),
-    ("brier", "Skor Brier (lebih kecil lebih baik)", False),
+    ("accuracy", _("Tebakan benar"), _("akurasi"), True),
+    ("macro_f1", _("Ketepatan keseluruhan"), _("F1 makro"), True),
+    ("macro_precision", _("Ketepatan tanda"), _("presisi makro"), True),
+    ("macro_recall", _("Daya temu"), _("recall makro"), True),
+    ("recall_kurang", _("Siswa perlu perhatian yang ditemukan"), _("recall kelas kurang"), True),
+    ("roc_auc_ovr", _("Kemampuan mengurutkan"), _("ROC AUC satu-lawan-semua"), True),
+    (
+        "brier",
+        _("Kesalahan peluang (lebih kecil lebih baik)"),
+        _("skor Brier"),
+        False,
+    ),
 ]
 
 
@@ -72,3 +79,126 @@ def all_models(metrics: Any) -> dict[str, dict]:
     if isinstance(models, dict) and models:
         return {k: v for k, v in models.items() if isinstance(v, dict)}
     return {}
+
+
+# --------------------------------------------------------------------------- the verdict
+# What the principal reads first on /predictions/models/ (docs/model-card.md, "The verdict").
+# Computed from the confusion matrix summed over the test folds (every student scored by a
+# model that never saw them). Thresholds:
+RECALL_USABLE = 0.70  # finds at least 7 of 10 students who will need attention
+RECALL_FLOOR = 0.50  # below: misses more than half of them
+FALSE_FLAG_USABLE = 0.15  # flags at most 15 of 100 students who are fine
+FALSE_FLAG_CEILING = 0.30  # above: nearly a third of the fine students flagged
+SAME_AS_BASELINE = 0.02  # macro-F1 gap within which two models are "setara"
+MIN_KURANG_TESTED = 20  # fewer at-risk students in the tests: too few to be sure
+SIMPLE_BASELINES = ("lr", "rf", "gbdt")
+
+USABLE, CAREFUL, NOT_YET = "usable", "careful", "not_yet"
+_LEVEL_ORDER = {USABLE: 0, CAREFUL: 1, NOT_YET: 2}
+
+
+def kurang_counts(cm: list[list[int]]) -> dict[str, int]:
+    """From a confusion matrix (rows = true, columns = predicted, in LABELS order): at-risk
+    students tested and found, fine (sedang or baik) students tested and flagged as kurang."""
+    k = LABELS.index("kurang")
+    at_risk = sum(cm[k])
+    fine = sum(sum(row) for i, row in enumerate(cm) if i != k)
+    return {
+        "at_risk": at_risk,
+        "found": cm[k][k],
+        "fine": fine,
+        "flagged": sum(row[k] for i, row in enumerate(cm) if i != k),
+    }
+
+
+def _per(part: int, whole: int, base: int) -> int:
+    """part/whole scaled to `base` people, rounded half up (8 of 10, 4 of 100)."""
+    return int(part * base / whole + 0.5)
+
+
+def _macro_f1(entry: Any) -> float | None:
+    ms = mean_std(dig(entry, "macro_f1"))
+    return ms[0] if ms else None
+
+
+def best_simple_baseline(metrics: Any, algorithm: str) -> tuple[str, float] | None:
+    """(key, macro-F1) of the best simple model (lr, rf, gbdt) of the same training run, other
+    than `algorithm` itself; None when the run stored none."""
+    scored = [
+        (key, f1)
+        for key, entry in all_models(metrics).items()
+        if key in SIMPLE_BASELINES and key != algorithm and (f1 := _macro_f1(entry)) is not None
+    ]
+    return max(scored, key=lambda kv: kv[1]) if scored else None
+
+
+def model_verdict(metrics: Any, algorithm: str) -> dict:
+    """The plain verdict on one model version: counts from its out-of-fold confusion matrix,
+    the comparison with the best simple baseline, and a recommendation with its reasons.
+
+    Returns {"level": "usable" | "careful" | "not_yet", "reasons": [codes], "counts": {...} or
+    None, "recall", "false_flag" (shares or None), "found_per_10", "flagged_per_100",
+    "baseline": {"key", "name", "f1", "gap", "comparison": "better" | "same" | "worse"} or None}.
+    Reason codes: no_results, no_at_risk, recall_low, recall_very_low, false_flags_high,
+    false_flags_very_high, worse_than_baseline, few_at_risk."""
+    entry = dig(metrics, "cv") or all_models(metrics).get(algorithm)
+    cm = confusion_matrix(entry)
+    out: dict[str, Any] = {
+        "counts": None,
+        "recall": None,
+        "false_flag": None,
+        "found_per_10": None,
+        "flagged_per_100": None,
+        "baseline": None,
+        # The thresholds as the sentences say them ("7 dari 10", "15 dari 100").
+        "limits": {
+            "found_per_10": _per(int(RECALL_USABLE * 100), 100, 10),
+            "flagged_per_100": _per(int(FALSE_FLAG_USABLE * 100), 100, 100),
+            "flagged_max_per_100": _per(int(FALSE_FLAG_CEILING * 100), 100, 100),
+            "min_at_risk": MIN_KURANG_TESTED,
+        },
+    }
+    reasons: list[tuple[str, str]] = []  # (level, code)
+    if cm is None:
+        reasons.append((NOT_YET, "no_results"))
+    else:
+        counts = kurang_counts(cm)
+        out["counts"] = counts
+        if counts["at_risk"] == 0:
+            reasons.append((NOT_YET, "no_at_risk"))
+        else:
+            recall = counts["found"] / counts["at_risk"]
+            out["recall"] = recall
+            out["found_per_10"] = _per(counts["found"], counts["at_risk"], 10)
+            if recall < RECALL_FLOOR:
+                reasons.append((NOT_YET, "recall_very_low"))
+            elif recall < RECALL_USABLE:
+                reasons.append((CAREFUL, "recall_low"))
+            if counts["at_risk"] < MIN_KURANG_TESTED:
+                reasons.append((CAREFUL, "few_at_risk"))
+        if counts["fine"]:
+            false_flag = counts["flagged"] / counts["fine"]
+            out["false_flag"] = false_flag
+            out["flagged_per_100"] = _per(counts["flagged"], counts["fine"], 100)
+            if false_flag > FALSE_FLAG_CEILING:
+                reasons.append((NOT_YET, "false_flags_very_high"))
+            elif false_flag > FALSE_FLAG_USABLE:
+                reasons.append((CAREFUL, "false_flags_high"))
+    own_f1 = _macro_f1(entry)
+    best = best_simple_baseline(metrics, algorithm)
+    if best is not None and own_f1 is not None:
+        key, f1 = best
+        gap = own_f1 - f1
+        comparison = "same" if abs(gap) < SAME_AS_BASELINE else ("better" if gap > 0 else "worse")
+        out["baseline"] = {
+            "key": key,
+            "name": ALGORITHM_NAMES.get(key, key),
+            "f1": f1,
+            "gap": gap,
+            "comparison": comparison,
+        }
+        if comparison == "worse":
+            reasons.append((CAREFUL, "worse_than_baseline"))
+    out["level"] = max((lvl for lvl, _code in reasons), key=_LEVEL_ORDER.get, default=USABLE)
+    out["reasons"] = [code for _lvl, code in reasons]
+    return out

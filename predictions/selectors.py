@@ -149,7 +149,7 @@ def algorithm_reports(metrics: dict) -> list[dict]:
                 "key": key,
                 "name": ALGORITHM_NAMES.get(key, key),
                 "is_baseline": key in ("rf", "lr", "gbdt"),
-                "metrics": {m: mean_std(entry.get(m)) for m, _label, _hib in METRIC_ROWS},
+                "metrics": {m: mean_std(entry.get(m)) for m, *_rest in METRIC_ROWS},
                 "recall": {
                     label: mean_std(dig(entry, "recall_per_class", label)) for label in LABELS
                 },

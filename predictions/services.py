@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from smk_dashboard.core.audit import audit_log
 from smk_dashboard.core.jobs import enqueue_on_commit
 from students.models import GradeRecord, School, User
+from students.term_status import exclude_unfinished_terms
 
 from .ml.registry import file_sha256
 from .models import ModelVersion, Prediction, PredictionFeedback, RunStatus, TrainingRun
@@ -168,10 +169,11 @@ def predictions_refresh_current(*, student_ids) -> None:
 
 
 def school_needs_retraining(*, school: School) -> bool:
-    """True when grades of a term newer than the active model's data have arrived."""
+    """True when grades of a finished term newer than the active model's data have arrived
+    (a partial ledger's term waits until the operator marks it complete)."""
     active = ModelVersion.objects.filter(school=school, is_active=True).first()
     latest = (
-        GradeRecord.objects.filter(student__school=school)
+        exclude_unfinished_terms(GradeRecord.objects.filter(student__school=school))
         .order_by("-term__year", "-term__semester")
         .values_list("term__code", flat=True)
         .first()

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from students.term_status import incomplete_term_codes
+
 from . import services
 from .ml.evaluate import temporal_check
 from .ml.explain import Explainer
@@ -97,6 +99,8 @@ def train_school_models(
         kkm=float(school.kkm),
         baik=float(school.baik_threshold),
         max_steps=MAX_STEPS,
+        # a partial ledger's term is no finished term: never a label until marked complete
+        unlabelled_terms=incomplete_term_codes(school_id=school.id),
     )
     log(f"{len(data)} sampel berlabel dari {len(np.unique(data.groups))} siswa.")
     started = time.perf_counter()

@@ -12,7 +12,7 @@ from smk_dashboard.core.roles import MODEL_QUALITY_ROLES, RISK_VIEWER_ROLES
 from students.selectors import student_queryset_for_user
 
 from .charts import confusion_figure, fairness_figure, reliability_figure
-from .metrics import METRIC_ROWS, cv_accuracy, dig
+from .metrics import ALGORITHM_NAMES, METRIC_ROWS, cv_accuracy, dig, model_verdict
 from .models import Prediction
 from .selectors import (
     algorithm_reports,
@@ -24,6 +24,9 @@ from .selectors import (
 )
 from .services import prediction_feedback_record
 
+# Below this many teacher answers a percentage says more about chance than about the model.
+VERIFICATION_MIN_ANSWERS = 10
+
 
 def _int(value) -> int | None:
     try:
@@ -32,9 +35,18 @@ def _int(value) -> int | None:
         return None
 
 
+def _with_enough(rate: dict | None) -> dict | None:
+    """A verification count with `enough`: whether it holds enough answers to show a rate."""
+    if rate is None:
+        return None
+    return {**rate, "enough": rate["n"] >= VERIFICATION_MIN_ANSWERS}
+
+
 @require_GET
 @role_required(MODEL_QUALITY_ROLES)
 def model_quality(request: HttpRequest) -> HttpResponse:
+    """The verdict on the active model first (or on ?version=); every model of its training
+    run and every version behind "lihat semua model"."""
     school = model_page_school(user=request.user, school_id=_int(request.GET.get("school")))
     versions = list(model_versions_for_school(school=school)) if school else []
     active = next((v for v in versions if v.is_active), None)
@@ -45,18 +57,22 @@ def model_quality(request: HttpRequest) -> HttpResponse:
     rates = verification_rates_by_version(school=school) if school else {}
     for v in versions:
         v.accuracy = cv_accuracy(v.metrics)
-        v.verification = rates.get(v.id)
+        v.verification = _with_enough(rates.get(v.id))
     reports = algorithm_reports(shown.metrics) if shown else []
+    shown_report = next((r for r in reports if r["key"] == shown.algorithm), None)
     figures = {}
     for r in reports:
         if r["confusion_matrix"]:
-            figures[f"cm-{r['key']}"] = confusion_figure(r["confusion_matrix"], normalise=False)
-            figures[f"cmn-{r['key']}"] = confusion_figure(r["confusion_matrix"], normalise=True)
+            figures[f"cm-{r['key']}"] = confusion_figure(r["confusion_matrix"])
         if r["reliability"]:
             figures[f"rel-{r['key']}"] = reliability_figure(r["reliability"])
     fairness = {}
-    if shown:
-        for key, title in (("major", _("Per kompetensi keahlian")), ("gender", _("Per gender"))):
+    # The run stores the fairness of its champion only: never show it under another model.
+    if shown and dig(shown.metrics, "champion") in (None, shown.algorithm):
+        for key, title in (
+            ("major", _("Per kompetensi keahlian")),
+            ("gender", _("Per jenis kelamin")),
+        ):
             rows = fairness_rows(shown.metrics, key)
             if rows:
                 fairness[key] = {"title": title, "rows": rows}
@@ -66,12 +82,18 @@ def model_quality(request: HttpRequest) -> HttpResponse:
         "versions": versions,
         "active": active,
         "shown": shown,
+        "shown_report": shown_report,
+        "shown_name": ALGORITHM_NAMES.get(shown.algorithm, shown.algorithm) if shown else "",
+        "verdict": model_verdict(shown.metrics, shown.algorithm) if shown else None,
         "reports": reports,
         "metric_rows": METRIC_ROWS,
         "fairness": fairness,
         "temporal": dig(shown.metrics, "temporal") if shown else None,
         "figures": figures,
-        "verification": prediction_verification_rate(school=school) if school else None,
+        "verification": _with_enough(
+            prediction_verification_rate(school=school) if school else None
+        ),
+        "verification_min": VERIFICATION_MIN_ANSWERS,
     }
     return render(request, "predictions/models.html", context)
 

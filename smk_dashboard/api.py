@@ -3,9 +3,11 @@
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_otp import user_has_device
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -13,6 +15,8 @@ from rest_framework.views import APIView
 
 from smk_dashboard.core.api_support import token_expired
 from smk_dashboard.core.audit import audit_log
+
+from .two_factor import two_factor_required, two_factor_verify
 
 
 class ApiRootApi(APIView):
@@ -78,6 +82,13 @@ class TokenObtainApi(APIView):
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(max_length=150)
         password = serializers.CharField(max_length=128, trim_whitespace=False)
+        otp = serializers.CharField(
+            max_length=32,
+            required=False,
+            allow_blank=True,
+            help_text="Kode verifikasi dua langkah (TOTP atau kode pemulihan), wajib untuk akun "
+            "yang memakai verifikasi dua langkah.",
+        )
 
         class Meta:
             ref_name = "TokenObtainInput"
@@ -92,10 +103,22 @@ class TokenObtainApi(APIView):
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         # The Django request, so that django-axes marks a lockout where its middleware sees it.
-        user = authenticate(request._request, **serializer.validated_data)
+        user = authenticate(request._request, username=data["username"], password=data["password"])
         if user is None or not user.is_active:
             raise serializers.ValidationError({"detail": _("Nama pengguna atau kata sandi salah.")})
+        # A token is a sign-in too: an account with a second factor gives its code here.
+        if user_has_device(user):
+            code = data.get("otp", "")
+            if not code or two_factor_verify(user=user, code=code, request=request) is None:
+                raise serializers.ValidationError(
+                    {"otp": _("Kode verifikasi dua langkah salah atau belum diisi.")}
+                )
+        elif two_factor_required(user):
+            raise PermissionDenied(
+                _("Aktifkan verifikasi dua langkah di /accounts/2fa/ sebelum meminta token API.")
+            )
         with transaction.atomic():
             token, created = Token.objects.select_for_update().get_or_create(user=user)
             if not created and token_expired(token):

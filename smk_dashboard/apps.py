@@ -9,4 +9,4 @@ class SmkDashboardConfig(AppConfig):
     def ready(self) -> None:
         # Registers the deploy checks and the login audit receivers (Django's auth signals are
         # the framework's only hook for logins; no business rule lives there).
-        from . import auth_audit, checks  # noqa: F401
+        from . import auth_audit, checks, two_factor  # noqa: F401

@@ -1,6 +1,7 @@
 """Logins into the audit trail. Django's auth signals are the framework's only hook for every
 login path (form, admin, API); the receivers only append an entry."""
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -28,3 +29,15 @@ def _login_failed(sender, credentials, request=None, **kwargs) -> None:
 def _logged_out(sender, request, user, **kwargs) -> None:
     if user is not None:
         audit_log(action="logout", user=user, request=request, target=user)
+
+
+@receiver(user_locked_out, dispatch_uid="audit_locked_out")
+def _locked_out(sender, request, username=None, ip_address=None, **kwargs) -> None:
+    # django-axes refused this attempt (too many failures): the trail shows the lockout itself.
+    name = str(username or "")[:150]
+    audit_log(
+        action="login.locked_out",
+        request=request,
+        detail={"username": name},
+        anonymous_username=name,
+    )

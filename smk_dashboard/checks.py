@@ -7,8 +7,9 @@ from django.core.checks import Error, Tags, Warning, register
 
 @register(Tags.security)
 def field_encryption_key_check(app_configs=None, **kwargs) -> list:
-    """Refuse to run with DEBUG off unless FIELD_ENCRYPTION_KEY holds real Fernet keys: the
-    development fallback derives the key from SECRET_KEY, so rotating one would lose data."""
+    """Refuse to run with DEBUG off unless FIELD_ENCRYPTION_KEY holds real Fernet keys. There
+    is no fallback key (smk_dashboard/crypto.py); with DEBUG on, a missing key fails when a
+    confidential field is first read or written."""
     if settings.DEBUG:
         return []
     keys = [k.strip() for k in settings.FIELD_ENCRYPTION_KEY.split(",") if k.strip()]
@@ -44,5 +45,19 @@ def pseudonym_key_check(app_configs=None, **kwargs) -> list:
             "dari SECRET_KEY dan berubah bila SECRET_KEY diganti.",
             hint="python -c 'import secrets; print(secrets.token_urlsafe(48))'",
             id="smk_dashboard.W001",
+        )
+    ]
+
+
+@register(Tags.staticfiles)
+def plotly_bundle_check(app_configs=None, **kwargs) -> list:
+    """The pages should get the partial plotly.js bundle that `make static` fetches."""
+    if settings.PLOTLY_PARTIAL_BUNDLE.is_file():
+        return []
+    return [
+        Warning(
+            "plotly.js parsial belum diambil: halaman memakai bundel lengkap (4,8 MB).",
+            hint="Jalankan `make static` (python -m smk_dashboard.vendor_assets).",
+            id="smk_dashboard.W010",
         )
     ]

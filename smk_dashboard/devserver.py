@@ -4,6 +4,12 @@ Migrates, seeds the demo schools once, starts a real Celery worker (with beat) o
 broker (an embedded redis-server when REDIS_URL is unset), trains and scores the demo
 schools once through that worker, prints the demo logins and serves http://127.0.0.1:8000.
 Ctrl-C stops everything it started.
+
+It runs with DEBUG off, as production does, and sets only what plain HTTP on one machine needs
+(smk_dashboard/dev_env.py): a teacher trying the demo sees the friendly Indonesian error pages,
+never a traceback or Django's list of URLs, and what is tried here is what a school gets.
+Tracebacks still appear in this terminal (the django.request log). `DEBUG=on make run`
+turns Django's debug pages back on for someone working on the code.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import subprocess  # nosec B404
 import sys
 from pathlib import Path
 
+from .dev_env import use_development_environment
 from .embedded import embedded_redis
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,6 +109,7 @@ def serve() -> int:
 
 
 def main() -> int:
+    use_development_environment()
     if os.environ.get("REDIS_URL"):
         return serve()
     with embedded_redis() as url:

@@ -1,7 +1,9 @@
+import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 
 
 class ContentSecurityPolicyMiddleware:
@@ -14,3 +16,51 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         return response
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Every answer to a signed-in user (pages, exports, API) is marked `Cache-Control:
+    no-store`: schools share computers, and the browser's cache must not keep a student's
+    profile or a class export for the next person at the keyboard."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # After the view: DRF puts a token-authenticated user on the Django request too.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
+
+
+class SessionIdleTimeoutMiddleware:
+    """Turns SESSION_COOKIE_AGE into an idle timeout: each request of a signed-in user moves
+    the session's expiry forward (cookie and database row). To avoid a database write per
+    request it does so at most once a minute, so a session ends after SESSION_COOKIE_AGE
+    seconds without any request (up to a minute earlier)."""
+
+    KEY = "_last_activity"
+    EVERY_SECONDS = 60
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is None or session.session_key is None or user is None:
+            return response
+        if user.is_authenticated:
+            mark_session_active(session)
+        return response
+
+
+def mark_session_active(session, *, now: float | None = None) -> None:
+    """Record activity; the session middleware then saves it with a fresh expiry."""
+    now = time.time() if now is None else now
+    last = session.get(SessionIdleTimeoutMiddleware.KEY, 0)
+    if now - last >= SessionIdleTimeoutMiddleware.EVERY_SECONDS:
+        session[SessionIdleTimeoutMiddleware.KEY] = int(now)

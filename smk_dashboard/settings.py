@@ -1,17 +1,19 @@
 """Settings for SMK Dashboard, read from the environment (django-environ).
 
-Defaults serve a developer on a fresh machine: SQLite, DEBUG on, a development secret key.
-Production sets SECRET_KEY, DEBUG=off, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL,
-FIELD_ENCRYPTION_KEY and MODEL_STORAGE_DIR; `manage.py check --deploy` then passes.
-Every variable is listed in .env.example.
+Safe by default: without any environment DEBUG is off, HTTPS is required and nothing encrypted
+can be written until FIELD_ENCRYPTION_KEY is set. `make run` (smk_dashboard/devserver.py) and
+the test suite (tests/settings.py) switch the development values on explicitly
+(smk_dashboard/dev_env.py). Production sets SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL,
+FIELD_ENCRYPTION_KEY, PSEUDONYM_KEY and MODEL_STORAGE_DIR; `manage.py check --deploy` then
+passes. Every variable is listed in .env.example.
 """
 
 import datetime as dt
+import importlib.util
 import os
 from pathlib import Path
 
 import environ
-import plotly
 from celery.schedules import crontab
 from kombu import Exchange, Queue
 
@@ -23,7 +25,7 @@ env = environ.Env()
 if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env")
 
-DEBUG = env.bool("DEBUG", default=True)
+DEBUG = env.bool("DEBUG", default=False)
 # The default key is only for development; check --deploy flags it and production must set one.
 SECRET_KEY = env(
     "SECRET_KEY",
@@ -46,6 +48,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    # Two-factor sign-in (TOTP apps and one-time recovery codes), /accounts/2fa/.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "smk_dashboard.apps.SmkDashboardConfig",
     "students",
     "predictions",
@@ -64,6 +70,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the two-factor step.
+    "django_otp.middleware.OTPMiddleware",
+    "smk_dashboard.two_factor.TwoFactorMiddleware",
+    # Signed-in answers are never cached (schools share computers); idle sessions end.
+    "smk_dashboard.middleware.NoStoreWhenSignedInMiddleware",
+    "smk_dashboard.middleware.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login attempt into the lockout page.
@@ -124,6 +136,16 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+# Roles that must pass a two-factor (TOTP) step before any page or API token. Production
+# default: the roles that read counselling notes, all of a school, or all schools.
+REQUIRE_2FA_ROLES = [
+    r.strip()
+    for r in env.list(
+        "REQUIRE_2FA_ROLES", default=[] if DEBUG else ["bk", "kepsek", "operator", "sudin"]
+    )
+    if r.strip()
+]
+OTP_TOTP_ISSUER = "SMK Dashboard"
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -136,11 +158,15 @@ USE_TZ = True
 # --- Static and uploaded files ---------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    # plotly.js is served from the plotly wheel itself: no CDN, no copy in the repository.
-    ("vendor/plotly", Path(plotly.__file__).parent / "package_data"),
-]
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# static/vendor/plotly/plotly.min.js is the partial "cartesian" plotly.js bundle that
+# `make static` fetches from the npm registry (smk_dashboard/vendor_assets.py): a third of the
+# full one. Until it is there, pages fall back to the full bundle of the plotly wheel and
+# `manage.py check` warns (smk_dashboard.W010).
+PLOTLY_PARTIAL_BUNDLE = BASE_DIR / "static" / "vendor" / "plotly" / "plotly.min.js"
+if not PLOTLY_PARTIAL_BUNDLE.is_file() and importlib.util.find_spec("plotly"):
+    _plotly_wheel = Path(importlib.util.find_spec("plotly").origin).parent / "package_data"
+    STATICFILES_DIRS.append(("vendor/plotly", _plotly_wheel))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -161,8 +187,9 @@ IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=20 * 1024 * 102
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
 
 # --- Encryption at rest (counselling notes, socio-economic fields) -----------------------------
-# A Fernet key (urlsafe base64, 32 bytes). Without one, development derives a key from
-# SECRET_KEY; the deploy check refuses that in production.
+# A Fernet key (urlsafe base64, 32 bytes). Required: never derived from SECRET_KEY, whose default
+# is public. Without one the system check (smk_dashboard.E001) stops a DEBUG-off process and
+# encrypting or decrypting a field raises. `make run` and the tests set a public development key.
 FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
 
 # --- Celery -----------------------------------------------------------------------------------
@@ -244,6 +271,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON nested too deep for Python's parser answers 400, not 500 (RecursionError).
+    "DEFAULT_PARSER_CLASSES": [
+        "smk_dashboard.core.api_support.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "smk_dashboard.core.api_support.Pagination",
     "PAGE_SIZE": 50,
@@ -294,7 +327,9 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+# Idle timeout: a session ends this many seconds after its last request (the middleware
+# SessionIdleTimeoutMiddleware moves the expiry forward at most once a minute).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 # Scripts only from our own origin; plotly needs inline styles, never inline scripts.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "

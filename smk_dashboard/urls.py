@@ -10,7 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from interventions import urls as intervention_urls
 from predictions import urls as prediction_urls
 
-from . import api_urls, audit_urls, views
+from . import api_urls, audit_urls, two_factor_views, views
 from .metrics import metrics_view
 from .pages import home, privacy_urls, report_urls, student_urls
 
@@ -21,6 +21,10 @@ urlpatterns = [
     path("metrics", metrics_view, name="metrics"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/2fa/", two_factor_views.two_factor_setup, name="two_factor"),
+    path("accounts/2fa/verify/", two_factor_views.two_factor_verify_view, name="two_factor_verify"),
+    # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (API JSON, PDFs).
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include(i18n)),
     path("predictions/", include(prediction_urls)),
     path("admin/", admin.site.urls),

@@ -1,10 +1,18 @@
-"""Liveness and readiness probes."""
+"""Liveness and readiness probes, and the favicon."""
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .health import readiness
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for on every page without a <link rel="icon">."""
+    return redirect(static("favicon.svg"))
 
 
 @require_GET

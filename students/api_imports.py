@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from smk_dashboard.core.api_support import service_errors
 
+from .importers.values import parse_term
 from .models import ImportBatch, ImportKind
 from .selectors import import_batch_queryset_for_user
 from .services import import_batch_confirm, import_batch_create, import_kinds_for_user
@@ -121,12 +122,24 @@ class ImportCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         file = _UploadField()
         kind = serializers.ChoiceField(choices=ImportKind.values)
-        term = serializers.RegexField(r"^\d{4}-[12]$", required=False, allow_blank=True)
+        term = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            help_text='2024-1, or as people write it: "Ganjil 2024/2025"',
+        )
         create_missing = serializers.BooleanField(required=False, default=False)
         valid_rows_only = serializers.BooleanField(required=False, default=False)
 
         class Meta:
             ref_name = "ImportCreateInput"
+
+        def validate_term(self, value: str) -> str:
+            if not value:
+                return ""
+            try:
+                return parse_term(value)
+            except ValueError as exc:
+                raise serializers.ValidationError(str(exc))
 
     @extend_schema(request=InputSerializer, responses={202: ImportBatchOutputSerializer})
     def post(self, request):

@@ -1,10 +1,44 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .importers.headers import FIELD_LABELS, mappable_fields
+from .importers.parsing import SHEET_CHOICE
+from .importers.values import parse_term, term_label
 from .models import ImportKind
 
-TERM_HELP = _('Kosongkan bila judul file memuat semester, mis. "Semester : Ganjil 2024/2025".')
+TERM_HELP = _(
+    'Pilih "(dari file)" bila judul file memuat semester, mis. "Semester : Ganjil 2024/2025", '
+    "atau bila file menyebut bulannya (Juli–Desember = ganjil)."
+)
+FIRST_TERM_YEAR = 2019
+
+
+def term_choices() -> list[tuple[str, str]]:
+    """Every term from 2019/2020 to the coming one, newest first, as people read them."""
+    today = timezone.localdate()
+    current = today.year if today.month >= 7 else today.year - 1
+    codes = [f"{y}-{s}" for y in range(current + 1, FIRST_TERM_YEAR - 1, -1) for s in (2, 1)]
+    return [("", _("(dari file)"))] + [(code, term_label(code)) for code in codes]
+
+
+class TermField(forms.CharField):
+    """A term picked from the list; typed forms ("2024-1", "Ganjil 2024/2025") validate too."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(widget=forms.Select(choices=term_choices()), **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return ""
+        try:
+            return parse_term(value)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Tulis semester sebagai TTTT-S (mis. 2024-1) atau Ganjil 2024/2025.")
+            )
 
 
 class ImportUploadForm(forms.Form):
@@ -14,14 +48,7 @@ class ImportUploadForm(forms.Form):
         help_text=_("Excel (.xlsx, .xls), LibreOffice (.ods) atau CSV (; atau ,)."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xlsm,.xls,.ods,.csv,.txt"}),
     )
-    term = forms.RegexField(
-        label=_("Semester"),
-        regex=r"^\d{4}-[12]$",
-        required=False,
-        help_text=TERM_HELP,
-        error_messages={"invalid": _("Tulis semester sebagai TTTT-S, mis. 2024-1.")},
-        widget=forms.TextInput(attrs={"placeholder": "2024-1", "inputmode": "numeric"}),
-    )
+    term = TermField(label=_("Semester"), help_text=TERM_HELP)
     create_missing = forms.BooleanField(
         label=_("Buat kelas, jurusan dan mata pelajaran yang belum ada"), required=False
     )
@@ -42,6 +69,16 @@ class ImportMappingForm(forms.Form):
 
     def __init__(self, *args, batch, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["term"] = TermField(label=_("Semester"), initial=batch.term_code)
+        sheets = batch.preview.get("all_sheets", [])
+        if len(sheets) > 1:
+            self.fields["sheet"] = forms.ChoiceField(
+                label=_("Lembar yang diimpor"),
+                choices=[("", _("(otomatis: lembar yang berisi tabel)"))]
+                + [(name, name) for name in sheets],
+                required=False,
+                initial=batch.mapping.get(SHEET_CHOICE, ""),
+            )
         self.columns = []
         choices = [("", _("(otomatis)"))] + [
             (f, FIELD_LABELS[f]) for f in mappable_fields(batch.kind)
@@ -66,6 +103,8 @@ class ImportMappingForm(forms.Form):
 
     def mapping(self) -> dict[str, str]:
         result = {}
+        if self.cleaned_data.get("sheet"):
+            result[SHEET_CHOICE] = self.cleaned_data["sheet"]
         for name, column in self.columns:
             choice = self.cleaned_data.get(name)
             if choice == "grade":

@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .importers.majors import UNASSIGNED_CODE, UNASSIGNED_NAME, known_major
 from .importers.matching import (
     SchoolIndex,
     Scope,
@@ -34,6 +35,7 @@ from .models import (
     PklPlacement,
     School,
     SchoolClass,
+    SchoolTermStatus,
     Student,
     Subject,
     SubjectGroup,
@@ -60,12 +62,22 @@ class Plan:
     create: bool
     year: int
     new_majors: dict[str, str] = field(default_factory=dict)  # key -> name
-    new_classes: dict[str, tuple[str, object]] = field(default_factory=dict)  # key -> (name, major)
+    major_meta: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (code, field)
+    # key -> (name, major, grade level or None)
+    new_classes: dict[str, tuple[str, object, int | None]] = field(default_factory=dict)
     new_subjects: dict[str, str] = field(default_factory=dict)
     unknown: dict[str, set[str]] = field(
         default_factory=lambda: {"classes": set(), "majors": set(), "subjects": set()}
     )
     terms: set[str] = field(default_factory=set)
+    # grades: subjects the file holds and subjects the students' majors have (0 = unknown)
+    subjects_in_file: int = 0
+    subjects_expected: int = 0
+
+    @property
+    def partial(self) -> bool:
+        """The ledger covers only some subjects: its term is not a finished one."""
+        return 0 < self.subjects_in_file < self.subjects_expected
 
     def unknown_lists(self) -> dict[str, list[str]]:
         return {k: sorted(v) for k, v in self.unknown.items()}
@@ -86,6 +98,8 @@ def resolve(result: ParseResult, index: SchoolIndex, scope: Scope, *, create_mis
     if result.kind == "roster":
         _resolve_roster(result, index, scope, plan)
         return plan
+    if result.kind == "grades":
+        _coverage(result, index, plan)
     unknown_student_errors(result, index)
     for parsed in result.rows:
         student = index.student(parsed)
@@ -97,12 +111,46 @@ def resolve(result: ParseResult, index: SchoolIndex, scope: Scope, *, create_mis
             continue
         if result.kind == "grades":
             _resolve_grade_cells(parsed, student, index, scope, plan)
-        elif result.kind == "pkl" or result.layout == "recap":
+            if "sakit" in parsed.data:
+                plan.terms.add(parsed.data["term"])
+        elif result.kind == "pkl":
             if parsed.data.get("term"):
                 plan.terms.add(parsed.data["term"])
+        elif result.layout == "recap":
+            plan.terms.add(parsed.data["term"])
         else:
             plan.terms.update(term_of_date(day) for day, _code in parsed.cells)
     return plan
+
+
+def _coverage(result: ParseResult, index: SchoolIndex, plan: Plan) -> None:
+    """How many of the subjects of the students' majors the ledger holds ("3 dari 10 mapel")."""
+    majors = set()
+    for parsed in result.rows:
+        student = index.student(parsed)
+        if student is not None:
+            majors.add(student[4])
+    in_file = {normalize_key(s) for s in result.subjects}
+    if not in_file or not majors:
+        return
+    expected = set()
+    for options in index.subjects.values():
+        for sid, subject_major in options:
+            if subject_major is None or subject_major in majors:
+                expected.add(sid)
+    found = {sid for key in in_file for sid, _m in index.subjects.get(key, [])}
+    plan.subjects_in_file = len(in_file)
+    new = [key for key in in_file if key not in index.subjects]  # created by this import
+    plan.subjects_expected = len(found | expected) + len(new)
+    if plan.partial:
+        result.warnings.append(
+            _(
+                "File ini hanya memuat %(n)s dari %(m)s mapel. Nilainya disimpan, tetapi "
+                "semesternya belum dianggap lengkap (tidak dipakai sebagai hasil akhir) sampai "
+                "operator menandainya lengkap."
+            )
+            % {"n": plan.subjects_in_file, "m": plan.subjects_expected}
+        )
 
 
 def _resolve_grade_cells(parsed, student, index: SchoolIndex, scope: Scope, plan: Plan) -> None:
@@ -153,6 +201,8 @@ def _resolve_roster(result: ParseResult, index: SchoolIndex, scope: Scope, plan:
         school_class = _resolve_class(parsed, index, plan, major)
         if isinstance(school_class, int) and major is None:
             major = index.classes[normalize_key(data["school_class"])][1]
+        elif isinstance(school_class, str) and major is None:  # a new class: its major
+            major = plan.new_classes[school_class.removeprefix("new:")][1]
         data["_class"], data["_major"] = school_class, major
         if scope.class_ids is not None:
             current = student[3] if student else None
@@ -188,13 +238,24 @@ def _resolve_class(parsed, index: SchoolIndex, plan: Plan, major):
     if not plan.create:
         parsed.add_error(_("Kelas %(v)s belum terdaftar.") % {"v": name})
         return None
-    major = major or index.guess_major_from_class(name)
-    if major is None:
-        parsed.add_error(
-            _("Kelas baru %(v)s: isi kolom Jurusan agar kelasnya bisa dibuat.") % {"v": name}
-        )
-        return None
-    plan.new_classes.setdefault(key, (name, major))
+    major = major or index.guess_major_from_class(name) or _inferred_major(name, index, plan)
+    plan.new_classes.setdefault(key, (name, major, parsed.data.get("grade_level")))
+    return "new:" + key
+
+
+def _inferred_major(class_name: str, index: SchoolIndex, plan: Plan):
+    """A roster without a major column is never refused: the major comes from the rombel
+    name's kompetensi keahlian abbreviation ("XII RPL 2"), else the class goes under the
+    "unassigned" major, to be fixed later on the majors page."""
+    known = known_major(class_name)
+    code, name, major_field = known or (UNASSIGNED_CODE, UNASSIGNED_NAME, "lainnya")
+    existing = index.major_codes.get(normalize_key(code)) or index.major_id(name)
+    if existing is not None:
+        return existing
+    key = normalize_key(name)
+    plan.new_majors.setdefault(key, name)
+    plan.major_meta.setdefault(key, (code, major_field))
+    plan.unknown["majors"].add(name)  # shown in the preview: "akan dibuat"
     return "new:" + key
 
 
@@ -230,15 +291,16 @@ def _create_missing(plan: Plan, school: School) -> dict[str, int]:
     refs: dict[str, int] = {}
     codes = {c.lower() for c in Major.objects.filter(school=school).values_list("code", flat=True)}
     for key, name in plan.new_majors.items():
-        code = _unique_code(_initials(name), codes, 20)
-        major = Major.objects.create(school=school, code=code, name=name, field=_major_field(name))
+        code, major_field = plan.major_meta.get(key, (_initials(name), _major_field(name)))
+        code = _unique_code(code, codes, 20)
+        major = Major.objects.create(school=school, code=code, name=name, field=major_field)
         refs["new:" + key] = major.id
-    for key, (name, major) in plan.new_classes.items():
+    for key, (name, major, grade_level) in plan.new_classes.items():
         major_id = refs.get(major, major) if isinstance(major, str) else major
         school_class = SchoolClass.objects.create(
             school=school,
             name=name,
-            grade_level=_grade_level(name),
+            grade_level=grade_level or _grade_level(name),
             major_id=major_id,
             academic_year=plan.year,
         )
@@ -302,6 +364,12 @@ def write(analysis, *, school: School) -> dict:
         _write_roster(rows, school, refs, counter)
     elif result.kind == "grades":
         _write_grades(rows, school, refs, terms, counter)
+        recap = [p for p in rows if "sakit" in p.data]
+        if recap:  # the ledger's S / I / A columns: the term's attendance recap
+            _write_recap(recap, school, terms, Counter())
+        if plan.partial:
+            for term in terms.values():
+                term_status_mark_partial(school=school, term=term)
     elif result.kind == "pkl":
         _write_pkl(rows, terms, counter)
     elif result.layout == "recap":
@@ -311,6 +379,16 @@ def write(analysis, *, school: School) -> dict:
     out = counter.as_dict()
     out["term"] = next(iter(terms.values())) if len(terms) == 1 else None
     return out
+
+
+def term_status_mark_partial(*, school: School, term: AcademicTerm) -> None:
+    """A partial ledger was imported: the term stays unfinished for this school until the
+    operator marks it complete (students.services.term_mark_complete)."""
+    SchoolTermStatus.objects.update_or_create(
+        school=school,
+        term=term,
+        defaults={"complete": False, "marked_by": None, "marked_at": None},
+    )
 
 
 def _write_roster(rows, school: School, refs, counter: Counter) -> None:

@@ -1,6 +1,8 @@
 """School data: schools, majors, classes (rombel), students, grades, attendance, ratings,
 and the staff users with their roles. Several schools share one database from day one."""
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -392,6 +394,30 @@ class AttendanceSummary(models.Model):
         return 1 - (self.sakit + self.izin + self.alpa) / self.school_days
 
 
+class SchoolTermStatus(models.Model):
+    """Whether a school's term is finished. A row exists only once a partial ledger (some
+    subjects of a class) was imported for the term: until the operator marks it complete, its
+    grades are neither training labels nor "Hasil nyata". No row means complete."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="term_statuses")
+    term = models.ForeignKey(AcademicTerm, on_delete=models.PROTECT, related_name="+")
+    complete = models.BooleanField(_("lengkap"), default=False)
+    marked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("status semester sekolah")
+        verbose_name_plural = _("status semester sekolah")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "term"], name="school_term_status_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.term_id} {'lengkap' if self.complete else 'sebagian'}"
+
+
 class NonAcademicRating(models.Model):
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="ratings")
     term = models.ForeignKey(AcademicTerm, on_delete=models.PROTECT, related_name="+")
@@ -519,6 +545,15 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.file_name} ({self.get_status_display()})"
+
+    @property
+    def term_label(self) -> str:
+        """ "Ganjil 2025/2026" for term_code 2025-1: how people read a term."""
+        if not re.fullmatch(r"\d{4}-[12]", self.term_code or ""):
+            return self.term_code
+        name = _("Ganjil") if self.term_code.endswith("1") else _("Genap")
+        year = int(self.term_code[:4])
+        return f"{name} {year}/{year + 1}"
 
     @property
     def is_finished(self) -> bool:

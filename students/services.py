@@ -27,7 +27,20 @@ from .importers.headers import FIELD_LABELS
 from .importers.matching import SchoolIndex, Scope
 from .importers.sniff import check_file_size
 from .importers.values import clean_text
-from .models import ImportBatch, ImportKind, ImportStatus, Role, School, User
+from .models import (
+    AcademicTerm,
+    ImportBatch,
+    ImportKind,
+    ImportStatus,
+    Major,
+    MajorField,
+    Role,
+    School,
+    SchoolClass,
+    SchoolTermStatus,
+    Student,
+    User,
+)
 
 MAX_STORED_ERRORS = 1000
 SAMPLE_ROWS = 10
@@ -156,11 +169,18 @@ def import_batch_create(
 
 
 def import_batch_preview(
-    *, batch: ImportBatch, mapping: dict | None = None, create_missing: bool | None = None
+    *,
+    batch: ImportBatch,
+    mapping: dict | None = None,
+    create_missing: bool | None = None,
+    term_code: str | None = None,
 ) -> ImportBatch:
-    """(Re)analyse a batch awaiting confirmation, with the user's column mapping."""
+    """(Re)analyse a batch awaiting confirmation, with the user's column mapping (and, when
+    given, the term the user picked: a file naming only its school year asks for it)."""
     if batch.status not in (ImportStatus.PREVIEW, ImportStatus.REJECTED):
         raise ValidationError(_("Impor ini sudah dikonfirmasi."))
+    if term_code is not None:
+        batch.term_code = term_code
     if mapping is not None:
         batch.mapping = mapping
     if create_missing is not None:
@@ -215,6 +235,14 @@ def _record_analysis(batch: ImportBatch, analysis: Analysis) -> None:
         "warnings": result.warnings,
         "errors_total": len(rejected),
         "unknown": analysis.plan.unknown_lists(),
+        "skipped_sheets": [{"sheet": n, "why": str(w)} for n, w in result.skipped],
+        "all_sheets": [s.name for s in result.sheets],
+        "ignored_columns": [{"header": h, "why": str(w)} for h, w in result.ignored],
+        "coverage": {
+            "subjects": analysis.plan.subjects_in_file,
+            "expected": analysis.plan.subjects_expected,
+            "partial": analysis.plan.partial,
+        },
         "sheets": [
             {
                 "name": t.sheet,
@@ -473,3 +501,67 @@ def _dry_run(school, kind, path, term_code, create_missing, valid_rows_only) -> 
         transaction.set_rollback(True)
     counts.pop("term", None)
     return summary | counts | {"ok": True, "message": ""}
+
+
+def term_mark_complete(*, school: School, term_code: str, user: User | None) -> SchoolTermStatus:
+    """The operator says a term's grades are all in: from now on its rows count as a finished
+    term (training labels, "Hasil nyata"). Only operators (and superusers) may do it."""
+    _require_operator(user, school)
+    term = AcademicTerm.objects.filter(code=term_code).first()
+    if term is None:
+        raise ValidationError(_("Semester %(t)s tidak ditemukan.") % {"t": term_code})
+    status, _created = SchoolTermStatus.objects.update_or_create(
+        school=school,
+        term=term,
+        defaults={"complete": True, "marked_by": user, "marked_at": timezone.now()},
+    )
+    audit_log(
+        action="term.complete", user=user, target=status, school=school, detail={"term": term_code}
+    )
+    return status
+
+
+def _require_operator(user: User | None, school: School) -> None:
+    if user is None:
+        return
+    if not (user.is_superuser or user.role == Role.OPERATOR):
+        raise PermissionDenied(_("Halaman ini hanya untuk operator sekolah."))
+    if not user.is_superuser and user.school_id != school.id:
+        raise PermissionDenied(_("Anda hanya boleh mengubah data sekolah Anda sendiri."))
+
+
+def major_create(*, school: School, code: str, name: str, field: str, user: User | None) -> Major:
+    """A kompetensi keahlian the operator adds, e.g. to move classes out of "Belum ditentukan"."""
+    _require_operator(user, school)
+    code, name = clean_text(code).upper()[:20], clean_text(name)[:200]
+    if not code or not name:
+        raise ValidationError(_("Isi kode dan nama kompetensi keahlian."))
+    if field not in MajorField.values:
+        raise ValidationError(_("Bidang keahlian tidak dikenal."))
+    if Major.objects.filter(school=school, code__iexact=code).exists():
+        raise ValidationError(_("Kode %(c)s sudah dipakai.") % {"c": code})
+    major = Major.objects.create(school=school, code=code, name=name, field=field)
+    audit_log(action="major.create", user=user, target=major, school=school, detail={"code": code})
+    return major
+
+
+@transaction.atomic
+def school_class_major_set(*, school_class: SchoolClass, major: Major, user: User | None) -> int:
+    """Put a class (made by an import under "Belum ditentukan", or wrong) under its real major;
+    its students who carried the old major follow. Returns how many students moved."""
+    school = school_class.school
+    _require_operator(user, school)
+    if major.school_id != school.id:
+        raise ValidationError(_("Kompetensi keahlian itu milik sekolah lain."))
+    old = school_class.major_id
+    school_class.major = major
+    school_class.save(update_fields=["major"])
+    moved = Student.objects.filter(school_class=school_class, major_id=old).update(major=major)
+    audit_log(
+        action="class.major",
+        user=user,
+        target=school_class,
+        school=school,
+        detail={"from": old, "to": major.id, "students": moved},
+    )
+    return moved

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,8 +16,9 @@ from smk_dashboard.core.audit import audit_log
 
 from .forms import ImportConfirmForm, ImportMappingForm, ImportUploadForm
 from .importers import FileRejected
+from .importers.majors import UNASSIGNED_CODE
 from .importers.report import TEMPLATES, blank_template_xlsx, error_report_xlsx
-from .models import ImportBatch, ImportKind, ImportStatus
+from .models import ImportBatch, ImportKind, ImportStatus, Major, MajorField, Role, SchoolClass
 from .selectors import import_batch_queryset_for_user
 from .services import (
     import_analyse,
@@ -24,6 +26,9 @@ from .services import (
     import_batch_create,
     import_batch_preview,
     import_kinds_for_user,
+    major_create,
+    school_class_major_set,
+    term_mark_complete,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -76,7 +81,11 @@ def imports(request):
 def import_detail(request, pk: int):
     batch = _batch(request, pk)
     context = {"batch": batch, "confirm_form": ImportConfirmForm()}
-    if batch.status == ImportStatus.PREVIEW:
+    if batch.status == ImportStatus.PREVIEW or (
+        batch.status == ImportStatus.REJECTED and "semester" in batch.message.lower()
+    ):
+        # a file that named only its school year: the user picks the semester and retries,
+        # the uploaded file is kept
         context["mapping_form"] = ImportMappingForm(batch=batch)
     return render(request, "students/imports_detail.html", context)
 
@@ -89,7 +98,12 @@ def import_mapping(request, pk: int):
     if form.is_valid():
         create_missing = form.cleaned_data["create_missing"]
         try:
-            import_batch_preview(batch=batch, mapping=form.mapping(), create_missing=create_missing)
+            import_batch_preview(
+                batch=batch,
+                mapping=form.mapping(),
+                create_missing=create_missing,
+                term_code=form.cleaned_data.get("term") or None,
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     return redirect("students:import_detail", pk=batch.pk)
@@ -156,7 +170,7 @@ def import_errors(request, pk: int):
     audit_log(action="export.import_errors", request=request, target=batch, school=batch.school)
     response = HttpResponse(error_report_xlsx(analysis.result), content_type=XLSX)
     name = Path(batch.file_name).stem[:60] or "impor"
-    response["Content-Disposition"] = f'attachment; filename="kesalahan-{name}.xlsx"'
+    response["Content-Disposition"] = content_disposition_header(True, f"kesalahan-{name}.xlsx")
     return response
 
 
@@ -167,5 +181,60 @@ def import_template(request, kind: str):
     if kind not in TEMPLATES:
         raise Http404
     response = HttpResponse(blank_template_xlsx(kind), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="templat-{kind}.xlsx"'
+    response["Content-Disposition"] = content_disposition_header(True, f"templat-{kind}.xlsx")
     return response
+
+
+@login_required
+def import_setup(request):
+    """After a first import: classes the importer put under "Belum ditentukan" get their real
+    major, and terms left unfinished by a partial ledger are marked complete (operator)."""
+    user = request.user
+    if not user.school_id or not (user.is_superuser or user.role == Role.OPERATOR):
+        raise PermissionDenied(_("Halaman ini hanya untuk operator sekolah."))
+    school = user.school
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "major":
+                major_create(
+                    school=school,
+                    code=request.POST.get("code", ""),
+                    name=request.POST.get("name", ""),
+                    field=request.POST.get("field", ""),
+                    user=user,
+                )
+                messages.success(request, _("Kompetensi keahlian ditambahkan."))
+            elif action == "assign":
+                school_class = get_object_or_404(
+                    SchoolClass, school=school, pk=request.POST.get("school_class") or 0
+                )
+                major = get_object_or_404(Major, school=school, pk=request.POST.get("major") or 0)
+                school_class_major_set(school_class=school_class, major=major, user=user)
+                messages.success(
+                    request,
+                    _("Kelas %(c)s kini di %(m)s.") % {"c": school_class.name, "m": major.name},
+                )
+            elif action == "complete":
+                term_mark_complete(school=school, term_code=request.POST.get("term", ""), user=user)
+                messages.success(request, _("Semester ditandai lengkap."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("students:import_setup")
+    majors = list(Major.objects.filter(school=school).order_by("name"))
+    unassigned = (
+        SchoolClass.objects.filter(school=school, major__code=UNASSIGNED_CODE)
+        .select_related("major")
+        .order_by("name")
+    )
+    unfinished = school.term_statuses.filter(complete=False).select_related("term")
+    return render(
+        request,
+        "students/import_setup.html",
+        {
+            "unassigned": unassigned,
+            "majors": [m for m in majors if m.code != UNASSIGNED_CODE],
+            "unfinished": unfinished,
+            "fields": MajorField.choices,
+        },
+    )

@@ -11,7 +11,7 @@ No Django here, and no TensorFlow/Keras: the web process imports this module.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -221,8 +221,11 @@ def build_training_samples(
     kkm: float = 75.0,
     baik: float = 85.0,
     max_steps: int | None = None,
+    unlabelled_terms: Collection[str] = (),
 ) -> SequenceData:
     """Labelled samples: one per (student, term t) whose next term t+1 has grades.
+    Terms in ``unlabelled_terms`` (a partial ledger: the school has not finished them) are
+    never used as a label; they still serve as features of the term after them.
 
     Features use terms <= t only (the most recent ``max_steps`` of them when given); the label
     is `category_from_average` of the student's overall average in term t+1. ``terms`` holds t.
@@ -231,6 +234,8 @@ def build_training_samples(
     """
     table = term_table(grades, attendance, ratings, kkm=kkm)
     nxt = table[["student_id", "term_key", "avg"]].rename(columns={"avg": "next_avg"})
+    if unlabelled_terms:
+        nxt = nxt[~nxt["term_key"].isin([term_key(t) for t in unlabelled_terms])]
     nxt["term_key"] = nxt["term_key"] - 1  # align term t+1's average with term t's row
     labelled = table[["student_id", "term_key"]].merge(
         nxt, on=["student_id", "term_key"], how="left"

@@ -11,6 +11,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, serializers
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
@@ -34,6 +35,17 @@ class UserThrottle(_RatesFromSettings, UserRateThrottle):
 
 class ScopedThrottle(_RatesFromSettings, ScopedRateThrottle):
     pass
+
+
+class SafeJSONParser(JSONParser):
+    """DRF's JSON parser, but a body nested deeper than Python's recursion limit is a 400 like
+    any other malformed JSON (DRF only catches ValueError, so it was a 500)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(_("JSON tidak sah: bersarang terlalu dalam."))
 
 
 def token_expired(token) -> bool:

@@ -4,8 +4,6 @@ Values are stored as Fernet tokens; the model attribute is plaintext. The key co
 FIELD_ENCRYPTION_KEY (several keys, comma-separated, allow rotation: the first encrypts).
 """
 
-import base64
-import hashlib
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -17,21 +15,26 @@ _PREFIX = "fernet:"
 
 
 @cache
-def _fernet(keys: str, secret_key: str) -> MultiFernet:
-    if keys:
-        try:
-            return MultiFernet([Fernet(k.strip().encode()) for k in keys.split(",") if k.strip()])
-        except ValueError as exc:
-            raise ImproperlyConfigured(
-                "FIELD_ENCRYPTION_KEY bukan kunci Fernet yang sah (32 byte, base64)."
-            ) from exc
-    # Development only: a key derived from SECRET_KEY (the deploy check refuses this).
-    derived = base64.urlsafe_b64encode(hashlib.sha256(secret_key.encode()).digest())
-    return MultiFernet([Fernet(derived)])
+def _fernet(keys: str) -> MultiFernet:
+    # Never a key derived from SECRET_KEY: its default is public, and a host that forgot
+    # FIELD_ENCRYPTION_KEY would write data anyone with the database file can read.
+    parts = [k.strip() for k in keys.split(",") if k.strip()]
+    if not parts:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEY tidak diisi: data rahasia tidak dapat dienkripsi. Buat kunci: "
+            "python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())'"
+        )
+    try:
+        return MultiFernet([Fernet(k.encode()) for k in parts])
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEY bukan kunci Fernet yang sah (32 byte, base64)."
+        ) from exc
 
 
 def fernet() -> MultiFernet:
-    return _fernet(settings.FIELD_ENCRYPTION_KEY, settings.SECRET_KEY)
+    return _fernet(settings.FIELD_ENCRYPTION_KEY)
 
 
 def encrypt_text(value: str) -> str:

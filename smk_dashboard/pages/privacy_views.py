@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -96,7 +97,9 @@ def export_json(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
     )
-    response["Content-Disposition"] = f'attachment; filename="data-siswa-{student.pk}.json"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"data-siswa-{student.pk}.json"
+    )
     return response
 
 
@@ -106,7 +109,9 @@ def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     pdf = student_export_pdf(data=privacy.student_data_export(student=student))
     privacy.student_export_audit(actor=request.user, student=student, fmt="pdf", request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="data-siswa-{student.pk}.pdf"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"data-siswa-{student.pk}.pdf"
+    )
     return response
 
 
@@ -165,5 +170,5 @@ def research_export(request: HttpRequest) -> HttpResponse:
         "".join(csv_stream(columns, ([row.get(c) for c in columns] for row in rows))),
         content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="riset-{school.npsn}.csv"'
+    response["Content-Disposition"] = content_disposition_header(True, f"riset-{school.npsn}.csv")
     return response

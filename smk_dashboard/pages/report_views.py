@@ -3,6 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from interventions.reports import effectiveness_report
@@ -48,7 +49,7 @@ def school_report_view(request: HttpRequest) -> HttpResponse:
             content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         response = HttpResponse(body, content_type=content_type)
         name = f"laporan-sekolah-{school.npsn}-{timezone.localdate().isoformat()}.{fmt}"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Content-Disposition"] = content_disposition_header(True, name)
         return response
     figures = {}
     if report:

@@ -1,7 +1,9 @@
 """Aggregates for the school report (kepsek, operator) and the district report (sudin).
 
 Everything here counts students; nothing returns a name or a NISN. The district report
-suppresses every count below SMALL_CELL ("<5") and every rate built on such a count."""
+suppresses every count below SMALL_CELL ("<5") and every rate built on such a count, plus a
+second count in every row and school column holding one (small_cells.py), so that no hidden
+count can be found by subtraction."""
 
 from __future__ import annotations
 
@@ -15,6 +17,9 @@ from predictions.models import Prediction
 from predictions.selectors import current_predictions
 from smk_dashboard.core.categories import LABELS
 from students.models import AttendanceSummary, GradeRecord, School, Student, StudentStatus
+from students.term_status import exclude_unfinished_terms
+
+from .small_cells import PRIMARY, complementary_suppression
 
 SMALL_CELL = 5
 SUPPRESSED = "<5"
@@ -97,8 +102,9 @@ def category_trend(*, schools: Iterable[School], per_school: bool = False) -> li
 def observed_trend(*, schools: Iterable[School], per_school: bool = False) -> list[dict]:
     """Per term: students whose term average fell below the school's KKM (kurang), between
     KKM and the baik threshold (sedang), or above (baik). What happened, not a prediction."""
+    # a partial ledger's term (not yet marked complete) is no result yet
     rows = (
-        GradeRecord.objects.filter(student__school__in=schools)
+        exclude_unfinished_terms(GradeRecord.objects.filter(student__school__in=schools))
         .values(
             "student_id",
             "term__code",
@@ -253,7 +259,8 @@ def suppress_rate(numerator: int | None, denominator: int | None) -> float | str
 
 
 def _suppress_categories(rows: list[dict]) -> list[dict]:
-    return [r | {c: suppress(r[c]) for c in [*LABELS, "n"]} for r in rows]
+    """Per-row protection (trend tables: each row is its own relation, total = the cells)."""
+    return complementary_suppression([rows], cells=LABELS, total="n")[0][0]
 
 
 def district_report(*, schools: QuerySet[School]) -> dict:
@@ -272,24 +279,42 @@ def district_report(*, schools: QuerySet[School]) -> dict:
                 "absence_rate": SUPPRESSED if small else r["absence_rate"],
             }
         )
-    coverage = [
-        {
-            "school": r["school"],
-            "n_kurang": suppress(r["n_kurang"]),
-            "with_intervention": suppress(r["with_intervention"]),
-            "coverage": suppress_rate(r["with_intervention"], r["n_kurang"]),
-            "outcomes": {k: suppress(v) for k, v in r["outcomes"].items()},
-        }
-        for r in intervention_coverage(schools=schools, per_school=True)
-    ]
+    # Grade-level and major rows of one school add up to the same school totals: protected
+    # together, and the coverage table shows each school's kurang total as protected there.
+    (by_grade_level, by_major), school_totals = complementary_suppression(
+        [
+            category_distribution(schools=schools, by="grade_level", per_school=True),
+            category_distribution(schools=schools, by="major", per_school=True),
+        ],
+        cells=LABELS,
+        total="n",
+        block_key="school",
+    )
+    coverage = []
+    for r in intervention_coverage(schools=schools, per_school=True):
+        n_kurang = school_totals.get(r["school"], {}).get("kurang", r["n_kurang"])
+        if isinstance(n_kurang, str) and n_kurang != PRIMARY:
+            # Hidden to protect a small cell elsewhere: the rate would give it back.
+            rate = n_kurang
+        else:
+            n_kurang = suppress(r["n_kurang"])
+            rate = suppress_rate(r["with_intervention"], r["n_kurang"])
+        coverage.append(
+            {
+                "school": r["school"],
+                "n_kurang": n_kurang,
+                "with_intervention": suppress(r["with_intervention"]),
+                "coverage": rate,
+                "outcomes": {k: suppress(v) for k, v in r["outcomes"].items()},
+            }
+        )
     return {
         "schools": schools,
-        "by_grade_level": _suppress_categories(
-            category_distribution(schools=schools, by="grade_level", per_school=True)
-        ),
-        "by_major": _suppress_categories(
-            category_distribution(schools=schools, by="major", per_school=True)
-        ),
+        "by_grade_level": by_grade_level,
+        "by_major": by_major,
+        # Row by row: a term row may hold exactly a school's totals, and those are hidden above
+        # exactly as row-by-row protection hides them (a block total is the largest count of
+        # its column, so only its own row ever hides one of its cells): the patterns agree.
         "trend": _suppress_categories(category_trend(schools=schools, per_school=True)),
         "observed_trend": _suppress_categories(observed_trend(schools=schools, per_school=True)),
         "attendance": attendance,

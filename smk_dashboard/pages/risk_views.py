@@ -1,8 +1,10 @@
 """The risk list (/students/risk/): current prediction per student, filters, CSV/XLSX."""
 
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -70,13 +72,32 @@ def _export(request: HttpRequest, filters: RiskFilters, fmt: str) -> HttpRespons
             xlsx_bytes([(_("Daftar perhatian"), export_header(), (export_row(r) for r in rows))]),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    response["Content-Disposition"] = f'attachment; filename="daftar-perhatian-{stamp}.{fmt}"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"daftar-perhatian-{stamp}.{fmt}"
+    )
     return response
+
+
+# Ids and page numbers beyond a 64-bit database integer cannot name anything; the database
+# driver raises OverflowError on them, so they are refused up front.
+_MAX_DB_INT = 2**63 - 1
+
+
+def _refuse_out_of_range_numbers(query) -> None:
+    for name in ("class", "major", "page"):
+        digits = (query.get(name) or "").strip().lstrip("+-")
+        if (
+            digits.isascii()
+            and digits.isdigit()
+            and (len(digits) > 19 or int(digits) > _MAX_DB_INT)
+        ):
+            raise BadRequest(_("Nilai filter “%(name)s” tidak sah.") % {"name": name})
 
 
 @require_GET
 @role_required(RISK_VIEWER_ROLES)
 def risk_list(request: HttpRequest) -> HttpResponse:
+    _refuse_out_of_range_numbers(request.GET)
     filters = RiskFilters.from_query(request.GET)
     fmt = request.GET.get("export")
     if fmt in ("csv", "xlsx"):

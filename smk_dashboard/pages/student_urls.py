@@ -10,6 +10,7 @@ urlpatterns = [
     # Spreadsheet imports (the students app's own pages)
     path("imports/", views.imports, name="imports"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/setup/", views.import_setup, name="import_setup"),
     path("imports/<int:pk>/mapping/", views.import_mapping, name="import_mapping"),
     path("imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("imports/<int:pk>/status/", views.import_status, name="import_status"),

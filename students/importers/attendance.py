@@ -8,18 +8,20 @@ import datetime as dt
 from django.utils.translation import gettext as _
 
 from .errors import FileRejected
-from .grades import term_missing
 from .headers import Table, day_column, month_of
-from .parsing import (
+from .rows import (
     ParsedRow,
     ParseResult,
     Progress,
     cell,
     data_rows,
     read_identity,
+    read_recap,
+    recap_columns,
     require_identity_columns,
+    term_missing,
 )
-from .values import parse_attendance_code, parse_count
+from .values import parse_attendance_code, parse_count, semester_of_months
 
 MIN_DAY_COLUMNS = 5
 
@@ -34,9 +36,12 @@ def parse(result: ParseResult, *, progress: Progress | None = None) -> None:
         _parse_daily(result, progress)
         return
     if result.term_code is None:
-        raise term_missing()
+        result.term_code = _term_from_months(result)
+    if result.term_code is None:
+        raise term_missing(result.term_year)
     for table in result.tables:
         require_identity_columns(table)
+        counted = recap_columns(table)
         if not {"sakit", "izin", "alpa"} & set(table.fields):
             raise FileRejected(
                 _("Kolom Sakit, Izin, Alpa atau kolom tanggal tidak ditemukan di lembar %(s)s.")
@@ -47,11 +52,7 @@ def parse(result: ParseResult, *, progress: Progress | None = None) -> None:
             parsed = ParsedRow(sheet=table.sheet, number=i + 1, raw=row)
             read_identity(parsed, row, table, require_nisn=True)
             parsed.data["term"] = result.term_code
-            for name in ("sakit", "izin", "alpa"):
-                try:
-                    parsed.data[name] = parse_count(cell(row, table, name))
-                except ValueError as exc:
-                    parsed.add_error(f"{name.title()}: {exc}")
+            read_recap(parsed, row, counted)
             if "school_days" in table.fields:
                 try:
                     parsed.data["school_days"] = parse_count(cell(row, table, "school_days"))
@@ -62,6 +63,15 @@ def parse(result: ParseResult, *, progress: Progress | None = None) -> None:
                     if parsed.data["school_days"] and total > parsed.data["school_days"]:
                         parsed.add_error(_("Jumlah S + I + A melebihi hari efektif."))
             result.rows.append(parsed)
+
+
+def _term_from_months(result: ParseResult) -> str | None:
+    """Juli–Desember is ganjil, Januari–Juni genap; the year comes from the titles."""
+    months = {c.month for t in result.tables for c in t.columns if c.month}
+    semester = semester_of_months(months)
+    if semester is None or result.term_year is None:
+        return None
+    return f"{result.term_year}-{semester}"
 
 
 def _day_columns(table: Table) -> list:
@@ -78,7 +88,10 @@ def _resolve_days(result: ParseResult, table: Table) -> None:
         if isinstance(header, dt.date):
             column.day = header
             continue
-        if month is None:
+        this_month = month
+        if column.month:  # the month heading above the day numbers ("JULI" over 1..31)
+            this_month = (column.month, month[1] if month else None)
+        if this_month is None:
             raise FileRejected(
                 _(
                     'Bulan lembar %(s)s tidak diketahui: tulis "Bulan : Juli 2024" di atas '
@@ -87,10 +100,13 @@ def _resolve_days(result: ParseResult, table: Table) -> None:
                 % {"s": table.sheet},
                 code="no_month",
             )
-        number, year = month
+        number, year = this_month
+        if year is None and result.term_code is None and result.term_year is not None:
+            # "Tahun Pelajaran 2025/2026" and a month: Juli–Desember 2025, Januari–Juni 2026
+            year = result.term_year if number >= 7 else result.term_year + 1
         if year is None:
             if result.term_code is None:
-                raise term_missing()
+                raise term_missing(result.term_year)
             term_year, semester = int(result.term_code[:4]), int(result.term_code[-1])
             year = term_year if semester == 1 else term_year + 1
         try:

@@ -7,26 +7,19 @@ from django.utils.translation import gettext as _
 
 from .errors import FileRejected
 from .headers import COMPONENT_WORDS
-from .parsing import (
+from .rows import (
     ParsedRow,
     ParseResult,
     Progress,
     cell,
     data_rows,
     read_identity,
+    read_recap,
+    recap_columns,
     require_identity_columns,
+    term_missing,
 )
 from .values import clean_text, is_blank, normalize_key, parse_score, parse_term
-
-
-def term_missing() -> FileRejected:
-    return FileRejected(
-        _(
-            "Semester tidak diketahui. Pilih semester saat mengunggah (mis. 2024-1), tulis "
-            '"Semester : Ganjil 2024/2025" di atas tabel, atau isi kolom Semester.'
-        ),
-        code="no_term",
-    )
 
 
 def parse(result: ParseResult, *, progress: Progress | None = None) -> None:
@@ -46,11 +39,18 @@ def parse(result: ParseResult, *, progress: Progress | None = None) -> None:
                 code="no_subjects",
             )
         if result.term_code is None:
-            raise term_missing()
+            raise term_missing(result.term_year)
+        grade_columns = _drop_letter_columns(result, table, grade_columns)
+        recap = recap_columns(table) if {"sakit", "izin", "alpa"} & set(table.fields) else {}
+        for column in grade_columns:
+            if column.subject not in result.subjects:
+                result.subjects.append(column.subject)
         for i, row in data_rows(result, table, progress):
             parsed = ParsedRow(sheet=table.sheet, number=i + 1, raw=row)
             read_identity(parsed, row, table, require_nisn=True)
             parsed.data["term"] = result.term_code
+            if recap:
+                read_recap(parsed, row, recap)  # the ledger's S / I / A, blank = 0
             for column in grade_columns:
                 value = row[column.index] if column.index < len(row) else None
                 try:
@@ -63,10 +63,47 @@ def parse(result: ParseResult, *, progress: Progress | None = None) -> None:
             result.rows.append(parsed)
 
 
+LETTER_GRADES = {"a", "b", "c", "d", "e", "sb", "k", "sk", "bs", "mb", "bsh", "bsb", "ab", "bb"}
+
+
+def _drop_letter_columns(result: ParseResult, table, columns: list) -> list:
+    """Columns under a subject-like header whose filled cells are all letter grades
+    (EKSTRA: A / B, predikat) are no scores: reported as ignored, never as row errors."""
+    keep = []
+    sheet = next(s for s in result.sheets if s.name == table.sheet)
+    rows = sheet.rows[table.data_start :]
+    for column in columns:
+        if _all_letters(rows, column.index):
+            column.field = "ignore"
+            result.ignored.append((column.header, _("nilai huruf, bukan angka")))
+            continue
+        keep.append(column)
+    if not keep:
+        raise FileRejected(
+            _("Tidak ada kolom mata pelajaran di lembar %(s)s.") % {"s": table.sheet},
+            code="no_subjects",
+        )
+    return keep
+
+
+def _all_letters(rows: list[list], index: int) -> bool:
+    """True when the column has filled cells and every one is a letter grade; stops at the
+    first other value, so a column of scores costs one cell."""
+    seen = False
+    for row in rows:
+        value = row[index] if index < len(row) else None
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if not isinstance(value, str) or normalize_key(value) not in LETTER_GRADES:
+            return False
+        seen = True
+    return seen
+
+
 def _parse_long(result: ParseResult, table, progress) -> None:
     default_year = int(result.term_code[:4]) if result.term_code else None
     if "term" not in table.fields and result.term_code is None:
-        raise term_missing()
+        raise term_missing(result.term_year)
     for i, row in data_rows(result, table, progress):
         parsed = ParsedRow(sheet=table.sheet, number=i + 1, raw=row)
         read_identity(parsed, row, table, require_nisn=True)

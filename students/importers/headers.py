@@ -12,12 +12,15 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from .values import MONTHS, clean_text, normalize_key
+from .values import MONTHS, clean_text, normalize_key, parse_date
 
 # field -> headers that mean it, already normalised (lower case, punctuation folded)
 COMMON_ALIASES = {
     "nisn": ["nisn", "no nisn", "nomor nisn"],
-    "nis": ["nis", "nipd", "no induk", "nomor induk", "no induk siswa", "nis lokal", "nis nisn"],
+    "nis": [
+        "nis", "nipd", "no induk", "nomor induk", "no induk siswa", "nis lokal", "nis nisn", "nim",
+        "nis lokal nisn",
+    ],
     "name": [
         "nama", "nama siswa", "nama peserta didik", "nama lengkap", "nama pd",
         "nama lengkap siswa", "nama murid",
@@ -28,7 +31,10 @@ COMMON_ALIASES = {
         "no", "no urut", "nomor", "no absen", "kesalahan", "keterangan", "ket", "catatan",
         "jumlah", "total", "rata rata", "rerata", "ranking", "peringkat", "rank", "sikap",
         "predikat", "deskripsi", "nik", "jml", "nilai rata rata", "tempat lahir", "alamat",
-        "agama", "ttd", "tanda tangan", "ekstrakurikuler", "prestasi", "status",
+        "agama", "ttd", "tanda tangan", "ekstrakurikuler", "prestasi", "status", "urut", "urt",
+        "agm", "no pest", "no peserta", "nomor peserta", "no peserta ujian", "persentase",
+        "prosentase", "tahun lulus", "penerima kps", "no kps", "anggota rombel id",
+        "peserta didik id", "id",
     ],
 }  # fmt: skip
 ROSTER_ALIASES = {
@@ -40,22 +46,23 @@ ROSTER_ALIASES = {
     ],
     "father_education": [
         "pendidikan ayah", "pendidikan terakhir ayah", "data ayah jenjang pendidikan",
-        "jenjang pendidikan ayah",
+        "jenjang pendidikan ayah", "jenjang pendidikan a",
     ],
     "mother_education": [
         "pendidikan ibu", "pendidikan terakhir ibu", "data ibu jenjang pendidikan",
-        "jenjang pendidikan ibu",
+        "jenjang pendidikan ibu", "jenjang pendidikan i", "jenjang pendidikan",
     ],
-    "father_occupation": ["pekerjaan ayah", "data ayah pekerjaan"],
-    "mother_occupation": ["pekerjaan ibu", "data ibu pekerjaan"],
+    "father_occupation": ["pekerjaan ayah", "data ayah pekerjaan", "pekerjaan a"],
+    "mother_occupation": ["pekerjaan ibu", "data ibu pekerjaan", "pekerjaan i"],
     "income_bracket": [
         "penghasilan orang tua", "penghasilan ortu", "penghasilan orangtua", "penghasilan",
-        "penghasilan orang tua wali", "data ayah penghasilan", "penghasilan ayah",
+        "penghasilan orang tua wali", "data ayah penghasilan", "penghasilan ayah", "penghasilan a",
     ],
     "kip_recipient": [
         "penerima kip pip", "penerima kip", "penerima pip", "kip", "pip", "kip pip",
-        "layak pip", "penerima kps", "kip pip ya tidak",
+        "layak pip", "kip pip ya tidak",
     ],
+    "grade_level": ["tingkat", "tingkat kelas", "kelas tingkat"],
     "distance_km": [
         "jarak ke sekolah", "jarak rumah ke sekolah", "jarak rumah ke sekolah km",
         "jarak ke sekolah km", "jarak km", "jarak",
@@ -67,6 +74,13 @@ GRADE_ALIASES = {
     "score": ["nilai", "nilai akhir", "skor", "nilai rapor", "na", "nilai raport"],
     "component": ["komponen", "aspek", "jenis nilai", "ranah"],
     "gender": ["l p", "jk", "jenis kelamin", "lp"],
+    # a class ledger often ends with the term's attendance recap: imported with the scores
+    "sakit": ["sakit", "jumlah sakit", "ketidakhadiran sakit", "absensi sakit"],
+    "izin": ["izin", "ijin", "jumlah izin", "ketidakhadiran izin", "absensi izin"],
+    "alpa": [
+        "alpa", "alpha", "alfa", "tanpa keterangan", "jumlah alpa", "ketidakhadiran alpa",
+        "absensi alpa", "ketidakhadiran tanpa keterangan",
+    ],
 }  # fmt: skip
 ATTENDANCE_ALIASES = {
     "sakit": ["sakit", "s", "jumlah sakit"],
@@ -136,6 +150,7 @@ FIELD_LABELS = {
     "ignore": _("(abaikan kolom ini)"),
     "grade": _("Nilai mata pelajaran"),
     "day": _("Tanggal (presensi harian)"),
+    "grade_level": _("Tingkat (X, XI, XII)"),
 }
 HEADER_SEARCH_ROWS = 40
 
@@ -165,6 +180,7 @@ class Column:
     component: str = ""  # grade columns: pengetahuan / keterampilan / akhir
     day: dt.date | None = None  # daily attendance columns
     manual: bool = False
+    month: int | None = None  # a month group above the column ("JULI" over S / I / A)
 
 
 @dataclass
@@ -175,6 +191,7 @@ class Table:
     title: str  # the text of the rows above the header, joined
     data_start: int = 0
     fields: dict[str, int] = field(default_factory=dict)  # field -> column index (first)
+    score: int = 0  # how much of the header was recognised: ranks the sheets of a workbook
 
     @property
     def header_row_numbers(self) -> list[int]:
@@ -208,8 +225,6 @@ def day_column(value: Any) -> int | dt.date | None:
     if text.isdigit() and 1 <= int(text) <= 31 and len(text) <= 2:
         return int(text)
     if re.fullmatch(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}|\d{4}-\d{1,2}-\d{1,2}", text):
-        from .values import parse_date
-
         try:
             return parse_date(text)
         except ValueError:
@@ -232,25 +247,49 @@ def _classify(kind: str, top: Any, sub: Any, aliases: dict[str, str]) -> tuple[s
     return "", "", ""
 
 
-def _build_columns(kind, rows, top_i, sub_i, aliases) -> list[Column]:
-    top = rows[top_i]
-    sub = rows[sub_i] if sub_i is not None else []
-    width = max(len(top), len(sub))
-    columns, carried = [], None
+def _build_columns(kind, rows, header_rows: tuple[int, ...], aliases) -> list[Column]:
+    """One Column per filled header position. A merged cell holds its text in its first
+    column only: a heading is carried right over the columns that have a header below it,
+    until the same or a higher level starts a new heading."""
+    levels = [rows[i] for i in header_rows]
+    width = max(len(level) for level in levels)
+    carried: list[Any] = [None] * len(levels)
+    columns = []
     for c in range(width):
-        t = top[c] if c < len(top) else None
-        s = sub[c] if c < len(sub) else None
-        if t is not None:
-            carried = t
-        elif sub_i is not None and s is not None:
-            t = carried  # merged cell: the top header spans this column too
-        if t is None and s is None:
+        values = [level[c] if c < len(level) else None for level in levels]
+        for k, value in enumerate(values):
+            if value is not None:
+                carried[k] = value
+                for j in range(k + 1, len(levels)):
+                    carried[j] = None
+        below = [k for k, v in enumerate(values) if v is not None]
+        if not below:
             continue
-        fld, subject, component = _classify(kind, t, s, aliases)
-        header = " / ".join(clean_text(v) for v in (t, s) if clean_text(v))
+        deepest = below[-1]
+        # carried headings above the deepest filled level apply to this column too
+        stack = [carried[k] if k < deepest else values[k] for k in range(deepest + 1)]
+        stack = [v for v in stack if v is not None and clean_text(v)]
+        if not stack:
+            continue
+        month = next((_month_word(v) for v in stack[:-1] if _month_word(v)), None)
+        named = [v for v in stack if not _month_word(v)] if month else stack
+        if len(named) >= 2:
+            top, sub = named[-2], named[-1]
+        elif month and named:
+            top, sub = None, named[-1]
+        else:
+            top, sub = (named or stack)[-1], None
+        fld, subject, component = _classify(kind, top, sub, aliases)
+        header = " / ".join(clean_text(v) for v in stack)
         key = normalize_key(header)
-        columns.append(Column(c, header, key, fld, subject, component))
+        columns.append(Column(c, header, key, fld, subject, component, month=month))
     return columns
+
+
+def _month_word(value: Any) -> int | None:
+    """A month name written out (JULI, Agustus, Sept): the heading of a monthly group."""
+    key = normalize_key(value)
+    return MONTHS.get(key) if len(key) >= 3 else None
 
 
 def _score(columns: list[Column]) -> int:
@@ -258,9 +297,12 @@ def _score(columns: list[Column]) -> int:
     score = len(known) * 10
     if known & {"nisn", "nis"}:
         score += 5
-    subs = [c for c in columns if c.field == "grade" and c.component != "akhir"]
+    # grade columns explained by a second header row (Pengetahuan, NA...) and S / I / A
+    # columns under a month each count, so a header that explains them wins
+    subs = [c for c in columns if c.field == "grade" and " / " in c.header]
+    monthly = [c for c in columns if c.month and c.field in ("sakit", "izin", "alpa")]
     days = [c for c in columns if c.field == "day"]
-    return score + len(subs) + min(len(days), 5)
+    return score + len(subs) + len(monthly) + min(len(days), 5)
 
 
 def _sub_row_possible(kind, rows, r, aliases) -> bool:
@@ -277,29 +319,36 @@ def _sub_row_possible(kind, rows, r, aliases) -> bool:
 def find_table(kind: str, rows: list[list[Any]], sheet: str, mapping: dict | None) -> Table | None:
     """The best-scoring header (one row, or two rows when that explains more columns)."""
     aliases = aliases_for(kind)
-    best: tuple[int, int, int | None] | None = None
+    best: tuple[int, tuple[int, ...]] | None = None
     best_columns: list[Column] = []
     for r in range(min(len(rows), HEADER_SEARCH_ROWS)):
         if not any(v is not None for v in rows[r]):
             continue
-        candidates = [None]
+        candidates: list[tuple[int, ...]] = [(r,)]
         if _sub_row_possible(kind, rows, r, aliases):
-            candidates.append(r + 1)
-        for sub_i in candidates:
-            columns = _build_columns(kind, rows, r, sub_i, aliases)
-            score = _score(columns)
-            if sub_i is not None:
-                score -= 1  # prefer one row when two explain nothing more
+            candidates.append((r, r + 1))
+            if _sub_row_possible(kind, rows, r + 1, aliases):
+                candidates.append((r, r + 1, r + 2))
+        for header_rows in candidates:
+            columns = _build_columns(kind, rows, header_rows, aliases)
+            # prefer fewer rows when more explain nothing more
+            score = _score(columns) - (len(header_rows) - 1)
             if best is None or score > best[0]:
-                best, best_columns = (score, r, sub_i), columns
+                best, best_columns = (score, header_rows), columns
     if best is None or best[0] < 10:
         return None
-    _, top_i, sub_i = best
-    header_rows = (top_i,) if sub_i is None else (top_i, sub_i)
+    header_rows = best[1]
+    top_i = header_rows[0]
+    # one row of the title per "|", its cells joined by spaces: "Kelas : X KA 1" stays whole
+    # when the label, the colon and the value sit in three cells
     title = " | ".join(
-        clean_text(v) for row in rows[:top_i] for v in row if v is not None and clean_text(v)
+        line
+        for row in rows[:top_i]
+        if (line := " ".join(clean_text(v) for v in row if v is not None and clean_text(v)))
     )
-    table = Table(sheet, header_rows, best_columns, title, data_start=header_rows[-1] + 1)
+    table = Table(
+        sheet, header_rows, best_columns, title, data_start=header_rows[-1] + 1, score=best[0]
+    )
     apply_mapping(table, mapping or {})
     return table
 
@@ -322,7 +371,7 @@ def apply_mapping(table: Table, mapping: dict[str, str]) -> None:
 
 
 _NPSN = re.compile(r"\bnpsn\s*[:=]?\s*(\d{8})\b")
-_CLASS = re.compile(r"\b(?:kelas|rombel)\s*[:=]\s*([^|]+)")
+_CLASS = re.compile(r"(?<!wali )\b(?:kelas|rombel)\s*[:=]\s*([^|]+)")
 _MONTH_YEAR = re.compile(
     r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\s*(\d{4})?"
 )

@@ -21,7 +21,7 @@ from students.models import (
     User,
 )
 
-from .parsing import ParsedRow, ParseResult
+from .rows import ParsedRow, ParseResult
 from .values import normalize_key
 
 IN_CHUNK = 500

@@ -1,57 +1,28 @@
-"""What every parser shares: the parsed row, the result of a whole file, the walk over the
-sheets, and the check for the same student twice in one file."""
+"""Parsing a whole file: the walk over the sheets, the choice of each sheet's table, the parser
+of the kind (roster, grades, attendance) and the check for the same student twice in one file.
+This module sits on top: the kind parsers never import it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from django.utils.translation import gettext as _
 
+from . import attendance, grades, pkl, roster
 from .errors import FileRejected
 from .headers import Table, find_table, title_npsn
-from .reading import Sheet, read_sheets
-from .values import clean_text, is_blank, parse_nis, parse_nisn, parse_term
+from .reading import read_sheets
+from .rows import KINDS, ParsedRow, ParseResult, Progress
+from .values import clean_text, is_blank, parse_term, school_year_of
 
-KINDS = ("roster", "grades", "attendance", "pkl")
-Progress = Callable[[float], None]
-
-
-@dataclass
-class ParsedRow:
-    sheet: str
-    number: int  # the row number the user sees in the spreadsheet (1-based)
-    raw: list[Any]
-    data: dict[str, Any] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
-    # grades: (subject header, component, term code, score); attendance: (date, code)
-    cells: list[tuple] = field(default_factory=list)
-
-    def add_error(self, message: str) -> None:
-        if message not in self.errors:
-            self.errors.append(message)
-
-    @property
-    def student_key(self) -> str:
-        return self.data.get("nisn") or ("nis:" + (self.data.get("nis") or ""))
+__all__ = ["KINDS", "ParseResult", "ParsedRow", "mark_duplicates", "parse_file"]
 
 
-@dataclass
-class ParseResult:
-    kind: str
-    layout: str = ""
-    tables: list[Table] = field(default_factory=list)
-    rows: list[ParsedRow] = field(default_factory=list)
-    term_code: str | None = None
-    npsn: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    sheets: list[Sheet] = field(default_factory=list)
-
-    @property
-    def rejected(self) -> list[ParsedRow]:
-        return [r for r in self.rows if r.errors]
+SHEET_CHOICE = "_sheet"  # mapping key of the sheet the user chose in the preview
+ERROR_VALUES = {"#n/a", "#ref!", "#value!", "#div/0!", "#name?", "#num!", "#null!"}
+# a sheet whose table explains clearly fewer columns than the best sheet's is another table
+# (a graduates list, a buku klaper, an aggregate) and is left out
+KEEP_SCORE_RATIO = 0.75
 
 
 def parse_file(
@@ -65,30 +36,52 @@ def parse_file(
     progress: Progress | None = None,
 ) -> ParseResult:
     """Read and parse one file. Raises FileRejected for whatever makes the whole file
-    unusable; row problems are kept on each ParsedRow."""
-    from . import attendance, grades, pkl, roster
-
+    unusable; row problems are kept on each ParsedRow. With many sheets, only those holding
+    a recognisable table of the kind are used; the others are listed in `skipped` with the
+    reason. `mapping["_sheet"]` restricts the import to the sheet the user chose."""
+    mapping = dict(mapping or {})
+    chosen = mapping.pop(SHEET_CHOICE, "")
     sheets = read_sheets(path, fmt, max_rows=max_rows)
     result = ParseResult(kind=kind, sheets=sheets)
+    candidates = []
     for sheet in sheets:
+        if chosen and sheet.name != chosen:
+            result.skipped.append((sheet.name, _("bukan lembar yang dipilih")))
+            continue
         table = find_table(kind, sheet.rows, sheet.name, mapping)
         if table is None:
-            if len(sheets) > 1:
-                result.warnings.append(
-                    _("Lembar %(s)s dilewati: judul kolom tidak ditemukan.") % {"s": sheet.name}
-                )
+            result.skipped.append((sheet.name, _("judul kolom tidak ditemukan")))
+            continue
+        why = _unusable(sheet, table) if len(sheets) > 1 else ""
+        if why:
+            result.skipped.append((sheet.name, why))
+            continue
+        candidates.append(table)
+    best: dict[bool, int] = {}
+    for table in candidates:
+        best[_is_grid(table)] = max(best.get(_is_grid(table), 0), table.score)
+    for table in candidates:
+        if not chosen and table.score < best[_is_grid(table)] * KEEP_SCORE_RATIO:
+            result.skipped.append(
+                (table.sheet, _("kolomnya lebih sedikit dikenali daripada lembar lain"))
+            )
             continue
         result.tables.append(table)
+    if len(sheets) > 1:
+        for name, why in result.skipped:
+            result.warnings.append(_("Lembar %(s)s dilewati: %(why)s.") % {"s": name, "why": why})
     if not result.tables:
-        raise FileRejected(
-            _(
-                "Baris judul kolom tidak ditemukan. Pastikan ada baris berisi judul seperti "
-                "NISN, Nama, Kelas, lalu data di bawahnya, atau unduh templatnya."
-            ),
-            code="no_header",
+        message = _(
+            "Baris judul kolom tidak ditemukan. Pastikan ada baris berisi judul seperti "
+            "NISN, Nama, Kelas, lalu data di bawahnya, atau unduh templatnya."
         )
+        if len(sheets) > 1:
+            message = " ".join([message, *result.warnings])
+        raise FileRejected(message, code="no_header")
     result.npsn = next((n for t in result.tables if (n := title_npsn(t.title))), None)
     result.term_code = term_code or _title_term(result.tables)
+    if result.term_code is None:
+        result.term_year = next((y for t in result.tables if (y := school_year_of(t.title))), None)
     parser = {
         "roster": roster.parse,
         "grades": grades.parse,
@@ -100,74 +93,44 @@ def parse_file(
     return result
 
 
+def _is_grid(table: Table) -> bool:
+    """A daily attendance grid (dates across) is ranked against other grids only: a recap
+    sheet beside the monthly grids never pushes them out."""
+    return sum(1 for c in table.columns if c.field == "day") >= attendance.MIN_DAY_COLUMNS
+
+
+def _unusable(sheet, table: Table) -> str:
+    """Why a sheet's table holds no data to import ("" when it does): no data rows, or
+    identity cells that are all failed formulas (#N/A from a VLOOKUP form)."""
+    keys = [table.fields[f] for f in ("nisn", "nis", "name") if f in table.fields]
+    filled = errors = 0
+    for row in sheet.rows[table.data_start :]:
+        values = [row[k] for k in keys if k < len(row) and not is_blank(row[k])]
+        if not values:
+            continue
+        filled += 1
+        if all(clean_text(v).lower() in ERROR_VALUES for v in values):
+            errors += 1
+    if filled == 0:
+        return _("tidak ada baris data")
+    if errors == filled:
+        return _("isinya rumus yang gagal (#N/A), bukan data siswa")
+    return ""
+
+
+_TERM_WORDS = ("semester", "ganjil", "genap", "gasal")
+
+
 def _title_term(tables: list[Table]) -> str | None:
     for table in tables:
-        if "semester" in table.title.lower() or "ganjil" in table.title.lower():
+        for line in table.title.split(" | "):
+            if not any(word in line.lower() for word in _TERM_WORDS):
+                continue
             try:
-                return parse_term(table.title)
+                return parse_term(line, default_year=school_year_of(table.title))
             except ValueError:
                 continue
     return None
-
-
-def data_rows(
-    result: ParseResult, table: Table, progress: Progress | None
-) -> Iterator[tuple[int, list[Any]]]:
-    """(row index, cells) of the data rows of one table, skipping blank rows and footers
-    (rows with neither NISN, NIS nor name: "Mengetahui, Kepala Sekolah", totals...)."""
-    sheet = next(s for s in result.sheets if s.name == table.sheet)
-    keys = [table.fields[f] for f in ("nisn", "nis", "name") if f in table.fields]
-    total = len(sheet.rows)
-    for i in range(table.data_start, total):
-        row = sheet.rows[i]
-        if progress and i % 2000 == 0:
-            progress(i / total)
-        if all(is_blank(row[k]) if k < len(row) else True for k in keys):
-            continue
-        yield i, row
-
-
-def cell(row: list[Any], table: Table, name: str) -> Any:
-    index = table.fields.get(name)
-    if index is None or index >= len(row):
-        return None
-    return row[index]
-
-
-def read_identity(parsed: ParsedRow, row: list[Any], table: Table, *, require_nisn: bool) -> None:
-    """NISN (leading zeros restored), NIS and name, into parsed.data; errors noted."""
-    raw_nisn = cell(row, table, "nisn")
-    if is_blank(raw_nisn):
-        parsed.data["nisn"] = ""
-        if require_nisn and is_blank(cell(row, table, "nis")):
-            parsed.add_error(_("NISN dan NIS kosong: siswa tidak bisa dikenali."))
-    else:
-        try:
-            parsed.data["nisn"] = parse_nisn(raw_nisn)
-        except ValueError as exc:
-            parsed.data["nisn"] = ""
-            parsed.add_error(str(exc))
-    try:
-        parsed.data["nis"] = parse_nis(cell(row, table, "nis"))
-    except ValueError as exc:
-        parsed.data["nis"] = ""
-        parsed.add_error(str(exc))
-    parsed.data["name"] = clean_text(cell(row, table, "name"))[:200]
-    npsn = clean_text(cell(row, table, "npsn"))
-    if npsn:
-        parsed.data["npsn"] = npsn
-
-
-def require_identity_columns(table: Table) -> None:
-    if "nisn" not in table.fields and "nis" not in table.fields:
-        raise FileRejected(
-            _(
-                "Kolom NISN atau NIS tidak ditemukan di lembar %(s)s. Tandai kolomnya pada "
-                "pemetaan kolom, atau pakai templat."
-            )
-            % {"s": table.sheet},
-            code="no_identity",
-        )
 
 
 def mark_duplicates(result: ParseResult) -> None:

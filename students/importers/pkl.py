@@ -6,8 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from .errors import FileRejected
-from .grades import term_missing
-from .parsing import (
+from .rows import (
     ParsedRow,
     ParseResult,
     Progress,
@@ -15,6 +14,7 @@ from .parsing import (
     data_rows,
     read_identity,
     require_identity_columns,
+    term_missing,
 )
 from .values import clean_text, is_blank, parse_count, parse_score, parse_term
 
@@ -31,7 +31,7 @@ def parse(result: ParseResult, *, progress: Progress | None = None) -> None:
                 code="no_company",
             )
         if result.term_code is None and "term" not in table.fields:
-            raise term_missing()
+            raise term_missing(result.term_year)
         for i, row in data_rows(result, table, progress):
             parsed = ParsedRow(sheet=table.sheet, number=i + 1, raw=row)
             read_identity(parsed, row, table, require_nisn=True)

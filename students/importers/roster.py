@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from .errors import FileRejected
 from .headers import title_class
-from .parsing import (
+from .rows import (
     ParsedRow,
     ParseResult,
     Progress,
@@ -23,6 +23,7 @@ from .values import (
     parse_distance,
     parse_education,
     parse_gender,
+    parse_grade_level,
     parse_income,
 )
 
@@ -36,6 +37,7 @@ OPTIONAL = {
     "distance_km": parse_distance,
     "birth_date": parse_date,
     "gender": parse_gender,
+    "grade_level": parse_grade_level,
 }
 
 

@@ -108,6 +108,17 @@ def parse_gender(value: Any) -> str:
     )
 
 
+GRADE_LEVELS = {"x": 10, "10": 10, "xi": 11, "11": 11, "xii": 12, "12": 12, "xiii": 13, "13": 13}
+
+
+def parse_grade_level(value: Any) -> int:
+    """Tingkat: X / XI / XII (or 10 / 11 / 12, "Kelas X")."""
+    key = normalize_key(value).removeprefix("kelas ").removeprefix("tingkat ")
+    if key in GRADE_LEVELS:
+        return min(GRADE_LEVELS[key], 12)
+    raise ValueError(_("Tingkat %(v)s tidak dikenali (pakai X, XI atau XII).") % {"v": value})
+
+
 def excel_serial_to_date(serial: float) -> dt.date:
     if not 1 <= serial < 2958466:
         raise ValueError(_("Tanggal tidak dikenali: %(v)s.") % {"v": serial})
@@ -302,9 +313,13 @@ _SEMESTER_WORD = re.compile(r"\b(ganjil|genap|gasal)\b")
 _SEMESTER_NUMBER = re.compile(r"\bsemester\s*:?\s*([12])\b")
 
 
+_MONTH_AND_YEAR = re.compile(r"\b([a-z]{3,9})\s+(\d{4})\b")
+
+
 def parse_term(value: Any, *, default_year: int | None = None) -> str:
-    """A term code YYYY-S from "2024-1", "Ganjil 2024/2025", "Semester 2 2024/2025" or, with
-    a known school year, a bare "1"/"Ganjil"."""
+    """A term code YYYY-S from "2024-1", "Ganjil 2024/2025", "2024/2025 Ganjil",
+    "Semester 2 2024/2025", a month ("Juli 2024" = ganjil 2024/2025, "Januari 2025" = genap
+    2024/2025) or, with a known school year, a bare "1"/"Ganjil"."""
     text = clean_text(value).lower()
     if m := _TERM_CODE.match(text):
         return text
@@ -320,6 +335,8 @@ def parse_term(value: Any, *, default_year: int | None = None) -> str:
         if int(m[2]) != int(m[1]) + 1:
             raise ValueError(_("Tahun pelajaran %(v)s tidak valid.") % {"v": m[0]})
         year = int(m[1])
+    if semester is None and (m := _MONTH_AND_YEAR.search(text)) and m[1] in MONTHS:
+        return term_of_date(dt.date(int(m[2]), MONTHS[m[1]], 1))
     year = year or default_year
     if semester is None or year is None:
         raise ValueError(
@@ -327,6 +344,30 @@ def parse_term(value: Any, *, default_year: int | None = None) -> str:
             % {"v": clean_text(value)}
         )
     return f"{year}-{semester}"
+
+
+def school_year_of(text: str) -> int | None:
+    """The first year of a school year written "2025/2026" or "2025-2026", else None."""
+    m = _YEAR_PAIR.search(clean_text(text))
+    if m and int(m[2]) == int(m[1]) + 1:
+        return int(m[1])
+    return None
+
+
+def term_label(code: str) -> str:
+    """ "2025-1" -> "Ganjil 2025/2026": the one way terms are shown to people."""
+    year, semester = int(code[:4]), int(code[-1])
+    name = _("Ganjil") if semester == 1 else _("Genap")
+    return f"{name} {year}/{year + 1}"
+
+
+def semester_of_months(months: set[int]) -> int | None:
+    """Juli–Desember is the ganjil semester (1), Januari–Juni the genap one (2)."""
+    if months and all(m >= 7 for m in months):
+        return 1
+    if months and all(m <= 6 for m in months):
+        return 2
+    return None
 
 
 def term_of_date(day: dt.date) -> str:

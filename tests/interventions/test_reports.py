@@ -149,8 +149,10 @@ def test_share_of_kurang_students_helped_within_n_days(school, world):
     )
     Prediction.objects.filter(pk=newer.pk).update(created_at=at(DAY0 + dt.timedelta(days=1)))
 
+    # A past term: each student's latest prediction of that term (without a term the report
+    # counts the current predictions, like every other page: test_one_current_prediction.py).
     coverage = reports.kurang_coverage(
-        school=school, within_days=30, today=DAY0 + dt.timedelta(days=60)
+        school=school, within_days=30, today=DAY0 + dt.timedelta(days=60), term_id=t3.pk
     )
     assert coverage["term_id"] == t3.pk
     assert {k: coverage[k] for k in ("kurang", "helped", "already_open", "pending")} == {
@@ -161,7 +163,7 @@ def test_share_of_kurang_students_helped_within_n_days(school, world):
     }
     assert (coverage["not_helped"], coverage["decided"], coverage["share"]) == (2, 3, 33.3)
     wider = reports.kurang_coverage(
-        school=school, within_days=45, today=DAY0 + dt.timedelta(days=60)
+        school=school, within_days=45, today=DAY0 + dt.timedelta(days=60), term_id=t3.pk
     )
     assert (wider["helped"], wider["decided"], wider["share"]) == (2, 3, 66.7)
 

@@ -3,12 +3,16 @@ import json
 import pytest
 from django.test import Client
 
+from predictions import metrics as m
 from predictions.charts import confusion_figure
+from predictions.metrics import model_verdict
 from students.models import Role
 from tests.predictions.factories import (
     ModelVersionFactory,
     PredictionFactory,
     PredictionFeedbackFactory,
+    cv_entry,
+    full_metrics,
 )
 from tests.students.factories import StudentFactory
 
@@ -66,13 +70,18 @@ def test_metrics_table_confusion_matrices_reliability_and_fairness_are_shown(mak
     assert "89%*" in text and "bukan pengukuran kami" in text
     figs = figures(html)
     cm = version.metrics["all_models"]["rnn"]["confusion_matrix"]
-    assert figs["cm-rnn"]["data"][0]["z"] == list(reversed(cm))
-    for row in figs["cmn-rnn"]["data"][0]["z"]:
-        assert sum(row) == pytest.approx(1, abs=0.002)
+    errors, correct = figs["cm-rnn"]["data"]
+    # Top row on screen = first true class; each cell shows its count and its row share.
+    assert list(reversed(correct["text"]))[0][0] == f"{cm[0][0]}<br>({cm[0][0] / sum(cm[0]):.0%})"
+    for i, row in enumerate(reversed(correct["z"])):
+        assert [v is not None for v in row] == [j == i for j in range(3)]
+    for i, row in enumerate(reversed(errors["z"])):
+        assert [v is not None for v in row] == [j != i for j in range(3)]
     assert figs["rel-rnn"]["data"][1]["x"] == [0.1, 0.5, 0.9]
-    assert figs["fair-gender"]["data"][0]["x"] == ["L", "P"]
+    assert figs["fair-gender"]["data"][0]["y"] == ["L", "P"]
+    assert figs["fair-major"]["data"][0]["y"] == ["Teknik Komputer"]
     assert "Teknik Komputer" in html
-    assert "Apa arti angka-angka ini bagi guru?" in html
+    assert "Apa arti angka-angka ini?" in html
     # majority baseline: most common true class share of the matrix
     totals = [sum(r) for r in cm]
     assert f"{max(totals) / sum(totals):.3f}".rstrip("0").replace(".", ",") in text
@@ -89,27 +98,236 @@ def test_versions_with_missing_metrics_degrade_to_belum_tersedia(make_user, scho
     )
     response = client_for(make_user(Role.KEPSEK, school=school)).get(URL, {"version": partial.id})
     assert response.status_code == 200
-    assert "Analisis keadilan belum tersedia" in response.content.decode()
+    assert "Analisis per kelompok belum tersedia" in response.content.decode()
 
 
-def test_teacher_verification_rate_is_shown(make_user, school):
-    version = ModelVersionFactory(school=school)
-    for agrees in (True, True, True, False):
+def feedback(school, version, answers: list[bool]) -> None:
+    for agrees in answers:
         PredictionFeedbackFactory(
             prediction=PredictionFactory(
                 student=StudentFactory(school=school), model_version=version
             ),
             agrees=agrees,
         )
-    response = client_for(make_user(Role.KEPSEK, school=school)).get(URL)
+
+
+def test_teacher_answers_are_counted_and_the_share_waits_for_ten_answers(make_user, school):
+    version = ModelVersionFactory(school=school)
+    feedback(school, version, [True, True, True, False])
+    client = client_for(make_user(Role.KEPSEK, school=school))
+    response = client.get(URL)
     assert response.context["verification"]["rate"] == 0.75
-    assert "75%" in response.content.decode()
+    html = " ".join(response.content.decode().split())
+    assert '3 dari 4 jawaban guru menyatakan prediksi "sesuai"' in html.replace("&quot;", '"')
+    assert 'data-testid="verification-share"' not in html and "75% sesuai" not in html
+    assert "setelah ada sedikitnya 10 jawaban" in html
+    feedback(school, version, [True, True, True, False, False, True])
+    html = " ".join(client.get(URL).content.decode().split())
+    assert 'data-testid="verification-share">70% sesuai' in html
 
 
-def test_row_normalised_confusion_matrix_handles_an_empty_row():
-    fig = confusion_figure([[2, 2, 0], [0, 0, 0], [1, 0, 3]], normalise=True)
-    assert list(reversed(fig["data"][0]["z"])) == [
-        [0.5, 0.5, 0.0],
-        [0.0, 0.0, 0.0],
-        [0.25, 0.0, 0.75],
+# ------------------------------------------------------------------------------- the verdict
+
+
+def metrics_with(cm, *, f1: float = 0.80, baselines: dict | None = None) -> dict:
+    """A version's metrics whose own (rnn) out-of-fold confusion matrix is `cm`, macro-F1 `f1`,
+    with the simple baselines at the given macro-F1 (default: all 0.80)."""
+    out = full_metrics("rnn")
+    own = cv_entry(cm=cm)
+    own["macro_f1"] = {"mean": f1, "std": 0.02}
+    out["cv"] = own
+    out["all_models"] = {"rnn": own}
+    for key, value in (baselines or {"lr": 0.80, "rf": 0.79, "gbdt": 0.78}).items():
+        entry = cv_entry()
+        entry["macro_f1"] = {"mean": value, "std": 0.02}
+        out["all_models"][key] = entry
+    return out
+
+
+def cm_for(*, at_risk: int, found: int, fine: int, flagged: int) -> list[list[int]]:
+    """rows = true kurang, sedang, baik; the fine students split evenly over sedang and baik."""
+    half, rest = fine // 2, fine - fine // 2
+    return [
+        [found, at_risk - found, 0],
+        [flagged // 2, half - flagged // 2, 0],
+        [flagged - flagged // 2, 0, rest - (flagged - flagged // 2)],
     ]
+
+
+def test_the_verdict_says_how_many_of_ten_are_found_and_of_a_hundred_are_flagged(make_user, school):
+    cm = [[40, 10, 0], [12, 200, 38], [8, 42, 150]]  # 40 of 50 found, 20 of 450 flagged
+    ModelVersionFactory(school=school, algorithm="rnn", metrics=metrics_with(cm, f1=0.81))
+    response = client_for(make_user(Role.KEPSEK, school=school)).get(URL)
+    verdict = response.context["verdict"]
+    assert verdict["counts"] == {"at_risk": 50, "found": 40, "fine": 450, "flagged": 20}
+    assert (verdict["found_per_10"], verdict["flagged_per_100"]) == (8, 4)
+    assert verdict["level"] == m.USABLE and verdict["reasons"] == []
+    text = " ".join(response.content.decode().split())
+    assert (
+        "Dari 10 siswa yang nantinya benar-benar perlu perhatian, model menemukan 8. "
+        "Dari 100 siswa yang baik-baik saja, 4 ikut ditandai. "
+        "Model ini setara dengan pembanding sederhana (Regresi logistik)."
+    ) in text
+    assert "Saran: dapat dipakai bersama penilaian guru." in text
+    assert "40 dari 50 siswa yang perlu perhatian ditemukan, 20 dari 450 siswa lain" in text
+
+
+def test_the_verdict_reads_in_english_on_request(make_user, school):
+    cm = [[40, 10, 0], [12, 200, 38], [8, 42, 150]]
+    ModelVersionFactory(school=school, algorithm="rnn", metrics=metrics_with(cm, f1=0.85))
+    client = client_for(make_user(Role.KEPSEK, school=school))
+    text = " ".join(client.get(URL, HTTP_ACCEPT_LANGUAGE="en").content.decode().split())
+    assert "Of 10 students who will truly need attention, the model finds 8." in text
+    assert "Of 100 students who are doing fine, 4 are flagged too." in text
+    assert "This model is better than the simple comparison model (Logistic regression)." in text
+    assert "Advice: can be used alongside teachers' judgement." in text
+    assert "Dari 10 siswa" not in text
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected_level", "expected_reasons"),
+    [
+        # recall 0.70 and 15 of 100 flagged are still usable; just below / above is not
+        ({"at_risk": 100, "found": 70, "fine": 200, "flagged": 30}, m.USABLE, []),
+        ({"at_risk": 100, "found": 69, "fine": 200, "flagged": 30}, m.CAREFUL, ["recall_low"]),
+        (
+            {"at_risk": 100, "found": 80, "fine": 200, "flagged": 32},
+            m.CAREFUL,
+            ["false_flags_high"],
+        ),
+        ({"at_risk": 100, "found": 49, "fine": 200, "flagged": 10}, m.NOT_YET, ["recall_very_low"]),
+        (
+            {"at_risk": 100, "found": 80, "fine": 200, "flagged": 62},
+            m.NOT_YET,
+            ["false_flags_very_high"],
+        ),
+        # 19 at-risk students in the tests: too few to be sure, whatever the model found
+        ({"at_risk": 19, "found": 19, "fine": 200, "flagged": 0}, m.CAREFUL, ["few_at_risk"]),
+        ({"at_risk": 0, "found": 0, "fine": 200, "flagged": 0}, m.NOT_YET, ["no_at_risk"]),
+    ],
+)
+def test_recommendation_thresholds_on_found_and_flagged(counts, expected_level, expected_reasons):
+    verdict = model_verdict(metrics_with(cm_for(**counts)), "rnn")
+    assert m.kurang_counts(cm_for(**counts)) == counts
+    assert verdict["level"] == expected_level
+    assert verdict["reasons"] == expected_reasons
+
+
+@pytest.mark.parametrize(
+    ("own_f1", "comparison", "level"),
+    [
+        (0.83, "better", m.USABLE),
+        (0.781, "same", m.USABLE),
+        (0.819, "same", m.USABLE),
+        (0.78, "worse", m.CAREFUL),
+    ],
+)
+def test_comparison_with_the_best_simple_baseline(own_f1, comparison, level):
+    """The best simple baseline here is lr at 0.80; within 0.02 macro-F1 counts as setara."""
+    cm = cm_for(at_risk=100, found=80, fine=200, flagged=10)
+    verdict = model_verdict(metrics_with(cm, f1=own_f1), "rnn")
+    assert verdict["baseline"]["key"] == "lr"
+    assert verdict["baseline"]["comparison"] == comparison
+    assert verdict["level"] == level
+    assert ("worse_than_baseline" in verdict["reasons"]) == (comparison == "worse")
+
+
+def test_a_simple_model_is_compared_with_the_other_simple_models_only():
+    metrics = metrics_with(cm_for(at_risk=100, found=80, fine=200, flagged=10))
+    metrics["all_models"]["lr"]["macro_f1"]["mean"] = 0.95
+    verdict = model_verdict(metrics, "lr")
+    assert verdict["baseline"]["key"] == "rf"
+
+
+def test_no_stored_results_means_do_not_use_yet(make_user, school):
+    verdict = model_verdict({}, "rnn")
+    assert (verdict["level"], verdict["reasons"], verdict["baseline"]) == (
+        m.NOT_YET,
+        ["no_results"],
+        None,
+    )
+    ModelVersionFactory(school=school, metrics={})
+    text = client_for(make_user(Role.KEPSEK, school=school)).get(URL).content.decode()
+    assert "Saran: jangan dipakai dulu." in text
+    assert "Hasil pengujian model ini belum tersimpan" in text
+
+
+def test_the_page_shows_the_verdict_on_a_weak_model_with_its_reasons(make_user, school):
+    cm = cm_for(at_risk=100, found=60, fine=200, flagged=40)  # 6 of 10 found, 20 of 100 flagged
+    ModelVersionFactory(school=school, algorithm="rnn", metrics=metrics_with(cm, f1=0.70))
+    text = " ".join(
+        client_for(make_user(Role.KEPSEK, school=school)).get(URL).content.decode().split()
+    )
+    assert "Saran: pakai dengan hati-hati." in text
+    assert "Model menemukan kurang dari 7 dari 10 siswa yang perlu perhatian" in text
+    assert "Lebih dari 15 dari 100 siswa yang baik-baik saja ikut ditandai" in text
+    assert "Model ini kalah dari pembanding sederhana (Regresi logistik)." in text
+
+
+def test_the_active_model_is_shown_and_every_model_waits_behind_lihat_semua_model(
+    make_user, school
+):
+    ModelVersionFactory(school=school, algorithm="rnn")
+    html = client_for(make_user(Role.KEPSEK, school=school)).get(URL).content.decode()
+    details = html.index('<details class="mb-3" data-testid="all-models">')
+    assert html.index('data-testid="model-verdict"') < details
+    assert html.index('data-testid="chart-verdict-matrix"') < details
+    assert html.index('data-testid="metrics-table"') > details
+    assert html.index('data-testid="versions"') > details
+    assert "Lihat semua model" in html
+
+
+def test_principal_words_on_screen_and_technical_names_in_tooltips(make_user, school):
+    ModelVersionFactory(school=school, algorithm="rnn")
+    html = client_for(make_user(Role.KEPSEK, school=school)).get(URL).content.decode()
+    for plain, technical in [
+        ("Tebakan model vs kenyataan", "matriks kebingungan (confusion matrix)"),
+        ("Apakah angka peluangnya jujur?", "kurva keandalan (reliability curve)"),
+        ("Kesalahan peluang (lebih kecil lebih baik)", "skor Brier"),
+        ("Siswa perlu perhatian yang ditemukan", "recall kelas kurang"),
+        (
+            "Ikut ditandai",
+            "ikut ditandai padahal baik-baik saja: false positive rate (FPR) kelas kurang",
+        ),
+    ]:
+        assert f'title="{technical}">{plain}<' in html
+    assert "Per jenis kelamin" in html
+    for old in ["Matriks kebingungan", "Kurva keandalan", "Skor Brier", "Per gender", "(FPR)<"]:
+        assert old not in html
+
+
+def test_group_results_are_shown_only_for_the_model_they_were_measured_on(make_user, school):
+    champion = ModelVersionFactory(school=school, algorithm="rnn")
+    champion.metrics["champion"] = "rnn"
+    champion.save()
+    other = ModelVersionFactory(school=school, algorithm="lr", is_active=False)
+    other.metrics["champion"] = "rnn"
+    other.save()
+    client = client_for(make_user(Role.KEPSEK, school=school))
+    assert client.get(URL).context["fairness"]
+    response = client.get(URL, {"version": other.id})
+    assert response.context["fairness"] == {}
+    assert "Analisis per kelompok belum tersedia" in response.content.decode()
+
+
+def test_confusion_matrix_colours_correct_cells_darkest_and_keeps_the_labels_whole():
+    cm = [[40, 10, 0], [12, 200, 38], [8, 42, 150]]
+    errors, correct = confusion_figure(cm)["data"]
+    # The darkest colour of each scale sits at its top; correct cells are shaded on the row
+    # share (0..1), errors on 0..0.5, so 80% right is darker than 20% wrong.
+    assert correct["colorscale"][-1][1] == "#0f5132" and errors["colorscale"][0][1] == "#fbfbfb"
+    k_correct = list(reversed(correct["z"]))[0][0]
+    k_missed = list(reversed(errors["z"]))[0][1]
+    assert k_correct / correct["zmax"] > k_missed / errors["zmax"]
+    assert list(reversed(errors["z"]))[0][2] == 0.0  # zero: the lightest end of the scale
+    layout = confusion_figure(cm)["layout"]
+    assert layout["yaxis"]["automargin"] and layout["xaxis"]["automargin"]
+    assert "Perlu perhatian" in correct["x"] and "Perlu perhatian" in correct["y"]
+
+
+def test_confusion_matrix_handles_an_empty_row():
+    errors, correct = confusion_figure([[2, 2, 0], [0, 0, 0], [1, 0, 3]])["data"]
+    text = list(reversed(correct["text"]))
+    assert text[0] == ["2<br>(50%)", "2<br>(50%)", "0<br>(0%)"]
+    assert text[1] == ["0<br>(0%)", "0<br>(0%)", "0<br>(0%)"]
+    assert list(reversed(correct["z"]))[2][2] == 0.75

@@ -14,6 +14,7 @@ from smk_dashboard.pages.reports import (
     suppress,
     suppress_rate,
 )
+from smk_dashboard.pages.small_cells import COMPLEMENTARY
 from students.models import AttendanceSummary, Role
 from tests.predictions.factories import ModelVersionFactory, PredictionFactory
 from tests.students.factories import SchoolClassFactory, SchoolFactory, StudentFactory, TermFactory
@@ -161,8 +162,13 @@ def test_district_report_aggregates_per_school_suppresses_small_cells_and_shows_
     report = response.context["report"]
     by_school = {r["school"]: r for r in report["by_grade_level"]}
     assert set(by_school) == {"SMK Besar", "SMK Kecil"}
-    assert (by_school["SMK Besar"]["kurang"], by_school["SMK Besar"]["sedang"]) == (6, 7)
     assert by_school["SMK Besar"]["baik"] == SUPPRESSED
+    # With only baik hidden, 15 - 6 - 7 would give it away: the smallest other count goes too.
+    assert (by_school["SMK Besar"]["kurang"], by_school["SMK Besar"]["sedang"]) == (
+        COMPLEMENTARY,
+        7,
+    )
+    assert by_school["SMK Besar"]["n"] == 15
     assert all(by_school["SMK Kecil"][k] == SUPPRESSED for k in ("kurang", "baik", "n"))
     small_att = next(r for r in report["attendance"] if r["group"] == "SMK Kecil")
     assert small_att["alpa_rate"] == SUPPRESSED
@@ -194,3 +200,20 @@ def test_the_school_report_shows_the_bk_effectiveness_numbers(make_user):
     html = client.get("/reports/school/").content.decode()
     assert 'data-testid="effectiveness"' in html
     assert 'data-testid="completed-count">2<' in html
+
+
+@pytest.mark.django_db
+def test_observed_results_leave_out_a_term_until_its_partial_ledger_is_marked_complete(school):
+    from smk_dashboard.pages.reports import observed_trend
+    from students.models import GradeRecord, SchoolTermStatus
+    from tests.students.factories import SubjectFactory
+
+    finished, partial = TermFactory(year=2024, semester=1), TermFactory(year=2024, semester=2)
+    student, subject = StudentFactory(school=school), SubjectFactory(school=school)
+    for term in (finished, partial):
+        GradeRecord.objects.create(student=student, subject=subject, term=term, score=60)
+    status = SchoolTermStatus.objects.create(school=school, term=partial, complete=False)
+    assert [r["term"] for r in observed_trend(schools=[school])] == ["2024-1"]
+    status.complete = True
+    status.save()
+    assert [r["term"] for r in observed_trend(schools=[school])] == ["2024-1", "2024-2"]

@@ -7,6 +7,7 @@ import io
 import pytest
 from django.test import Client
 
+from interventions.reports import kurang_coverage
 from interventions.selectors import kurang_without_intervention
 from predictions.models import ModelVersion, Prediction
 from smk_dashboard.pages.home import home_summary
@@ -82,6 +83,7 @@ def test_the_risk_list_api_home_caseload_export_and_report_agree_on_who_is_kuran
 
     report = school_report(school=school)
     assert sum(row["kurang"] for row in report["by_class"]) == len(expected)
+    assert kurang_coverage(school=school)["kurang"] == len(expected)
 
 
 def test_before_the_new_model_has_scored_nobody_shows_the_old_models_flags(promoted_and_scored):

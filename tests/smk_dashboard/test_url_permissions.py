@@ -57,6 +57,10 @@ ALLOW_LIST: dict[str, dict] = {
     "readyz": {"expect": everyone({200, 503})},
     "accounts/login/": {"expect": everyone(200)},
     "accounts/logout/": {"expect": everyone(405)},  # POST only
+    "accounts/2fa/": {"expect": page(SIGNED_IN)},
+    # Without a device there is no code to ask for: on to enrolment (anonymous: to login).
+    "accounts/2fa/verify/": {"expect": everyone(302)},
+    "favicon.ico": {"expect": everyone(302)},
     "i18n/setlang/": {"expect": everyone(302)},
     "api/v1/": {"expect": api(SIGNED_IN)},
     "api/v1/auth/token/": {"expect": {ANON: 401, **dict.fromkeys(STAFF_ROLES, 405)}},
@@ -156,6 +160,7 @@ ALLOW_LIST: dict[str, dict] = {
     # Imports (issue 3): the batch below was uploaded by the operator, so teachers who may
     # import get 404 for it (not theirs), other roles 403.
     "students/imports/": {"expect": page(IMPORTERS)},
+    "students/imports/setup/": {"expect": page({Role.OPERATOR})},
     "students/imports/<int:pk>/": {"expect": OPERATOR_BATCH, "kwargs": {"pk": "batch"}},
     "students/imports/<int:pk>/mapping/": {"expect": POST_ONLY, "kwargs": {"pk": "batch"}},
     "students/imports/<int:pk>/confirm/": {"expect": POST_ONLY, "kwargs": {"pk": "batch"}},
@@ -294,6 +299,7 @@ ADMIN_DEFAULT = everyone(302)
 ADMIN_KWARGS = {
     "app_label": "students",
     "object_id": "1",
+    "pk": "1",  # django-otp admin: a device's config and QR code pages
     "id": "1",
     "content_type_id": 1,
     "url": "nothing-here/",

@@ -2,11 +2,11 @@
 [--term 2024-1] [--create-missing] [--dry-run]`: the web upload's service, in-process."""
 
 import json
-import re
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from students.importers.values import parse_term
 from students.models import ImportKind, School
 from students.services import import_file_run
 
@@ -22,7 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("file", help="file .xlsx, .xls, .ods atau .csv")
         parser.add_argument("--school", required=True, help="NPSN sekolah (8 digit)")
         parser.add_argument("--kind", required=True, choices=ImportKind.values)
-        parser.add_argument("--term", default="", help="semester, mis. 2024-1 (ganjil 2024/2025)")
+        parser.add_argument(
+            "--term", default="", help='semester, mis. 2024-1 atau "Ganjil 2024/2025"'
+        )
         parser.add_argument(
             "--create-missing",
             action="store_true",
@@ -40,8 +42,13 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"File tidak ditemukan: {path}")
         term = options["term"]
-        if term and not re.fullmatch(r"\d{4}-[12]", term):
-            raise CommandError("Semester harus ditulis TTTT-S, mis. 2024-1.")
+        if term:
+            try:  # 2024-1, or as people write it: "Ganjil 2024/2025"
+                term = parse_term(term)
+            except ValueError:
+                raise CommandError(
+                    "Semester harus ditulis TTTT-S (mis. 2024-1) atau Ganjil 2024/2025."
+                )
         school = School.objects.filter(npsn=options["school"]).first()
         if school is None:
             raise CommandError(f"Sekolah dengan NPSN {options['school']} tidak ditemukan.")

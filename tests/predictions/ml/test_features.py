@@ -84,6 +84,12 @@ def test_term_table_computes_hand_checked_features():
     assert np.isnan(table.loc[(1, "2023-1"), "motivation"])
 
 
+def test_an_unfinished_term_is_never_a_label():
+    data = build_training_samples(*_tiny_school(), kkm=75, baik=85, unlabelled_terms={"2024-1"})
+    # 2024-1 (a partial ledger) no longer labels 2023-2; 2023-2 still labels 2023-1
+    assert list(zip(data.groups, data.terms, data.y, strict=True)) == [(1, "2023-1", "kurang")]
+
+
 def test_training_samples_label_the_next_term_only_when_it_has_grades():
     data = build_training_samples(*_tiny_school(), kkm=75, baik=85)
     # student 1: 2023-1 -> label of 2023-2 (65: kurang), 2023-2 -> label of 2024-1 (90: baik)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('students', '0003_studentprivacy_moved'),
+        ('students', '0004_school_term_status'),
     ]
 
     operations = [
