@@ -261,3 +261,54 @@ def counselling_records_redact(*, student: Student, placeholder: str) -> int:
         .update(description=placeholder)
     )
     return changed
+
+
+DEMO_CONTACT = "Orang tua dihubungi; bersedia datang ke sekolah minggu depan."
+
+
+def demo_counselling_seed(*, school: School, walikelas: User, seed: int) -> int:
+    """Issue 17's records for the demo, so its pages have something to show: the standard
+    point catalogue, a few violations and achievements in the walikelas's class (one student
+    crossing the summons threshold, so bk and the walikelas have a to-do), and one parent
+    contact. Deterministic for a seed on a given day (dates count back from today)."""
+    import random
+
+    from .conduct_models import Behaviour
+    from .conduct_services import point_catalogue_seed, point_entry_record
+
+    point_catalogue_seed(school=school)
+    behaviours = {b.name: b for b in Behaviour.objects.filter(school=school)}
+    students = list(
+        Student.objects.filter(school=school, school_class__homeroom_teacher=walikelas).order_by(
+            "id"
+        )
+    )
+    if len(students) < 3:
+        return 0
+    rng = random.Random(seed)
+    chosen = rng.sample(students, 3)
+    today = timezone.localdate()
+    plan = [
+        (chosen[0], "Terlambat", 30),
+        (chosen[0], "Bolos", 18),
+        (chosen[0], "Berkelahi", 4),  # 75 points: crosses 50 (panggilan orang tua)
+        (chosen[1], "Terlambat", 12),
+        (chosen[1], "Juara lomba", 6),
+        (chosen[2], "Aktif dalam kegiatan sekolah", 9),
+    ]
+    for student, name, days_ago in plan:
+        point_entry_record(
+            user=walikelas,
+            student=student,
+            behaviour=behaviours[name],
+            date=today - dt.timedelta(days=days_ago),
+        )
+    parent_contact_record(
+        user=walikelas,
+        student=chosen[1],
+        date=today - dt.timedelta(days=10),
+        channel=ContactChannel.WHATSAPP,
+        contact_person="Orang tua/wali",
+        summary=DEMO_CONTACT,
+    )
+    return len(plan) + 1
