@@ -94,6 +94,10 @@ class SessionOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     notes = serializers.CharField(allow_null=True, allow_blank=True)
     can_edit = serializers.BooleanField()
+    # Issue 17: the kind (session, home_visit, case_conference, referral) and the "sangat
+    # rahasia" tier are listed to everyone who sees the intervention; content is not.
+    kind = serializers.CharField()
+    very_confidential = serializers.BooleanField()
 
     class Meta:
         ref_name = "InterventionSession"
@@ -114,6 +118,8 @@ def _timeline_data(request, intervention) -> list[dict]:
             "created_at": e.session.created_at,
             "notes": e.notes,
             "can_edit": e.can_edit,
+            "kind": e.session.kind,
+            "very_confidential": e.session.very_confidential,
         }
         for e in entries
     ]
@@ -394,6 +400,8 @@ def _session_data(session, *, notes: str | None, can_edit: bool) -> dict:
             "created_at": session.created_at,
             "notes": notes,
             "can_edit": can_edit,
+            "kind": session.kind,
+            "very_confidential": session.very_confidential,
         }
     ).data
 

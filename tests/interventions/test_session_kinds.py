@@ -99,7 +99,9 @@ def test_another_bk_cannot_open_it_for_editing_or_through_the_api(
     api = client.get(f"/api/v1/interventions/{intervention.pk}/sessions/{secret_session.pk}/")
     assert api.status_code == 403
     listing = client.get(f"/api/v1/interventions/{intervention.pk}/sessions/").json()
-    assert [row["notes"] for row in listing] == [None]
+    assert [(r["notes"], r["kind"], r["very_confidential"]) for r in listing] == [
+        (None, "home_visit", True)
+    ]
 
 
 def test_only_the_owner_may_write_a_sangat_rahasia_session(intervention, other_bk):
