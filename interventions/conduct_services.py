@@ -152,6 +152,19 @@ def student_points_total(*, student: Student) -> int:
     return int(total or 0)
 
 
+def point_todos_create(
+    *, student: Student, total: int, entry: PointEntry | None
+) -> list[PointTodo]:
+    """A to-do for each threshold of the student's school that `total` reaches and that the
+    student had not reached before (one per student and threshold)."""
+    reached = PointThreshold.objects.filter(school_id=student.school_id, points__lte=total)
+    already = PointTodo.objects.filter(student=student).values("threshold_id")
+    return [
+        PointTodo.objects.create(student=student, threshold=t, total=total, entry=entry)
+        for t in reached.exclude(pk__in=already).order_by("points")
+    ]
+
+
 def point_entry_record(
     *,
     user: User,
@@ -189,12 +202,7 @@ def point_entry_record(
             recorded_by=user,
         )
         total = student_points_total(student=student)
-        reached = PointThreshold.objects.filter(school_id=student.school_id, points__lte=total)
-        already = PointTodo.objects.filter(student=student).values("threshold_id")
-        todos = [
-            PointTodo.objects.create(student=student, threshold=t, total=total, entry=entry)
-            for t in reached.exclude(pk__in=already).order_by("points")
-        ]
+        todos = point_todos_create(student=student, total=total, entry=entry)
         audit_log(
             action="points.record",
             user=user,

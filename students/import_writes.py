@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -54,6 +55,20 @@ FIELD_WORDS = [
     ("seni", r"seni|desain|multimedia|animasi|broadcasting|kriya|musik|film"),
     ("teknik", r"teknik|teknologi|otomotif|mesin|listrik|jaringan|komputer|rekayasa|las|bangunan"),
 ]
+
+
+@dataclass(frozen=True)
+class RowWriter:
+    """How a kind whose rows belong to a higher layer (interventions' conduct points) is
+    checked and written. That layer registers itself in ROW_WRITERS (AppConfig.ready), so
+    students never imports it. `resolve(rows, school)` adds row errors; `write(rows, school,
+    counter)` writes the valid rows and counts them."""
+
+    resolve: Callable[[list, School], None]
+    write: Callable[[list, School, Counter], None]
+
+
+ROW_WRITERS: dict[str, RowWriter] = {}
 
 
 @dataclass
@@ -116,10 +131,15 @@ def resolve(result: ParseResult, index: SchoolIndex, scope: Scope, *, create_mis
         elif result.kind == "pkl":
             if parsed.data.get("term"):
                 plan.terms.add(parsed.data["term"])
+        elif result.kind in ROW_WRITERS:
+            continue
         elif result.layout == "recap":
             plan.terms.add(parsed.data["term"])
         else:
             plan.terms.update(term_of_date(day) for day, _code in parsed.cells)
+    if result.kind in ROW_WRITERS:
+        matched = [p for p in result.rows if "_student" in p.data and not p.errors]
+        ROW_WRITERS[result.kind].resolve(matched, index.school)
     return plan
 
 
@@ -372,6 +392,8 @@ def write(analysis, *, school: School) -> dict:
                 term_status_mark_partial(school=school, term=term)
     elif result.kind == "pkl":
         _write_pkl(rows, terms, counter)
+    elif result.kind in ROW_WRITERS:
+        ROW_WRITERS[result.kind].write(rows, school, counter)
     elif result.layout == "recap":
         _write_recap(rows, school, terms, counter)
     else:

@@ -450,6 +450,7 @@ class ImportKind(models.TextChoices):
     GRADES = "grades", _("Leger nilai")
     ATTENDANCE = "attendance", _("Presensi")
     PKL = "pkl", _("PKL (praktik kerja lapangan)")
+    POINTS = "points", _("Poin pelanggaran dan prestasi")
 
 
 class PklPlacement(models.Model):

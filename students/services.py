@@ -45,8 +45,20 @@ from .models import (
 MAX_STORED_ERRORS = 1000
 SAMPLE_ROWS = 10
 KINDS_BY_ROLE = {
-    Role.OPERATOR: {ImportKind.ROSTER, ImportKind.GRADES, ImportKind.ATTENDANCE, ImportKind.PKL},
-    Role.WALIKELAS: {ImportKind.ROSTER, ImportKind.GRADES, ImportKind.ATTENDANCE, ImportKind.PKL},
+    Role.OPERATOR: {
+        ImportKind.ROSTER,
+        ImportKind.GRADES,
+        ImportKind.ATTENDANCE,
+        ImportKind.PKL,
+        ImportKind.POINTS,
+    },
+    Role.WALIKELAS: {
+        ImportKind.ROSTER,
+        ImportKind.GRADES,
+        ImportKind.ATTENDANCE,
+        ImportKind.PKL,
+        ImportKind.POINTS,
+    },
     Role.GURU: {ImportKind.GRADES},
 }
 

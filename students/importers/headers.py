@@ -103,11 +103,18 @@ PKL_ALIASES = {
     "rating_skills": ["nilai keterampilan", "keterampilan kerja", "nilai kompetensi"],
     "term": ["semester", "periode"],
 }  # fmt: skip
+POINTS_ALIASES = {
+    "date": ["tanggal", "tgl", "tanggal kejadian", "hari tanggal"],
+    "behaviour": ["perilaku", "jenis pelanggaran", "pelanggaran", "jenis perilaku", "butir"],
+    "points": ["poin", "skor", "bobot", "bobot poin"],
+    "description": ["uraian", "uraian kejadian", "kronologi"],
+}  # fmt: skip
 KIND_ALIASES = {
     "roster": ROSTER_ALIASES,
     "grades": GRADE_ALIASES,
     "attendance": ATTENDANCE_ALIASES,
     "pkl": PKL_ALIASES,
+    "points": POINTS_ALIASES,
 }
 COMPONENT_WORDS = {
     "pengetahuan": "pengetahuan", "p": "pengetahuan", "peng": "pengetahuan",
@@ -147,6 +154,10 @@ FIELD_LABELS = {
     "days_total": _("Hari PKL"),
     "rating_attitude": _("Nilai sikap PKL"),
     "rating_skills": _("Nilai keterampilan PKL"),
+    "date": _("Tanggal"),
+    "behaviour": _("Perilaku (katalog poin)"),
+    "points": _("Poin"),
+    "description": _("Uraian"),
     "ignore": _("(abaikan kolom ini)"),
     "grade": _("Nilai mata pelajaran"),
     "day": _("Tanggal (presensi harian)"),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from . import attendance, grades, pkl, roster
+from . import attendance, grades, pkl, points, roster
 from .errors import FileRejected
 from .headers import Table, find_table, title_npsn
 from .reading import read_sheets
@@ -87,6 +87,7 @@ def parse_file(
         "grades": grades.parse,
         "attendance": attendance.parse,
         "pkl": pkl.parse,
+        "points": points.parse,
     }
     parser[kind](result, progress=progress)
     mark_duplicates(result)
@@ -161,6 +162,8 @@ def _duplicate_keys(result: ParseResult, parsed: ParsedRow) -> list[tuple]:
         term = parsed.data.get("term", "")
         keys = [("nisn", nisn, term)] if nisn else []
         return keys + ([("nis", nis, term)] if nis else [])
+    if result.kind == "points":  # a student may have many entries, even on one day
+        return []
     if result.kind == "pkl":  # one placement per student and term
         return [("pkl", parsed.student_key, parsed.data.get("term", ""))]
     if result.kind == "attendance" and result.layout == "recap":
