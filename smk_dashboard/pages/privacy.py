@@ -380,10 +380,12 @@ QUASI_IDENTIFIERS = ("major_field", "grade_level", "gender")
 def research_export_rows(*, school: School) -> tuple[list[dict], int]:
     """One row per student and term: no names, no NISN (a keyed hash instead), no birth date
     or socio-economic fields. Rows whose (major field, grade level, gender) group holds fewer
-    than SMALL_CELL_THRESHOLD students are suppressed. Returns (rows, students suppressed)."""
+    than SMALL_CELL_THRESHOLD students are suppressed. Students whose guardian withdrew
+    consent (UU PDP art. 25) are left out entirely. Returns (rows, students suppressed)."""
     latest = Prediction.objects.current().filter(student=OuterRef("pk"))
     students = list(
         Student.objects.filter(school=school)
+        .exclude(privacy__consent=ConsentStatus.WITHDRAWN)
         .annotate(latest_category=Subquery(latest.values("category")[:1]))
         .values(
             "pk",
