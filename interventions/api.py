@@ -95,6 +95,10 @@ class SessionOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     notes = serializers.CharField(allow_null=True, allow_blank=True)
     can_edit = serializers.BooleanField()
+    # Issue 17: the kind (session, home_visit, case_conference, referral) and the "sangat
+    # rahasia" tier are listed to everyone who sees the intervention; content is not.
+    kind = serializers.CharField()
+    very_confidential = serializers.BooleanField()
 
     class Meta:
         ref_name = "InterventionSession"
@@ -115,6 +119,8 @@ def _timeline_data(request, intervention) -> list[dict]:
             "created_at": e.session.created_at,
             "notes": e.notes,
             "can_edit": e.can_edit,
+            "kind": e.session.kind,
+            "very_confidential": e.session.very_confidential,
         }
         for e in entries
     ]
@@ -402,6 +408,8 @@ def _session_data(session, *, notes: str | None, can_edit: bool) -> dict:
             "created_at": session.created_at,
             "notes": notes,
             "can_edit": can_edit,
+            "kind": session.kind,
+            "very_confidential": session.very_confidential,
         }
     ).data
 
@@ -451,7 +459,7 @@ class SessionDetailApi(APIView):
     def _session(self, request, pk: int, session_pk: int):
         intervention = _visible(request, pk)
         session = selectors.session_get(user=request.user, intervention=intervention, pk=session_pk)
-        _require(permissions.can_read_notes(request.user, intervention))
+        _require(permissions.can_read_session(request.user, session))
         return session
 
     @extend_schema(responses=SessionOutputSerializer, operation_id="intervention_session_retrieve")

@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class InterventionsConfig(AppConfig):
     name = "interventions"
     verbose_name = "Intervensi BK"
+
+    def ready(self) -> None:
+        # Conduct points come in through the students app's import flow (kind "points"):
+        # register how those rows are checked and written, without students importing us.
+        from students.import_writes import ROW_WRITERS, RowWriter
+
+        from .conduct_import import points_rows_resolve, points_rows_write
+
+        ROW_WRITERS["points"] = RowWriter(resolve=points_rows_resolve, write=points_rows_write)

@@ -1,12 +1,14 @@
 """Forms: check the shape of input only. The rules (dates, workflow, who may) live in services."""
 
+import datetime as dt
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from students.models import User
 
-from .models import Outcome, Programme, Status, Tier
+from .models import Outcome, Programme, ReferralStatus, SessionKind, Status, Tier
 from .services import MAX_FOLLOW_UP_DAYS
 
 
@@ -141,3 +143,112 @@ class ListFilterForm(StyledForm):
 
 class EffectivenessForm(StyledForm):
     days = forms.IntegerField(label=_("Batas waktu (hari)"), min_value=1, max_value=365)
+
+
+class TypedSessionForm(SessionForm):
+    """A session of any kind (issue 17). Decisions of a case conference are written one per
+    line: `keputusan | penanggung jawab | tanggal (YYYY-MM-DD or DD-MM-YYYY)`."""
+
+    kind = forms.ChoiceField(label=_("Jenis sesi"), choices=SessionKind.choices, required=False)
+    very_confidential = forms.BooleanField(
+        label=_("Sangat rahasia (perlindungan anak): hanya saya dan kepala sekolah yang membaca"),
+        required=False,
+    )
+    attendees = forms.CharField(
+        label=_("Yang hadir / peserta"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    visit_address = forms.CharField(
+        label=_("Kunjungan rumah: alamat yang dikunjungi (disimpan terenkripsi)"),
+        required=False,
+        max_length=500,
+    )
+    findings = forms.CharField(
+        label=_("Temuan"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    decisions = forms.CharField(
+        label=_("Konferensi kasus: keputusan, satu per baris"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("keputusan | penanggung jawab | batas waktu (31-12-2026)"),
+    )
+    referral_to = forms.CharField(
+        label=_("Rujukan: dirujuk ke (puskesmas, psikolog, dinas sosial, ...)"),
+        required=False,
+        max_length=200,
+    )
+    referral_reason = forms.CharField(
+        label=_("Rujukan: alasan"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    field_order = ["kind", "date", "attended", "very_confidential"]
+
+    # The fields each kind asks for; the others are left off the form.
+    KIND_FIELDS = {
+        SessionKind.SESSION: set(),
+        SessionKind.HOME_VISIT: {"attendees", "visit_address", "findings"},
+        SessionKind.CASE_CONFERENCE: {"attendees", "findings", "decisions"},
+        SessionKind.REFERRAL: {"referral_to", "referral_reason"},
+    }
+    TYPED_FIELDS = ("attendees", "visit_address", "findings", "decisions", "referral_to",
+                    "referral_reason")  # fmt: skip
+
+    def __init__(self, *args, kind: str = "", allow_very_confidential: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        kind = kind if kind in SessionKind.values else SessionKind.SESSION
+        self.fields["kind"].initial = kind
+        self.fields["kind"].widget = forms.HiddenInput()
+        for name in self.TYPED_FIELDS:
+            if name not in self.KIND_FIELDS[kind]:
+                del self.fields[name]
+        if not allow_very_confidential:
+            del self.fields["very_confidential"]
+        self.kind_label = SessionKind(kind).label
+
+    def clean_kind(self) -> str:
+        return self.fields["kind"].initial
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for name in self.TYPED_FIELDS:  # fields left off the form: empty for the service
+            data.setdefault(name, [] if name == "decisions" else "")
+        return data
+
+    def clean_decisions(self) -> list[dict]:
+        rows = []
+        for n, line in enumerate((self.cleaned_data.get("decisions") or "").splitlines(), 1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")]
+            due = _parse_day(parts[2]) if len(parts) == 3 else None
+            if len(parts) != 3 or due is None:
+                raise forms.ValidationError(
+                    _("Baris %(n)d: tulis keputusan | penanggung jawab | tanggal (31-12-2026).")
+                    % {"n": n}
+                )
+            rows.append({"decision": parts[0], "responsible": parts[1], "due_date": due})
+        return rows
+
+
+def _parse_day(text: str) -> dt.date | None:
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+class ReferralForm(StyledForm):
+    status = forms.ChoiceField(label=_("Status rujukan"), choices=ReferralStatus.choices)
+    outcome = forms.CharField(
+        label=_("Hasil rujukan"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -115,8 +115,35 @@ class Intervention(models.Model):
         return self.next_follow_up is not None and self.next_follow_up < timezone.localdate()
 
 
+class SessionKind(models.TextChoices):
+    SESSION = "session", _("Sesi konseling")
+    HOME_VISIT = "home_visit", _("Kunjungan rumah")
+    CASE_CONFERENCE = "case_conference", _("Konferensi kasus")
+    REFERRAL = "referral", _("Rujukan keluar (alih tangan kasus)")
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("Dikirim")
+    ACCEPTED = "accepted", _("Diterima")
+    DECLINED = "declined", _("Ditolak")
+    COMPLETED = "completed", _("Selesai")
+
+
+# Fields that hold what happened in a session: read under the same rule as the notes.
+SESSION_CONTENT_FIELDS = (
+    "notes",
+    "attendees",
+    "visit_address",
+    "findings",
+    "referral_reason",
+    "referral_outcome",
+)
+
+
 class InterventionSession(models.Model):
-    """One follow-up meeting. `notes` are confidential: encrypted at rest."""
+    """One follow-up meeting. `notes` are confidential: encrypted at rest. A home visit, case
+    conference or referral out carries its own fields; a "sangat rahasia" session (child
+    protection) is readable only by the intervention's owner and the kepala sekolah."""
 
     intervention = models.ForeignKey(
         Intervention, on_delete=models.CASCADE, related_name="sessions"
@@ -129,6 +156,19 @@ class InterventionSession(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(
+        _("jenis sesi"), max_length=16, choices=SessionKind.choices, default=SessionKind.SESSION
+    )
+    very_confidential = models.BooleanField(_("sangat rahasia"), default=False)
+    attendees = EncryptedTextField(_("yang hadir / peserta"), blank=True)
+    visit_address = EncryptedTextField(_("alamat yang dikunjungi"), blank=True)
+    findings = EncryptedTextField(_("temuan"), blank=True)
+    referral_to = models.CharField(_("dirujuk ke"), max_length=200, blank=True)
+    referral_reason = EncryptedTextField(_("alasan rujukan"), blank=True)
+    referral_status = models.CharField(
+        _("status rujukan"), max_length=10, choices=ReferralStatus.choices, blank=True
+    )
+    referral_outcome = EncryptedTextField(_("hasil rujukan"), blank=True)
 
     class Meta:
         ordering = ["date", "id"]
@@ -137,6 +177,26 @@ class InterventionSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.intervention_id} {self.date}"
+
+
+class CaseDecision(models.Model):
+    """A decision of a case conference, with who carries it out and by when."""
+
+    session = models.ForeignKey(
+        InterventionSession, on_delete=models.CASCADE, related_name="decisions"
+    )
+    decision = EncryptedTextField(_("keputusan"))
+    responsible = models.CharField(_("penanggung jawab"), max_length=120)
+    due_date = models.DateField(_("batas waktu"))
+    done_at = models.DateField(_("selesai"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("keputusan konferensi kasus")
+        verbose_name_plural = _("keputusan konferensi kasus")
+
+    def __str__(self) -> str:
+        return f"{self.session_id} {self.due_date}"
 
 
 class SweepStatus(models.TextChoices):
@@ -167,3 +227,23 @@ class FollowUpSweep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.status}"
+
+
+# Conduct points, parent contact and letters live in their own modules; imported here so
+# Django registers them with this app.
+from .conduct_models import (  # noqa: E402, F401
+    Behaviour,
+    BehaviourKind,
+    LetterKind,
+    PointEntry,
+    PointThreshold,
+    PointTodo,
+)
+from .contact_models import (  # noqa: E402, F401
+    ContactChannel,
+    Letter,
+    LetterTemplate,
+    ParentContact,
+    UnattendedCheck,
+    UnattendedStudent,
+)

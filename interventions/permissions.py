@@ -14,10 +14,14 @@ from smk_dashboard.core.roles import (
     INTERVENTION_CREATOR_ROLES,
     INTERVENTION_REPORT_ROLES,
     INTERVENTION_VIEWER_ROLES,
+    PARENT_CONTACT_ROLES,
+    POINT_CATALOGUE_ROLES,
+    POINT_RECORDER_ROLES,
+    POINT_VOID_ROLES,
     PROGRAMME_CATALOGUE_ROLES,
     Role,
 )
-from students.models import User
+from students.models import Student, User
 
 from .models import Intervention, InterventionSession
 
@@ -65,3 +69,93 @@ def can_edit_catalogue(user: User) -> bool:
 
 def can_view_effectiveness(user: User) -> bool:
     return _active(user) and user.role in INTERVENTION_REPORT_ROLES and user.school_id is not None
+
+
+# --- Conduct points, parent contact, letters (issue 17) ---------------------------------------
+# Rows are scoped by students.selectors.student_queryset_for_user; these say what a role may do.
+
+
+def _school_role(user: User, allowed: frozenset[str]) -> bool:
+    return _active(user) and user.role in allowed and user.school_id is not None
+
+
+def can_record_points(user: User) -> bool:
+    """guru, walikelas and bk record behaviours of students in their scope."""
+    return _school_role(user, POINT_RECORDER_ROLES)
+
+
+def can_void_points(user: User) -> bool:
+    """Only bk and kepsek void an entry, with a reason that is audited."""
+    return _school_role(user, POINT_VOID_ROLES)
+
+
+def can_edit_point_catalogue(user: User) -> bool:
+    return _school_role(user, POINT_CATALOGUE_ROLES)
+
+
+def is_homeroom_teacher(user: User, student: Student) -> bool:
+    school_class = student.school_class
+    return bool(
+        user.role == Role.WALIKELAS
+        and school_class is not None
+        and school_class.homeroom_teacher_id == user.id
+    )
+
+
+def can_act_on_todo(user: User, student: Student) -> bool:
+    """A crossed threshold is bk's (the student's school) and the student's walikelas' to-do."""
+    if not _active(user) or user.school_id != student.school_id:
+        return False
+    return user.role == Role.BK or is_homeroom_teacher(user, student)
+
+
+def can_contact_parents(user: User, student: Student) -> bool:
+    """Log a parent contact and generate letters: bk of the school, the student's walikelas."""
+    if not _school_role(user, PARENT_CONTACT_ROLES) or user.school_id != student.school_id:
+        return False
+    return user.role == Role.BK or is_homeroom_teacher(user, student)
+
+
+def can_view_contacts(user: User, student: Student) -> bool:
+    """The contact log (dates, channels, letters; not the summaries): bk and kepsek of the
+    school and the student's walikelas."""
+    if not _active(user) or user.school_id != student.school_id:
+        return False
+    return user.role in (Role.BK, Role.KEPSEK) or is_homeroom_teacher(user, student)
+
+
+def can_read_contact_summary(user: User, contact) -> bool:
+    """A contact's summary is confidential like counselling notes: bk of the school and whoever
+    recorded it."""
+    if not _active(user) or user.school_id != contact.student.school_id:
+        return False
+    return user.role == Role.BK or contact.recorded_by_id == user.id
+
+
+def can_edit_letter_templates(user: User) -> bool:
+    return _school_role(user, POINT_CATALOGUE_ROLES)
+
+
+def can_read_session(user: User, session: InterventionSession) -> bool:
+    """What happened in a session (notes, findings, decisions, referral). A "sangat rahasia"
+    session: only the intervention's owner and the kepala sekolah of the school; any other:
+    as counselling notes (`can_read_notes`)."""
+    intervention = session.intervention
+    if not session.very_confidential:
+        return can_read_notes(user, intervention)
+    if not _active(user) or not _same_school(user, intervention):
+        return False
+    return intervention.owner_id == user.id or user.role == Role.KEPSEK
+
+
+def can_mark_very_confidential(user: User, intervention: Intervention) -> bool:
+    """Only the owning counsellor writes a "sangat rahasia" session (others could not read
+    it back)."""
+    return _active(user) and intervention.owner_id == user.id
+
+
+def can_print_pack(user: User, student: Student) -> bool:
+    """The one-page student pack: bk and kepsek of the school, the student's walikelas."""
+    if not _active(user) or user.school_id != student.school_id:
+        return False
+    return user.role in (Role.BK, Role.KEPSEK) or is_homeroom_teacher(user, student)

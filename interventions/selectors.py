@@ -18,7 +18,13 @@ from students.models import Role, Student, StudentStatus, User
 from students.selectors import class_queryset_for_user, student_queryset_for_user
 
 from . import permissions
-from .models import Intervention, InterventionSession, Programme, Status
+from .models import (
+    SESSION_CONTENT_FIELDS,
+    Intervention,
+    InterventionSession,
+    Programme,
+    Status,
+)
 
 OPEN_STATUSES = (Status.PLANNED, Status.IN_PROGRESS)
 HOME_DUE_DAYS = 7
@@ -129,35 +135,53 @@ class TimelineEntry:
     session: InterventionSession
     notes: str | None  # None: the user may not read them
     can_edit: bool
+    readable: bool = False  # the session's content (notes, findings, decisions, referral)
 
 
 def intervention_timeline(
     *, user: User, intervention: Intervention, request: HttpRequest | None = None
 ) -> list[TimelineEntry]:
-    """The sessions, oldest first. Notes are decrypted only for bk of the school and the
-    owner, and each such read is written to the audit log (action `note.read`)."""
-    readable = permissions.can_read_notes(user, intervention)
-    sessions = intervention.sessions.select_related("created_by").order_by("date", "id")
-    if not readable:
-        sessions = sessions.defer("notes")
+    """The sessions, oldest first. Content is decrypted only for those who may read it
+    (`permissions.can_read_session`): counselling notes for bk of the school and the owner,
+    each such read written to the audit log (action `note.read`); a "sangat rahasia"
+    session for the owner and the kepala sekolah only, every read audited
+    (`note.read_sangat_rahasia`). Others see the session listed without content."""
+    sessions = (
+        intervention.sessions.select_related("created_by")
+        .defer(*SESSION_CONTENT_FIELDS)
+        .order_by("date", "id")
+    )
     entries = []
     for session in sessions:
         session.intervention = intervention
+        readable = permissions.can_read_session(user, session)
         entries.append(
             TimelineEntry(
                 session=session,
                 notes=session.notes if readable else None,
-                can_edit=permissions.can_edit_session(user, session),
+                can_edit=readable and permissions.can_edit_session(user, session),
+                readable=readable,
             )
         )
-    if readable and any(e.notes for e in entries):
+    ordinary = [e for e in entries if e.notes and not e.session.very_confidential]
+    if ordinary:
         audit_log(
             action="note.read",
             user=user,
             request=request,
             target=intervention,
             school=intervention.student.school,
-            detail={"sessions": [e.session.pk for e in entries if e.notes]},
+            detail={"sessions": [e.session.pk for e in ordinary]},
+        )
+    secret = [e for e in entries if e.readable and e.session.very_confidential]
+    if secret:
+        audit_log(
+            action="note.read_sangat_rahasia",
+            user=user,
+            request=request,
+            target=intervention,
+            school=intervention.student.school,
+            detail={"sessions": [e.session.pk for e in secret]},
         )
     return entries
 
@@ -166,10 +190,10 @@ def session_notes_for_edit(
     *, user: User, session: InterventionSession, request: HttpRequest | None = None
 ) -> str:
     """The notes shown in the edit form: a read like any other, so it is audited."""
-    if not permissions.can_read_notes(user, session.intervention):
+    if not permissions.can_read_session(user, session):
         raise Http404("notes")
     audit_log(
-        action="note.read",
+        action="note.read_sangat_rahasia" if session.very_confidential else "note.read",
         user=user,
         request=request,
         target=session.intervention,

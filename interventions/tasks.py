@@ -6,6 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from .services import follow_up_sweep_run
+from .unattended import unattended_check_run
 
 
 @shared_task(name="interventions.tasks.follow_up_sweep_task", acks_late=True)
@@ -22,3 +23,13 @@ def follow_up_sweep_task(day: str | None = None) -> dict:
         "cleared": sweep.cleared,
         "emails_sent": sweep.emails_sent,
     }
+
+
+@shared_task(name="interventions.tasks.unattended_check_task", acks_late=True)
+def unattended_check_task(day: str | None = None) -> dict:
+    """Daily (beat): list students in kurang or over a point threshold with no open
+    intervention and no contact in UNATTENDED_CONTACT_DAYS days; the bk and walikelas home
+    pages show the latest list. `day` (YYYY-MM-DD) defaults to today."""
+    today = dt.date.fromisoformat(day) if day else timezone.localdate()
+    check = unattended_check_run(today=today, task_id=unattended_check_task.request.id or "")
+    return {"check": check.pk, "found": check.found}

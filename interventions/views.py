@@ -8,24 +8,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from smk_dashboard.core.audit import audit_student_list
+from smk_dashboard.core.audit import audit_log, audit_student_list
 from smk_dashboard.core.fields import factors_for_user
 
-from . import permissions, reports, selectors, services
+from . import permissions, reports, selectors, services, session_services
 from .forms import (
     CloseForm,
     EffectivenessForm,
     InterventionCreateForm,
     ListFilterForm,
     ProgrammeForm,
+    ReferralForm,
     SessionForm,
+    TypedSessionForm,
 )
+from .models import SessionKind
 
 PAGE_SIZE = 25
 
@@ -211,17 +214,65 @@ def intervention_start(request: HttpRequest, pk: int) -> HttpResponse:
 def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     intervention = selectors.intervention_get(user=request.user, pk=pk, request=request)
     _manage_or_403(request.user, intervention)
-    form = SessionForm(request.POST or None)
+    form = TypedSessionForm(
+        request.POST or None,
+        kind=request.POST.get("kind") or request.GET.get("kind") or SessionKind.SESSION,
+        allow_very_confidential=permissions.can_mark_very_confidential(request.user, intervention),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.session_add(intervention=intervention, user=request.user, **form.cleaned_data)
+            session_services.session_record(
+                intervention=intervention, user=request.user, request=request, **form.cleaned_data
+            )
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
             messages.success(request, _("Sesi dicatat."))
             return redirect("interventions:detail", pk=pk)
     return render(
-        request, "interventions/session_form.html", {"intervention": intervention, "form": form}
+        request,
+        "interventions/session_form.html",
+        {"intervention": intervention, "form": form, "kind_label": form.kind_label},
+    )
+
+
+@allowed(permissions.can_view_interventions)
+@require_http_methods(["GET", "POST"])
+def referral_update(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    intervention = selectors.intervention_get(user=request.user, pk=pk)
+    session = selectors.session_get(user=request.user, intervention=intervention, pk=session_pk)
+    if session.kind != SessionKind.REFERRAL:
+        raise Http404("referral")
+    if not (
+        permissions.can_manage(request.user, intervention)
+        and permissions.can_read_session(request.user, session)
+    ):
+        raise PermissionDenied
+    if request.method == "GET":  # the form shows the referral's status and outcome
+        audit_log(
+            action="session.read",
+            request=request,
+            target=intervention,
+            detail={"sessions": [session.pk], "purpose": "referral"},
+        )
+    form = ReferralForm(
+        request.POST or None,
+        initial={"status": session.referral_status, "outcome": session.referral_outcome},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            session_services.referral_update(
+                session=session, user=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Rujukan diperbarui."))
+            return redirect("interventions:detail", pk=pk)
+    return render(
+        request,
+        "interventions/session_form.html",
+        {"intervention": intervention, "form": form, "session": session, "referral": True},
     )
 
 
@@ -230,7 +281,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
 def session_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
     intervention = selectors.intervention_get(user=request.user, pk=pk, request=request)
     session = selectors.session_get(user=request.user, intervention=intervention, pk=session_pk)
-    if not permissions.can_read_notes(request.user, intervention):
+    if not permissions.can_read_session(request.user, session):
         raise PermissionDenied
     if request.method == "POST":
         form = SessionForm(request.POST)

@@ -243,6 +243,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "interventions.tasks.follow_up_sweep_task",
         "schedule": crontab(hour=5, minute=30),
     },
+    # Nobody falls through (issue 17): kurang or over a point threshold, no follow-up.
+    "interventions-unattended-check": {
+        "task": "interventions.tasks.unattended_check_task",
+        "schedule": crontab(hour=5, minute=45),
+    },
     "audit-purge-nightly": {
         "task": "smk_dashboard.tasks.audit_purge_task",
         "schedule": crontab(hour=1, minute=30),
@@ -258,6 +263,11 @@ CELERY_TASK_ALWAYS_EAGER = False
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="SMK Dashboard <noreply@localhost>")
 INTERVENTION_REMINDER_EMAILS = env.bool("INTERVENTION_REMINDER_EMAILS", default=False)
+# Issue 17: a student with no parent contact or session for this many days is listed by the
+# daily check; strengths count a subject rising this many points, alpa falling this many days.
+UNATTENDED_CONTACT_DAYS = env.int("UNATTENDED_CONTACT_DAYS", default=30)
+STRENGTH_MIN_GRADE_GAIN = env.int("STRENGTH_MIN_GRADE_GAIN", default=10)
+STRENGTH_MIN_ALPA_DROP = env.int("STRENGTH_MIN_ALPA_DROP", default=3)
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {

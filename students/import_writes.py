@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -31,6 +32,7 @@ from .models import (
     AttendanceSummary,
     GradeRecord,
     Major,
+    PklPlacement,
     School,
     SchoolClass,
     SchoolTermStatus,
@@ -52,6 +54,20 @@ FIELD_WORDS = [
     ("seni", r"seni|desain|multimedia|animasi|broadcasting|kriya|musik|film"),
     ("teknik", r"teknik|teknologi|otomotif|mesin|listrik|jaringan|komputer|rekayasa|las|bangunan"),
 ]
+
+
+@dataclass(frozen=True)
+class RowWriter:
+    """How a kind whose rows belong to a higher layer (interventions' conduct points) is
+    checked and written. That layer registers itself in ROW_WRITERS (AppConfig.ready), so
+    students never imports it. `resolve(rows, school)` adds row errors; `write(rows, school,
+    counter)` writes the valid rows and counts them."""
+
+    resolve: Callable[[list, School], None]
+    write: Callable[[list, School, Counter], None]
+
+
+ROW_WRITERS: dict[str, RowWriter] = {}
 
 
 @dataclass
@@ -111,10 +127,18 @@ def resolve(result: ParseResult, index: SchoolIndex, scope: Scope, *, create_mis
             _resolve_grade_cells(parsed, student, index, scope, plan)
             if "sakit" in parsed.data:
                 plan.terms.add(parsed.data["term"])
+        elif result.kind == "pkl":
+            if parsed.data.get("term"):
+                plan.terms.add(parsed.data["term"])
+        elif result.kind in ROW_WRITERS:
+            continue
         elif result.layout == "recap":
             plan.terms.add(parsed.data["term"])
         else:
             plan.terms.update(term_of_date(day) for day, _code in parsed.cells)
+    if result.kind in ROW_WRITERS:
+        matched = [p for p in result.rows if "_student" in p.data and not p.errors]
+        ROW_WRITERS[result.kind].resolve(matched, index.school)
     return plan
 
 
@@ -361,6 +385,10 @@ def write(analysis, *, school: School) -> dict:
         if plan.partial:
             for term in terms.values():
                 term_status_mark_partial(school=school, term=term)
+    elif result.kind == "pkl":
+        _write_pkl(rows, terms, counter)
+    elif result.kind in ROW_WRITERS:
+        ROW_WRITERS[result.kind].write(rows, school, counter)
     elif result.layout == "recap":
         _write_recap(rows, school, terms, counter)
     else:
@@ -412,6 +440,44 @@ def _write_roster(rows, school: School, refs, counter: Counter) -> None:
     if changed:
         Student.objects.bulk_update(changed, sorted(fields | {"updated_at"}), batch_size=500)
     Student.objects.bulk_create(new, batch_size=500)
+    counter.records = {"created": len(new), "updated": len(changed), "unchanged": counter.unchanged}
+
+
+PKL_FIELDS = (
+    "company", "mentor", "days_present", "days_total", "rating_attitude", "rating_skills",
+)  # fmt: skip
+
+
+def _write_pkl(rows, terms, counter: Counter) -> None:
+    """One placement per student and term: created, updated where a value differs, or
+    unchanged."""
+    term_ids = {code: t.id for code, t in terms.items()}
+    existing = {
+        (p.student_id, p.term_id): p
+        for p in PklPlacement.objects.filter(
+            student_id__in=[r.data["_student"] for r in rows], term_id__in=term_ids.values()
+        )
+    }
+    new, changed = [], []
+    for parsed in rows:
+        data = parsed.data
+        key = (data["_student"], term_ids[data["term"]])
+        values = {name: data.get(name) for name in PKL_FIELDS}
+        placement = existing.get(key)
+        if placement is None:
+            new.append(PklPlacement(student_id=key[0], term_id=key[1], **values))
+            counter.created += 1
+            continue
+        diff = {k: v for k, v in values.items() if getattr(placement, k) != v}
+        if not diff:
+            counter.unchanged += 1
+            continue
+        for k, v in diff.items():
+            setattr(placement, k, v)
+        changed.append(placement)
+        counter.updated += 1
+    PklPlacement.objects.bulk_create(new, batch_size=500)
+    PklPlacement.objects.bulk_update(changed, [*PKL_FIELDS, "updated_at"], batch_size=500)
     counter.records = {"created": len(new), "updated": len(changed), "unchanged": counter.unchanged}
 
 

@@ -467,6 +467,39 @@ class ImportKind(models.TextChoices):
     ROSTER = "roster", _("Daftar siswa")
     GRADES = "grades", _("Leger nilai")
     ATTENDANCE = "attendance", _("Presensi")
+    PKL = "pkl", _("PKL (praktik kerja lapangan)")
+    POINTS = "points", _("Poin pelanggaran dan prestasi")
+
+
+class PklPlacement(models.Model):
+    """One industry placement (praktik kerja lapangan) of a student in a term: the company,
+    the industry mentor (pembimbing industri), attendance at the placement and the mentor's
+    ratings (0-100) of attitude (sikap) and skills (keterampilan). Imported per term."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="pkl_placements")
+    term = models.ForeignKey(AcademicTerm, on_delete=models.PROTECT, related_name="+")
+    company = models.CharField(_("tempat PKL (DU/DI)"), max_length=200)
+    mentor = models.CharField(_("pembimbing industri"), max_length=120, blank=True)
+    days_present = models.PositiveSmallIntegerField(_("hari hadir"), null=True, blank=True)
+    days_total = models.PositiveSmallIntegerField(_("hari PKL"), null=True, blank=True)
+    rating_attitude = models.DecimalField(
+        _("nilai sikap"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    rating_skills = models.DecimalField(
+        _("nilai keterampilan"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["student", "term"]
+        verbose_name = _("penempatan PKL")
+        verbose_name_plural = _("penempatan PKL")
+        constraints = [
+            models.UniqueConstraint(fields=["student", "term"], name="pkl_once_per_term")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} {self.term_id} {self.company}"
 
 
 class ImportStatus(models.TextChoices):

@@ -50,8 +50,20 @@ logger = logging.getLogger(__name__)
 MAX_STORED_ERRORS = 1000
 SAMPLE_ROWS = 10
 KINDS_BY_ROLE = {
-    Role.OPERATOR: {ImportKind.ROSTER, ImportKind.GRADES, ImportKind.ATTENDANCE},
-    Role.WALIKELAS: {ImportKind.ROSTER, ImportKind.GRADES, ImportKind.ATTENDANCE},
+    Role.OPERATOR: {
+        ImportKind.ROSTER,
+        ImportKind.GRADES,
+        ImportKind.ATTENDANCE,
+        ImportKind.PKL,
+        ImportKind.POINTS,
+    },
+    Role.WALIKELAS: {
+        ImportKind.ROSTER,
+        ImportKind.GRADES,
+        ImportKind.ATTENDANCE,
+        ImportKind.PKL,
+        ImportKind.POINTS,
+    },
     Role.GURU: {ImportKind.GRADES},
 }
 

@@ -38,6 +38,13 @@ INTERVENTION_VIEWER_ROLES = roles(Role.BK, Role.WALIKELAS, Role.KEPSEK)
 INTERVENTION_CREATOR_ROLES = roles(Role.BK, Role.WALIKELAS)
 PROGRAMME_CATALOGUE_ROLES = roles(Role.BK, Role.OPERATOR)
 INTERVENTION_REPORT_ROLES = roles(Role.BK, Role.KEPSEK, Role.OPERATOR)
+# Conduct points (issue 17): teachers and bk record, bk and kepsek void, bk keeps the catalogue.
+POINT_RECORDER_ROLES = roles(Role.GURU, Role.WALIKELAS, Role.BK)
+POINT_VOID_ROLES = roles(Role.BK, Role.KEPSEK)
+POINT_CATALOGUE_ROLES = roles(Role.BK)
+# Parent contact and letters: bk and the walikelas act; bk, the student's walikelas and kepsek
+# read the one-page student pack.
+PARENT_CONTACT_ROLES = roles(Role.BK, Role.WALIKELAS)
 
 
 def has_role(user, allowed: frozenset[str]) -> bool:

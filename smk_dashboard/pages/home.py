@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from interventions.page_context import counselling_home_context
 from interventions.selectors import home_context as intervention_home_context
 from predictions.selectors import current_predictions, new_kurang_queryset, prediction_status
 from predictions.services import school_needs_retraining
@@ -79,4 +80,5 @@ def home(request: HttpRequest) -> HttpResponse:
     if role == Role.OPERATOR and request.user.school_id:
         context["needs_retraining"] = school_needs_retraining(school=request.user.school)
     context.update(intervention_home_context(user=request.user))
+    context.update(counselling_home_context(user=request.user))
     return render(request, f"home/{role}.html", context)

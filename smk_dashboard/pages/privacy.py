@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from interventions.contact_services import counselling_records_redact
 from interventions.models import Intervention, InterventionSession
 from predictions.models import Prediction
 from smk_dashboard.core.audit import audit_log
@@ -199,6 +200,7 @@ def student_anonymise(
     for session in sessions:
         session.notes = REDACTED if session.notes else ""
     InterventionSession.objects.bulk_update(sessions, ["notes"])
+    counselling_records_redact(student=student, placeholder=REDACTED)
     privacy.anonymised_at = timezone.now()
     privacy.note = ""
     privacy.updated_by = actor
@@ -376,10 +378,12 @@ def research_export_rows(*, school: School) -> tuple[list[dict], int]:
     """One row per student and term: no names, no NISN (a keyed hash instead), no birth date
     or socio-economic fields. Rows whose (major field, grade level, gender) group holds fewer
     than SMALL_CELL_THRESHOLD students are suppressed, with complementary groups
-    (`suppression.withheld_groups`). Returns (rows, students suppressed)."""
+    (`suppression.withheld_groups`). Students whose guardian withdrew consent (UU PDP art. 25)
+    are left out entirely. Returns (rows, students suppressed)."""
     latest = Prediction.objects.current().filter(student=OuterRef("pk"))
     students = list(
         Student.objects.filter(school=school)
+        .exclude(privacy__consent=ConsentStatus.WITHDRAWN)
         .annotate(latest_category=Subquery(latest.values("category")[:1]))
         .values(
             "pk",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from interventions.models import Intervention
+from interventions.page_context import counselling_profile_context
 from predictions.selectors import active_model_version, student_prediction_history
 from smk_dashboard.core.fields import FieldGroup, can_see
 from students.models import AttendanceSummary, NonAcademicRating, Student, User
@@ -41,4 +42,5 @@ def student_profile(*, user: User, student: Student) -> dict:
         "show_ratings": show_ratings,
         "show_counselling": show_counselling,
         "model_version": active_model_version(school_id=student.school_id),
+        **counselling_profile_context(user=user, student=student),
     }

@@ -2,7 +2,7 @@ from django.urls import path
 
 from students import views
 
-from . import profile_views, risk_views
+from . import pack_views, profile_views, risk_views
 
 app_name = "students"
 
@@ -19,4 +19,5 @@ urlpatterns = [
     # Risk list and student profile: students, predictions and interventions together
     path("risk/", risk_views.risk_list, name="risk"),
     path("<int:student_id>/", profile_views.student_profile_view, name="profile"),
+    path("<int:student_id>/summary.pdf", pack_views.student_pack_view, name="summary_pdf"),
 ]

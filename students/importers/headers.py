@@ -89,7 +89,33 @@ ATTENDANCE_ALIASES = {
     "school_days": ["hari efektif", "jumlah hari efektif", "hari sekolah", "jumlah hari"],
     "gender": ["l p", "jk", "jenis kelamin", "lp"],
 }  # fmt: skip
-KIND_ALIASES = {"roster": ROSTER_ALIASES, "grades": GRADE_ALIASES, "attendance": ATTENDANCE_ALIASES}
+PKL_ALIASES = {
+    "company": [
+        "tempat pkl", "nama perusahaan", "perusahaan", "du di", "dudi", "nama du di",
+        "nama dudi", "tempat prakerin", "instansi", "mitra industri",
+    ],
+    "mentor": [
+        "pembimbing industri", "pembimbing du di", "pembimbing dudi", "instruktur", "mentor",
+    ],
+    "days_present": ["hari hadir", "kehadiran pkl", "jumlah hadir", "hadir"],
+    "days_total": ["hari pkl", "jumlah hari pkl", "hari kerja", "lama pkl hari"],
+    "rating_attitude": ["nilai sikap", "sikap kerja", "nilai sikap kerja"],
+    "rating_skills": ["nilai keterampilan", "keterampilan kerja", "nilai kompetensi"],
+    "term": ["semester", "periode"],
+}  # fmt: skip
+POINTS_ALIASES = {
+    "date": ["tanggal", "tgl", "tanggal kejadian", "hari tanggal"],
+    "behaviour": ["perilaku", "jenis pelanggaran", "pelanggaran", "jenis perilaku", "butir"],
+    "points": ["poin", "skor", "bobot", "bobot poin"],
+    "description": ["uraian", "uraian kejadian", "kronologi"],
+}  # fmt: skip
+KIND_ALIASES = {
+    "roster": ROSTER_ALIASES,
+    "grades": GRADE_ALIASES,
+    "attendance": ATTENDANCE_ALIASES,
+    "pkl": PKL_ALIASES,
+    "points": POINTS_ALIASES,
+}
 COMPONENT_WORDS = {
     "pengetahuan": "pengetahuan", "p": "pengetahuan", "peng": "pengetahuan",
     "kognitif": "pengetahuan", "ki 3": "pengetahuan", "ki3": "pengetahuan",
@@ -122,6 +148,16 @@ FIELD_LABELS = {
     "izin": _("Izin"),
     "alpa": _("Alpa"),
     "school_days": _("Hari efektif"),
+    "company": _("Tempat PKL (DU/DI)"),
+    "mentor": _("Pembimbing industri"),
+    "days_present": _("Hari hadir PKL"),
+    "days_total": _("Hari PKL"),
+    "rating_attitude": _("Nilai sikap PKL"),
+    "rating_skills": _("Nilai keterampilan PKL"),
+    "date": _("Tanggal"),
+    "behaviour": _("Perilaku (katalog poin)"),
+    "points": _("Poin"),
+    "description": _("Uraian"),
     "ignore": _("(abaikan kolom ini)"),
     "grade": _("Nilai mata pelajaran"),
     "day": _("Tanggal (presensi harian)"),

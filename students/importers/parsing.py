@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from . import attendance, grades, roster
+from . import attendance, grades, pkl, points, roster
 from .errors import FileRejected
 from .headers import Table, find_table, title_npsn
 from .reading import read_sheets
@@ -82,7 +82,13 @@ def parse_file(
     result.term_code = term_code or _title_term(result.tables)
     if result.term_code is None:
         result.term_year = next((y for t in result.tables if (y := school_year_of(t.title))), None)
-    parser = {"roster": roster.parse, "grades": grades.parse, "attendance": attendance.parse}
+    parser = {
+        "roster": roster.parse,
+        "grades": grades.parse,
+        "attendance": attendance.parse,
+        "pkl": pkl.parse,
+        "points": points.parse,
+    }
     parser[kind](result, progress=progress)
     mark_duplicates(result)
     return result
@@ -155,6 +161,10 @@ def _duplicate_keys(result: ParseResult, parsed: ParsedRow) -> list[tuple]:
         term = parsed.data.get("term", "")
         keys = [("nisn", nisn, term)] if nisn else []
         return keys + ([("nis", nis, term)] if nis else [])
+    if result.kind == "points":  # a student may have many entries, even on one day
+        return []
+    if result.kind == "pkl":  # one placement per student and term
+        return [("pkl", parsed.student_key, parsed.data.get("term", ""))]
     if result.kind == "attendance" and result.layout == "recap":
         return [("nisn", nisn or "nis:" + (nis or ""), parsed.data.get("term", ""))]
     if result.kind == "grades":  # long: one row per student, subject, component and term

@@ -125,6 +125,25 @@ TEMPLATES = {
         "header": ["No", "NISN", "NIS", "Nama", "Sakit", "Izin", "Alpa", "Hari Efektif"],
         "example": [1, "0081234567", "2425001", "Contoh Siswa", 2, 1, 0, 110],
     },
+    "points": {
+        "title": ["BUKU CATATAN POIN PELANGGARAN DAN PRESTASI"],
+        "header": ["No", "NISN", "Nama", "Tanggal", "Perilaku", "Poin", "Uraian"],
+        "example": [
+            1, "0081234567", "Contoh Siswa", dt.date(2025, 3, 12), "Terlambat", 5,
+            "Datang pukul 07.30",
+        ],
+    },
+    "pkl": {
+        "title": ["REKAP PKL (PRAKTIK KERJA LAPANGAN)", "Semester : Genap 2024/2025"],
+        "header": [
+            "No", "NISN", "NIS", "Nama", "Tempat PKL", "Pembimbing Industri", "Hari Hadir",
+            "Hari PKL", "Nilai Sikap", "Nilai Keterampilan",
+        ],
+        "example": [
+            1, "0081234567", "2425001", "Contoh Siswa", "PT Contoh Teknik", "Bapak Contoh",
+            58, 60, 85, 80,
+        ],
+    },
 }  # fmt: skip
 
 
@@ -167,6 +186,16 @@ def _template_help(kind: str) -> list[str]:
             _("Satu kolom per mata pelajaran, nilai 0–100. Sel kosong = belum dinilai."),
             _('Ganti "Semester : Ganjil 2024/2025" sesuai semesternya.'),
             _("Nilai Pengetahuan/Keterampilan: dua baris judul (mapel di atas, P / K di bawah)."),
+        ]
+    elif kind == "points":
+        lines += [
+            _("Satu baris per kejadian. Perilaku harus sama dengan nama di katalog poin sekolah."),
+            _("Poin kosong = poin katalog; pelanggaran positif, prestasi negatif."),
+        ]
+    elif kind == "pkl":
+        lines += [
+            _("Satu baris per siswa per semester PKL; nilai sikap dan keterampilan 0–100."),
+            _('Ganti "Semester : Genap 2024/2025" sesuai semesternya, atau isi kolom Semester.'),
         ]
     elif kind == "attendance":
         lines += [

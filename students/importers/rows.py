@@ -15,7 +15,7 @@ from .headers import Column, Table
 from .reading import Sheet
 from .values import clean_text, is_blank, parse_count, parse_nis, parse_nisn
 
-KINDS = ("roster", "grades", "attendance")
+KINDS = ("roster", "grades", "attendance", "pkl", "points")
 Progress = Callable[[float], None]
 
 

@@ -10,7 +10,7 @@ from interventions.models import Intervention, InterventionSession, Programme
 from predictions.models import Prediction
 from smk_dashboard.core.models import AuditEvent
 from smk_dashboard.pages import privacy
-from students.models import GradeRecord, Role, StudentPrivacy
+from students.models import ConsentStatus, GradeRecord, Role, StudentPrivacy
 from students.selectors import is_excluded_from_scoring, students_excluded_from_scoring
 from tests.api.conftest import build_school
 from tests.students.factories import SchoolClassFactory, StudentFactory
@@ -218,3 +218,15 @@ def test_pseudonyms_depend_on_the_key(settings):
     first = privacy.pseudonym("0012345678", purpose="research")
     settings.PSEUDONYM_KEY = "b" * 40
     assert privacy.pseudonym("0012345678", purpose="research") != first
+
+
+def test_research_export_leaves_out_students_whose_guardian_withdrew_consent(one, settings):
+    settings.SMALL_CELL_THRESHOLD = 1
+    before, _suppressed = privacy.research_export_rows(school=one.school)
+    withdrawn = one.students[0]
+    StudentPrivacy.objects.create(student=withdrawn, consent=ConsentStatus.WITHDRAWN)
+    StudentPrivacy.objects.create(student=one.students[1], consent=ConsentStatus.GIVEN)
+    after, _suppressed = privacy.research_export_rows(school=one.school)
+    gone = privacy.pseudonym(f"{one.school.npsn}:{withdrawn.nisn}", purpose="research")
+    assert gone in {r["pseudonym"] for r in before}
+    assert gone not in {r["pseudonym"] for r in after} and len(after) == len(before) - 1

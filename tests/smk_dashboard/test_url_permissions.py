@@ -10,7 +10,9 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from interventions.models import Intervention, InterventionSession
+from interventions.conduct_services import point_catalogue_seed, point_entry_record
+from interventions.contact_services import letter_create
+from interventions.models import Behaviour, Intervention, InterventionSession
 from interventions.services import programme_catalogue_seed
 from predictions.models import ScoringRun, TrainingRun
 from students.models import ImportBatch, Role
@@ -175,6 +177,14 @@ ALLOW_LIST: dict[str, dict] = {
     # Pages of issue 5.
     "students/risk/": {"expect": page(VIEWERS)},
     "students/<int:student_id>/": {"expect": page(VIEWERS), "kwargs": {"student_id": "student"}},
+    # The one-page pack: bk, the student's walikelas, kepsek; 404 for every other role.
+    "students/<int:student_id>/summary.pdf": {
+        "expect": {
+            ANON: 302,
+            **{r: 200 if r in {Role.BK, Role.WALIKELAS, Role.KEPSEK} else 404 for r in STAFF_ROLES},
+        },
+        "kwargs": {"student_id": "student"},
+    },
     "predictions/models/": {"expect": page(MODEL_QUALITY)},
     "predictions/<int:prediction_id>/feedback/": {
         "expect": everyone(405),  # POST only (checked before login; reveals nothing)
@@ -216,6 +226,48 @@ ALLOW_LIST: dict[str, dict] = {
         "expect": page({Role.BK, Role.OPERATOR}),
         "kwargs": {"pk": "programme"},
     },
+    # Conduct points (issue 17): bk keeps the catalogue; teachers and bk record; bk and kepsek
+    # void; a to-do is closed with a POST.
+    "interventions/points/catalogue/": {"expect": page({Role.BK})},
+    "interventions/points/catalogue/seed/": {"expect": page({Role.BK}, ok=405)},
+    "interventions/points/behaviours/<int:pk>/": {
+        "expect": page({Role.BK}),
+        "kwargs": {"pk": "behaviour"},
+    },
+    "interventions/points/thresholds/<int:pk>/delete/": {
+        "expect": page({Role.BK}, ok=405),
+        "kwargs": {"pk": "threshold"},
+    },
+    "interventions/points/students/<int:student_id>/new/": {
+        "expect": page({Role.GURU, Role.WALIKELAS, Role.BK}),
+        "kwargs": {"student_id": "student"},
+    },
+    "interventions/points/<int:pk>/void/": {
+        "expect": page({Role.BK, Role.KEPSEK}),
+        "kwargs": {"pk": "point_entry"},
+    },
+    "interventions/points/todos/<int:pk>/done/": {
+        "expect": POST_ONLY,
+        "kwargs": {"pk": "point_todo"},
+    },
+    # Parent contact and letters: bk and the student's walikelas write; kepsek may print.
+    "interventions/contacts/students/<int:student_id>/new/": {
+        "expect": page({Role.BK, Role.WALIKELAS}),
+        "kwargs": {"student_id": "student"},
+    },
+    "interventions/letters/students/<int:student_id>/new/": {
+        "expect": page({Role.BK, Role.WALIKELAS}),
+        "kwargs": {"student_id": "student"},
+    },
+    "interventions/letters/<int:pk>.pdf": {
+        "expect": page({Role.BK, Role.WALIKELAS, Role.KEPSEK}),
+        "kwargs": {"pk": "letter"},
+    },
+    "interventions/letters/templates/": {"expect": page({Role.BK})},
+    "interventions/letters/templates/<str:kind>/": {
+        "expect": page({Role.BK}),
+        "kwargs": {"kind": "letter_kind"},
+    },
     "interventions/<int:pk>/": {
         "expect": page(INTERVENTION_VIEWERS),
         "kwargs": {"pk": "intervention"},
@@ -231,6 +283,11 @@ ALLOW_LIST: dict[str, dict] = {
     "interventions/<int:pk>/sessions/<int:session_pk>/": {
         "expect": page({Role.BK}),
         "kwargs": {"pk": "intervention", "session_pk": "session"},
+    },
+    # A referral out's status and outcome: managers who may read it (bk, the owner, here).
+    "interventions/<int:pk>/sessions/<int:session_pk>/referral/": {
+        "expect": page({Role.BK}),
+        "kwargs": {"pk": "intervention", "session_pk": "referral"},
     },
     "interventions/<int:pk>/close/": {
         "expect": page({Role.BK}),
@@ -321,7 +378,48 @@ def _intervention_objects(one, bk) -> dict:
     session = InterventionSession.objects.create(
         intervention=intervention, date=dt.date(2025, 1, 7), notes="rahasia", created_by=bk
     )
-    return {"programme": programme.pk, "intervention": intervention.pk, "session": session.pk}
+    referral = InterventionSession.objects.create(
+        intervention=intervention,
+        date=dt.date(2025, 1, 8),
+        created_by=bk,
+        kind="referral",
+        referral_to="Puskesmas",
+        referral_reason="uji",
+        referral_status="sent",
+    )
+    return {
+        "programme": programme.pk,
+        "intervention": intervention.pk,
+        "session": session.pk,
+        "referral": referral.pk,
+        **_counselling_objects(one, bk),
+    }
+
+
+def _counselling_objects(one, bk) -> dict:
+    """Rows of issue 17 (points, contacts, letters) for the seeded student."""
+    point_catalogue_seed(school=one.school)
+    behaviour = Behaviour.objects.filter(school=one.school, points__gte=50).first()
+    entry, (todo,) = point_entry_record(
+        user=bk, student=one.student, behaviour=behaviour, date=dt.date(2025, 1, 8)
+    )
+    letter = letter_create(
+        user=bk,
+        student=one.student,
+        kind="panggilan",
+        date=dt.date.today(),
+        subject="Panggilan",
+        body="Mohon hadir.",
+        todo=todo,
+    )
+    return {
+        "letter": letter.pk,
+        "letter_kind": "panggilan",
+        "behaviour": behaviour.pk,
+        "threshold": todo.threshold_id,
+        "point_entry": entry.pk,
+        "point_todo": todo.pk,
+    }
 
 
 @pytest.mark.parametrize("role", ROLES)

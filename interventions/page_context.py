@@ -1,0 +1,34 @@
+"""What the student profile and the home pages show of the counselling work (issue 17):
+points, to-dos, parent contact, strengths. smk_dashboard/pages calls these two functions, so
+its own files change by one line each."""
+
+from students.models import PklPlacement, Student, User
+
+from . import conduct_selectors, contact_selectors, permissions, strengths, unattended
+
+
+def counselling_profile_context(*, user: User, student: Student) -> dict:
+    """For `templates/interventions/_counselling_profile.html`, on a profile the user may open."""
+    return {
+        **conduct_selectors.points_profile_context(user=user, student=student),
+        **contact_selectors.contacts_profile_context(user=user, student=student),
+        "can_print_pack": permissions.can_print_pack(user, student),
+        "strengths": strengths.student_strengths(student=student),
+        "pkl_placements": list(
+            PklPlacement.objects.filter(student=student)
+            .select_related("term")
+            .order_by("-term__year", "-term__semester")
+        ),
+    }
+
+
+def counselling_home_context(*, user: User) -> dict:
+    """For `templates/interventions/_home_counselling.html` (bk and walikelas home pages)."""
+    if user.role not in ("bk", "walikelas"):
+        return {}
+    return {
+        "point_todos": conduct_selectors.open_todos(user=user),
+        "improving": strengths.improving_students(user=user),
+        "unattended": unattended.unattended_for_user(user=user),
+        "unattended_days": unattended.contact_days(),
+    }

@@ -1,0 +1,155 @@
+"""Writes for the session types of issue 17: home visit, case conference (with decisions) and
+referral out, and the "sangat rahasia" tier. Each builds on services.session_add, so the
+workflow rules (open intervention, dates, who manages) stay in one place."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from smk_dashboard.core.audit import audit_log
+from students.models import User
+
+from . import permissions, services
+from .models import (
+    CaseDecision,
+    Intervention,
+    InterventionSession,
+    ReferralStatus,
+    SessionKind,
+)
+
+
+def _clean_typed_fields(
+    *,
+    kind: str,
+    date: dt.date,
+    attendees: str,
+    visit_address: str,
+    referral_to: str,
+    referral_reason: str,
+    decisions: list[dict],
+) -> list[str]:
+    errors = []
+    if kind not in SessionKind.values:
+        errors.append(_("Pilih jenis sesi yang ada."))
+    if kind == SessionKind.HOME_VISIT and not visit_address.strip():
+        errors.append(_("Kunjungan rumah: tuliskan alamat yang dikunjungi."))
+    if kind == SessionKind.CASE_CONFERENCE:
+        if not attendees.strip():
+            errors.append(_("Konferensi kasus: tuliskan para peserta."))
+        if not decisions:
+            errors.append(_("Konferensi kasus: tuliskan sedikitnya satu keputusan."))
+        for d in decisions:
+            if not (d.get("decision") or "").strip() or not (d.get("responsible") or "").strip():
+                errors.append(_("Setiap keputusan perlu isi dan penanggung jawab."))
+            elif d.get("due_date") is None or d["due_date"] < date:
+                errors.append(_("Batas waktu keputusan tidak boleh sebelum tanggal konferensi."))
+    if kind == SessionKind.REFERRAL and not (referral_to.strip() and referral_reason.strip()):
+        errors.append(_("Rujukan: tuliskan dirujuk ke mana dan alasannya."))
+    return errors
+
+
+def session_record(
+    *,
+    intervention: Intervention,
+    user: User,
+    date: dt.date,
+    kind: str = SessionKind.SESSION,
+    notes: str = "",
+    attended: bool = True,
+    next_follow_up: dt.date | None = None,
+    very_confidential: bool = False,
+    attendees: str = "",
+    visit_address: str = "",
+    findings: str = "",
+    referral_to: str = "",
+    referral_reason: str = "",
+    decisions: list[dict] | None = None,
+    request: HttpRequest | None = None,
+) -> InterventionSession:
+    """Log a session of any kind. A "sangat rahasia" session may only be written by the
+    intervention's owner. Decisions: [{"decision", "responsible", "due_date"}]."""
+    decisions = list(decisions or [])
+    errors = _clean_typed_fields(
+        kind=kind,
+        date=date,
+        attendees=attendees or "",
+        visit_address=visit_address or "",
+        referral_to=referral_to or "",
+        referral_reason=referral_reason or "",
+        decisions=decisions,
+    )
+    if very_confidential and not permissions.can_mark_very_confidential(user, intervention):
+        errors.append(
+            _("Hanya penanggung jawab intervensi yang dapat menulis sesi sangat rahasia.")
+        )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        session = services.session_add(
+            intervention=intervention,
+            user=user,
+            date=date,
+            notes=notes,
+            attended=attended,
+            next_follow_up=next_follow_up,
+            request=request,
+        )
+        session.kind = kind
+        session.very_confidential = bool(very_confidential)
+        session.attendees = (attendees or "").strip()
+        session.findings = (findings or "").strip()
+        if kind == SessionKind.HOME_VISIT:
+            session.visit_address = visit_address.strip()
+        if kind == SessionKind.REFERRAL:
+            session.referral_to = referral_to.strip()[:200]
+            session.referral_reason = referral_reason.strip()
+            session.referral_status = ReferralStatus.SENT
+        session.save()
+        if kind == SessionKind.CASE_CONFERENCE:
+            CaseDecision.objects.bulk_create(
+                CaseDecision(
+                    session=session,
+                    decision=d["decision"].strip(),
+                    responsible=d["responsible"].strip()[:120],
+                    due_date=d["due_date"],
+                )
+                for d in decisions
+            )
+    return session
+
+
+def referral_update(
+    *,
+    session: InterventionSession,
+    user: User,
+    status: str,
+    outcome: str = "",
+    request: HttpRequest | None = None,
+) -> InterventionSession:
+    """Record where a referral out stands and what came of it (bk of the school, the owner;
+    for a "sangat rahasia" referral only those who may read it)."""
+    intervention = session.intervention
+    if session.kind != SessionKind.REFERRAL:
+        raise ValidationError(_("Sesi ini bukan rujukan."))
+    if not (
+        permissions.can_manage(user, intervention) and permissions.can_read_session(user, session)
+    ):
+        raise ValidationError(_("Anda tidak dapat mengubah rujukan ini."))
+    if status not in ReferralStatus.values:
+        raise ValidationError(_("Pilih status rujukan yang ada."))
+    session.referral_status = status
+    session.referral_outcome = (outcome or "").strip()
+    session.save(update_fields=["referral_status", "referral_outcome"])
+    audit_log(
+        action="referral.update",
+        user=user,
+        request=request,
+        target=session,
+        school=intervention.student.school,
+        detail={"status": status},
+    )
+    return session

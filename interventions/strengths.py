@@ -1,0 +1,171 @@
+"""Strengths next to risks (issue 17): positive signals for one student, and the students of a
+user's scope who are improving (the "Membaik" list beside "perlu perhatian")."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Avg, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from students.models import AttendanceSummary, GradeRecord, Student, StudentStatus, User
+from students.selectors import student_queryset_for_user
+
+from .conduct_models import PointEntry
+from .models import Intervention, Outcome, Status
+
+
+def _min_gain() -> float:
+    """A subject counts as improving when its score rises at least this much between the
+    last two terms (setting STRENGTH_MIN_GRADE_GAIN, default 10 points on 0–100)."""
+    return float(getattr(settings, "STRENGTH_MIN_GRADE_GAIN", 10))
+
+
+def _min_alpa_drop() -> int:
+    return int(getattr(settings, "STRENGTH_MIN_ALPA_DROP", 3))
+
+
+RECENT_DAYS = 120
+
+
+@dataclass(frozen=True)
+class Strength:
+    kind: str  # grade | achievement | attendance | intervention
+    text: str
+
+
+def _improving_subjects(student: Student) -> list[Strength]:
+    rows = (
+        GradeRecord.objects.filter(student=student)
+        .values("subject__name", "term__code", "term__year", "term__semester")
+        .annotate(avg=Avg("score"))
+        .order_by("term__year", "term__semester")
+    )
+    by_subject: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for r in rows:
+        by_subject[r["subject__name"]].append((r["term__code"], float(r["avg"])))
+    out = []
+    for subject, series in sorted(by_subject.items()):
+        if len(series) < 2:
+            continue
+        (t0, a), (t1, b) = series[-2], series[-1]
+        if b - a >= _min_gain():
+            out.append(
+                Strength(
+                    "grade",
+                    _("%(subject)s naik %(gain).0f poin (%(t0)s → %(t1)s)")
+                    % {"subject": subject, "gain": b - a, "t0": t0, "t1": t1},
+                )
+            )
+    return out
+
+
+def _attendance_recovered(student: Student) -> list[Strength]:
+    last_two = list(
+        AttendanceSummary.objects.filter(student=student)
+        .select_related("term")
+        .order_by("-term__year", "-term__semester")[:2]
+    )
+    if len(last_two) < 2:
+        return []
+    now, before = last_two
+    if before.alpa - now.alpa >= _min_alpa_drop():
+        return [
+            Strength(
+                "attendance",
+                _("Alpa turun dari %(a)d menjadi %(b)d hari (%(t0)s → %(t1)s)")
+                % {"a": before.alpa, "b": now.alpa, "t0": before.term.code, "t1": now.term.code},
+            )
+        ]
+    return []
+
+
+def student_strengths(*, student: Student) -> list[Strength]:
+    """Positive signals: subjects improving by a meaningful amount, achievements (points
+    below zero, not voided), attendance recovered (alpa down between the last two terms), an
+    intervention closed as membaik."""
+    out = _improving_subjects(student)
+    for entry in (
+        PointEntry.objects.filter(student=student, voided_at__isnull=True, points__lt=0)
+        .select_related("behaviour")
+        .order_by("-date")[:5]
+    ):
+        out.append(Strength("achievement", f"{entry.behaviour.name} ({entry.date:%d-%m-%Y})"))
+    out += _attendance_recovered(student)
+    for i in (
+        Intervention.objects.filter(
+            student=student, deleted_at__isnull=True, outcome=Outcome.IMPROVED
+        )
+        .filter(status__in=(Status.COMPLETED, Status.STOPPED))
+        .select_related("programme")
+    ):
+        out.append(
+            Strength(
+                "intervention",
+                _("Intervensi %(name)s selesai: membaik") % {"name": i.programme.name},
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class ImprovingStudent:
+    student: Student
+    reasons: list[str]
+
+
+def improving_students(*, user: User, limit: int = 10) -> list[ImprovingStudent]:
+    """Students in the user's scope with a recent positive signal (last RECENT_DAYS days:
+    an achievement, an intervention closed as membaik) or a term-on-term one (overall
+    average up by the meaningful gain, alpa down). Newest signals first, at most `limit`."""
+    students = student_queryset_for_user(user=user).filter(status=StudentStatus.AKTIF)
+    since = timezone.localdate() - dt.timedelta(days=RECENT_DAYS)
+    reasons: dict[int, list[str]] = defaultdict(list)
+    for sid, name in PointEntry.objects.filter(
+        student__in=students, voided_at__isnull=True, points__lt=0, date__gte=since
+    ).values_list("student_id", "behaviour__name"):
+        reasons[sid].append(name)
+    for sid in Intervention.objects.filter(
+        student__in=students,
+        deleted_at__isnull=True,
+        outcome=Outcome.IMPROVED,
+        closed_at__date__gte=since,
+    ).values_list("student_id", flat=True):
+        reasons[sid].append(_("intervensi selesai: membaik"))
+    _average_gains(students, reasons)
+    _alpa_drops(students, reasons)
+    found = {s.pk: s for s in students.filter(pk__in=list(reasons)).select_related("school_class")}
+    ranked = sorted(found, key=lambda sid: (-len(reasons[sid]), found[sid].name))[:limit]
+    return [ImprovingStudent(found[sid], sorted(set(reasons[sid]))) for sid in ranked]
+
+
+def _average_gains(students: QuerySet[Student], reasons: dict[int, list[str]]) -> None:
+    rows = (
+        GradeRecord.objects.filter(student__in=students)
+        .values("student_id", "term__year", "term__semester")
+        .annotate(avg=Avg("score"))
+        .order_by("student_id", "term__year", "term__semester")
+    )
+    series: dict[int, list[float]] = defaultdict(list)
+    for r in rows:
+        series[r["student_id"]].append(float(r["avg"]))
+    gain = _min_gain() / 2  # an average over all subjects moves less than one subject
+    for sid, avgs in series.items():
+        if len(avgs) >= 2 and avgs[-1] - avgs[-2] >= gain:
+            reasons[sid].append(_("rata-rata nilai naik %(g).0f poin") % {"g": avgs[-1] - avgs[-2]})
+
+
+def _alpa_drops(students: QuerySet[Student], reasons: dict[int, list[str]]) -> None:
+    rows = (
+        AttendanceSummary.objects.filter(student__in=students)
+        .order_by("student_id", "term__year", "term__semester")
+        .values_list("student_id", "alpa")
+    )
+    series: dict[int, list[int]] = defaultdict(list)
+    for sid, alpa in rows:
+        series[sid].append(alpa)
+    for sid, alpas in series.items():
+        if len(alpas) >= 2 and alpas[-2] - alpas[-1] >= _min_alpa_drop():
+            reasons[sid].append(_("kehadiran pulih"))
