@@ -34,6 +34,9 @@ _MISSING = "__missing__"
 # Below this many rows OpenMP/BLAS threads cost more than they give, and on a busy shared
 # machine their spin-waiting makes HistGradientBoosting many times slower.
 _SINGLE_THREAD_BELOW = 20_000
+# From this many training rows the models switch to their big-school settings (see
+# docs/model-card.md, "Big schools").
+BIG_ROWS = 20_000
 
 # --------------------------------------------------------------------------- shared pieces
 
@@ -133,7 +136,7 @@ class TabularClassifier(_ClassifierMixin, BaseEstimator):
         self.seed = seed
         self.params = params
 
-    def _classifier(self) -> BaseEstimator:
+    def _classifier(self, n_rows: int = 0) -> BaseEstimator:
         extra = dict(self.params or {})
         if self.kind == "rf":
             base = {
@@ -143,6 +146,10 @@ class TabularClassifier(_ClassifierMixin, BaseEstimator):
                 "n_jobs": 1,
                 "random_state": self.seed,
             }
+            if n_rows >= BIG_ROWS:
+                # Big schools: each tree sees a 20,000-row bootstrap and the forest uses
+                # every core; the forest's vote is as good and the fit is minutes shorter.
+                base.update(n_estimators=150, max_samples=BIG_ROWS, min_samples_leaf=5, n_jobs=-1)
             return RandomForestClassifier(**{**base, **extra})
         if self.kind == "lr":
             base = {"C": 1.0, "class_weight": "balanced", "max_iter": 2000}
@@ -172,7 +179,7 @@ class TabularClassifier(_ClassifierMixin, BaseEstimator):
         self.pipeline_ = Pipeline(
             [
                 ("prep", _tabular_preprocessor(self.numeric_, self.categorical_)),
-                ("clf", self._classifier()),
+                ("clf", self._classifier(len(frame))),
             ]
         )
         with warnings.catch_warnings(), _threads(len(frame)):

@@ -40,6 +40,8 @@ def test_deep_models_run_on_static_features_alone(name):
         static_numeric=["distance_km", "last"],
     )
     model = make_model(name, seed=0, n_seeds=1, epochs=60).fit(empty.subset(np.arange(110)))
+    # Without a sequence the two deep models are different networks, and say which ran.
+    assert model.network_ == {"rnn": "rnn_static", "cnn": "cnn_tabular_mlp"}[name]
     test = empty.subset(np.arange(110, 150))
     proba = model.predict_proba(test)
     assert proba.shape == (40, 3) and not np.isnan(proba).any()
@@ -74,6 +76,14 @@ def test_same_seed_gives_same_probabilities(planted):
 def test_unknown_model_name_is_refused():
     with pytest.raises(ValueError, match="tidak dikenal"):
         make_model("svm")
+
+
+def test_without_a_sequence_rnn_and_cnn_are_not_the_same_network():
+    from predictions.ml.deep import build_cnn, build_rnn
+
+    rnn, cnn = build_rnn(0, 1, 20), build_cnn(0, 1, 20)
+    assert rnn.count_params() != cnn.count_params()
+    assert [type(x).__name__ for x in rnn.layers] != [type(x).__name__ for x in cnn.layers]
 
 
 def test_soft_vote_ensemble_averages_its_members(split):
