@@ -19,9 +19,9 @@ from sklearn.base import BaseEstimator
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedShuffleSplit
 
+from predictions.ml import tabular as _tabular
 from predictions.ml.features import SequenceData, tabular_frame
 from predictions.ml.labels import LABELS
-from predictions.ml import tabular as _tabular
 from predictions.ml.tabular import (
     _ClassifierMixin,
     _tabular_preprocessor,

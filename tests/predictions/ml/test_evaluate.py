@@ -4,8 +4,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from predictions.ml.labels import LABELS
-
 from predictions.ml.evaluate import (
     SpecError,
     evaluate_dataset,
@@ -16,6 +14,7 @@ from predictions.ml.evaluate import (
     select_champion,
     temporal_check,
 )
+from predictions.ml.labels import LABELS
 
 
 def test_fold_metrics_match_hand_computed_values():
