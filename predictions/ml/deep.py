@@ -332,6 +332,7 @@ class KerasSequenceClassifier(_ClassifierMixin, BaseEstimator):
         n_seeds = 1 if big else self.n_seeds
         patience = min(self.patience, 5) if big else self.patience
         max_epochs = min(self.epochs, 40) if big else self.epochs
+        self.epochs_run_, self.samples_trained_ = 0, 0
 
         def train(rows: np.ndarray, val: np.ndarray | None, epochs: int, seed: int) -> int:
             keras.utils.set_random_seed(seed)
@@ -351,7 +352,7 @@ class KerasSequenceClassifier(_ClassifierMixin, BaseEstimator):
                 optimizer=keras.optimizers.Adam(self.learning_rate),
                 loss=["sparse_categorical_crossentropy"] * n_seeds,
             )
-            return _train_with_early_stopping(
+            best, ran, rows_per_epoch = _train_with_early_stopping(
                 self.model_,
                 inputs,
                 codes,
@@ -364,6 +365,10 @@ class KerasSequenceClassifier(_ClassifierMixin, BaseEstimator):
                 n_outputs=n_seeds,
                 rng=np.random.default_rng(seed),
             )
+            # For throughput figures (benchmarks/gpu_train.py): samples pushed through training.
+            self.epochs_run_ = getattr(self, "epochs_run_", 0) + ran
+            self.samples_trained_ = getattr(self, "samples_trained_", 0) + ran * rows_per_epoch
+            return best
 
         self.best_epoch_ = train(train_idx, val_idx, max_epochs, self.seed)
         self.network_ = str(self.model_.name)  # which network ran (e.g. cnn_tabular_mlp)
@@ -437,9 +442,10 @@ def _train_with_early_stopping(
     patience: int,
     n_outputs: int,
     rng: np.random.Generator,
-) -> int:
+) -> tuple[int, int, int]:
     """Mini-batch training with early stopping on the (class-weighted) cross-entropy of the
-    averaged towers on ``val_idx``; the best epoch's weights are restored. Returns that epoch.
+    averaged towers on ``val_idx``; the best epoch's weights are restored. Returns (that epoch,
+    epochs run, samples per epoch).
 
     A plain loop of ``train_on_batch`` rather than ``fit``: on small data Keras' per-epoch
     machinery costs far more than the maths. Every batch has the same size (the last one is
@@ -475,7 +481,7 @@ def _train_with_early_stopping(
                 break
     if best_weights is not None:
         model.set_weights(best_weights)
-    return best_epoch
+    return best_epoch, epoch, steps * bs
 
 
 def _validation_split(

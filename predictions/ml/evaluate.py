@@ -471,11 +471,13 @@ def evaluate_dataset(
     *,
     models: Sequence[str] | None = None,
     progress: Progress | None = None,
+    oof: dict[str, np.ndarray] | None = None,
 ) -> dict[str, Any]:
     """Evaluate models on a spec'd CSV; returns the CONTRACTS §6 report:
     {"name", "n", "class_counts", "models": {name: metrics}, "labels", "best"}.
     By default the five models and the ``ensemble`` (soft vote of the five). Each entry has
     ``brier`` and ``ece`` (before calibration) and ``calibrated`` (after, cross-fitted).
+    ``oof``, when given a dict, receives the out-of-fold probabilities (`evaluate_models`).
     """
     spec, data = load_spec(spec_path)
     names = list(models) if models else [*MODEL_NAMES, ENSEMBLE]
@@ -502,6 +504,7 @@ def evaluate_dataset(
         seed=seed,
         groups=data.groups,
         progress=progress,
+        oof=oof,
     )
     return _json_safe(
         {
