@@ -47,6 +47,23 @@ class Timer:
         self.cpu = time.process_time() - self.cpu
 
 
+def _progress_printer():
+    """Print elapsed wall/CPU time at every 5 % of a training run (long runs on busy cores)."""
+    start_wall, start_cpu, last = time.perf_counter(), time.process_time(), [-5.0]
+
+    def report(pct: float) -> None:
+        if pct - last[0] >= 5.0 or pct >= 100.0:
+            last[0] = pct
+            wall = time.perf_counter() - start_wall
+            cpu = time.process_time() - start_cpu
+            print(
+                f"    progress {pct:5.1f} %: {wall / 60:.1f} min wall, {cpu / 60:.1f} min CPU",
+                flush=True,
+            )
+
+    return report
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--students", type=int, default=500)
@@ -135,7 +152,9 @@ def main() -> int:
                 tabular.BIG_ROWS = train.BIG_SAMPLES = 10**12
             try:
                 with Timer() as t:
-                    result = train.train_and_select(big, models=models, folds=5, seed=42)
+                    result = train.train_and_select(
+                        big, models=models, folds=5, seed=42, progress=_progress_printer()
+                    )
             finally:
                 tabular.BIG_ROWS, train.BIG_SAMPLES = saved
             champ = result.champion

@@ -30,9 +30,9 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from predictions.ml.calibration import (
     candidates_for,
     choose_calibrator,
-    choose_vote_weights,
     ece_bins,
     ece_from_bins,
+    fit_vote_weights,
 )
 from predictions.ml.features import SequenceData, sequence_data_from_frame, term_key
 from predictions.ml.labels import LABELS, bin_target, map_target
@@ -338,7 +338,7 @@ def _ensemble_folds(member_probas, codes, splits, folds):
     out, weights = [], []
     for k in range(len(splits)):
         rows = _other_folds(k, splits, folds)
-        w = choose_vote_weights([_gather(p, k, splits, folds) for p in member_probas], codes[rows])
+        w = fit_vote_weights([_gather(p, k, splits, folds) for p in member_probas], codes[rows])
         weights.append(w)
         out.append(np.tensordot(w, np.stack([p[k] for p in member_probas]), axes=1))
     return out, weights

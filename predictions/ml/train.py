@@ -25,7 +25,7 @@ from predictions.ml.calibration import (
     CalibratedModel,
     candidates_for,
     choose_calibrator,
-    choose_vote_weights,
+    fit_vote_weights,
 )
 from predictions.ml.evaluate import (
     BIG_FOLDS,
@@ -180,7 +180,7 @@ def train_and_select(
     codes = encode_labels(labels)
     if ENSEMBLE in metrics:
         members = metrics[ENSEMBLE]["members"]
-        weights = choose_vote_weights([oof[n] for n in members], codes)
+        weights = fit_vote_weights([oof[n] for n in members], codes)
         fitted[ENSEMBLE] = SoftVoteEnsemble.from_fitted(
             {n: fitted[n] for n in members}, weights.tolist(), seed=seed
         )
