@@ -175,6 +175,8 @@ def train_and_select(
     for i, name in enumerate(to_fit):
         proto = clone(models[name]) if isinstance(models, Mapping) else make_model(name, seed=seed)
         fitted[name] = proto.fit(data, labels)
+        if hasattr(fitted[name], "network_"):  # which network ran, e.g. cnn_tabular_mlp
+            metrics[name]["network"] = fitted[name].network_
         if progress is not None:
             progress(_CV_SHARE + (100.0 - _CV_SHARE) * (i + 1) / len(to_fit))
     codes = encode_labels(labels)

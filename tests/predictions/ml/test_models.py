@@ -99,3 +99,15 @@ def test_refit_on_the_full_training_data_keeps_the_chosen_epoch_count(split):
     assert 1 <= model.best_epoch_ <= 8
     proba = model.predict_proba(test)
     assert proba.shape == (len(test), 3) and not np.isnan(proba).any()
+
+
+def test_big_data_settings_switch_on_from_the_row_threshold(planted, monkeypatch):
+    from predictions.ml import tabular
+
+    monkeypatch.setattr(tabular, "BIG_ROWS", 100)  # the planted data counts as "big" here
+    rf = make_model("rf", seed=0).fit(planted)
+    forest = rf.pipeline_.named_steps["clf"]
+    assert forest.n_estimators == 150 and forest.max_samples == 100
+    rnn = make_model("rnn", seed=0, epochs=80).fit(planted)
+    assert len(rnn.model_.outputs) == 1 and rnn.epochs_run_ <= 40  # one tower, <= 40 epochs
+    assert np.mean(rnn.predict(planted) == planted.y) > 0.7
