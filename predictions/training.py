@@ -145,6 +145,11 @@ def train_school_models(
         "champion": champion,
         "fairness": fairness,
         "temporal": temporal,
+        # The champion's calibration map and its before/after ECE and Brier (see ml.train).
+        "calibration": result.calibration,
+        # Folds actually used, the big-school rule, models pruned after their first folds.
+        "cv_plan": result.plan,
+        "device": device,
     }
     schema = {
         "feature_names": list(data.feature_names),

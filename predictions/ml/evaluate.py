@@ -27,9 +27,16 @@ from sklearn.metrics import (
 )
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
+from predictions.ml.calibration import (
+    candidates_for,
+    choose_calibrator,
+    ece_bins,
+    ece_from_bins,
+    fit_vote_weights,
+)
 from predictions.ml.features import SequenceData, sequence_data_from_frame, term_key
 from predictions.ml.labels import LABELS, bin_target, map_target
-from predictions.ml.models import MODEL_NAMES, encode_labels, make_model
+from predictions.ml.models import ENSEMBLE, MODEL_NAMES, encode_labels, make_model
 
 SCALAR_METRICS: tuple[str, ...] = (
     "accuracy",
@@ -39,8 +46,17 @@ SCALAR_METRICS: tuple[str, ...] = (
     "recall_kurang",
     "roc_auc_ovr",
     "brier",
+    "ece",
+    "ece_kurang",
 )
 RELIABILITY_BINS = 10
+# Big schools (see docs/model-card.md, "Big schools"): from this many labelled samples a
+# training run uses 3 folds instead of 5 and stops a model's cross-validation after 2 folds
+# when its mean macro-F1 is more than PRUNE_MARGIN behind the best model's.
+BIG_SAMPLES = 20_000
+BIG_FOLDS = 3
+PRUNE_AFTER_FOLDS = 2
+PRUNE_MARGIN = 0.02
 Progress = Callable[[float], None]
 
 
@@ -81,7 +97,9 @@ def fold_indices(
 def fold_metrics(codes: np.ndarray, proba: np.ndarray) -> dict[str, Any]:
     """Metrics of one test fold. ``codes``: true int labels (n,); ``proba``: (n, 3).
 
-    Returns scalars (SCALAR_METRICS; roc_auc_ovr is NaN unless all classes are present),
+    Returns scalars (SCALAR_METRICS; roc_auc_ovr is NaN unless all classes are present;
+    ``ece`` is the mean over classes of the one-vs-rest expected calibration error, 10 bins),
+    ``ece_bins`` (per-class bin sums, pooled by `summarise`),
     ``recall_per_class`` {label: float}, ``confusion_matrix`` (3x3 int array, rows true),
     and ``reliability`` counts for P(kurang): ``count``, ``sum_pred``, ``sum_obs`` per bin.
     """
@@ -100,6 +118,8 @@ def fold_metrics(codes: np.ndarray, proba: np.ndarray) -> dict[str, Any]:
     # Macro averages over the classes that occur in truth or prediction (sklearn's rule when
     # ``labels`` is not passed), so a class absent from a tiny fold does not count as 0.
     seen = np.union1d(present, np.unique(pred))
+    calib = ece_bins(codes, proba)
+    ece = ece_from_bins(calib)
     return {
         "accuracy": float(accuracy_score(codes, pred)),
         "macro_precision": float(prec[seen].mean()),
@@ -108,6 +128,9 @@ def fold_metrics(codes: np.ndarray, proba: np.ndarray) -> dict[str, Any]:
         "recall_kurang": float(rec[0]),
         "roc_auc_ovr": auc,
         "brier": float(((proba - onehot) ** 2).sum(axis=1).mean()),
+        "ece": float(ece.mean()),
+        "ece_kurang": float(ece[0]),
+        "ece_bins": calib,
         "recall_per_class": {label: float(rec[i]) for i, label in enumerate(LABELS)},
         "confusion_matrix": confusion_matrix(codes, pred, labels=labels),
         "reliability": {
@@ -127,6 +150,20 @@ def summarise(per_fold: Sequence[dict[str, Any]], fit_seconds: Sequence[float]) 
         out[name] = _mean_std([m[name] for m in per_fold])
     out["recall_per_class"] = {
         label: _mean_std([m["recall_per_class"][label] for m in per_fold]) for label in LABELS
+    }
+    out["ece_per_class"] = {
+        label: _mean_std([ece_from_bins(m["ece_bins"])[i] for m in per_fold])
+        for i, label in enumerate(LABELS)
+    }
+    # ECE over all test folds pooled (every sample once): less small-sample bias than the
+    # per-fold mean, whose ~80-row folds put ~10 rows in a bin.
+    pooled_bins = {
+        key: np.sum([m["ece_bins"][key] for m in per_fold], axis=0)
+        for key in ("count", "sum_pred", "sum_obs")
+    }
+    out["ece_pooled"] = {
+        label: round(float(v), 4)
+        for label, v in zip(LABELS, ece_from_bins(pooled_bins), strict=True)
     }
     out["confusion_matrix"] = np.sum([m["confusion_matrix"] for m in per_fold], axis=0).tolist()
     count = np.sum([m["reliability"]["count"] for m in per_fold], axis=0)
@@ -154,9 +191,12 @@ def _mean_std(values: Sequence[float]) -> dict[str, float | None]:
 
 
 def select_champion(metrics: Mapping[str, Mapping[str, Any]]) -> str:
-    """Name of the model with the highest mean macro-F1; a tie goes to higher recall_kurang."""
+    """Name of the model with the highest mean macro-F1; a tie goes to higher recall_kurang.
+    A model pruned after its first folds (entry has ``"pruned"``) is not a candidate."""
     if not metrics:
         raise ValueError("Tidak ada model untuk dipilih (no models).")
+    complete = {n: m for n, m in metrics.items() if "pruned" not in m}
+    metrics = complete or metrics
 
     def key(name: str) -> tuple[float, float]:
         m = metrics[name]
@@ -185,39 +225,139 @@ def evaluate_models(
     groups: np.ndarray | None = None,
     progress: Progress | None = None,
     oof: dict[str, np.ndarray] | None = None,
+    calibrate: bool = True,
+    prune_after: int | None = None,
+    prune_margin: float = PRUNE_MARGIN,
 ) -> dict[str, dict[str, Any]]:
     """Cross-validate every model on the SAME folds.
 
     ``models``: names (built with `make_model(name, seed=seed)`) or {name: unfitted estimator}
-    (cloned per fold). ``y`` defaults to ``data.y``; ``groups`` (n,) switches to grouped folds.
-    Returns {name: `summarise` entry}. ``progress`` gets 0-100 after every fit.
-    ``oof``, when given a dict, receives {name: (n, 3) out-of-fold probabilities} (averaged
-    over repeats): every sample scored by a model that never saw it (fairness views use it).
+    (cloned per fold). The name ``"ensemble"`` adds the soft vote of the other models, scored
+    on the same folds from their test-fold probabilities (no extra fits): for each test fold
+    the vote weights are fitted on the other folds' out-of-fold predictions, never on the
+    test fold. ``y`` defaults to ``data.y``; ``groups`` (n,) switches to grouped folds.
+
+    Returns {name: `summarise` entry}. With ``calibrate`` each entry also gets
+    ``"calibrated"``: the same metrics after a calibration map chosen and fitted on the other
+    folds' out-of-fold predictions (cross-fitting: a test fold never tunes its own map), with
+    ``method_per_fold``. With ``prune_after`` = k, after k folds a model whose mean macro-F1
+    is more than ``prune_margin`` behind the best stops; its entry keeps its k folds and gets
+    ``"pruned"`` (it cannot be champion nor an ensemble member).
+    ``progress`` gets 0-100 after every fit. ``oof``, when given a dict, receives
+    {name: (n, 3) out-of-fold probabilities} (averaged over repeats) of the models that ran
+    every fold: every sample scored by a model that never saw it.
     """
     codes = encode_labels(data.y if y is None else y)
     splits = fold_indices(codes, folds=folds, repeats=repeats, seed=seed, groups=groups)
+    with_ensemble = not isinstance(models, Mapping) and ENSEMBLE in models
+    if with_ensemble:
+        models = [m for m in models if m != ENSEMBLE]
     protos = _prototypes(models, seed)
+    per_fold: dict[str, list] = {name: [] for name in protos}
+    seconds: dict[str, list] = {name: [] for name in protos}
+    fold_proba: dict[str, list] = {name: [] for name in protos}
+    active, pruned = list(protos), {}
     total, done = len(protos) * len(splits), 0
-    results: dict[str, dict[str, Any]] = {}
-    for name, proto in protos.items():
-        per_fold, seconds = [], []
-        pooled, scored = np.zeros((len(codes), len(LABELS))), np.zeros(len(codes))
-        for train, test in splits:
-            model = clone(proto)
+    for k, (train, test) in enumerate(splits):
+        train_data = data.subset(train)
+        train_y = np.asarray(LABELS, dtype=object)[codes[train]]
+        test_data = data.subset(test)
+        for name in active:
+            model = clone(protos[name])
             start = time.perf_counter()
-            model.fit(data.subset(train), np.asarray(LABELS, dtype=object)[codes[train]])
-            seconds.append(time.perf_counter() - start)
-            proba = model.predict_proba(data.subset(test))
-            pooled[test] += proba
-            scored[test] += 1
-            per_fold.append(fold_metrics(codes[test], proba))
+            model.fit(train_data, train_y)
+            seconds[name].append(time.perf_counter() - start)
+            proba = np.asarray(model.predict_proba(test_data), dtype=np.float64)
+            fold_proba[name].append(proba)
+            per_fold[name].append(fold_metrics(codes[test], proba))
             done += 1
             if progress is not None:
                 progress(100.0 * done / total)
-        results[name] = summarise(per_fold, seconds)
+        if prune_after and k + 1 == prune_after and len(active) > 1:
+            means = {n: float(np.mean([m["macro_f1"] for m in per_fold[n]])) for n in active}
+            best = max(means.values())
+            for n in active:
+                if means[n] < best - prune_margin:
+                    pruned[n] = {"after_folds": k + 1, "behind_best": round(best - means[n], 4)}
+            active = [n for n in active if n not in pruned]
+            total = done + len(active) * (len(splits) - k - 1)
+
+    results: dict[str, dict[str, Any]] = {}
+    for name in protos:
+        results[name] = summarise(per_fold[name], seconds[name])
+        if name in pruned:
+            results[name]["pruned"] = pruned[name]
+    if with_ensemble and len(active) >= 2:
+        fold_proba[ENSEMBLE], weights = _ensemble_folds(
+            [fold_proba[n] for n in active], codes, splits, folds
+        )
+        per_fold[ENSEMBLE] = [
+            fold_metrics(codes[test], p)
+            for (_, test), p in zip(splits, fold_proba[ENSEMBLE], strict=True)
+        ]
+        member_seconds = np.sum([seconds[n] for n in active], axis=0).tolist()
+        results[ENSEMBLE] = summarise(per_fold[ENSEMBLE], member_seconds)
+        results[ENSEMBLE]["members"] = list(active)
+        results[ENSEMBLE]["weights"] = dict(
+            zip(active, np.round(np.mean(weights, axis=0), 4).tolist(), strict=True)
+        )
+        active.append(ENSEMBLE)
+    for name in active:
+        if calibrate:
+            results[name]["calibrated"] = _calibrated_entry(
+                name, fold_proba[name], codes, splits, folds, seconds.get(name, [])
+            )
         if oof is not None:
-            oof[name] = pooled / np.maximum(scored, 1)[:, None]
+            oof[name] = _pool(fold_proba[name], splits, len(codes))
     return results
+
+
+def _pool(probas: Sequence[np.ndarray], splits, n: int) -> np.ndarray:
+    pooled, scored = np.zeros((n, len(LABELS))), np.zeros(n)
+    for (_, test), proba in zip(splits, probas, strict=True):
+        pooled[test] += proba
+        scored[test] += 1
+    return pooled / np.maximum(scored, 1)[:, None]
+
+
+def _other_folds(k: int, splits, folds: int) -> np.ndarray:
+    """Positions of the test rows of the other folds of fold k's repeat."""
+    r = k // folds
+    same = range(r * folds, min((r + 1) * folds, len(splits)))
+    return np.concatenate([splits[j][1] for j in same if j != k])
+
+
+def _gather(probas: Sequence[np.ndarray], k: int, splits, folds: int) -> np.ndarray:
+    r = k // folds
+    same = range(r * folds, min((r + 1) * folds, len(splits)))
+    return np.concatenate([probas[j] for j in same if j != k])
+
+
+def _ensemble_folds(member_probas, codes, splits, folds):
+    """Per test fold: vote weights fitted on the other folds' out-of-fold probabilities."""
+    out, weights = [], []
+    for k in range(len(splits)):
+        rows = _other_folds(k, splits, folds)
+        w = fit_vote_weights([_gather(p, k, splits, folds) for p in member_probas], codes[rows])
+        weights.append(w)
+        out.append(np.tensordot(w, np.stack([p[k] for p in member_probas]), axes=1))
+    return out, weights
+
+
+def _calibrated_entry(name, probas, codes, splits, folds, fit_seconds) -> dict[str, Any]:
+    """Cross-fitted calibration: fold k's probabilities pass through a map chosen (inner CV)
+    and fitted on the other folds' out-of-fold probabilities; then the usual metrics."""
+    per_fold, methods = [], []
+    for k, (_, test) in enumerate(splits):
+        rows = _other_folds(k, splits, folds)
+        method, cal, _ = choose_calibrator(
+            _gather(probas, k, splits, folds), codes[rows], candidates=candidates_for(name)
+        )
+        methods.append(method)
+        per_fold.append(fold_metrics(codes[test], cal.transform(probas[k])))
+    entry = summarise(per_fold, fit_seconds)
+    entry["method_per_fold"] = methods
+    return entry
 
 
 def temporal_check(
@@ -331,13 +471,17 @@ def evaluate_dataset(
     *,
     models: Sequence[str] | None = None,
     progress: Progress | None = None,
+    oof: dict[str, np.ndarray] | None = None,
 ) -> dict[str, Any]:
     """Evaluate models on a spec'd CSV; returns the CONTRACTS §6 report:
     {"name", "n", "class_counts", "models": {name: metrics}, "labels", "best"}.
+    By default the five models and the ``ensemble`` (soft vote of the five). Each entry has
+    ``brier`` and ``ece`` (before calibration) and ``calibrated`` (after, cross-fitted).
+    ``oof``, when given a dict, receives the out-of-fold probabilities (`evaluate_models`).
     """
     spec, data = load_spec(spec_path)
-    names = list(models) if models else list(MODEL_NAMES)
-    bad = [m for m in names if m not in (*MODEL_NAMES, "ensemble")]
+    names = list(models) if models else [*MODEL_NAMES, ENSEMBLE]
+    bad = [m for m in names if m not in (*MODEL_NAMES, ENSEMBLE)]
     if bad:
         raise SpecError(f"Model {bad} tidak dikenal; pilih dari {list(MODEL_NAMES)}.")
     cv = spec.get("cv") or {}
@@ -360,6 +504,7 @@ def evaluate_dataset(
         seed=seed,
         groups=data.groups,
         progress=progress,
+        oof=oof,
     )
     return _json_safe(
         {

@@ -26,8 +26,26 @@ from predictions.ml.features import SequenceData
 Describe = Callable[[dict[str, Any]], str]
 
 
-def score(model: Any, data: SequenceData, *, batch_size: int = 65536) -> np.ndarray:
-    """(n, 3) probabilities in LABELS order, computed in large batches."""
+# Displayed probabilities stay inside [PROBA_FLOOR, 1 - 2 * PROBA_FLOOR]: no student is shown
+# "0%" or "100%" (a model is never that sure, and a rounded 0.996 reads as certainty).
+PROBA_FLOOR = 0.01
+
+
+def bound_probabilities(proba: np.ndarray, floor: float = PROBA_FLOOR) -> np.ndarray:
+    """Shrink towards uniform: p' = floor + (1 - 3 * floor) * p. Rows still sum to 1, the
+    ranking of students and the predicted class do not change, and 0 < p' < 1."""
+    proba = np.asarray(proba, dtype=np.float64)
+    return floor + (1.0 - proba.shape[1] * floor) * proba
+
+
+def unbound_probabilities(proba: np.ndarray, floor: float = PROBA_FLOOR) -> np.ndarray:
+    """Inverse of `bound_probabilities`."""
+    proba = np.asarray(proba, dtype=np.float64)
+    return (proba - floor) / (1.0 - proba.shape[1] * floor)
+
+
+def raw_score(model: Any, data: SequenceData, *, batch_size: int = 65536) -> np.ndarray:
+    """(n, 3) model probabilities in LABELS order, computed in large batches."""
     if len(data) <= batch_size:
         return np.asarray(model.predict_proba(data), dtype=np.float64)
     parts = [
@@ -35,6 +53,12 @@ def score(model: Any, data: SequenceData, *, batch_size: int = 65536) -> np.ndar
         for start in range(0, len(data), batch_size)
     ]
     return np.concatenate(parts).astype(np.float64)
+
+
+def score(model: Any, data: SequenceData, *, batch_size: int = 65536) -> np.ndarray:
+    """(n, 3) probabilities as stored and shown: `raw_score` bounded away from 0 and 1
+    (`bound_probabilities`)."""
+    return bound_probabilities(raw_score(model, data, batch_size=batch_size))
 
 
 @dataclass(frozen=True)
@@ -237,11 +261,13 @@ class Explainer:
         """(p_kurang (n,), occluded p_kurang (n, n_groups)) for every group. ``base``: the
         (n, 3) probabilities when the caller already has them.
 
-        One batched model call per group (never one call per student)."""
-        base = (score(model, data) if base is None else base)[:, 0]
+        One batched model call per group (never one call per student). Works on the raw
+        model probabilities (``base`` from `score` is unbounded first), so the log-odds
+        weights are those of the model itself."""
+        base = (raw_score(model, data) if base is None else unbound_probabilities(base))[:, 0]
         occluded = np.zeros((len(data), len(self.groups_)))
         for g, group in enumerate(self.groups_):
-            occluded[:, g] = score(model, self._occlude(data, group))[:, 0]
+            occluded[:, g] = raw_score(model, self._occlude(data, group))[:, 0]
         return base, occluded
 
     def explain(

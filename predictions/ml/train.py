@@ -1,9 +1,15 @@
 """Training run: cross-validate every model on the same folds, pick the champion, refit all.
 
 result = train_and_select(data, models=("rnn", "cnn", "rf", "lr", "gbdt"), folds=5, seed=42)
-result.champion            # e.g. "gbdt"
+result.champion            # e.g. "gbdt" or "ensemble" (the soft vote of the five)
 result.models["gbdt"]      # fitted on all labelled samples -> registry.save_model(...)
 result.metrics["gbdt"]     # same shape as a model entry of the evaluate_dataset report
+result.calibration         # the champion's calibration map: method, before/after ECE, Brier
+
+The champion's artifact is a `CalibratedModel`: its probabilities pass through a map chosen
+(inner CV) and fitted on the champion's out-of-fold predictions. Big schools (at least
+``BIG_SAMPLES`` labelled samples) get ``BIG_FOLDS`` folds and models pruned after
+``PRUNE_AFTER_FOLDS`` folds when clearly behind (see docs/model-card.md).
 """
 
 from __future__ import annotations
@@ -15,10 +21,22 @@ from typing import Any
 import numpy as np
 from sklearn.base import clone
 
-from predictions.ml.evaluate import evaluate_models, select_champion
+from predictions.ml.calibration import (
+    CalibratedModel,
+    candidates_for,
+    choose_calibrator,
+    fit_vote_weights,
+)
+from predictions.ml.evaluate import (
+    BIG_FOLDS,
+    BIG_SAMPLES,
+    PRUNE_AFTER_FOLDS,
+    evaluate_models,
+    select_champion,
+)
 from predictions.ml.features import SequenceData
 from predictions.ml.labels import LABELS, validate_labels
-from predictions.ml.models import MODEL_NAMES, make_model
+from predictions.ml.models import ENSEMBLE, MODEL_NAMES, SoftVoteEnsemble, encode_labels, make_model
 
 MIN_SAMPLES = 50
 MIN_PER_CLASS = 5
@@ -28,6 +46,7 @@ _CV_SHARE = 80.0
 __all__ = [
     "InsufficientDataError",
     "TrainResult",
+    "calibration_summary",
     "check_enough_data",
     "select_champion",
     "train_and_select",
@@ -46,7 +65,9 @@ class TrainResult:
     champion: best mean macro-F1 (tie -> higher recall_kurang);
     models: {model name: estimator refitted on all labelled samples};
     n_samples, class_counts: the labelled data used;
-    oof: {model name: (n, 3) out-of-fold probabilities, in the order of ``data``}.
+    oof: {model name: (n, 3) out-of-fold probabilities, in the order of ``data``};
+    calibration: the champion's map ({"model", "method", "inner_brier", "before", "after"});
+    plan: how the CV ran ({"folds_requested", "folds", "big_school_rule", "pruned"}).
     """
 
     metrics: dict[str, dict[str, Any]]
@@ -55,6 +76,21 @@ class TrainResult:
     n_samples: int
     class_counts: dict[str, int]
     oof: dict[str, np.ndarray] = field(default_factory=dict)
+    calibration: dict[str, Any] = field(default_factory=dict)
+    plan: dict[str, Any] = field(default_factory=dict)
+
+
+_CALIBRATION_KEYS = ("brier", "ece", "ece_kurang", "ece_per_class", "ece_pooled", "macro_f1")
+
+
+def calibration_summary(entry: dict[str, Any]) -> dict[str, Any]:
+    """Before/after figures of one model entry (``entry["calibrated"]`` is the after)."""
+    after = entry.get("calibrated") or {}
+    return {
+        "before": {k: entry[k] for k in _CALIBRATION_KEYS if k in entry},
+        "after": {k: after[k] for k in _CALIBRATION_KEYS if k in after},
+        "method_per_fold": after.get("method_per_fold", []),
+    }
 
 
 def check_enough_data(y: Sequence[str] | np.ndarray, *, folds: int = 5) -> dict[str, int]:
@@ -84,9 +120,19 @@ def train_and_select(
     seed: int = 42,
     groups: np.ndarray | None = None,
     progress: Callable[[float], None] | None = None,
+    ensemble: bool = True,
+    calibrate: bool = True,
+    big_school_rule: bool = True,
 ) -> TrainResult:
     """Cross-validate ``models`` on the same (grouped, when ``groups`` or ``data.groups`` is
     set) stratified folds, select the champion, then refit every model on all samples.
+
+    With ``ensemble`` (and at least two named models) the soft vote of the models is a
+    candidate too, scored on the same folds; its weights are fitted on the members'
+    out-of-fold predictions. With ``calibrate`` the champion is wrapped in a
+    `CalibratedModel`. With ``big_school_rule`` and at least BIG_SAMPLES samples, at most
+    BIG_FOLDS folds are used and a model clearly behind after PRUNE_AFTER_FOLDS folds stops
+    (it is neither refitted nor a candidate).
 
     ``y`` defaults to ``data.y``. ``progress(percent)`` is called with 0-100 as fits finish.
     Raises InsufficientDataError before any training when the data is too small.
@@ -94,6 +140,17 @@ def train_and_select(
     labels = validate_labels(data.y if y is None else y)
     counts = check_enough_data(labels, folds=folds)
     groups = data.groups if groups is None else groups
+    big = big_school_rule and len(labels) >= BIG_SAMPLES
+    plan: dict[str, Any] = {
+        "folds_requested": folds,
+        "folds": min(folds, BIG_FOLDS) if big else folds,
+        "big_school_rule": bool(big),
+    }
+    names = list(models) if not isinstance(models, Mapping) else None
+    if names is not None:
+        names = [n for n in names if n != ENSEMBLE]
+        if ensemble and len(names) >= 2:
+            names.append(ENSEMBLE)
 
     def cv_progress(pct: float) -> None:
         if progress is not None:
@@ -103,25 +160,52 @@ def train_and_select(
     metrics = evaluate_models(
         data,
         labels,
-        models=models,
-        folds=folds,
+        models=names if names is not None else models,
+        folds=plan["folds"],
         seed=seed,
         groups=groups,
         progress=cv_progress,
         oof=oof,
+        calibrate=calibrate,
+        prune_after=PRUNE_AFTER_FOLDS if big else None,
     )
-    names = list(metrics)
+    plan["pruned"] = {n: m["pruned"] for n, m in metrics.items() if "pruned" in m}
+    to_fit = [n for n in metrics if n != ENSEMBLE and n not in plan["pruned"]]
     fitted: dict[str, Any] = {}
-    for i, name in enumerate(names):
+    for i, name in enumerate(to_fit):
         proto = clone(models[name]) if isinstance(models, Mapping) else make_model(name, seed=seed)
         fitted[name] = proto.fit(data, labels)
+        if hasattr(fitted[name], "network_"):  # which network ran, e.g. cnn_tabular_mlp
+            metrics[name]["network"] = fitted[name].network_
         if progress is not None:
-            progress(_CV_SHARE + (100.0 - _CV_SHARE) * (i + 1) / len(names))
+            progress(_CV_SHARE + (100.0 - _CV_SHARE) * (i + 1) / len(to_fit))
+    codes = encode_labels(labels)
+    if ENSEMBLE in metrics:
+        members = metrics[ENSEMBLE]["members"]
+        weights = fit_vote_weights([oof[n] for n in members], codes)
+        fitted[ENSEMBLE] = SoftVoteEnsemble.from_fitted(
+            {n: fitted[n] for n in members}, weights.tolist(), seed=seed
+        )
+    champion = select_champion(metrics)
+    calibration: dict[str, Any] = {}
+    if calibrate and champion in oof:
+        method, cal, scores = choose_calibrator(
+            oof[champion], codes, candidates=candidates_for(champion), seed=seed
+        )
+        fitted[champion] = CalibratedModel(base=fitted[champion], calibrator=cal)
+        calibration = {
+            "model": champion,
+            "method": method,
+            "inner_brier": {k: round(v, 4) for k, v in scores.items()},
+            **calibration_summary(metrics[champion]),
+        }
     return TrainResult(
         metrics=metrics,
-        champion=select_champion(metrics),
+        champion=champion,
         models=fitted,
         n_samples=len(labels),
         class_counts=counts,
         oof=oof,
+        calibration=calibration,
+        plan=plan,
     )

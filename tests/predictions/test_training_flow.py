@@ -29,10 +29,19 @@ def test_a_run_cross_validates_every_model_and_promotes_the_best_macro_f1(demo_s
     assert run.status == RunStatus.SUCCEEDED, run.error
     assert run.progress == 100 and run.device == "cpu" and run.heartbeat_at is not None
     versions = {v.algorithm: v for v in ModelVersion.objects.filter(training_run=run)}
-    assert set(versions) == {"lr", "rf"}
+    # The soft vote of the models is a candidate on the same folds.
+    assert set(versions) == {"lr", "rf", "ensemble"}
+    assert versions["ensemble"].metrics["cv"]["members"] == ["lr", "rf"]
     f1 = {name: v.metrics["cv"]["macro_f1"]["mean"] for name, v in versions.items()}
     active = ModelVersion.objects.get(school=demo_school, is_active=True)
     assert f1[active.algorithm] == max(f1.values())
+    # The champion was calibrated on out-of-fold predictions; before/after figures stored.
+    calibration = active.metrics["calibration"]
+    assert calibration["model"] == active.algorithm
+    assert calibration["method"] in ("none", "temperature", "sigmoid", "isotonic")
+    assert set(calibration["before"]["ece_per_class"]) == {"kurang", "sedang", "baik"}
+    assert 0 <= calibration["after"]["ece_pooled"]["kurang"] <= 1
+    assert active.metrics["cv_plan"]["folds"] == 3 and active.metrics["device"] == "cpu"
     for version in versions.values():
         assert file_sha256(version.artifact_path) == version.artifact_sha256
         metrics = version.metrics
@@ -54,6 +63,9 @@ def test_scoring_stores_one_prediction_per_active_student_with_readable_reasons(
     assert kurang is not None and kurang.term.code == "2026-1"  # after the last term 2025-2
     assert kurang.factors and all(f["text"] and f["weight"] > 0 for f in kurang.factors)
     assert abs(kurang.p_kurang + kurang.p_sedang + kurang.p_baik - 1) < 1e-6
+    # Nobody is shown as certain: every stored probability is strictly inside (0, 1).
+    for p in Prediction.objects.values_list("p_kurang", "p_sedang", "p_baik"):
+        assert all(0.005 < v < 0.995 for v in p)
     # Scoring again replaces, never duplicates.
     assert scoring.predictions_score(school=demo_school) == written
     assert Prediction.objects.count() == written
@@ -71,7 +83,7 @@ def test_a_school_with_too_little_data_gets_a_clear_message_and_no_model(setting
 def test_a_corrupted_artifact_is_refused_and_the_active_model_stays(demo_school):
     _train(demo_school, ["lr", "rf"])
     active = ModelVersion.objects.get(school=demo_school, is_active=True)
-    other = ModelVersion.objects.filter(school=demo_school, is_active=False).get()
+    other = ModelVersion.objects.filter(school=demo_school, is_active=False).first()
     with open(other.artifact_path, "r+b") as fh:
         fh.seek(100)
         fh.write(b"\0corrupted\0")

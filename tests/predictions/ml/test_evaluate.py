@@ -14,6 +14,7 @@ from predictions.ml.evaluate import (
     select_champion,
     temporal_check,
 )
+from predictions.ml.labels import LABELS
 
 
 def test_fold_metrics_match_hand_computed_values():
@@ -153,3 +154,23 @@ def test_cli_writes_the_report(tiny_spec, tmp_path, capsys):
     printed = json.loads(capsys.readouterr().out)
     assert json.loads(out.read_text()) == printed
     assert set(printed["models"]) == {"lr", "gbdt"}
+
+
+def test_the_ensemble_and_calibrated_figures_are_scored_on_the_same_folds(planted):
+    from predictions.ml.evaluate import evaluate_models
+
+    oof = {}
+    report = evaluate_models(planted, models=["lr", "gbdt", "ensemble"], folds=3, oof=oof)
+    ens = report["ensemble"]
+    assert ens["members"] == ["lr", "gbdt"] and sum(ens["weights"].values()) == pytest.approx(1)
+    # Same folds: every model's confusion matrix covers each sample exactly once.
+    for entry in report.values():
+        assert sum(map(sum, entry["confusion_matrix"])) == len(planted)
+        assert sum(map(sum, entry["calibrated"]["confusion_matrix"])) == len(planted)
+        assert len(entry["calibrated"]["method_per_fold"]) == 3
+        assert 0 <= entry["ece"]["mean"] <= 1 and set(entry["ece_pooled"]) == set(LABELS)
+    w = np.array([ens["weights"]["lr"], ens["weights"]["gbdt"]])
+    # The vote is a convex mix of the members' out-of-fold probabilities.
+    low = np.minimum(oof["lr"], oof["gbdt"]) - 1e-9
+    high = np.maximum(oof["lr"], oof["gbdt"]) + 1e-9
+    assert ((oof["ensemble"] >= low) & (oof["ensemble"] <= high)).all() and w.min() >= 0

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from predictions.ml.explain import Explainer, score
+from predictions.ml.explain import Explainer, bound_probabilities, raw_score, score
 from predictions.ml.features import build_scoring_samples
 from predictions.ml.models import make_model
 
@@ -33,7 +33,10 @@ def test_score_is_batched_and_returns_probabilities(fitted, school_frames):
     data = build_scoring_samples(**{k: school_frames[k] for k in school_frames})
     proba = score(model, data, batch_size=50)
     assert proba.shape == (len(data), 3)
-    np.testing.assert_allclose(proba, model.predict_proba(data))
+    np.testing.assert_allclose(raw_score(model, data, batch_size=50), model.predict_proba(data))
+    # What is stored and shown: the model's probabilities, bounded away from 0 and 1.
+    np.testing.assert_allclose(proba, bound_probabilities(model.predict_proba(data)))
+    assert (proba > 0).all() and (proba < 1).all()
 
 
 def test_planted_student_gets_readable_reasons_from_real_values(fitted, school_frames):

@@ -40,6 +40,8 @@ def test_deep_models_run_on_static_features_alone(name):
         static_numeric=["distance_km", "last"],
     )
     model = make_model(name, seed=0, n_seeds=1, epochs=60).fit(empty.subset(np.arange(110)))
+    # Without a sequence the two deep models are different networks, and say which ran.
+    assert model.network_ == {"rnn": "rnn_static", "cnn": "cnn_tabular_mlp"}[name]
     test = empty.subset(np.arange(110, 150))
     proba = model.predict_proba(test)
     assert proba.shape == (40, 3) and not np.isnan(proba).any()
@@ -76,6 +78,14 @@ def test_unknown_model_name_is_refused():
         make_model("svm")
 
 
+def test_without_a_sequence_rnn_and_cnn_are_not_the_same_network():
+    from predictions.ml.deep import build_cnn, build_rnn
+
+    rnn, cnn = build_rnn(0, 1, 20), build_cnn(0, 1, 20)
+    assert rnn.count_params() != cnn.count_params()
+    assert [type(x).__name__ for x in rnn.layers] != [type(x).__name__ for x in cnn.layers]
+
+
 def test_soft_vote_ensemble_averages_its_members(split):
     train, test = split
     ensemble = make_model("ensemble", seed=0, members=("lr", "gbdt")).fit(train)
@@ -89,3 +99,15 @@ def test_refit_on_the_full_training_data_keeps_the_chosen_epoch_count(split):
     assert 1 <= model.best_epoch_ <= 8
     proba = model.predict_proba(test)
     assert proba.shape == (len(test), 3) and not np.isnan(proba).any()
+
+
+def test_big_data_settings_switch_on_from_the_row_threshold(planted, monkeypatch):
+    from predictions.ml import tabular
+
+    monkeypatch.setattr(tabular, "BIG_ROWS", 100)  # the planted data counts as "big" here
+    rf = make_model("rf", seed=0).fit(planted)
+    forest = rf.pipeline_.named_steps["clf"]
+    assert forest.n_estimators == 150 and forest.max_samples == 100
+    rnn = make_model("rnn", seed=0, epochs=80).fit(planted)
+    assert len(rnn.model_.outputs) == 1 and rnn.epochs_run_ <= 40  # one tower, <= 40 epochs
+    assert np.mean(rnn.predict(planted) == planted.y) > 0.7
