@@ -34,7 +34,9 @@ def shoot(page, name: str) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
 
 
-def test_operator_imports_a_school_workbook_and_tidies_up(login, make_user, school, tmp_path):
+def test_operator_imports_a_school_workbook_and_tidies_up(
+    login, make_user, school, tmp_path, worker
+):
     make_user(Role.OPERATOR, school=school, username="e2e_operator")
     page = login("e2e_operator")
     base = page.url.split("/", 3)[:3]
@@ -47,6 +49,8 @@ def test_operator_imports_a_school_workbook_and_tidies_up(login, make_user, scho
     page.set_input_files("input[name=file]", str(layouts.admin_workbook(tmp_path / "tu.xlsx")))
     shoot(page, "imports-upload")
     page.get_by_role("button", name="Unggah dan pratinjau").click()
+    # The worker reads the file; the page shows progress, then reloads with the preview.
+    page.get_by_test_id("preview-counts").wait_for(timeout=60_000)
     assert "4 baris data terbaca" in page.get_by_test_id("preview-counts").inner_text()
     assert "Lembar Data Lulusan dilewati" in page.content()
     assert page.get_by_test_id("map-sheet").is_visible()
@@ -66,10 +70,12 @@ def test_operator_imports_a_school_workbook_and_tidies_up(login, make_user, scho
         "input[name=file]", str(layouts.erapor_attendance(tmp_path / "absensi.xlsx"))
     )
     page.get_by_role("button", name="Unggah dan pratinjau").click()
+    page.get_by_test_id("import-message").wait_for(timeout=60_000)
     assert "Genap 2025/2026" in page.get_by_test_id("import-message").inner_text()
     shoot(page, "imports-ask-semester")
     page.select_option("[data-testid=term-retry-form] select[name=term]", "2025-1")
     page.get_by_role("button", name="Pratinjau lagi dengan semester ini").click()
+    page.get_by_test_id("preview-counts").wait_for(timeout=60_000)
     assert "4 baris data terbaca" in page.get_by_test_id("preview-counts").inner_text()
     batch = ImportBatch.objects.filter(kind="attendance").get()
     assert batch.status == ImportStatus.PREVIEW and batch.term_code == "2025-1"
