@@ -135,3 +135,23 @@ def factors_for_user(factors, *, user) -> list[dict]:
         elif abs(weight) > abs(neutral[code]["weight"]):
             neutral[code]["weight"] = weight
     return out
+
+
+# Teachers' notes on predictions (PredictionFeedback.note, e.g. "Alpa karena bantu orang tua"):
+# part of the counselling picture, but narrower than the group: bk of the student's school and
+# the student's own walikelas (issue 14). Other teachers only see their own note back.
+TEACHER_NOTE_ROLES = roles(Role.BK, Role.WALIKELAS)
+
+
+def can_read_teacher_notes(user, student) -> bool:
+    """Whether `user` may read every teacher's feedback notes on `student`'s predictions."""
+    if not can_see(user, FieldGroup.COUNSELLING) or getattr(user, "role", None) not in (
+        TEACHER_NOTE_ROLES
+    ):
+        return False
+    if user.school_id is None or user.school_id != student.school_id:
+        return False
+    if user.role == Role.BK:
+        return True
+    school_class = student.school_class
+    return school_class is not None and school_class.homeroom_teacher_id == user.id

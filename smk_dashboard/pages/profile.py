@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from interventions.models import Intervention
 from interventions.page_context import counselling_profile_context
+from predictions.models import PredictionFeedback
 from predictions.selectors import active_model_version, student_prediction_history
-from smk_dashboard.core.fields import FieldGroup, can_see
+from smk_dashboard.core.fields import FieldGroup, can_read_teacher_notes, can_see
 from students.models import AttendanceSummary, NonAcademicRating, Student, User
 from students.selectors import student_attendance_by_month, student_grade_trend
 
@@ -39,8 +40,23 @@ def student_profile(*, user: User, student: Student) -> dict:
         )
         if show_counselling
         else [],
+        "teacher_notes": teacher_notes(user=user, student=student),
+        "show_teacher_notes": can_read_teacher_notes(user, student),
         "show_ratings": show_ratings,
         "show_counselling": show_counselling,
         "model_version": active_model_version(school_id=student.school_id),
         **counselling_profile_context(user=user, student=student),
     }
+
+
+def teacher_notes(*, user: User, student: Student) -> list[PredictionFeedback]:
+    """Teachers' feedback notes on the student's predictions (non-empty notes only), newest
+    first, for bk and the student's walikelas (`core.fields.can_read_teacher_notes`); [] else."""
+    if not can_read_teacher_notes(user, student):
+        return []
+    rows = (
+        PredictionFeedback.objects.filter(prediction__student=student)
+        .select_related("user", "prediction__term")
+        .order_by("-updated_at", "-id")
+    )
+    return [f for f in rows if (f.note or "").strip()]

@@ -107,3 +107,27 @@ def test_verification_rate_is_the_share_of_sesuai_answers(make_user, school, oth
     by_version = verification_rates_by_version(school=school)
     assert by_version[v1.id]["rate"] == 1.0 and by_version[v2.id]["n"] == 3
     assert prediction_verification_rate(school=SchoolClassFactory().school)["rate"] is None
+
+
+def test_teacher_notes_show_on_the_profile_to_bk_and_the_walikelas_only(make_user, school):
+    walikelas = make_user(Role.WALIKELAS, school=school)
+    other_walikelas = make_user(Role.WALIKELAS, school=school)
+    klass = SchoolClassFactory(school=school, homeroom_teacher=walikelas)
+    student = StudentFactory(school=school, school_class=klass)
+    guru = make_user(Role.GURU, school=school)
+    TeachingAssignmentFactory(teacher=guru, school_class=klass)
+    other_guru = make_user(Role.GURU, school=school)
+    TeachingAssignmentFactory(teacher=other_guru, school_class=klass)
+    prediction = PredictionFactory(student=student)
+    client_for(guru).post(url(prediction), {"agrees": "0", "note": "Alpa karena bantu orang tua"})
+    page = f"/students/{student.id}/"
+    for reader in (make_user(Role.BK, school=school), walikelas):
+        body = client_for(reader).get(page).content.decode()
+        assert 'data-testid="teacher-notes"' in body
+        assert "Alpa karena bantu orang tua" in body
+    for outsider in (other_guru, make_user(Role.KEPSEK, school=school)):
+        body = client_for(outsider).get(page).content.decode()
+        assert "Alpa karena bantu orang tua" not in body
+        assert 'data-testid="teacher-notes"' not in body
+    # another class's walikelas cannot open the student at all
+    assert client_for(other_walikelas).get(page).status_code == 404
