@@ -247,3 +247,4 @@ from .contact_models import (  # noqa: E402, F401
     UnattendedCheck,
     UnattendedStudent,
 )
+from .referral_models import BkReferral, BkReferralStatus  # noqa: E402, F401

@@ -4,7 +4,14 @@ its own files change by one line each."""
 
 from students.models import PklPlacement, Student, User
 
-from . import conduct_selectors, contact_selectors, permissions, strengths, unattended
+from . import (
+    conduct_selectors,
+    contact_selectors,
+    permissions,
+    referral_selectors,
+    strengths,
+    unattended,
+)
 
 
 def counselling_profile_context(*, user: User, student: Student) -> dict:
@@ -13,6 +20,8 @@ def counselling_profile_context(*, user: User, student: Student) -> dict:
         **conduct_selectors.points_profile_context(user=user, student=student),
         **contact_selectors.contacts_profile_context(user=user, student=student),
         "can_print_pack": permissions.can_print_pack(user, student),
+        "can_refer": permissions.can_refer_to_bk(user),
+        "bk_referrals": referral_selectors.student_referrals(user=user, student=student),
         "strengths": strengths.student_strengths(student=student),
         "pkl_placements": list(
             PklPlacement.objects.filter(student=student)
@@ -27,6 +36,9 @@ def counselling_home_context(*, user: User) -> dict:
     if user.role not in ("bk", "walikelas"):
         return {}
     return {
+        "open_referrals": referral_selectors.open_referrals(user=user, limit=10)
+        if permissions.can_handle_referrals(user)
+        else None,
         "point_todos": conduct_selectors.open_todos(user=user),
         "improving": strengths.improving_students(user=user),
         "unattended": unattended.unattended_for_user(user=user),

@@ -159,3 +159,26 @@ def can_print_pack(user: User, student: Student) -> bool:
     if not _active(user) or user.school_id != student.school_id:
         return False
     return user.role in (Role.BK, Role.KEPSEK) or is_homeroom_teacher(user, student)
+
+
+# --- Referrals to bk (issue 14) -------------------------------------------------------------
+
+
+def can_refer_to_bk(user: User) -> bool:
+    """Subject teachers and walikelas refer students in their scope to the counsellor."""
+    return _active(user) and user.role in (Role.GURU, Role.WALIKELAS) and user.school_id is not None
+
+
+def can_handle_referrals(user: User) -> bool:
+    """bk of the school accepts a referral into an intervention, or declines it."""
+    return _active(user) and user.role == Role.BK and user.school_id is not None
+
+
+def can_see_referral(user: User, referral) -> bool:
+    """A referral (reason, status): whoever wrote it, bk of the school, the student's
+    walikelas."""
+    if not _active(user) or user.school_id != referral.school_id:
+        return False
+    if referral.referred_by_id == user.id or user.role == Role.BK:
+        return True
+    return is_homeroom_teacher(user, referral.student)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import conduct_views, contact_views, views
+from . import conduct_views, contact_views, referral_views, views
 
 app_name = "interventions"
 
@@ -44,6 +44,13 @@ urlpatterns = [
         contact_views.letter_template_edit,
         name="letter_template_edit",
     ),
+    # Referrals to bk (issue 14)
+    path(
+        "referrals/students/<int:student_id>/new/",
+        referral_views.referral_create,
+        name="referral_create",
+    ),
+    path("referrals/<int:pk>/decline/", referral_views.referral_decline, name="referral_decline"),
     path("<int:pk>/", views.intervention_detail, name="detail"),
     path("<int:pk>/start/", views.intervention_start, name="start"),
     path("<int:pk>/sessions/new/", views.session_add, name="session_add"),

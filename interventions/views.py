@@ -2,7 +2,7 @@
 A student or intervention outside the user's scope answers 404; a role without access 403."""
 
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +17,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from smk_dashboard.core.audit import audit_log, audit_student_list
 from smk_dashboard.core.fields import factors_for_user
 
-from . import permissions, reports, selectors, services, session_services
+from . import (
+    permissions,
+    referral_selectors,
+    referral_services,
+    reports,
+    selectors,
+    services,
+    session_services,
+)
 from .forms import (
     CloseForm,
     EffectivenessForm,
@@ -112,7 +120,15 @@ def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def intervention_create(request: HttpRequest) -> HttpResponse:
     user = request.user
+    referral_id = request.GET.get("referral") or request.POST.get("referral") or ""
+    referral = (
+        referral_selectors.open_referral_get(user=user, pk=int(referral_id))
+        if referral_id.isdigit()
+        else None
+    )
     student_id = request.GET.get("student") or request.POST.get("student")
+    if referral is not None:
+        student_id = str(referral.student_id)
     if not (student_id or "").isdigit():
         return _student_picker(request)
     student = selectors.student_scope_get(user=user, pk=int(student_id))
@@ -132,15 +148,17 @@ def intervention_create(request: HttpRequest) -> HttpResponse:
             "owner": user.pk,
             "start_date": timezone.localdate(),
             "follow_up_days": 14,
-            "reason": _prediction_reason(prediction, user=user),
+            "reason": _referral_reason(referral) or _prediction_reason(prediction, user=user),
         },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        create = partial(services.intervention_create, student=student)
+        if referral is not None:  # accepting a teacher's referral: both or neither are stored
+            create = partial(referral_services.referral_accept, referral=referral)
         try:
-            intervention = services.intervention_create(
+            intervention = create(
                 user=user,
-                student=student,
                 programme=data["programme"],
                 reason=data["reason"],
                 goal=data["goal"],
@@ -163,9 +181,18 @@ def intervention_create(request: HttpRequest) -> HttpResponse:
             "form": form,
             "student": student,
             "prediction": prediction,
+            "referral": referral,
             "no_programmes": not programmes.exists(),
         },
     )
+
+
+def _referral_reason(referral) -> str:
+    if referral is None:
+        return ""
+    teacher = referral.referred_by
+    who = (teacher.get_full_name() or teacher.username) if teacher else "-"
+    return _("Rujukan dari %(who)s: %(reason)s") % {"who": who, "reason": referral.reason}
 
 
 def _prediction_reason(prediction, *, user) -> str:
@@ -351,11 +378,17 @@ def intervention_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def caseload(request: HttpRequest) -> HttpResponse:
     data = selectors.caseload(user=request.user)
+    data["open_referrals"] = (
+        referral_selectors.open_referrals(user=request.user)
+        if permissions.can_handle_referrals(request.user)
+        else None
+    )
     audit_student_list(
         request=request,
         action="intervention.list",
         student_ids=[i.student_id for i in data["mine"]]
-        + [row["student"].pk for row in data["unserved"]],
+        + [row["student"].pk for row in data["unserved"]]
+        + [r.student_id for r in data["open_referrals"] or []],
         detail={"page": "interventions.caseload"},
     )
     return render(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from interventions.permissions import can_create_interventions
+from interventions.permissions import can_create_interventions, can_refer_to_bk
 from smk_dashboard.core.access import role_required
 from smk_dashboard.core.audit import audit_student_list
 from smk_dashboard.core.categories import Category
@@ -143,6 +143,7 @@ def risk_list(request: HttpRequest) -> HttpResponse:
         "change_labels": CHANGE_LABELS,
         "categories": Category.choices,
         "can_add_intervention": can_create_interventions(request.user),
+        "can_refer": can_refer_to_bk(request.user),
         "show_counselling": can_see(request.user, FieldGroup.COUNSELLING),
     }
     return render(request, "students/risk_list.html", context)

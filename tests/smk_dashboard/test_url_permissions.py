@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from interventions.conduct_services import point_catalogue_seed, point_entry_record
 from interventions.contact_services import letter_create
-from interventions.models import Behaviour, Intervention, InterventionSession
+from interventions.models import Behaviour, BkReferral, Intervention, InterventionSession
 from interventions.services import programme_catalogue_seed
 from predictions.models import ScoringRun, TrainingRun
 from students.models import ImportBatch, Role
@@ -268,6 +268,15 @@ ALLOW_LIST: dict[str, dict] = {
         "expect": page({Role.BK}),
         "kwargs": {"kind": "letter_kind"},
     },
+    # Referrals to bk (issue 14): guru and walikelas refer; bk declines (POST only).
+    "interventions/referrals/students/<int:student_id>/new/": {
+        "expect": page({Role.GURU, Role.WALIKELAS}),
+        "kwargs": {"student_id": "student"},
+    },
+    "interventions/referrals/<int:pk>/decline/": {
+        "expect": page({Role.BK}, ok=405),
+        "kwargs": {"pk": "bk_referral"},
+    },
     "interventions/<int:pk>/": {
         "expect": page(INTERVENTION_VIEWERS),
         "kwargs": {"pk": "intervention"},
@@ -412,7 +421,11 @@ def _counselling_objects(one, bk) -> dict:
         body="Mohon hadir.",
         todo=todo,
     )
+    bk_referral = BkReferral.objects.create(
+        school=one.school, student=one.student, referred_by=bk, reason="uji"
+    )
     return {
+        "bk_referral": bk_referral.pk,
         "letter": letter.pk,
         "letter_kind": "panggilan",
         "behaviour": behaviour.pk,
