@@ -28,6 +28,8 @@ class StyledForm(forms.Form):
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
+            elif isinstance(widget, forms.CheckboxSelectMultiple):
+                css = "form-check-input me-1"
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
                 css = "form-select"
             else:
@@ -46,7 +48,9 @@ class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 class InterventionCreateForm(StyledForm):
-    programme = forms.ModelChoiceField(label=_("Layanan"), queryset=Programme.objects.none())
+    programme = forms.ModelChoiceField(
+        label=_("Layanan"), queryset=Programme.objects.none(), empty_label=_("Pilih layanan")
+    )
     reason = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 3}))
     goal = forms.CharField(
         label=_("Tujuan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -56,7 +60,8 @@ class InterventionCreateForm(StyledForm):
         label=_("Pihak lain yang terlibat"),
         queryset=User.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Hanya staf yang boleh melihat data siswa ini."),
     )
     start_date = forms.DateField(label=_("Tanggal mulai"), widget=DateInput())
     follow_up_days = forms.IntegerField(
@@ -251,4 +256,12 @@ class ReferralForm(StyledForm):
     status = forms.ChoiceField(label=_("Status rujukan"), choices=ReferralStatus.choices)
     outcome = forms.CharField(
         label=_("Hasil rujukan"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class RescheduleForm(StyledForm):
+    date = forms.DateField(
+        label=_("Tanggal tindak lanjut baru"),
+        widget=DateInput(),
+        error_messages={"required": _("Isi tanggal tindak lanjut baru.")},
     )

@@ -216,12 +216,21 @@ def owner_choices(*, user: User) -> QuerySet[User]:
     ).order_by("first_name", "username")
 
 
-def participant_choices(*, user: User) -> QuerySet[User]:
-    return (
-        User.objects.filter(school_id=user.school_id, is_active=True)
-        .exclude(role=Role.SUDIN)
-        .order_by("first_name", "username")
-    )
+def participant_choices(*, user: User, student: Student | None = None) -> QuerySet[User]:
+    """Staff of the user's school who may be named on an intervention. With `student`: only
+    those who may see that student and its counselling data (issue 14): bk and kepsek, the
+    student's walikelas and the teachers of the student's class (the scoping rule of
+    `students.selectors.class_queryset_for_user`); the operator sees no counselling."""
+    qs = User.objects.filter(school_id=user.school_id, is_active=True).exclude(role=Role.SUDIN)
+    if student is not None:
+        class_id = student.school_class_id
+        sees_class = Q(homeroom_classes__id=class_id) | Q(assignments__school_class_id=class_id)
+        teachers = User.objects.filter(sees_class).values("pk") if class_id else []
+        qs = qs.filter(
+            Q(role__in=[Role.BK, Role.KEPSEK])
+            | Q(role__in=[Role.GURU, Role.WALIKELAS], pk__in=teachers)
+        )
+    return qs.order_by("first_name", "username")
 
 
 def caseload(*, user: User) -> dict:

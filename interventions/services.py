@@ -218,6 +218,10 @@ def intervention_create(
         errors.append(_("Hanya guru BK yang dapat menunjuk penanggung jawab lain."))
     if any(p.school_id != student.school_id for p in participants):
         errors.append(_("Semua pihak yang terlibat harus staf sekolah ini."))
+    elif any(
+        not student_queryset_for_user(user=p).filter(pk=student.pk).exists() for p in participants
+    ):
+        errors.append(_("Pihak yang terlibat harus staf yang boleh melihat data siswa ini."))
     if not 1 <= int(follow_up_days) <= MAX_FOLLOW_UP_DAYS:
         errors.append(
             _("Jarak tindak lanjut harus 1 sampai %(max)d hari.") % {"max": MAX_FOLLOW_UP_DAYS}
@@ -559,3 +563,45 @@ def follow_up_sweep_run(*, today: dt.date, task_id: str = "") -> FollowUpSweep:
     sweep.finished_at = timezone.now()
     sweep.save()
     return sweep
+
+
+@transaction.atomic
+def follow_ups_reschedule(
+    *,
+    user: User,
+    interventions: Iterable[Intervention],
+    date: dt.date,
+    request: HttpRequest | None = None,
+) -> int:
+    """Move the next follow-up of several open interventions to `date` (today or later, within
+    MAX_FOLLOW_UP_DAYS), clearing their overdue mark: the caseload's bulk "jadwalkan ulang"
+    (issue 14). All or nothing: one the user may not manage refuses the whole batch."""
+    today = timezone.localdate()
+    if date < today:
+        raise ValidationError(_("Tanggal tindak lanjut baru tidak boleh sebelum hari ini."))
+    if date > today + dt.timedelta(days=MAX_FOLLOW_UP_DAYS):
+        raise ValidationError(
+            _("Tanggal tindak lanjut paling lambat %(max)d hari dari hari ini.")
+            % {"max": MAX_FOLLOW_UP_DAYS}
+        )
+    rows = [_locked(i) for i in interventions]
+    if not rows:
+        raise ValidationError(_("Pilih sedikitnya satu tindak lanjut."))
+    for intervention in rows:
+        _require_manager(user, intervention)
+        if not intervention.is_open:
+            raise ValidationError(_("Intervensi yang sudah ditutup tidak punya tindak lanjut."))
+    for intervention in rows:
+        previous = intervention.next_follow_up
+        intervention.next_follow_up = date
+        intervention.overdue_since = None
+        intervention.save(update_fields=["next_follow_up", "overdue_since", "updated_at"])
+        audit_log(
+            action="intervention.reschedule",
+            user=user,
+            request=request,
+            target=intervention,
+            school=intervention.student.school,
+            detail={"from": previous.isoformat() if previous else None, "to": date.isoformat()},
+        )
+    return len(rows)

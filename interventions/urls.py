@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.intervention_list, name="list"),
     path("new/", views.intervention_create, name="create"),
     path("caseload/", views.caseload, name="caseload"),
+    path("caseload/reschedule/", views.follow_ups_reschedule, name="follow_ups_reschedule"),
     path("effectiveness/", views.effectiveness, name="effectiveness"),
     path("programmes/", views.programme_list, name="programmes"),
     path("programmes/seed/", views.programme_seed, name="programme_seed"),

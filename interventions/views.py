@@ -2,6 +2,7 @@
 A student or intervention outside the user's scope answers 404; a role without access 403."""
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import partial, wraps
 
 from django.contrib import messages
@@ -33,6 +34,7 @@ from .forms import (
     ListFilterForm,
     ProgrammeForm,
     ReferralForm,
+    RescheduleForm,
     SessionForm,
     TypedSessionForm,
 )
@@ -143,7 +145,7 @@ def intervention_create(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         programmes=programmes,
         owners=selectors.owner_choices(user=user),
-        participants=selectors.participant_choices(user=user),
+        participants=selectors.participant_choices(user=user, student=student),
         initial={
             "owner": user.pk,
             "start_date": timezone.localdate(),
@@ -397,8 +399,42 @@ def caseload(request: HttpRequest) -> HttpResponse:
         {
             **data,
             "can_create": permissions.can_create_interventions(request.user),
+            "any_overdue": any(i.is_overdue for i in data["mine"]),
+            "reschedule_form": RescheduleForm(
+                initial={"date": timezone.localdate() + timedelta(days=7)}
+            ),
         },
     )
+
+
+@allowed(permissions.can_view_interventions)
+@require_POST
+def follow_ups_reschedule(request: HttpRequest) -> HttpResponse:
+    """Bulk "jadwalkan ulang" of the caseload's overdue follow-ups (issue 14)."""
+    form = RescheduleForm(request.POST)
+    ids = [int(v) for v in request.POST.getlist("intervention") if v.isdigit()]
+    visible = selectors.intervention_queryset_for_user(user=request.user).filter(pk__in=ids)
+    if len(set(ids)) != visible.count():
+        raise Http404("intervention")
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("interventions:caseload")
+    try:
+        n = services.follow_ups_reschedule(
+            user=request.user,
+            interventions=list(visible),
+            date=form.cleaned_data["date"],
+            request=request,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(n)d tindak lanjut dijadwalkan ulang ke %(date)s.")
+            % {"n": n, "date": form.cleaned_data["date"].strftime("%d-%m-%Y")},
+        )
+    return redirect("interventions:caseload")
 
 
 @allowed(permissions.can_view_effectiveness)

@@ -217,6 +217,7 @@ ALLOW_LIST: dict[str, dict] = {
     "interventions/": {"expect": page(INTERVENTION_VIEWERS)},
     "interventions/new/": {"expect": page({Role.BK, Role.WALIKELAS})},
     "interventions/caseload/": {"expect": page(INTERVENTION_VIEWERS)},
+    "interventions/caseload/reschedule/": {"expect": page(INTERVENTION_VIEWERS, ok=405)},
     "interventions/effectiveness/": {"expect": page({Role.BK, Role.KEPSEK, Role.OPERATOR})},
     "interventions/programmes/": {"expect": page({Role.BK, Role.OPERATOR})},
     "interventions/programmes/seed/": {
