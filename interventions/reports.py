@@ -85,6 +85,19 @@ class Effectiveness:
     def any_small(self) -> bool:
         return any(r.intervened.small or r.comparison.small for r in self.rows)
 
+    def _groups(self) -> list[GroupStats]:
+        return [g for r in self.rows for g in (r.intervened, r.comparison) if g.students]
+
+    @property
+    def empty_grades(self) -> bool:
+        """Some group with students shows no before/after grade average (no student in it
+        has grades in both terms): the page says why in one sentence."""
+        return any(g.avg_change is None for g in self._groups())
+
+    @property
+    def empty_attendance(self) -> bool:
+        return any(g.attendance_change is None for g in self._groups())
+
     def as_dict(self) -> dict:
         return asdict(self)
 
@@ -351,7 +364,7 @@ def kurang_confirmed(*, school: School, term_id: int | None = None) -> dict:
     """Of the students predicted kurang (the current predictions, or those of `term_id`), how
     many a teacher reviewed on the profile ("sesuai / tidak sesuai") and how many they
     confirmed. `share` is confirmed over all kurang students; `share_of_reviewed` is confirmed
-    over those reviewed (the figure the source study reports as 80%)."""
+    over those reviewed."""
     kurang_ids = [r["id"] for r in _flagged_kurang(school, term_id)]
     feedback = PredictionFeedback.objects.filter(prediction_id__in=kurang_ids)
     reviewed = feedback.values("prediction_id").distinct().count()

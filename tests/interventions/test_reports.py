@@ -192,3 +192,37 @@ def test_confirmed_share_counts_teacher_feedback_on_kurang_predictions(school, w
     assert (confirmed["confirmed"], confirmed["reviewed"]) == (1, 2)
     assert confirmed["share"] == round(100 * 1 / n, 1)
     assert confirmed["share_of_reviewed"] == 50.0
+
+
+def test_the_effectiveness_page_uses_counts_and_no_source_study_figure(school, world, bk):
+    """Issue 14: no "studi sumber 80%", no percentage from a handful of reviews, no "kecil"
+    label without the real count, and a sentence for any empty column."""
+    from django.test import Client
+
+    from predictions.models import PredictionFeedback
+
+    latest = reports._latest_predictions(school).values()
+    kurang = [r["id"] for r in latest if r["category"] == "kurang"]
+    teacher = UserFactory(role=Role.WALIKELAS, school=school)
+    PredictionFeedback.objects.create(prediction_id=kurang[0], user=teacher, agrees=True)
+    client = Client()
+    client.force_login(bk)
+    body = client.get("/interventions/effectiveness/").content.decode()
+    assert "80%" not in body and "studi sumber" not in body
+    assert 'data-testid="confirmed-too-few"' in body
+    assert "100.0%" not in body and "100,0%" not in body  # 1 of 1 reviewed: count only
+    assert ">kecil<" not in body
+    report = reports.effectiveness_report(school=school)
+    assert report.any_small
+    assert 'data-testid="few-complete"' in body
+    if report.empty_grades or report.empty_attendance:
+        assert 'data-testid="empty-columns"' in body
+    else:
+        assert 'data-testid="empty-columns"' not in body
+
+
+def test_empty_columns_are_flagged_only_for_groups_without_both_terms(school, world):
+    report = reports.effectiveness_report(school=school, today=DAY0)
+    groups = [g for r in report.rows for g in (r.intervened, r.comparison) if g.students]
+    assert report.empty_attendance == any(g.attendance_change is None for g in groups)
+    assert report.empty_grades == any(g.avg_change is None for g in groups)
