@@ -29,7 +29,7 @@ class StyledForm(forms.Form):
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             elif isinstance(widget, forms.CheckboxSelectMultiple):
-                css = "form-check-input me-1"
+                css = "form-check-input"
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
                 css = "form-select"
             else:
