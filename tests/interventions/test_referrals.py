@@ -66,6 +66,9 @@ def test_a_teacher_refers_bk_accepts_and_the_teacher_sees_the_status(
         body = counsellor.get(page).content.decode()
         assert 'data-testid="open-referral"' in body, page
         assert REASON in body and student.name in body
+    bk_profile = counsellor.get(f"/students/{student.pk}/").content.decode()
+    assert 'data-testid="profile-accept-referral"' in bk_profile
+    assert 'data-testid="profile-accept-referral"' not in profile  # not for the teacher
     accept = f"/interventions/new/?student={student.pk}&referral={referral.pk}"
     prefilled = counsellor.get(accept).content.decode()
     assert 'data-testid="from-referral"' in prefilled
