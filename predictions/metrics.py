@@ -202,3 +202,131 @@ def model_verdict(metrics: Any, algorithm: str) -> dict:
     out["level"] = max((lvl for lvl, _code in reasons), key=_LEVEL_ORDER.get, default=USABLE)
     out["reasons"] = [code for _lvl, code in reasons]
     return out
+
+
+# ------------------------------------------------------------ teachers' answers vs the CV
+def cv_precision_kurang(entry: Any) -> tuple[float, float | None] | None:
+    """The cross-validated precision of kurang with its fold spread: the stored per-fold
+    `precision_kurang` {"mean","std"} when the engine recorded it, else the precision of the
+    out-of-fold confusion matrix with the fold std of the macro precision as its spread."""
+    stored = mean_std(dig(entry, "precision_kurang"))
+    if stored is not None:
+        return stored
+    cm = confusion_matrix(entry)
+    if cm is None:
+        return None
+    k = LABELS.index("kurang")
+    flagged = sum(row[k] for row in cm)
+    if not flagged:
+        return None
+    spread = mean_std(dig(entry, "macro_precision"))
+    return cm[k][k] / flagged, spread[1] if spread else None
+
+
+def live_check(rate: dict, cv: tuple[float, float | None] | None, min_answers: int) -> dict:
+    """A teachers' rate ({"n","agrees","rate"}) next to the CV figure (mean, std): `enough`
+    answers to show it, and `differs` when it is further from the CV mean than the spread."""
+    enough = rate["n"] >= min_answers and rate["rate"] is not None
+    differs = bool(
+        enough and cv is not None and cv[1] is not None and abs(rate["rate"] - cv[0]) > cv[1]
+    )
+    return {**rate, "enough": enough, "differs": differs}
+
+
+# ------------------------------------------------------------------ how the run was done
+CALIBRATION_METHODS = {
+    "none": (_("dibiarkan apa adanya"), _("tanpa kalibrasi")),
+    "temperature": (_("diredam atau dipertajam merata"), _("temperature scaling")),
+    "sigmoid": (_("disesuaikan dengan kurva S"), _("kalibrasi sigmoid (Platt)")),
+    "isotonic": (_("disesuaikan bertingkat"), _("regresi isotonik")),
+}
+NETWORK_NAMES = {
+    "rnn": (_("membaca urutan semester"), "GRU"),
+    "cnn": (_("membaca pola antar semester"), _("CNN 1D atas urutan semester")),
+    "rnn_static": (
+        _("data tetap saja, tanpa urutan semester"),
+        _("rnn_static: lapisan padat yang sama dengan kepala RNN"),
+    ),
+    "cnn_tabular_mlp": (
+        _("data tetap saja, jaringan berlapis tersendiri"),
+        _("cnn_tabular_mlp: MLP dua lapis"),
+    ),
+}
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _mean(value: Any) -> float | None:
+    ms = mean_std(value)
+    return ms[0] if ms else None
+
+
+def run_details(metrics: Any) -> dict:
+    """What the page says about how a training run went, from the keys the engine stores:
+    the calibration of the champion (before/after), the ensemble's members and weights, the
+    models pruned early, which network the deep models ran, the CV plan and the device.
+    Missing keys give None / empty lists (older versions)."""
+    cal = dig(metrics, "calibration")
+    calibration = None
+    if isinstance(cal, dict) and cal.get("method"):
+        method = str(cal["method"])
+        plain, technical = CALIBRATION_METHODS.get(method, (method, method))
+        calibration = {
+            "model": ALGORITHM_NAMES.get(cal.get("model"), cal.get("model")),
+            "method": method,
+            "plain": plain,
+            "technical": technical,
+            "rows": [
+                {
+                    "key": "/".join(path),
+                    "before": _mean(dig(cal, "before", *path)),
+                    "after": _mean(dig(cal, "after", *path)),
+                }
+                for path in (("ece_pooled", "kurang"), ("ece_kurang",), ("brier",))
+            ],
+        }
+    models = all_models(metrics)
+    ensemble = None
+    entry = models.get("ensemble", {})
+    weights = entry.get("weights")
+    if isinstance(weights, dict) and weights:
+        ensemble = [
+            {"key": k, "name": ALGORITHM_NAMES.get(k, k), "weight": _number(w)}
+            for k, w in sorted(weights.items(), key=lambda kv: -(_number(kv[1]) or 0))
+        ]
+    pruned = [
+        {
+            "key": k,
+            "name": ALGORITHM_NAMES.get(k, k),
+            "after_folds": dig(e, "pruned", "after_folds"),
+            "behind": _number(dig(e, "pruned", "behind_best")),
+        }
+        for k, e in models.items()
+        if isinstance(e.get("pruned"), dict)
+    ]
+    networks = []
+    for k, e in models.items():
+        net = e.get("network")
+        if isinstance(net, str) and net:
+            plain, technical = NETWORK_NAMES.get(net, (net, net))
+            networks.append(
+                {
+                    "key": k,
+                    "name": ALGORITHM_NAMES.get(k, k),
+                    "plain": plain,
+                    "technical": technical,
+                }
+            )
+    plan = dig(metrics, "cv_plan")
+    plan = plan if isinstance(plan, dict) and plan.get("folds") else None
+    device = dig(metrics, "device")
+    return {
+        "calibration": calibration,
+        "ensemble": ensemble,
+        "pruned": pruned,
+        "networks": networks,
+        "plan": plan,
+        "device": device if isinstance(device, str) and device else None,
+    }

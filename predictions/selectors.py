@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from smk_dashboard.core.categories import LABELS
 from smk_dashboard.core.fields import factors_for_user
+from smk_dashboard.core.roles import Role
 from students.models import AcademicTerm, School, Student, User, term_label
 
 from .metrics import (
@@ -234,6 +235,40 @@ def verification_rates_by_version(*, school: School) -> dict[int, dict]:
         }
         for r in rows
     }
+
+
+def counselling_capacity(*, school: School) -> dict:
+    """How many flagged students the school's counsellors can take on: the school's
+    `students_per_counsellor` × its active BK accounts (at least one counsellor counted)."""
+    counsellors = User.objects.filter(school=school, role=Role.BK, is_active=True).count()
+    per = school.students_per_counsellor
+    counted = max(counsellors, 1)
+    return {"per": per, "counsellors": counsellors, "counted": counted, "k": per * counted}
+
+
+def _answers(qs: QuerySet[PredictionFeedback]) -> dict:
+    agg = qs.aggregate(n=Count("id"), agrees=Count("id", filter=Q(agrees=True)))
+    return {**agg, "rate": agg["agrees"] / agg["n"] if agg["n"] else None}
+
+
+def teacher_precision(*, version: ModelVersion, k: int) -> dict:
+    """Teachers' answers as a second measure of `version`, independent of cross-validation.
+
+    "kurang": of the teacher answers on its kurang predictions, how many say "sesuai" (the
+    precision of kurang among reviewed students). "at_k": the same, limited to the `k`
+    current kurang predictions with the highest P(kurang): the students the counsellors can
+    take on. Each {"n" (answers), "agrees", "rate" (None if n=0)}; "at_k" also has "k"."""
+    feedback = PredictionFeedback.objects.filter(
+        prediction__model_version=version, prediction__category="kurang"
+    )
+    top = list(
+        Prediction.objects.current()
+        .filter(model_version=version, category="kurang")
+        .order_by("-p_kurang", "id")
+        .values_list("id", flat=True)[:k]
+    )
+    at_k = _answers(feedback.filter(prediction_id__in=top))
+    return {"kurang": _answers(feedback), "at_k": {**at_k, "k": k}}
 
 
 def majority_baseline(cm: list[list[int]] | None) -> float | None:

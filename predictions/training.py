@@ -120,6 +120,10 @@ def train_school_models(
         fairness = {
             "major": fairness_table(codes, result.oof[champion], static["major"]),
             "gender": fairness_table(codes, result.oof[champion], static["gender"]),
+            # KIP/PIP recipients ("1") or not ("0"); the page names the groups.
+            "kip": fairness_table(
+                codes, result.oof[champion], static["kip"].map({1.0: "1", 0.0: "0"})
+            ),
         }
     temporal = {}
     try:

@@ -12,14 +12,25 @@ from smk_dashboard.core.roles import MODEL_QUALITY_ROLES, RISK_VIEWER_ROLES
 from students.selectors import student_queryset_for_user
 
 from .charts import confusion_figure, fairness_figure, reliability_figure
-from .metrics import ALGORITHM_NAMES, METRIC_ROWS, cv_accuracy, dig, model_verdict
+from .metrics import (
+    ALGORITHM_NAMES,
+    METRIC_ROWS,
+    cv_accuracy,
+    cv_precision_kurang,
+    dig,
+    live_check,
+    model_verdict,
+    run_details,
+)
 from .models import Prediction
 from .selectors import (
     algorithm_reports,
+    counselling_capacity,
     fairness_rows,
     model_page_school,
     model_versions_for_school,
     prediction_verification_rate,
+    teacher_precision,
     verification_rates_by_version,
 )
 from .services import prediction_feedback_record
@@ -72,11 +83,32 @@ def model_quality(request: HttpRequest) -> HttpResponse:
         for key, title in (
             ("major", _("Per kompetensi keahlian")),
             ("gender", _("Per jenis kelamin")),
+            ("kip", _("Per penerima KIP/PIP")),
         ):
             rows = fairness_rows(shown.metrics, key)
+            if key == "kip":
+                names = {"1": _("Penerima KIP/PIP"), "0": _("Bukan penerima")}
+                rows = [{**r, "group": names.get(r["group"], r["group"])} for r in rows]
             if rows:
                 fairness[key] = {"title": title, "rows": rows}
                 figures[f"fair-{key}"] = fairness_figure(rows)
+    live = None
+    if shown and school:
+        capacity = counselling_capacity(school=school)
+        answers = teacher_precision(version=shown, k=capacity["k"])
+        cv = cv_precision_kurang(
+            dig(shown.metrics, "cv") or dig(shown.metrics, "all_models", shown.algorithm)
+        )
+        live = {
+            "cv": cv,
+            "capacity": capacity,
+            "kurang": live_check(answers["kurang"], cv, VERIFICATION_MIN_ANSWERS),
+            "at_k": {
+                **live_check(answers["at_k"], cv, VERIFICATION_MIN_ANSWERS),
+                "k": capacity["k"],
+            },
+        }
+        live["rows"] = [("kurang", live["kurang"]), ("at_k", live["at_k"])]
     context = {
         "school": school,
         "versions": versions,
@@ -94,6 +126,8 @@ def model_quality(request: HttpRequest) -> HttpResponse:
             prediction_verification_rate(school=school) if school else None
         ),
         "verification_min": VERIFICATION_MIN_ANSWERS,
+        "live": live,
+        "run": run_details(shown.metrics) if shown else None,
     }
     return render(request, "predictions/models.html", context)
 

@@ -42,7 +42,15 @@ class SchoolScopedAdmin(admin.ModelAdmin):
 @admin.register(models.School)
 class SchoolAdmin(SchoolScopedAdmin):
     school_path = "id"
-    list_display = ("npsn", "name", "city", "district", "kkm", "baik_threshold")
+    list_display = (
+        "npsn",
+        "name",
+        "city",
+        "district",
+        "kkm",
+        "baik_threshold",
+        "students_per_counsellor",
+    )
     search_fields = ("npsn", "name")
 
     def has_add_permission(self, request) -> bool:

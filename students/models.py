@@ -36,6 +36,15 @@ class School(models.Model):
         validators=[MaxValueValidator(100)],
         help_text=_("Rata-rata mulai nilai ini = baik."),
     )
+    students_per_counsellor = models.PositiveSmallIntegerField(
+        _("siswa per guru BK"),
+        default=20,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Berapa siswa yang dapat didampingi satu guru BK; kapasitas sekolah = angka ini "
+            "× jumlah akun BK."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

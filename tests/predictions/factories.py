@@ -32,6 +32,13 @@ def cv_entry(acc: float = 0.8, cm=None) -> dict:
 def full_metrics(algorithm: str = "rnn", acc: float = 0.8) -> dict:
     models_ = {a: cv_entry(acc - 0.02 * i) for i, a in enumerate(["rnn", "cnn", "rf", "lr"])}
     models_[algorithm] = cv_entry(acc)
+    models_["rnn"]["network"] = "rnn"
+    models_["cnn"]["network"] = "cnn"
+    models_["ensemble"] = {
+        **cv_entry(acc - 0.01),
+        "members": ["rnn", "cnn", "rf", "lr"],
+        "weights": {"rnn": 0.4, "cnn": 0.3, "rf": 0.2, "lr": 0.1},
+    }
     return {
         "labels": ["kurang", "sedang", "baik"],
         "folds": 5,
@@ -55,6 +62,24 @@ def full_metrics(algorithm: str = "rnn", acc: float = 0.8) -> dict:
             ],
         },
         "temporal": {"test_term": "2025-2", "accuracy": 0.77, "macro_f1": 0.7},
+        "calibration": {
+            "model": algorithm,
+            "method": "temperature",
+            "inner_brier": {"none": 0.21, "temperature": 0.19},
+            "before": {
+                "brier": {"mean": 0.21, "std": 0.02},
+                "ece_kurang": {"mean": 0.091, "std": 0.03},
+                "ece_pooled": {"kurang": 0.072, "sedang": 0.05, "baik": 0.04},
+            },
+            "after": {
+                "brier": {"mean": 0.19, "std": 0.02},
+                "ece_kurang": {"mean": 0.064, "std": 0.02},
+                "ece_pooled": {"kurang": 0.031, "sedang": 0.03, "baik": 0.03},
+            },
+            "method_per_fold": ["temperature"] * 5,
+        },
+        "cv_plan": {"folds_requested": 5, "folds": 5, "big_school_rule": False, "pruned": {}},
+        "device": "cpu",
     }
 
 

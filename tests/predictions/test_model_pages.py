@@ -5,7 +5,8 @@ from django.test import Client
 
 from predictions import metrics as m
 from predictions.charts import confusion_figure
-from predictions.metrics import model_verdict
+from predictions.metrics import model_verdict, run_details
+from predictions.selectors import counselling_capacity, teacher_precision
 from students.models import Role
 from tests.predictions.factories import (
     ModelVersionFactory,
@@ -331,3 +332,161 @@ def test_confusion_matrix_handles_an_empty_row():
     assert text[0] == ["2<br>(50%)", "2<br>(50%)", "0<br>(0%)"]
     assert text[1] == ["0<br>(0%)", "0<br>(0%)", "0<br>(0%)"]
     assert list(reversed(correct["z"]))[2][2] == 0.75
+
+
+# ------------------------------------------------- teachers' answers as a second measure
+
+
+def kurang_answers(school, version, answers: list[tuple[float, bool]]) -> None:
+    """One current kurang prediction of `version` per (P(kurang), teacher says sesuai)."""
+    for p, agrees in answers:
+        PredictionFeedbackFactory(
+            prediction=PredictionFactory(
+                student=StudentFactory(school=school),
+                model_version=version,
+                category="kurang",
+                p_kurang=p,
+                p_sedang=round((1 - p) / 2, 6),
+            ),
+            agrees=agrees,
+        )
+
+
+def test_counselling_capacity_is_students_per_counsellor_times_bk_accounts(make_user, school):
+    assert counselling_capacity(school=school)["k"] == 20  # no BK account: one counted
+    make_user(Role.BK, school=school)
+    make_user(Role.BK, school=school)
+    make_user(Role.GURU, school=school)
+    make_user(Role.BK, school=school, is_active=False)
+    assert counselling_capacity(school=school) == {
+        "per": 20,
+        "counsellors": 2,
+        "counted": 2,
+        "k": 40,
+    }
+    school.students_per_counsellor = 3
+    school.save()
+    assert counselling_capacity(school=school)["k"] == 6
+
+
+def test_precision_of_kurang_and_at_k_count_teacher_answers_on_kurang_predictions(school):
+    version = ModelVersionFactory(school=school)
+    # Ranked by P(kurang): the two highest are confirmed, the third is not.
+    kurang_answers(school, version, [(0.6, False), (0.9, True), (0.8, True)])
+    PredictionFeedbackFactory(
+        prediction=PredictionFactory(
+            student=StudentFactory(school=school), model_version=version, category="baik"
+        ),
+        agrees=False,
+    )
+    out = teacher_precision(version=version, k=2)
+    assert out["kurang"] == {"n": 3, "agrees": 2, "rate": 2 / 3}
+    assert out["at_k"] == {"n": 2, "agrees": 2, "rate": 1.0, "k": 2}
+    assert teacher_precision(version=version, k=1)["at_k"]["n"] == 1
+
+
+def test_teacher_precision_waits_for_ten_answers_then_shows_beside_the_cv_figure(make_user, school):
+    version = ModelVersionFactory(school=school)
+    kurang_answers(school, version, [(0.9, True)] * 4)
+    client = client_for(make_user(Role.KEPSEK, school=school))
+    html = " ".join(client.get(URL).content.decode().split())
+    # CV precision of kurang from the confusion matrix: 40 / (40 + 6 + 1) = 85%, ± 2 (std).
+    assert "85% ± 2" in html
+    assert "4 dari 4 jawaban; terlalu sedikit" in html
+    assert 'data-testid="live-differs"' not in html
+    kurang_answers(school, version, [(0.8, True)] * 4 + [(0.7, False)] * 2)
+    response = client.get(URL)
+    live = response.context["live"]
+    assert live["kurang"]["enough"] and live["kurang"]["rate"] == 0.8
+    html = " ".join(response.content.decode().split())
+    assert '80%</span> <span class="text-muted">(8 dari 10 jawaban)' in html
+    # 0.80 is 0.05 from the CV's 0.85, more than the folds' spread of 0.02: a warning.
+    assert live["kurang"]["differs"] and 'data-testid="live-differs"' in html
+
+
+def test_no_warning_when_teachers_agree_with_the_cv_within_the_fold_spread(make_user, school):
+    version = ModelVersionFactory(school=school)
+    version.metrics["cv"]["macro_precision"] = {"mean": 0.8, "std": 0.1}
+    version.save()
+    kurang_answers(school, version, [(0.9, True)] * 8 + [(0.5, False)] * 2)
+    response = client_for(make_user(Role.BK, school=school)).get(URL)
+    assert response.context["live"]["kurang"]["rate"] == 0.8
+    assert not response.context["live"]["kurang"]["differs"]
+    assert 'data-testid="live-differs"' not in response.content.decode()
+
+
+def test_precision_at_k_uses_the_school_capacity(make_user, school):
+    school.students_per_counsellor = 10
+    school.save()
+    version = ModelVersionFactory(school=school)
+    kurang_answers(school, version, [(0.95, True)] * 10 + [(0.5, False)] * 5)
+    response = client_for(make_user(Role.BK, school=school)).get(URL)
+    at_k = response.context["live"]["at_k"]
+    assert (at_k["k"], at_k["n"], at_k["agrees"], at_k["enough"]) == (10, 10, 10, True)
+    assert "10 siswa teratas (sesuai kapasitas BK)" in response.content.decode()
+    assert response.context["live"]["kurang"]["n"] == 15
+
+
+# ------------------------------------------------------------- fairness by KIP, run details
+
+
+def test_fairness_by_kip_status_is_shown_with_readable_group_names(make_user, school):
+    version = ModelVersionFactory(school=school)
+    version.metrics["fairness"]["kip"] = [
+        {"group": "0", "n": 90, "n_kurang": 10, "recall_kurang": 0.8, "fpr_kurang": 0.05},
+        {"group": "1", "n": 30, "n_kurang": 6, "recall_kurang": 0.5, "fpr_kurang": 0.1},
+    ]
+    version.save()
+    html = client_for(make_user(Role.KEPSEK, school=school)).get(URL).content.decode()
+    block = html.split('data-testid="fairness-kip"')[1].split("</table>")[0]
+    assert "Per penerima KIP/PIP" in block
+    assert "<td>Penerima KIP/PIP</td><td>30</td><td>6</td><td>50%</td>" in block
+    assert "<td>Bukan penerima</td><td>90</td>" in block
+
+
+def test_calibration_ensemble_network_plan_and_device_in_plain_words(make_user, school):
+    version = ModelVersionFactory(school=school, algorithm="rnn")
+    version.metrics["all_models"]["cnn"]["network"] = "cnn_tabular_mlp"
+    version.metrics["all_models"]["lr"]["pruned"] = {"after_folds": 2, "behind_best": 0.05}
+    version.metrics["cv_plan"] = {
+        "folds_requested": 5,
+        "folds": 3,
+        "big_school_rule": True,
+        "pruned": {"lr": {"after_folds": 2, "behind_best": 0.05}},
+    }
+    version.metrics["device"] = "gpu:NVIDIA H200"
+    version.save()
+    html = client_for(make_user(Role.KEPSEK, school=school)).get(URL).content.decode()
+    text = " ".join(html.split())
+    table = text.split('data-testid="calibration-table"')[1].split("</table>")[0]
+    cells = [c.split("</td>")[0] for c in table.split("<td>")[1:]]
+    assert cells == ["0,072", "0,031", "0,091", "0,064", "0,210", "0,190"]
+    assert 'title="temperature scaling">' in text and "diredam atau dipertajam merata" in text
+    assert "Diuji 3 kali" in text and "aturan sekolah besar: 3 lipatan, bukan 5" in text
+    assert 'title="gpu:NVIDIA H200">Dilatih dengan kartu grafis (GPU).' in text
+    assert 'title="cnn_tabular_mlp: MLP dua lapis">data tetap saja, jaringan berlapis' in text
+    assert "Regresi logistik dihentikan lebih awal" in text
+    ensemble = text.split('data-testid="run-ensemble"')[1].split("</li>")[0]
+    assert "RNN (GRU) 40%, CNN 1D 30%, Random Forest 20%, Regresi logistik 10%" in ensemble
+
+
+def test_versions_without_the_new_keys_show_no_run_details(make_user, school):
+    version = ModelVersionFactory(school=school)
+    for key in ("calibration", "cv_plan", "device"):
+        del version.metrics[key]
+    for entry in version.metrics["all_models"].values():
+        entry.pop("network", None)
+    del version.metrics["all_models"]["ensemble"]
+    version.save()
+    response = client_for(make_user(Role.KEPSEK, school=school)).get(URL)
+    assert response.status_code == 200
+    assert 'data-testid="run-details"' not in response.content.decode()
+    details = run_details(version.metrics)
+    assert details == {
+        "calibration": None,
+        "ensemble": None,
+        "pruned": [],
+        "networks": [],
+        "plan": None,
+        "device": None,
+    }

@@ -47,7 +47,10 @@ def test_a_run_cross_validates_every_model_and_promotes_the_best_macro_f1(demo_s
         metrics = version.metrics
         assert metrics["labels"] == ["kurang", "sedang", "baik"]
         assert sum(map(sum, metrics["cv"]["confusion_matrix"])) == metrics["n_samples"]
-        assert {"major", "gender"} <= set(metrics["fairness"])
+        assert {"major", "gender", "kip"} <= set(metrics["fairness"])
+        kip = metrics["fairness"]["kip"]
+        assert {r["group"] for r in kip} <= {"0", "1"}
+        assert sum(r["n"] for r in kip) == metrics["n_samples"]
         assert metrics["temporal"]["test_term"] == "2025-1"
         assert version.feature_schema["reference"]["step"]
 
