@@ -214,3 +214,42 @@ def test_observed_results_leave_out_a_term_until_its_partial_ledger_is_marked_co
     status.complete = True
     status.save()
     assert [r["term"] for r in observed_trend(schools=[school])] == ["2024-1", "2024-2"]
+
+
+def _table(html: str, testid: str) -> str:
+    start = html.index(f'data-testid="{testid}"')
+    return html[start : html.index("</table>", start)]
+
+
+def test_district_attendance_shows_the_real_rates_in_indonesian_format(make_user):
+    big = SchoolFactory(name="SMK Besar", district="Jakarta Barat")
+    # every student: alpa 2, sakit 1 of 100 school days -> 2,0% alpa, 3,0% absent
+    populate(big, {10: {"kurang": 6, "sedang": 7, "baik": 2}}, name_prefix="Besar")
+    html = client_for(make_user(Role.SUDIN, district="Jakarta Barat")).get(DISTRICT_URL)
+    attendance = _table(html.content.decode(), "district-attendance")
+    assert "2,0%" in attendance and "3,0%" in attendance
+    assert "0%</td>" not in attendance.replace(",0%", "")
+
+
+def test_district_category_tables_show_a_percentage_per_school(make_user):
+    big = SchoolFactory(name="SMK Besar", district="Jakarta Barat")
+    populate(big, {10: {"kurang": 5, "sedang": 10, "baik": 5}}, name_prefix="Besar")
+    response = client_for(make_user(Role.SUDIN, district="Jakarta Barat")).get(DISTRICT_URL)
+    grade = _table(response.content.decode(), "district-grade")
+    # 5 of 20 and 10 of 20, shown beside the counts
+    assert "(25,0%)" in grade and "(50,0%)" in grade
+
+
+def test_school_report_shows_percentages_next_to_counts(make_user, school):
+    populate(school, {10: {"kurang": 1, "sedang": 2}})
+    response = client_for(make_user(Role.KEPSEK, school=school)).get(SCHOOL_URL)
+    grade = _table(response.content.decode(), "by-grade")
+    assert "(33,3%)" in grade and "(66,7%)" in grade
+
+
+def test_school_report_in_english_uses_a_decimal_point(make_user, school):
+    populate(school, {10: {"kurang": 1, "sedang": 2}})
+    c = client_for(make_user(Role.KEPSEK, school=school))
+    c.cookies["django_language"] = "en"
+    grade = _table(c.get(SCHOOL_URL, HTTP_ACCEPT_LANGUAGE="en").content.decode(), "by-grade")
+    assert "(33.3%)" in grade
