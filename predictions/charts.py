@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from smk_dashboard.core.categories import LABELS, category_label
 
@@ -25,6 +25,8 @@ def _layout(title: str = "", **extra) -> dict:
         "height": 300,
         "legend": {"orientation": "h", "y": -0.25},
         "autosize": True,
+        # decimal mark then thousands separator: "3,5%" in Indonesian, "3.5%" in English
+        "separators": ".," if (get_language() or "id").startswith("en") else ",.",
     }
     layout.update(extra)
     return layout
@@ -234,18 +236,37 @@ def category_stack_figure(rows: Sequence[dict], *, key: str, title: str = "") ->
     """Stacked bars of category counts (or shares) per group. rows:
     [{key: "X", "kurang": 3, "sedang": 10, "baik": 20}]; None values are left out."""
     xs = [str(r[key]) for r in rows]
+
+    def share(r: dict, c: str) -> float | None:
+        n, v = r.get("n"), r.get(c)
+        ok = isinstance(n, int | float) and isinstance(v, int | float) and n
+        return round(100 * v / n, 1) if ok else None
+
     data = [
         {
             "type": "bar",
             "name": category_label(c),
             "x": xs,
             "y": [r.get(c) for r in rows],
+            "customdata": [share(r, c) for r in rows],
+            "hovertemplate": "%{x} · %{fullData.name}: %{y} (%{customdata:.1f}%)<extra></extra>",
             "marker": {"color": CATEGORY_COLOURS[c]},
         }
         for c in LABELS
     ]
-    layout = _layout(title, barmode="stack")
-    layout["xaxis"] = {"type": "category"}
+    # The legend sits above the plot: below it, it ran into tilted group labels (rombel).
+    layout = _layout(
+        title,
+        barmode="stack",
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+    )
+    layout["margin"] = {**layout["margin"], "t": 48 if title else 28}
+    layout["xaxis"] = {
+        "type": "category",
+        "automargin": True,
+        "tickangle": -45 if len(xs) > 6 else 0,
+    }
+    layout["yaxis"] = {"automargin": True}
     return {"data": data, "layout": layout}
 
 
