@@ -37,7 +37,14 @@ def test_sudin_reads_and_downloads_the_district_report_on_a_phone(login, make_us
 
     # no sideways scrolling at 390 px, and no table wider than the screen
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    for testid in ("district-grade", "district-attendance", "district-coverage"):
+    for testid in (
+        "district-grade",
+        "district-major",
+        "district-trend",
+        "district-observed",
+        "district-attendance",
+        "district-coverage",
+    ):
         box = page.get_by_test_id(testid).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390, testid
 
