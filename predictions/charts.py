@@ -261,11 +261,10 @@ def category_stack_figure(rows: Sequence[dict], *, key: str, title: str = "") ->
         legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
     )
     layout["margin"] = {**layout["margin"], "t": 48 if title else 28}
-    layout["xaxis"] = {
-        "type": "category",
-        "automargin": True,
-        "tickangle": -45 if len(xs) > 6 else 0,
-    }
+    tilted = len(xs) > 6 or sum(map(len, xs)) > 40
+    layout["xaxis"] = {"type": "category", "automargin": True, "tickangle": -45 if tilted else 0}
+    if tilted:  # room for the tilted labels below the bars (automargin takes it from the plot)
+        layout["height"] = layout["height"] + min(160, 5 * max(map(len, xs), default=0))
     layout["yaxis"] = {"automargin": True}
     return {"data": data, "layout": layout}
 

@@ -57,3 +57,26 @@ def test_numbers_and_dates_follow_the_language():
     assert share_of("*", 3) == "" and share_of(1, 0) == ""
     assert long_date(dt.date(2026, 12, 1), lang="id") == "1 Desember 2026"
     assert long_date(dt.date(2026, 12, 1), lang="en") == "1 December 2026"
+
+
+def test_report_bar_charts_keep_long_labels_clear_of_the_legend_and_each_other():
+    from predictions.charts import category_stack_figure
+
+    short = category_stack_figure(
+        [{"group": g, "kurang": 1, "sedang": 1, "baik": 1, "n": 3} for g in ("X", "XI", "XII")],
+        key="group",
+    )
+    assert short["layout"]["xaxis"]["tickangle"] == 0
+    majors = [
+        "Akuntansi dan Keuangan Lembaga",
+        "Manajemen Perkantoran dan Layanan Bisnis",
+        "Teknik Komputer dan Jaringan",
+    ]
+    long = category_stack_figure(
+        [{"group": g, "kurang": 1, "sedang": 2, "baik": 1, "n": 4} for g in majors], key="group"
+    )
+    layout = long["layout"]
+    assert layout["xaxis"]["tickangle"] == -45 and layout["xaxis"]["automargin"]
+    assert layout["legend"]["y"] > 1  # above the plot, away from the tilted labels
+    assert layout["height"] > short["layout"]["height"]
+    assert long["data"][0]["customdata"] == [25.0, 25.0, 25.0]  # shares shown on hover
