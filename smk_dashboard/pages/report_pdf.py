@@ -236,11 +236,15 @@ def category_bars(pdf: FPDF, title: str, rows: list[dict], key: str) -> int:
         pdf.set_xy(x0 + label_w + bar_w + 2, y)
         pdf.cell(0, height, pdf_text(f"{r['kurang']} ({share_of(r['kurang'], r['n'])})"))
         pdf.set_y(y + height)
+    pdf.set_fill_color(255, 255, 255)  # tables after the bars are not filled with a bar colour
     return len(rows)
 
 
 def _tables(pdf: FPDF, tables: list[tuple[str, list[str], list[list]]]) -> None:
+    pdf.set_fill_color(255, 255, 255)
     for table_title, header, rows in tables:
+        if pdf.get_y() + 25 > pdf.h - pdf.b_margin:
+            pdf.add_page()  # no table title alone at the foot of a page
         _heading(pdf, table_title)
         pdf.set_font("Helvetica", "", 8)
         if not rows:
