@@ -42,13 +42,13 @@ def grade_trend_figure(trend: Sequence[dict], *, kkm: int | None = None) -> dict
             {
                 "type": "scatter",
                 "mode": "lines+markers",
-                "name": GROUP_NAMES.get(group, group),
+                "name": gettext(GROUP_NAMES[group]) if group in GROUP_NAMES else group,
                 "x": terms,
                 "y": [round(by_term[t], 1) if t in by_term else None for t in terms],
             }
         )
-    layout = _layout(yaxis={"title": {"text": "Rata-rata nilai"}, "range": [0, 100]})
-    layout["xaxis"] = {"type": "category", "title": {"text": "Semester"}}
+    layout = _layout(yaxis={"title": {"text": gettext("Rata-rata nilai")}, "range": [0, 100]})
+    layout["xaxis"] = {"type": "category", "title": {"text": gettext("Semester")}}
     if kkm is not None and terms:
         layout["shapes"] = [
             {
@@ -77,13 +77,13 @@ def attendance_month_figure(rows: Sequence[dict]) -> dict:
         data.append(
             {
                 "type": "bar",
-                "name": STATUS_NAMES[status],
+                "name": gettext(STATUS_NAMES[status]),
                 "x": labels,
                 "y": [counts.get(m, 0) for m in months],
                 "marker": {"color": STATUS_COLOURS[status]},
             }
         )
-    layout = _layout(barmode="stack", yaxis={"title": {"text": "Hari"}})
+    layout = _layout(barmode="stack", yaxis={"title": {"text": gettext("Hari")}})
     layout["xaxis"] = {"type": "category"}
     return {"data": data, "layout": layout}
 
@@ -182,8 +182,8 @@ def reliability_figure(reliability: dict, *, title: str = "") -> dict:
         },
     ]
     layout = _layout(title, height=280)
-    layout["xaxis"] = {"title": {"text": "Peluang diprediksi"}, "range": [0, 1]}
-    layout["yaxis"] = {"title": {"text": "Proporsi sebenarnya"}, "range": [0, 1]}
+    layout["xaxis"] = {"title": {"text": gettext("Peluang diprediksi")}, "range": [0, 1]}
+    layout["yaxis"] = {"title": {"text": gettext("Proporsi sebenarnya")}, "range": [0, 1]}
     return {"data": data, "layout": layout}
 
 

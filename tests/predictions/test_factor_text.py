@@ -80,3 +80,25 @@ def test_report_bar_charts_keep_long_labels_clear_of_the_legend_and_each_other()
     assert layout["legend"]["y"] > 1  # above the plot, away from the tilted labels
     assert layout["height"] > short["layout"]["height"]
     assert long["data"][0]["customdata"] == [25.0, 25.0, 25.0]  # shares shown on hover
+
+
+def test_chart_labels_are_english_with_the_english_switch():
+    from django.utils import translation
+
+    from predictions.charts import attendance_month_figure, grade_trend_figure
+
+    def names():
+        trend = grade_trend_figure([{"term": "2025-1", "group": "umum", "avg": 70.0}])
+        month = attendance_month_figure([{"month": dt.date(2026, 1, 1), "status": "S", "n": 2}])
+        return [
+            trend["data"][0]["name"],
+            trend["layout"]["yaxis"]["title"]["text"],
+            month["data"][0]["name"],
+            month["layout"]["yaxis"]["title"]["text"],
+            trend["layout"]["separators"],
+        ]
+
+    with translation.override("en"):
+        assert names() == ["General", "Average score", "Sick", "Days", ".,"]
+    with translation.override("id"):
+        assert names() == ["Umum", "Rata-rata nilai", "Sakit", "Hari", ",."]
