@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.utils import timezone
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -81,6 +82,17 @@ def long_date(day, *, lang: str | None = None) -> str:
     return f"{day.day} {months[day.month - 1]} {day.year}"
 
 
+def long_datetime(moment, *, lang: str | None = None) -> str:
+    """ "1 Desember 2026 pukul 23.15" (English: "1 December 2026 at 23:15"), local time."""
+    if moment is None or moment == "":
+        return "-"
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    if _english(lang):
+        return f"{long_date(moment, lang=lang)} at {moment:%H:%M}"
+    return f"{long_date(moment, lang=lang)} pukul {moment:%H.%M}"
+
+
 @register.filter(name="pct")
 def pct_filter(rate, digits: int = 1) -> str:
     return percent(rate, int(digits))
@@ -94,3 +106,8 @@ def share_filter(n, total) -> str:
 @register.filter(name="long_date")
 def long_date_filter(day) -> str:
     return long_date(day)
+
+
+@register.filter(name="long_datetime")
+def long_datetime_filter(moment) -> str:
+    return long_datetime(moment)

@@ -102,3 +102,11 @@ def test_chart_labels_are_english_with_the_english_switch():
         assert names() == ["General", "Average score", "Sick", "Days", ".,"]
     with translation.override("id"):
         assert names() == ["Umum", "Rata-rata nilai", "Sakit", "Hari", ",."]
+
+
+def test_the_prediction_time_reads_as_a_long_indonesian_date():
+    from smk_dashboard.core.formats import long_datetime
+
+    moment = dt.datetime(2026, 12, 1, 23, 15)
+    assert long_datetime(moment, lang="id") == "1 Desember 2026 pukul 23.15"
+    assert long_datetime(moment, lang="en") == "1 December 2026 at 23:15"

@@ -8,7 +8,7 @@ from django.utils import timezone
 from fpdf import FPDF
 
 from interventions.models import Intervention, Outcome, Programme
-from smk_dashboard.core.formats import long_date
+from smk_dashboard.core.formats import MONTHS_ID, long_date
 from smk_dashboard.core.models import AuditEvent
 from smk_dashboard.pages.report_pdf import category_bars
 from smk_dashboard.pages.reports import (
@@ -255,6 +255,8 @@ def test_school_report_shows_percentages_next_to_counts(make_user, school):
     response = client_for(make_user(Role.KEPSEK, school=school)).get(SCHOOL_URL)
     grade = _table(response.content.decode(), "by-grade")
     assert "(33,3%)" in grade and "(66,7%)" in grade
+    status = response.content.decode().split('data-testid="prediction-terms"')[1][:400]
+    assert " pukul " in status and any(m in status for m in MONTHS_ID)
 
 
 def test_school_report_in_english_uses_a_decimal_point(make_user, school):
