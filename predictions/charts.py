@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from smk_dashboard.core.categories import LABELS, category_label
 
@@ -25,6 +25,8 @@ def _layout(title: str = "", **extra) -> dict:
         "height": 300,
         "legend": {"orientation": "h", "y": -0.25},
         "autosize": True,
+        # decimal mark then thousands separator: "3,5%" in Indonesian, "3.5%" in English
+        "separators": ".," if (get_language() or "id").startswith("en") else ",.",
     }
     layout.update(extra)
     return layout
@@ -40,13 +42,13 @@ def grade_trend_figure(trend: Sequence[dict], *, kkm: int | None = None) -> dict
             {
                 "type": "scatter",
                 "mode": "lines+markers",
-                "name": GROUP_NAMES.get(group, group),
+                "name": gettext(GROUP_NAMES[group]) if group in GROUP_NAMES else group,
                 "x": terms,
                 "y": [round(by_term[t], 1) if t in by_term else None for t in terms],
             }
         )
-    layout = _layout(yaxis={"title": {"text": "Rata-rata nilai"}, "range": [0, 100]})
-    layout["xaxis"] = {"type": "category", "title": {"text": "Semester"}}
+    layout = _layout(yaxis={"title": {"text": gettext("Rata-rata nilai")}, "range": [0, 100]})
+    layout["xaxis"] = {"type": "category", "title": {"text": gettext("Semester")}}
     if kkm is not None and terms:
         layout["shapes"] = [
             {
@@ -75,13 +77,13 @@ def attendance_month_figure(rows: Sequence[dict]) -> dict:
         data.append(
             {
                 "type": "bar",
-                "name": STATUS_NAMES[status],
+                "name": gettext(STATUS_NAMES[status]),
                 "x": labels,
                 "y": [counts.get(m, 0) for m in months],
                 "marker": {"color": STATUS_COLOURS[status]},
             }
         )
-    layout = _layout(barmode="stack", yaxis={"title": {"text": "Hari"}})
+    layout = _layout(barmode="stack", yaxis={"title": {"text": gettext("Hari")}})
     layout["xaxis"] = {"type": "category"}
     return {"data": data, "layout": layout}
 
@@ -180,8 +182,8 @@ def reliability_figure(reliability: dict, *, title: str = "") -> dict:
         },
     ]
     layout = _layout(title, height=280)
-    layout["xaxis"] = {"title": {"text": "Peluang diprediksi"}, "range": [0, 1]}
-    layout["yaxis"] = {"title": {"text": "Proporsi sebenarnya"}, "range": [0, 1]}
+    layout["xaxis"] = {"title": {"text": gettext("Peluang diprediksi")}, "range": [0, 1]}
+    layout["yaxis"] = {"title": {"text": gettext("Proporsi sebenarnya")}, "range": [0, 1]}
     return {"data": data, "layout": layout}
 
 
@@ -234,18 +236,36 @@ def category_stack_figure(rows: Sequence[dict], *, key: str, title: str = "") ->
     """Stacked bars of category counts (or shares) per group. rows:
     [{key: "X", "kurang": 3, "sedang": 10, "baik": 20}]; None values are left out."""
     xs = [str(r[key]) for r in rows]
+
+    def share(r: dict, c: str) -> float | None:
+        n, v = r.get("n"), r.get(c)
+        ok = isinstance(n, int | float) and isinstance(v, int | float) and n
+        return round(100 * v / n, 1) if ok else None
+
     data = [
         {
             "type": "bar",
             "name": category_label(c),
             "x": xs,
             "y": [r.get(c) for r in rows],
+            "customdata": [share(r, c) for r in rows],
+            "hovertemplate": "%{x} · %{fullData.name}: %{y} (%{customdata:.1f}%)<extra></extra>",
             "marker": {"color": CATEGORY_COLOURS[c]},
         }
         for c in LABELS
     ]
-    layout = _layout(title, barmode="stack")
-    layout["xaxis"] = {"type": "category"}
+    # The legend sits above the plot: below it, it ran into tilted group labels (rombel).
+    layout = _layout(
+        title,
+        barmode="stack",
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+    )
+    layout["margin"] = {**layout["margin"], "t": 48 if title else 28}
+    tilted = len(xs) > 6 or sum(map(len, xs)) > 40
+    layout["xaxis"] = {"type": "category", "automargin": True, "tickangle": -45 if tilted else 0}
+    if tilted:  # room for the tilted labels below the bars (automargin takes it from the plot)
+        layout["height"] = layout["height"] + min(160, 5 * max(map(len, xs), default=0))
+    layout["yaxis"] = {"automargin": True}
     return {"data": data, "layout": layout}
 
 

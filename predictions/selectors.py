@@ -13,6 +13,7 @@ from smk_dashboard.core.fields import factors_for_user
 from smk_dashboard.core.roles import Role
 from students.models import AcademicTerm, School, Student, User, term_label
 
+from .factor_text import display_text
 from .metrics import (
     ALGORITHM_NAMES,
     METRIC_ROWS,
@@ -94,9 +95,9 @@ def top_factors(
     good = [f for f in factors_for_user(factors, user=user) if f.get("text")]
     top = sorted(good, key=lambda f: -abs(float(f.get("weight") or 0)))[:n]
     if based_on is None:
-        return top
+        return [{**f, "text": display_text(str(f["text"]))} for f in top]
     today = timezone.localdate()
-    return [{**f, "text": factor_text(str(f["text"]), based_on, today)} for f in top]
+    return [{**f, "text": display_text(factor_text(str(f["text"]), based_on, today))} for f in top]
 
 
 @dataclass

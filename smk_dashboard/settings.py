@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "smk_dashboard.context_processors.navigation",
             ],
+            "libraries": {"formats": "smk_dashboard.core.formats"},
         },
     },
 ]

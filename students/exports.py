@@ -29,6 +29,10 @@ def csv_stream(header: Sequence[str], rows: Iterable[Sequence]) -> Iterable[str]
         yield writer.writerow(["" if v is None else escape_cell(v) for v in row])
 
 
+class Percent(float):
+    """A rate in [0, 1] that a workbook shows as a percentage (the cell stays a number)."""
+
+
 def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
     """An .xlsx workbook: one sheet per (title, header, rows). Strings are always written
     as text, never as formulas."""
@@ -38,9 +42,11 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) 
     book = xlsxwriter.Workbook(
         buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     )
-    bold = book.add_format({"bold": True})
+    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    percent = book.add_format({"num_format": "0.0%"})
     for title, header, rows in sheets:
         sheet = book.add_worksheet(title[:31])
+        widths = [len(str(h)) for h in header]
         for c, h in enumerate(header):
             sheet.write_string(0, c, str(escape_cell(h)), bold)
         for r, row in enumerate(rows, start=1):
@@ -48,12 +54,22 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) 
                 value = escape_cell(value)
                 if value is None:
                     continue
+                if c >= len(widths):
+                    widths.append(0)
                 if isinstance(value, bool):
                     sheet.write_boolean(r, c, value)
+                elif isinstance(value, Percent):
+                    sheet.write_number(r, c, float(value), percent)
+                    widths[c] = max(widths[c], 7)
+                    continue
                 elif isinstance(value, int | float):
                     sheet.write_number(r, c, value)
                 else:
                     sheet.write_string(r, c, str(value))
+                widths[c] = max(widths[c], len(str(value)))
+        # readable columns: as wide as their longest entry, within reason
+        for c, w in enumerate(widths):
+            sheet.set_column(c, c, min(max(w + 2, 8), 60))
         sheet.freeze_panes(1, 0)
     book.close()
     return buffer.getvalue()

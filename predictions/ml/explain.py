@@ -140,7 +140,10 @@ def _socio(v: dict[str, Any]) -> str:
     if s.get("kip") == 1.0:
         bits.append("penerima KIP")
     if s.get("income_bracket") is not None and not pd.isna(s.get("income_bracket")):
-        bits.append(f"kelompok penghasilan {_num(s['income_bracket'], 0)} dari 5")
+        if s["income_bracket"] < 0.5:  # bracket 0 is "Tidak berpenghasilan", not a rank 0 of 5
+            bits.append("orang tua tidak berpenghasilan")
+        else:
+            bits.append(f"kelompok penghasilan {_num(s['income_bracket'], 0)} dari 5")
     if s.get("distance_km") is not None and not pd.isna(s.get("distance_km")):
         bits.append(f"jarak rumah {_num(s['distance_km'])} km")
     return "Faktor sosial-ekonomi" + (": " + ", ".join(bits) if bits else "")

@@ -46,9 +46,8 @@ def school_report_view(request: HttpRequest) -> HttpResponse:
             school=school,
             detail={"page": "reports.school"},
         )
-        stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
         if fmt == "pdf":
-            body = school_report_pdf(report, generated=stamp)
+            body = school_report_pdf(report, generated=timezone.localtime())
             content_type = "application/pdf"
         else:
             body = xlsx_bytes([(t[:31], h, r) for t, h, r in report_tables(report)])
@@ -100,8 +99,7 @@ def district_report_view(request: HttpRequest) -> HttpResponse:
         )
         district = request.user.district
         if fmt == "pdf":
-            stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-            body = district_report_pdf(report, district=district, generated=stamp)
+            body = district_report_pdf(report, district=district, generated=timezone.localtime())
             content_type = "application/pdf"
         else:
             body = xlsx_bytes([(t[:31], h, r) for t, h, r in district_report_tables(report)])

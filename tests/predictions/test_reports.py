@@ -4,9 +4,13 @@ import io
 import openpyxl
 import pytest
 from django.test import Client
+from django.utils import timezone
+from fpdf import FPDF
 
 from interventions.models import Intervention, Outcome, Programme
+from smk_dashboard.core.formats import MONTHS_ID, long_date
 from smk_dashboard.core.models import AuditEvent
+from smk_dashboard.pages.report_pdf import category_bars
 from smk_dashboard.pages.reports import (
     SUPPRESSED,
     category_distribution,
@@ -16,6 +20,7 @@ from smk_dashboard.pages.reports import (
 )
 from students.models import AttendanceSummary, Role
 from tests.predictions.factories import ModelVersionFactory, PredictionFactory
+from tests.smk_dashboard.test_student_pack import pdf_text
 from tests.students.factories import SchoolClassFactory, SchoolFactory, StudentFactory, TermFactory
 
 pytestmark = pytest.mark.django_db
@@ -120,14 +125,19 @@ def test_school_report_downloads_as_pdf_and_xlsx(make_user, school):
     book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
     sheet = book["Kategori prediksi per tingkat"]
     assert [c.value for c in sheet[1]] == [
-        "Kelompok",
+        "Tingkat",
         "Perlu perhatian",
         "Sedang",
         "Baik",
         "Jumlah",
+        "% Perlu perhatian",
+        "% Sedang",
+        "% Baik",
     ]
-    assert [c.value for c in sheet[2]] == ["X", 2, 1, 0, 3]
-    assert [c.value for c in sheet[3]] == ["XII", 0, 0, 4, 4]
+    assert [c.value for c in sheet[2]] == ["X", 2, 1, 0, 3, pytest.approx(2 / 3), 1 / 3, 0]
+    assert [c.value for c in sheet[3]] == ["XII", 0, 0, 4, 4, 0, 0, 1]
+    assert sheet["F2"].number_format == "0.0%"
+    assert sheet.column_dimensions["A"].width >= 8 and sheet.column_dimensions["F"].width >= 17
     assert set(AuditEvent.objects.values_list("action", flat=True)) >= {"export.pdf", "export.xlsx"}
 
 
@@ -214,3 +224,85 @@ def test_observed_results_leave_out_a_term_until_its_partial_ledger_is_marked_co
     status.complete = True
     status.save()
     assert [r["term"] for r in observed_trend(schools=[school])] == ["2024-1", "2024-2"]
+
+
+def _table(html: str, testid: str) -> str:
+    start = html.index(f'data-testid="{testid}"')
+    return html[start : html.index("</table>", start)]
+
+
+def test_district_attendance_shows_the_real_rates_in_indonesian_format(make_user):
+    big = SchoolFactory(name="SMK Besar", district="Jakarta Barat")
+    # every student: alpa 2, sakit 1 of 100 school days -> 2,0% alpa, 3,0% absent
+    populate(big, {10: {"kurang": 6, "sedang": 7, "baik": 2}}, name_prefix="Besar")
+    html = client_for(make_user(Role.SUDIN, district="Jakarta Barat")).get(DISTRICT_URL)
+    attendance = _table(html.content.decode(), "district-attendance")
+    assert "2,0%" in attendance and "3,0%" in attendance
+    assert "0%</td>" not in attendance.replace(",0%", "")
+
+
+def test_district_category_tables_show_a_percentage_per_school(make_user):
+    big = SchoolFactory(name="SMK Besar", district="Jakarta Barat")
+    populate(big, {10: {"kurang": 5, "sedang": 10, "baik": 5}}, name_prefix="Besar")
+    response = client_for(make_user(Role.SUDIN, district="Jakarta Barat")).get(DISTRICT_URL)
+    grade = _table(response.content.decode(), "district-grade")
+    # 5 of 20 and 10 of 20, shown beside the counts
+    assert "(25,0%)" in grade and "(50,0%)" in grade
+
+
+def test_school_report_shows_percentages_next_to_counts(make_user, school):
+    populate(school, {10: {"kurang": 1, "sedang": 2}})
+    response = client_for(make_user(Role.KEPSEK, school=school)).get(SCHOOL_URL)
+    grade = _table(response.content.decode(), "by-grade")
+    assert "(33,3%)" in grade and "(66,7%)" in grade
+    status = response.content.decode().split('data-testid="prediction-terms"')[1][:400]
+    assert " pukul " in status and any(m in status for m in MONTHS_ID)
+
+
+def test_school_report_in_english_uses_a_decimal_point(make_user, school):
+    populate(school, {10: {"kurang": 1, "sedang": 2}})
+    c = client_for(make_user(Role.KEPSEK, school=school))
+    c.cookies["django_language"] = "en"
+    grade = _table(c.get(SCHOOL_URL, HTTP_ACCEPT_LANGUAGE="en").content.decode(), "by-grade")
+    assert "(33.3%)" in grade
+
+
+def test_school_pdf_has_letterhead_summary_bars_signature_and_indonesian_date(make_user, school):
+    populate(school, {10: {"kurang": 2, "sedang": 1}, 12: {"baik": 4}})
+    c = client_for(make_user(Role.KEPSEK, school=school))
+    text = pdf_text(c.get(SCHOOL_URL, {"export": "pdf"}).content)
+    assert school.name in text
+    assert "Ringkasan" in text and "Dari 7 siswa aktif dengan prediksi, 2 (28,6%) perlu" in text
+    assert "Kepala Sekolah" in text and "NIP." in text
+    today = timezone.localdate()
+    assert long_date(today, lang="id") in text
+    assert "Sebaran kategori per tingkat" in text and "2 (66,7%)" in text
+
+
+def test_category_bars_draw_one_filled_rectangle_per_nonzero_category():
+    pdf = FPDF()
+    pdf.add_page()
+    rows = [
+        {"group": "X", "kurang": 1, "sedang": 2, "baik": 0, "n": 3},
+        {"group": "XI", "kurang": "<5", "sedang": "*", "baik": 9, "n": "*"},  # suppressed
+    ]
+    assert category_bars(pdf, "Per tingkat", rows, "group") == 1
+
+
+def test_school_pdf_is_english_with_the_english_switch(make_user, school):
+    populate(school, {10: {"kurang": 2, "sedang": 1}})
+    c = client_for(make_user(Role.KEPSEK, school=school))
+    c.cookies["django_language"] = "en"
+    text = pdf_text(c.get(SCHOOL_URL, {"export": "pdf"}, HTTP_ACCEPT_LANGUAGE="en").content)
+    assert "School report" in text and "Summary" in text and "Principal" in text
+    assert "2 (66.7%)" in text and "Ringkasan" not in text
+    assert long_date(timezone.localdate(), lang="en") in text
+
+
+def test_district_pdf_carries_per_school_bars_and_shares(make_user):
+    big = SchoolFactory(name="SMK Besar", district="Jakarta Barat")
+    populate(big, {10: {"kurang": 5, "sedang": 10, "baik": 5}}, name_prefix="Besar")
+    c = client_for(make_user(Role.SUDIN, district="Jakarta Barat"))
+    text = pdf_text(c.get(DISTRICT_URL, {"export": "pdf"}).content)
+    assert "SMK Besar: sebaran kategori per tingkat" in text
+    assert "5 (25,0%)" in text and "2,0%" in text

@@ -210,11 +210,8 @@ def test_the_district_pdf_and_xlsx_hide_the_same_cells_as_the_page(make_user):
     xlsx = client.get("/reports/district/", {"export": "xlsx"})
     book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
     sheet = book["Kategori prediksi per tingkat"]
-    assert [c.value for c in sheet[2]] == [
-        "SMK Besar",
-        "X",
-        *(str(page[c]) for c in [*CATS, "n"]),
-    ]
+    # shown counts are numbers, hidden ones the same marks as on the page
+    assert [c.value for c in sheet[2]][:6] == ["SMK Besar", "X", *(page[c] for c in [*CATS, "n"])]
     assert "<5" in [c.value for c in sheet[2]] and "*" in [c.value for c in sheet[2]]
     pdf = client.get("/reports/district/", {"export": "pdf"})
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")

@@ -234,3 +234,48 @@ def test_counsellors_can_open_an_intervention_from_a_row_teachers_cannot(
     link = f"/interventions/new/?student={student.id}&amp;prediction={prediction.id}"
     assert link in client_for(make_user(Role.BK, school=school)).get(URL).content.decode()
     assert link not in client_for(make_user(Role.KEPSEK, school=school)).get(URL).content.decode()
+
+
+def test_phones_get_one_card_per_student_with_band_first_reason_and_action(
+    make_user, school, version
+):
+    student = StudentFactory(school=school, name="Kartu Siswa")
+    prediction = predict(
+        student,
+        version,
+        "kurang",
+        factors=[
+            {"code": "alpa", "text": "Alpa 9 hari pada semester ini", "weight": 0.9},
+            {
+                "code": "sosial_ekonomi",
+                "text": "Faktor sosial-ekonomi: kelompok penghasilan 0 dari 5",
+                "weight": 0.2,
+            },
+        ],
+    )
+    html = client_for(make_user(Role.BK, school=school)).get(URL).content.decode()
+    cards = html[
+        html.index('data-testid="risk-cards"') : html.index(
+            "</ul>", html.index('data-testid="risk-cards"')
+        )
+    ]
+    assert 'class="list-unstyled d-md-none' in html and "d-none d-md-block" in html
+    assert cards.count('data-testid="risk-card"') == 1
+    assert "Kartu Siswa" in cards and "Alpa 9 hari" in cards
+    assert "Faktor sosial-ekonomi" not in cards  # only the first reason
+    assert f"{prediction.risk_band_label}</span> ({prediction.risk_text})" in cards  # the band
+    assert "Buat intervensi" in cards
+
+
+def test_reasons_are_english_with_the_english_switch(make_user, school, version):
+    student = StudentFactory(school=school, name="Siswa Inggris")
+    predict(
+        student,
+        version,
+        "kurang",
+        factors=[{"code": "alpa", "text": "Alpa 9 hari pada semester ini", "weight": 0.9}],
+    )
+    c = client_for(make_user(Role.BK, school=school))
+    c.cookies["django_language"] = "en"
+    html = c.get(URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Absent without notice 9 days" in html and "Alpa 9 hari" not in html

@@ -1,0 +1,113 @@
+"""Numbers, shares and dates as people read them: Indonesian by default ("3,5%",
+"1 Desember 2026"), English with the English switch ("3.5%", "1 December 2026").
+
+Also a template library (registered in settings as ``formats``): ``{{ rate|pct }}``,
+``{{ n|share:total }}``, ``{{ day|long_date }}``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import get_language
+
+register = template.Library()
+
+MONTHS_ID = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def _english(lang: str | None = None) -> bool:
+    return (lang or get_language() or "id").startswith("en")
+
+
+def number(value, digits: int = 1, *, lang: str | None = None) -> str:
+    """`value` with `digits` decimals and the language's decimal mark ("3,5" / "3.5")."""
+    if value is None:
+        return "-"
+    text = f"{float(value):.{digits}f}"
+    return text if _english(lang) else text.replace(".", ",")
+
+
+def percent(rate, digits: int = 1, *, lang: str | None = None) -> str:
+    """A rate in [0, 1] as a percentage ("3,5%"); "-" for None, "<5"/"*" unchanged."""
+    if rate is None or rate == "":
+        return "-"
+    if isinstance(rate, str):
+        return rate
+    return f"{number(100 * float(rate), digits, lang=lang)}%"
+
+
+def share_of(n, total, digits: int = 1, *, lang: str | None = None) -> str:
+    """`n` of `total` as a percentage; "" when either is missing, suppressed or total is 0."""
+    if not isinstance(n, int | float) or not isinstance(total, int | float) or not total:
+        return ""
+    return percent(n / total, digits, lang=lang)
+
+
+def long_date(day, *, lang: str | None = None) -> str:
+    """ "1 Desember 2026" (English: "1 December 2026"); a datetime gives its date."""
+    if day is None or day == "":
+        return "-"
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    months = MONTHS_EN if _english(lang) else MONTHS_ID
+    return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+def long_datetime(moment, *, lang: str | None = None) -> str:
+    """ "1 Desember 2026 pukul 23.15" (English: "1 December 2026 at 23:15"), local time."""
+    if moment is None or moment == "":
+        return "-"
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    if _english(lang):
+        return f"{long_date(moment, lang=lang)} at {moment:%H:%M}"
+    return f"{long_date(moment, lang=lang)} pukul {moment:%H.%M}"
+
+
+@register.filter(name="pct")
+def pct_filter(rate, digits: int = 1) -> str:
+    return percent(rate, int(digits))
+
+
+@register.filter(name="share")
+def share_filter(n, total) -> str:
+    return share_of(n, total)
+
+
+@register.filter(name="long_date")
+def long_date_filter(day) -> str:
+    return long_date(day)
+
+
+@register.filter(name="long_datetime")
+def long_datetime_filter(moment) -> str:
+    return long_datetime(moment)
