@@ -11,6 +11,7 @@ The offsets are set so that about 15% of term averages fall below the KKM of 75.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -240,10 +241,12 @@ def delete_demo_schools(n: int) -> None:
         schools.delete()
 
 
-def seed_demo(config: DemoConfig) -> dict:
+def seed_demo(config: DemoConfig, *, only: Sequence[int] | None = None) -> dict:
     """Create `config.schools` demo schools with their staff accounts and history.
 
     Deterministic for a seed. Returns a summary: schools, students, grade and attendance rows.
+    `only` seeds just those school numbers (1-based): each school draws from its own random
+    stream, so school 2 seeded later is the same as school 2 seeded together with school 1.
     """
     np.random.default_rng(config.seed)
     password_hash = make_password(config.password)  # hashed once: PBKDF2 is slow on purpose
@@ -267,6 +270,8 @@ def seed_demo(config: DemoConfig) -> dict:
             },
         )
     for index in range(1, config.schools + 1):
+        if only is not None and index not in only:
+            continue
         child = np.random.default_rng([config.seed, index])
         counts = _seed_school(index, config, terms, child, password_hash)
         summary["schools"].append(demo_npsn(index))
