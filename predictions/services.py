@@ -171,6 +171,43 @@ def model_version_promote(*, version: ModelVersion, user: User | None = None) ->
     return version
 
 
+def model_version_request_switch(
+    *, version: ModelVersion, user: User | None = None, auto_switch: bool = False
+) -> tuple[ModelVersion, ScoringRun | None]:
+    """Rule 1 for the API: a version becomes active only after it has scored every student.
+    Returns `(version, None)` once it is active: it already was, or its latest SWITCH scoring
+    was ready and is switched now. Otherwise returns the SWITCH scoring under way (one still
+    pending or running) or a new one, queued after commit; `auto_switch` makes the worker
+    switch as soon as it has scored. A missing or corrupt artifact changes nothing."""
+    _check_artifact(version)
+    if version.is_active:
+        return version, None
+    latest = (
+        ScoringRun.objects.filter(
+            model_version=version,
+            purpose=ScoringPurpose.SWITCH,
+            status__in=[ScoringStatus.PENDING, ScoringStatus.RUNNING, ScoringStatus.READY],
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if latest is not None and latest.status == ScoringStatus.READY:
+        return scoring_run_switch(scoring=latest, user=user), None
+    if latest is not None:
+        if auto_switch and not latest.auto_switch:
+            ScoringRun.objects.filter(pk=latest.pk).update(auto_switch=True)
+            latest.auto_switch = True
+        return version, latest
+    scoring = scoring_run_start(
+        school=version.school,
+        version=version,
+        purpose=ScoringPurpose.SWITCH,
+        auto_switch=auto_switch,
+        user=user,
+    )
+    return version, scoring
+
+
 # --------------------------------------------------------------------------- scoring
 
 RANK = {"kurang": 0, "sedang": 1, "baik": 2}

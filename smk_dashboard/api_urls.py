@@ -63,6 +63,16 @@ urlpatterns = [
     ),
     path("training-runs/", api_training.TrainingRunStartApi.as_view(), name="trainingrun-start"),
     path(
+        "scoring-runs/<int:pk>/",
+        api_training.ScoringRunDetailApi.as_view(),
+        name="scoringrun-detail",
+    ),
+    path(
+        "scoring-runs/<int:pk>/confirm/",
+        api_training.ScoringRunConfirmApi.as_view(),
+        name="scoringrun-confirm",
+    ),
+    path(
         "training-runs/<int:pk>/",
         api_training.TrainingRunDetailApi.as_view(),
         name="trainingrun-detail",

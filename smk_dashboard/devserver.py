@@ -2,11 +2,12 @@
 
 Migrates, seeds the demo schools once, starts real Celery workers (one for `default`:
 imports and scoring, with beat; one for `ml`: training) on the broker (an embedded
-redis-server when REDIS_URL is unset). On a fresh database it trains, per demo school, a
-fast model first (logistic regression, in this process: predictions within seconds), then
-serves http://127.0.0.1:8000 while the deep models train in the worker; they replace the
-fast one only if they are better (scored first, then switched). The pages show the
-progress meanwhile. Ctrl-C stops everything.
+redis-server when REDIS_URL is unset). On a fresh database it seeds school 1 and trains it a
+fast model (logistic regression, in this process: predictions within seconds), serves
+http://127.0.0.1:8000, then does the same for school 2 while the server already answers,
+then starts the workers, where the deep models train; they replace the fast one only if
+they are better (scored first, then switched). The pages show the progress meanwhile.
+Ctrl-C stops everything.
 
 It runs with DEBUG off, as production does, and sets only what plain HTTP on one machine needs
 (smk_dashboard/dev_env.py): a teacher trying the demo sees the friendly Indonesian error pages,
@@ -31,34 +32,6 @@ from .embedded import embedded_redis
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
-
-
-def manage(*args: str, check: bool = True) -> int:
-    # bandit B603: fixed argv: our own manage.py.
-    return subprocess.run(  # nosec B603
-        [PY, "manage.py", *args], cwd=ROOT, check=check
-    ).returncode
-
-
-def _django_state() -> tuple[list[str], bool, set[str]]:
-    """Demo NPSNs, whether any model is active, and the installed command names."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smk_dashboard.settings")
-    import django
-
-    django.setup()
-    from django.core.management import get_commands
-
-    from students.models import School
-
-    npsns = list(School.objects.order_by("npsn").values_list("npsn", flat=True))
-    active = False
-    try:
-        from predictions.models import ModelVersion
-
-        active = ModelVersion.objects.filter(is_active=True).exists()
-    except (ImportError, AttributeError):
-        active = False
-    return npsns, active, set(get_commands())
 
 
 FAST_MODELS = ["lr"]
@@ -89,29 +62,68 @@ def _worker(queues: str, *extra: str) -> subprocess.Popen:
     )
 
 
-def train_demo_schools(npsns: list[str]) -> None:
-    """A fast model for every school in this process (seconds: logistic regression, 3 folds,
-    scored then switched), so the first page already has predictions; then the deep models
-    queued on the `ml` worker, which replace it only if they are better."""
-    from predictions.services import training_run_create, training_run_start
+def seed_demo_school(index: int) -> bool:
+    """Seed demo school `index` (1-based) unless it exists; the same data as `seed_demo`
+    (each school has its own random stream). True when it was seeded now."""
+    from django.conf import settings
+
+    from smk_dashboard.pages.demo import DemoConfig, demo_npsn, seed_demo
+    from students.models import School
+
+    if School.objects.filter(npsn=demo_npsn(index)).exists():
+        return False
+    started = time.perf_counter()
+    seed_demo(DemoConfig(password=settings.DEMO_PASSWORD), only=[index])
+    print(f"[demo] sekolah {demo_npsn(index)} diisi dalam {time.perf_counter() - started:.0f} s")
+    return True
+
+
+def train_fast_model(npsn: str) -> bool:
+    """A fast model for a school without an active one, in this process (seconds: logistic
+    regression, 3 folds, scored then switched), so its pages have predictions at once.
+    True when it trained one now."""
+    from predictions.models import ModelVersion
+    from predictions.services import training_run_create
     from predictions.training import training_run_execute
     from students.models import School
 
-    schools = [School.objects.get(npsn=npsn) for npsn in npsns]
-    for school in schools:
-        started = time.perf_counter()
-        run = training_run_create(school=school, user=None, models=FAST_MODELS, folds=3)
-        run = training_run_execute(run_id=run.pk)
-        print(
-            f"[demo] sekolah {school.npsn}: model cepat (regresi logistik) {run.status} "
-            f"dalam {time.perf_counter() - started:.0f} s {run.error}".rstrip()
-        )
-    for school in schools:
+    school = School.objects.get(npsn=npsn)
+    if ModelVersion.objects.filter(school=school, is_active=True).exists():
+        return False
+    started = time.perf_counter()
+    run = training_run_create(school=school, user=None, models=FAST_MODELS, folds=3)
+    run = training_run_execute(run_id=run.pk)
+    print(
+        f"[demo] sekolah {school.npsn}: model cepat (regresi logistik) {run.status} "
+        f"dalam {time.perf_counter() - started:.0f} s {run.error}".rstrip()
+    )
+    return True
+
+
+def queue_deep_models(npsns: list[str]) -> None:
+    """The deep models on the `ml` worker; they replace the fast one only if better."""
+    from predictions.services import training_run_start
+    from students.models import School
+
+    for npsn in npsns:
+        school = School.objects.get(npsn=npsn)
         training_run_start(school=school, user=None, models=DEEP_MODELS, promote="if_better")
-    print("[demo] RNN, CNN, RF dan GBDT dilatih di worker; dipakai bila lebih baik")
+    if npsns:
+        print("[demo] RNN, CNN, RF dan GBDT dilatih di worker; dipakai bila lebih baik")
+
+
+def _runserver(port: str) -> subprocess.Popen:
+    # bandit B603: fixed argv: our own manage.py.
+    return subprocess.Popen(  # nosec B603
+        [PY, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], cwd=ROOT
+    )
 
 
 def serve() -> int:
+    """School 1 first: seed it, give it a fast model, serve; then school 2 the same way while
+    the server already answers (its logins work once "[demo] sekolah 2 siap" is printed), then
+    the workers and the deep models. On a busy 2-core machine every step before the first
+    page is time the first visitor waits."""
     (ROOT / ".run").mkdir(exist_ok=True)
     # In this process: each `manage.py` started apart costs a Django start-up (seconds on a
     # busy 2-core machine) before the first page.
@@ -121,21 +133,19 @@ def serve() -> int:
     django.setup()
     from django.core.management import call_command
 
+    from .pages.demo import demo_npsn
+
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("seed_demo")
-    workers: list[subprocess.Popen] = []
+    children: list[subprocess.Popen] = []
     try:
-        npsns, active, _commands = _django_state()
-        if not active:
-            # Before the workers start, so that their imports (Keras) do not compete with
-            # the fast model for the CPU; the deep runs wait on the broker meanwhile.
-            train_demo_schools(npsns)
-        workers += [
-            _worker("default", "-B", "--schedule", str(ROOT / ".run" / "celerybeat-schedule")),
-            _worker("ml"),
-        ]
+        fresh = []
+        seed_demo_school(1)
+        if train_fast_model(demo_npsn(1)):
+            fresh.append(demo_npsn(1))
         password = os.environ.get("DEMO_PASSWORD", "smkdemo123")
         port = os.environ.get("DEV_PORT", "8000")
+        server = _runserver(port)
+        children.append(server)
         print("\n" + "=" * 64)
         print(f" SMK Dashboard demo: http://127.0.0.1:{port}/")
         print(f" Akun demo (kata sandi: {password}):")
@@ -143,17 +153,29 @@ def serve() -> int:
         print("   sekolah 2: operator_2, guru_2, walikelas_2, bk_2, kepsek_2")
         print("   suku dinas: sudin")
         print("=" * 64 + "\n", flush=True)
-        return manage("runserver", f"127.0.0.1:{port}", "--noreload", check=False)
+        # Schools 2.. while the server answers; then the workers, whose imports (Keras)
+        # would otherwise compete with the fast models for the CPU.
+        seed_demo_school(2)
+        if train_fast_model(demo_npsn(2)):
+            fresh.append(demo_npsn(2))
+        print("[demo] sekolah 2 siap", flush=True)
+        children += [
+            _worker("default", "-B", "--schedule", str(ROOT / ".run" / "celerybeat-schedule")),
+            _worker("ml"),
+        ]
+        queue_deep_models(fresh)
+        return server.wait()
     except KeyboardInterrupt:
         return 0
     finally:
-        for worker in workers:
-            worker.send_signal(signal.SIGTERM)
-        for worker in workers:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
             try:
-                worker.wait(timeout=20)
+                child.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                worker.kill()
+                child.kill()
 
 
 def main() -> int:

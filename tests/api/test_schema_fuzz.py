@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 from interventions import services
 from interventions.services import programme_catalogue_seed
 from predictions.ml.registry import file_sha256
-from predictions.models import ModelVersion, TrainingRun
+from predictions.models import ModelVersion, ScoringRun, TrainingRun
 from smk_dashboard.wsgi import application
 from students.models import Role
 from students.services import import_batch_create
@@ -150,13 +150,17 @@ def test_operator_writes_answer_as_the_schema_says(
             create_missing=True,
         )
     run = TrainingRun.objects.create(school=world.one.school, requested_by=operator)
+    scoring = ScoringRun.objects.create(
+        school=world.one.school, model_version=version, purpose="switch"
+    )
     seeded = [
         (r"imports/", {"id": batch.pk}),
         (r"training-runs/", {"id": run.pk}),
         (r"promote/", {"id": version.pk}),
+        (r"scoring-runs/", {"id": scoring.pk}),
     ]
     token = Token.objects.create(user=operator).key
-    schema = load_schema(token).include(path_regex=r"imports|training-runs|promote")
+    schema = load_schema(token).include(path_regex=r"imports|training-runs|promote|scoring-runs")
     exercised, failures = fuzz(schema, token, seeded)
     assert len(exercised) >= 5, exercised
     assert not failures, "\n\n".join(failures)

@@ -100,6 +100,14 @@ ALLOW_LIST: dict[str, dict] = {
     },
     "api/v1/training-runs/": {"expect": API_POST_ONLY},
     "api/v1/training-runs/<int:pk>/": {"expect": api({Role.OPERATOR}), "kwargs": {"pk": "run"}},
+    "api/v1/scoring-runs/<int:pk>/": {
+        "expect": api({Role.OPERATOR}),
+        "kwargs": {"pk": "scoring"},
+    },
+    "api/v1/scoring-runs/<int:pk>/confirm/": {
+        "expect": API_POST_ONLY,
+        "kwargs": {"pk": "scoring"},
+    },
     "api/v1/imports/": {"expect": API_POST_ONLY},
     "api/v1/imports/<int:pk>/": {
         # Uploaded by the operator: teachers who may import get 404 (not theirs).

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from interventions.models import InterventionSession
 from smk_dashboard.pages.demo import DemoConfig, delete_demo_schools, seed_demo
-from students.models import GradeRecord, Major, Student, User
+from students.models import AttendanceRecord, GradeRecord, Major, Student, User
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +82,33 @@ def test_seed_demo_leaves_an_existing_demo_alone_without_reset():
     call_command("seed_demo", "--schools", "1", "--students", "30", "--terms", "1", stdout=out)
     assert "sudah ada" in out.getvalue()
     assert Student.objects.count() == 30
+
+
+def test_a_school_seeded_on_its_own_later_is_the_same_as_seeded_together():
+    """`make run` seeds school 2 after the server is up: it must be the same school 2."""
+
+    def school_two() -> str:
+        rows = list(
+            AttendanceRecord.objects.filter(student__school__npsn="20100002")
+            .order_by("student__nisn", "date")
+            .values_list("student__nisn", "date", "status")
+        )
+        grades = list(
+            GradeRecord.objects.filter(student__school__npsn="20100002")
+            .order_by("student__nisn", "subject__code", "term__code")
+            .values_list("student__nisn", "subject__code", "term__code", "score")
+        )
+        assert rows and grades
+        return hashlib.sha256(repr((rows, grades)).encode()).hexdigest()
+
+    config = DemoConfig(schools=2, students=40, terms=2, seed=7)
+    seed_demo(config)
+    together = school_two()
+    delete_demo_schools(2)
+    seed_demo(config, only=[1])
+    assert not Student.objects.filter(school__npsn="20100002").exists()
+    seed_demo(config, only=[2])
+    assert school_two() == together
+    assert set(
+        User.objects.filter(username__in=["guru", "guru_2"]).values_list("username", flat=True)
+    ) == {"guru", "guru_2"}
