@@ -106,14 +106,30 @@ def district_report_view(request: HttpRequest) -> HttpResponse:
             content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         response = HttpResponse(body, content_type=content_type)
         name = f"laporan-wilayah-{timezone.localdate().isoformat()}.{fmt}"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Content-Disposition"] = content_disposition_header(True, name)
         return response
     audit_log(
         action="report.district.view", request=request, detail={"schools": len(report["schools"])}
     )
     figures = {"fig-attendance": _attendance_heatmap(report["attendance"])}
+    # Which term each school's predictions are for, from which data and when (no names).
+    statuses = [
+        (
+            school.name,
+            prediction_status(
+                school_id=school.pk,
+                students=Student.objects.filter(school=school, status=StudentStatus.AKTIF),
+            ),
+        )
+        for school in report["schools"]
+    ]
     return render(
         request,
         "predictions/report_district.html",
-        {"report": report, "figures": figures, "district": request.user.district},
+        {
+            "report": report,
+            "figures": figures,
+            "district": request.user.district,
+            "statuses": statuses,
+        },
     )

@@ -181,6 +181,10 @@ def test_district_report_aggregates_per_school_suppresses_small_cells_and_shows_
     assert small_att["alpa_rate"] == SUPPRESSED
     html = response.content.decode()
     assert "&lt;5" in html and "SMK Wilayah Lain" not in html
+    # Each school says which term its predictions are for, from which data and when.
+    status = html.split('data-testid="district-prediction-status"')[1].split("</ul>")[0]
+    assert "SMK Besar" in status and "SMK Kecil" in status
+    assert status.count('data-testid="prediction-terms"') == 2
     for s in big_students + small_students:
         assert s.name not in html
         assert s.nisn not in html
