@@ -42,9 +42,11 @@ def client_for(user) -> Client:
 def pdf_text(content: bytes) -> str:
     """The text drawn on the pages (fpdf streams, inflated when compressed)."""
     chunks = []
-    for raw in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
+    # Up to "endstream" with the line break kept: compressed bytes may themselves end in
+    # "\r", and a decompressor object ignores whatever follows the end of the zlib data.
+    for raw in re.findall(rb"stream\r?\n(.*?)endstream", content, re.S):
         with contextlib.suppress(zlib.error):
-            raw = zlib.decompress(raw)
+            raw = zlib.decompressobj().decompress(raw)
         chunks.extend(re.findall(rb"\((.*?)\)\s*Tj", raw, re.S))
     return " ".join(c.decode("latin-1").replace("\\(", "(").replace("\\)", ")") for c in chunks)
 
