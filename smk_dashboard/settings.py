@@ -191,6 +191,9 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
 IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=3_000_000)
 IMPORT_READER_MEMORY_BYTES = env.int("IMPORT_READER_MEMORY_BYTES", default=1024 * 1024 * 1024)
 IMPORT_READER_TIMEOUT = env.int("IMPORT_READER_TIMEOUT", default=300)
+# An upload still being read, or a confirmed import still queued or running, this long after
+# it was queued or started lost its worker: the periodic sweep fails it with a message.
+IMPORT_STALE_SECONDS = env.int("IMPORT_STALE_SECONDS", default=60 * 60)
 
 # --- Encryption at rest (counselling notes, socio-economic fields) -----------------------------
 # A Fernet key (urlsafe base64, 32 bytes). Required: never derived from SECRET_KEY, whose default
@@ -230,6 +233,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "nightly-scoring": {
         "task": "predictions.tasks.nightly_scoring_task",
         "schedule": crontab(hour=2, minute=0),
+    },
+    "import-batches-fail-stale": {
+        "task": "students.tasks.import_batches_fail_stale_task",
+        "schedule": 10 * 60,
     },
     "training-runs-fail-stale": {
         "task": "predictions.tasks.training_runs_fail_stale_task",

@@ -534,6 +534,9 @@ class ImportBatch(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_batches"
     )
     created_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+    # When the batch last went to a worker (upload, new mapping, confirm); with started_at it
+    # tells the periodic sweep how long a batch has waited or worked without finishing.
+    queued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=10, default="web")  # web | cli

@@ -4,6 +4,7 @@ confirm it, process it (all rows in one transaction, or none)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import time
@@ -17,6 +18,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -172,6 +174,7 @@ def import_batch_create(
     batch.created_at = timezone.now()
     if preview:
         batch.status = ImportStatus.ANALYSING
+        batch.queued_at = batch.created_at
     batch.file.save(f"{sha[:16]}-{safe_name}", file, save=False)
     batch.save()
     if preview:
@@ -208,7 +211,7 @@ def import_batch_preview(
     batch.status = ImportStatus.ANALYSING
     batch.progress = 0
     batch.message = ""
-    batch.finished_at = None
+    batch.queued_at, batch.finished_at = timezone.now(), None
     batch.save()
     _queue_analysis(batch)
     return batch
@@ -369,7 +372,8 @@ def import_batch_confirm(
     batch.valid_rows_only = valid_rows_only
     batch.status = ImportStatus.QUEUED
     batch.progress = 0
-    batch.save(update_fields=["valid_rows_only", "status", "progress"])
+    batch.queued_at = timezone.now()
+    batch.save(update_fields=["valid_rows_only", "status", "progress", "queued_at"])
     audit_log(
         action="import.confirm",
         user=user,
@@ -481,11 +485,16 @@ def _finish_rejected(batch: ImportBatch, message: str) -> ImportBatch:
     return batch
 
 
-def import_batch_fail(*, batch_id: int, message: str) -> None:
-    """Record a crash: the batch is `failed`, and the transaction already rolled back."""
-    ImportBatch.objects.filter(pk=batch_id).exclude(status=ImportStatus.DONE).update(
+def import_batch_fail(*, batch_id: int, message: str, only_if: Iterable[str] = ()) -> bool:
+    """Record a crash: the batch is `failed`, and the transaction already rolled back.
+    `only_if`: fail it only while its status is one of these. Returns whether it was failed."""
+    batches = ImportBatch.objects.filter(pk=batch_id).exclude(status=ImportStatus.DONE)
+    if only_if:
+        batches = batches.filter(status__in=list(only_if))
+    if not batches.update(
         status=ImportStatus.FAILED, message=message[:2000], finished_at=timezone.now()
-    )
+    ):
+        return False
     batch = ImportBatch.objects.filter(pk=batch_id).first()
     if batch is not None:
         audit_log(
@@ -495,6 +504,38 @@ def import_batch_fail(*, batch_id: int, message: str) -> None:
             school=batch.school,
             detail={"message": message[:500]},
         )
+    return True
+
+
+def import_batches_fail_stale(*, silent_seconds: int) -> int:
+    """Fail the batches a worker took (or should have taken) and never finished: still
+    `analysing`, `queued` or `running` `silent_seconds` after they were queued or started
+    (a worker killed mid-file, a queue nobody listens to). Their data transaction rolled back,
+    so nothing was written; the uploader sees why and uploads again. A worker that picks the
+    task up later leaves a failed batch alone. Returns how many were failed."""
+    limit = timezone.now() - dt.timedelta(seconds=silent_seconds)
+    waiting = (ImportStatus.ANALYSING, ImportStatus.QUEUED, ImportStatus.RUNNING)
+    stale = ImportBatch.objects.filter(status__in=waiting).filter(
+        Q(queued_at__lt=limit) | Q(queued_at__isnull=True, created_at__lt=limit),
+        Q(started_at__isnull=True) | Q(started_at__lt=limit),
+    )
+    minutes = max(1, silent_seconds // 60)
+    failed = 0
+    for batch_id, status in list(stale.values_list("pk", "status")):
+        reading = status == ImportStatus.ANALYSING
+        message = (
+            _(
+                "File ini tidak selesai dibaca dalam %(m)s menit (proses latar mungkin berhenti). "
+                "Tidak ada data yang disimpan; silakan unggah file ini lagi."
+            )
+            if reading
+            else _(
+                "Impor ini tidak selesai dalam %(m)s menit (proses latar mungkin berhenti). "
+                "Tidak ada data yang disimpan; silakan unggah file ini lagi."
+            )
+        ) % {"m": minutes}
+        failed += import_batch_fail(batch_id=batch_id, message=message, only_if=waiting)
+    return failed
 
 
 def import_summary(*, batch: ImportBatch, with_errors: bool = True) -> dict:

@@ -4,9 +4,15 @@ success or failure on the job row."""
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .services import import_batch_analyse, import_batch_fail, import_batch_process
+from .services import (
+    import_batch_analyse,
+    import_batch_fail,
+    import_batch_process,
+    import_batches_fail_stale,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -52,3 +58,9 @@ def import_batch_analyse_task(batch_id: int) -> str:
         )
         raise
     return batch.status if batch is not None else "missing"
+
+
+@shared_task(name="students.tasks.import_batches_fail_stale_task")
+def import_batches_fail_stale_task() -> int:
+    """Periodic: fail import batches whose worker never finished them (IMPORT_STALE_SECONDS)."""
+    return import_batches_fail_stale(silent_seconds=settings.IMPORT_STALE_SECONDS)
