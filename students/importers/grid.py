@@ -6,9 +6,9 @@ aborts the whole process (SIGABRT), which no `except MemoryError` can catch. So:
 
 1. before any grid is built, the extent of every sheet is measured from the file itself: the
    cell references of xlsx sheet XML (streamed out of the zip, never trusting `<dimension>`),
-   the `number-rows-repeated` / `number-columns-repeated` attributes of ODS, and for xls
-   (at most 65,536 x 256 cells by format) the reader's own range before conversion; a sheet
-   or a file over the cell limit is refused with its name and size;
+   the `number-rows-repeated` / `number-columns-repeated` attributes of ODS, and the cell
+   records of each xls (BIFF) worksheet stream (at most 65,536 x 256 cells by format, still a
+   0.5 GB grid); a sheet or a file over the cell limit is refused with its name and size;
 2. the whole read runs in a separate Python process (this file, run as a script) whose
    address space is capped with RLIMIT_AS, so even a case nobody foresaw ends that child, not
    the Celery worker or the web server.
@@ -24,6 +24,7 @@ import datetime as dt
 import io
 import json
 import re
+import struct
 import sys
 import zipfile
 from pathlib import PurePosixPath
@@ -202,6 +203,79 @@ def _repeat(value: str | None) -> int:
         return 1
 
 
+# BIFF (xls) records that put a value in a cell: FORMULA, LABELSST, NUMBER, RK, BOOLERR, LABEL,
+# RSTRING (row, column first) and MULRK (row, first column, ..., last column at the end).
+# BLANK and MULBLANK (formatting only) are left out: the reader skips them too.
+XLS_CELL_RECORDS = frozenset({0x0006, 0x00FD, 0x0203, 0x027E, 0x0205, 0x0204, 0x00D6})
+XLS_MULRK, XLS_BOF, XLS_EOF, XLS_BOUNDSHEET, XLS_FILEPASS = 0x00BD, 0x0809, 0x000A, 0x0085, 0x002F
+RECORD = struct.Struct("<HH")
+ROW_COL = struct.Struct("<HH")
+
+
+def xls_extents(path: str) -> dict[str, tuple[int, int]]:
+    """Sheet name -> (rows, columns) of every worksheet of an xls, from A1 to the farthest
+    cell record (the `DIMENSIONS` record is not trusted). The reader builds every sheet's grid
+    when the file is opened, so this runs first; an xls sheet holds at most 65,536 x 256
+    cells, which is still a 0.5 GB grid."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(path) as ole:
+            stream = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+            if stream is None:
+                raise GridError("corrupt")
+            data = ole.openstream(stream).read()
+    except OSError:
+        raise GridError("corrupt")
+    sheets: list[tuple[str, int]] = []
+    biff8, pos = True, 0
+    while pos + 4 <= len(data):  # the workbook globals, up to their EOF
+        kind, size = RECORD.unpack_from(data, pos)
+        body = data[pos + 4 : pos + 4 + size]
+        if kind == XLS_BOF and pos == 0:
+            biff8 = len(body) >= 2 and RECORD.unpack_from(body + b"\0\0")[0] >= 0x0600
+        elif kind == XLS_FILEPASS:
+            raise GridError("encrypted")
+        elif kind == XLS_BOUNDSHEET and len(body) >= 8 and body[5] == 0:  # a worksheet
+            (offset,) = struct.unpack_from("<I", body)
+            sheets.append((_xls_sheet_name(body[6:], biff8), offset))
+        elif kind == XLS_EOF:
+            break
+        pos += 4 + size
+    return {name: _xls_sheet_extent(data, offset) for name, offset in sheets}
+
+
+def _xls_sheet_name(raw: bytes, biff8: bool) -> str:
+    length = raw[0] if raw else 0
+    if not biff8:
+        return raw[1 : 1 + length].decode("cp1252", "replace")
+    wide = len(raw) > 1 and raw[1] & 1
+    text = raw[2 : 2 + length * (2 if wide else 1)]
+    return text.decode("utf-16-le" if wide else "latin-1", "replace")
+
+
+def _xls_sheet_extent(data: bytes, pos: int) -> tuple[int, int]:
+    max_row = max_col = 0
+    first = True
+    while pos + 4 <= len(data):
+        kind, size = RECORD.unpack_from(data, pos)
+        body = pos + 4
+        if first and kind != XLS_BOF:
+            raise GridError("corrupt")
+        first = False
+        if kind in XLS_CELL_RECORDS and size >= 4:
+            row, col = ROW_COL.unpack_from(data, body)
+            max_row, max_col = max(max_row, row + 1), max(max_col, col + 1)
+        elif kind == XLS_MULRK and size >= 6:
+            (row,) = struct.unpack_from("<H", data, body)
+            (last,) = struct.unpack_from("<H", data, body + size - 2)
+            max_row, max_col = max(max_row, row + 1), max(max_col, last + 1)
+        elif kind == XLS_EOF:
+            break
+        pos = body + size
+    return max_row, max_col
+
+
 def check_extents(extents: dict[str, tuple[int, int]], names: list[str], max_cells: int) -> None:
     """Refuse when one sheet, or all the sheets to be read together, span more cells than
     `max_cells`. Names missing from `extents` are judged by the largest unnamed extent."""
@@ -227,8 +301,8 @@ def read_book(path: str, fmt: str, *, max_rows: int, max_cells: int) -> list[tup
     import python_calamine as calamine
 
     try:
-        if fmt == "ods":  # the ODS reader loads every sheet when the file is opened
-            extents = ods_extents(path)
+        if fmt in ("ods", "xls"):  # these readers build every sheet when the file is opened
+            extents = ods_extents(path) if fmt == "ods" else xls_extents(path)
             check_extents(extents, list(extents), max_cells)
         book = calamine.CalamineWorkbook.from_path(path)
         metas = [m for m in book.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet]
@@ -242,7 +316,7 @@ def read_book(path: str, fmt: str, *, max_rows: int, max_cells: int) -> list[tup
             total_rows += sheet.height
             if total_rows > max_rows:
                 raise GridError("too_many_rows", n=total_rows, limit=max_rows)
-            cells = sheet.height * sheet.width  # the xls check; xlsx and ods measured above
+            cells = sheet.height * sheet.width  # measured above; checked again as the reader saw it
             total_cells += cells
             if cells > max_cells:
                 raise GridError(

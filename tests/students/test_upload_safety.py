@@ -78,6 +78,51 @@ def test_an_ods_with_repeated_filled_cells_is_refused(tmp_path):
     assert "lembar Data berisi 3.276.800.000 sel" in refused.value.messages[0]
 
 
+def test_a_sparse_xls_is_refused_before_the_reader_builds_its_grid(tmp_path):
+    """A1 and IV65536 in a 6 KB xls: the reader would build a 0.5 GB grid when the file is
+    opened (and abort its process); the cell records are measured first."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    book.add_sheet("Data").write(0, 0, "NISN")
+    hidden = book.add_sheet("Rekap Tersembunyi")  # every sheet is built at open, hidden or not
+    hidden.write(0, 0, 1)
+    hidden.write(65535, 255, 2)
+    hidden.visibility = 1
+    path = tmp_path / "kecil.xls"
+    book.save(str(path))
+    assert path.stat().st_size < 8192
+    start = time.monotonic()
+    with pytest.raises(FileRejected) as refused:
+        read(path)
+    message = refused.value.messages[0]
+    assert "lembar Rekap Tersembunyi berisi 16.777.216 sel" in message
+    assert "65.536 baris × 256 kolom" in message and refused.value.code == "too_many_cells"
+    assert time.monotonic() - start < 5
+
+
+def test_an_xls_with_formatting_far_away_is_measured_as_the_reader_sees_it(tmp_path):
+    """Blank formatted cells (BLANK/MULBLANK records) do not count; values do, in the
+    sheet's own name even when it is not ASCII."""
+    import xlwt
+
+    from students.importers.grid import xls_extents
+
+    book = xlwt.Workbook()
+    ws = book.add_sheet("Kelas X Ñ")
+    border = xlwt.easyxf("borders: left thin")
+    for col in range(40, 60):
+        ws.write(60_000, col, None, border)
+    ws.write(0, 0, "NISN")
+    ws.write(0, 1, "Nama")
+    ws.write(2, 3, 5.5)
+    ws.write(4, 1, "Budi")
+    path = tmp_path / "format.xls"
+    book.save(str(path))
+    assert xls_extents(str(path)) == {"Kelas X Ñ": (5, 4)}
+    assert read(path)[0].rows[0][:2] == ["NISN", "Nama"]
+
+
 def test_an_ods_with_libreoffices_trailing_empty_rows_is_read(tmp_path):
     rows = [["NISN", "Nama"], ["0081234567", "Budi"]]
     path = write_raw_ods(tmp_path / "lo.ods", ods_rows(rows) + LIBREOFFICE_TAIL)
