@@ -58,6 +58,8 @@ ROSTER_ALIASES = {
         "penghasilan orang tua", "penghasilan ortu", "penghasilan orangtua", "penghasilan",
         "penghasilan orang tua wali", "data ayah penghasilan", "penghasilan ayah", "penghasilan a",
     ],
+    "mother_income": ["data ibu penghasilan", "penghasilan ibu", "penghasilan i"],
+    "guardian_income": ["data wali penghasilan", "penghasilan wali", "penghasilan w"],
     "kip_recipient": [
         "penerima kip pip", "penerima kip", "penerima pip", "kip", "pip", "kip pip",
         "layak pip", "kip pip ya tidak",
@@ -138,6 +140,8 @@ FIELD_LABELS = {
     "father_occupation": _("Pekerjaan ayah"),
     "mother_occupation": _("Pekerjaan ibu"),
     "income_bracket": _("Penghasilan orang tua"),
+    "mother_income": _("Penghasilan ibu"),
+    "guardian_income": _("Penghasilan wali"),
     "kip_recipient": _("Penerima KIP/PIP"),
     "distance_km": _("Jarak ke sekolah (km)"),
     "subject": _("Mata pelajaran"),

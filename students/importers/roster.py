@@ -16,6 +16,7 @@ from .rows import (
     require_identity_columns,
 )
 from .values import (
+    INCOME_LABELS,
     clean_text,
     is_blank,
     parse_bool,
@@ -33,6 +34,8 @@ OPTIONAL = {
     "father_occupation": clean_text,
     "mother_occupation": clean_text,
     "income_bracket": parse_income,
+    "mother_income": parse_income,
+    "guardian_income": parse_income,
     "kip_recipient": parse_bool,
     "distance_km": parse_distance,
     "birth_date": parse_date,
@@ -70,4 +73,21 @@ def parse(result: ParseResult, *, progress: Progress | None = None) -> None:
                     parsed.data[name] = parser(value)
                 except ValueError as exc:
                     parsed.add_error(str(exc))
+            household_income(parsed.data)
             result.rows.append(parsed)
+
+
+def household_income(data: dict) -> None:
+    """Dapodik has an income per parent and for the guardian (Data Ayah / Ibu / Wali); the
+    student record keeps one bracket for the household: the higher of the parents' brackets,
+    or the guardian's when neither parent has one (the student lives with a wali). Text that
+    is no known bracket is kept as typed, the father's first."""
+    parents = [data.pop(k) for k in ("income_bracket", "mother_income") if k in data]
+    guardian = [data.pop("guardian_income")] if "guardian_income" in data else []
+    for candidates in (parents, guardian):
+        known = [v for v in candidates if v in INCOME_LABELS]
+        if known:
+            data["income_bracket"] = max(known, key=INCOME_LABELS.index)
+            return
+    if parents or guardian:
+        data["income_bracket"] = (parents or guardian)[0]

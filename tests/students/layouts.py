@@ -98,6 +98,15 @@ def dapodik_xlsx(path: Path) -> Path:
             "Layak PIP (usulan dari sekolah)": "Tidak",
             "Jarak Rumah ke Sekolah (KM)": km,
         }  # fmt: skip
+        if i == 2:  # Citra lives with her aunt: no parents' data, the guardian's instead
+            for sub in PARENT_SUBS[1:]:
+                values.pop(f"Data Ayah/{sub}", None)
+                values.pop(f"Data Ibu/{sub}", None)
+            values["Data Wali/Nama"] = "Bibi Contoh"
+            values["Data Wali/Penghasilan"] = "Rp. 1,000,000 - Rp. 1,999,999"
+        if i == 3:  # Dodi's father earns nothing, his mother does
+            values["Data Ayah/Penghasilan"] = "Tidak Berpenghasilan"
+            values["Data Ibu/Penghasilan"] = "Rp. 2,000,000 - Rp. 4,999,999"
         for key, value in values.items():
             ws.cell(row=r, column=positions[key], value=value)
     book.save(path)

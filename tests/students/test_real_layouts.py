@@ -66,6 +66,11 @@ def test_dapodik_export_imports_every_student_and_infers_majors_from_rombel(scho
     assert citra.major.code == "BELUM"  # no abbreviation in "X Lasara": unassigned major
     dodi = Student.objects.get(school=school, nisn="1001230004")
     assert dodi.major.code == "TKJ"
+    # One bracket for the household: the higher parent's, else the guardian's (Data Wali).
+    assert adi.income_bracket == "Rp 1.000.000 – Rp 1.999.999"  # mother "Tidak Berpenghasilan"
+    assert dodi.income_bracket == "Rp 2.000.000 – Rp 4.999.999"  # father none, mother earns
+    assert citra.income_bracket == "Rp 1.000.000 – Rp 1.999.999"  # from Data Wali
+    assert citra.father_education == "" and citra.mother_education == ""
 
 
 def test_dapodik_google_sheets_csv_restores_nisn_zeros_and_reads_flattened_headers(
