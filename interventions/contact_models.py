@@ -130,6 +130,7 @@ class UnattendedCheck(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     found = models.PositiveIntegerField(_("siswa ditemukan"), default=0)
+    emails_sent = models.PositiveIntegerField(_("e-mail terkirim"), default=0)
     error = models.TextField(blank=True)
     task_id = models.CharField(max_length=64, blank=True)
 

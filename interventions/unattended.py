@@ -5,9 +5,11 @@ UNATTENDED_CONTACT_DAYS), and what the bk and walikelas home pages read of it.""
 import datetime as dt
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max, Min, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from predictions.models import Prediction
 from smk_dashboard.core.categories import Category
@@ -111,7 +113,62 @@ def unattended_check_run(*, today: dt.date, task_id: str = "") -> UnattendedChec
         raise
     check.finished_at = timezone.now()
     check.save()
+    if check.found and getattr(settings, "UNATTENDED_EMAILS", False):
+        check.emails_sent = unattended_emails(check)
+        check.save(update_fields=["emails_sent"])
     return check
+
+
+def unattended_emails(check: UnattendedCheck) -> int:
+    """One e-mail per bk of a school with listed students, and per walikelas with listed
+    students in their class: names, class, why listed and the last contact, never any notes.
+    Each recipient gets exactly what their home page shows (unattended_for_user)."""
+    schools = set(check.rows.values_list("student__school_id", flat=True))
+    recipients = (
+        User.objects.filter(
+            school_id__in=schools, is_active=True, role__in=(Role.BK, Role.WALIKELAS)
+        )
+        .exclude(email="")
+        .order_by("pk")
+    )
+    sent = 0
+    for user in recipients:
+        rows = unattended_for_user(user=user)
+        if not rows:
+            continue
+        lines = [f"- {_unattended_line(row)}" for row in rows]
+        sent += send_mail(
+            subject=_("Siswa yang belum ditindaklanjuti: %(n)d") % {"n": len(rows)},
+            message=_(
+                "Siswa berikut perlu perhatian atau melewati batas poin, tetapi belum punya "
+                "penanganan terbuka dan belum dihubungi dalam %(days)s hari terakhir:"
+            )
+            % {"days": check.contact_days}
+            + "\n\n"
+            + "\n".join(lines)
+            + "\n\n"
+            + _("Daftar lengkap ada di halaman beranda SMK Dashboard."),
+            from_email=None,
+            recipient_list=[user.email],
+            fail_silently=False,
+        )
+    return sent
+
+
+def _unattended_line(row: UnattendedStudent) -> str:
+    student = row.student
+    why = []
+    if row.kurang:
+        why.append(_("perlu perhatian"))
+    if row.over_threshold:
+        why.append(_("%(p)s poin") % {"p": row.points_total})
+    last = (
+        _("kontak terakhir %(d)s") % {"d": row.last_contact.strftime("%d-%m-%Y")}
+        if row.last_contact
+        else _("belum pernah dihubungi")
+    )
+    klass = student.school_class.name if student.school_class else "-"
+    return f"{student.name} ({klass}) · {', '.join(why)} · {last}"
 
 
 def unattended_for_user(*, user: User, limit: int = 200) -> list[UnattendedStudent] | None:

@@ -274,6 +274,8 @@ INTERVENTION_REMINDER_EMAILS = env.bool("INTERVENTION_REMINDER_EMAILS", default=
 # Issue 17: a student with no parent contact or session for this many days is listed by the
 # daily check; strengths count a subject rising this many points, alpa falling this many days.
 UNATTENDED_CONTACT_DAYS = env.int("UNATTENDED_CONTACT_DAYS", default=30)
+# Also e-mail the daily list to each bk and walikelas who has students on it (no notes).
+UNATTENDED_EMAILS = env.bool("UNATTENDED_EMAILS", default=False)
 STRENGTH_MIN_GRADE_GAIN = env.int("STRENGTH_MIN_GRADE_GAIN", default=10)
 STRENGTH_MIN_ALPA_DROP = env.int("STRENGTH_MIN_ALPA_DROP", default=3)
 

@@ -109,3 +109,31 @@ def test_another_walikelas_sees_none_of_these_students(world, school):
     unattended_check_run(today=TODAY)
     other = UserFactory(role=Role.WALIKELAS, school=school)
     assert unattended_for_user(user=other) == []
+
+
+def test_the_list_is_e_mailed_to_bk_and_walikelas_only_when_switched_on(
+    world, student, bk, walikelas, school, settings, mailoutbox
+):
+    from students.models import Role
+    from tests.students.factories import SchoolClassFactory, UserFactory
+
+    for user, address in ((bk, "bk@sekolah.example"), (walikelas, "wali@sekolah.example")):
+        user.email = address
+        user.save(update_fields=["email"])
+    other_wali = UserFactory(role=Role.WALIKELAS, school=school, email="lain@sekolah.example")
+    SchoolClassFactory(school=school, homeroom_teacher=other_wali, name="X DKV 1")  # no one listed
+    UserFactory(role=Role.GURU, school=school, email="guru@sekolah.example")
+    UserFactory(role=Role.BK, email="bk@sekolah-lain.example")  # another school
+    unattended_check_run(today=TODAY)
+    assert mailoutbox == []  # off by default
+    settings.UNATTENDED_EMAILS = True
+    check = unattended_check_run(today=TODAY)
+    assert check.emails_sent == 2
+    by_address = {m.to[0]: m for m in mailoutbox}
+    assert set(by_address) == {"bk@sekolah.example", "wali@sekolah.example"}
+    body = by_address["bk@sekolah.example"].body
+    assert by_address["bk@sekolah.example"].subject.endswith(": 3")
+    assert f"- {student.name} (" in body and "- Points (" in body and "- Long ago (" in body
+    assert "perlu perhatian" in body and "belum pernah dihubungi" in body
+    assert f"kontak terakhir {(TODAY - dt.timedelta(days=90)):%d-%m-%Y}" in body
+    assert "Served" not in body and "Called" not in body and "Fine" not in body
