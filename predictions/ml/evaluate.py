@@ -44,6 +44,7 @@ SCALAR_METRICS: tuple[str, ...] = (
     "macro_recall",
     "macro_f1",
     "recall_kurang",
+    "precision_kurang",
     "roc_auc_ovr",
     "brier",
     "ece",
@@ -126,6 +127,9 @@ def fold_metrics(codes: np.ndarray, proba: np.ndarray) -> dict[str, Any]:
         "macro_recall": float(rec[seen].mean()),
         "macro_f1": float(f1[seen].mean()),
         "recall_kurang": float(rec[0]),
+        # Of the students flagged kurang, how many were: undefined (NaN, left out of the
+        # mean) in a fold where nobody was flagged. Teachers' answers are checked against it.
+        "precision_kurang": float(prec[0]) if (pred == 0).any() else math.nan,
         "roc_auc_ovr": auc,
         "brier": float(((proba - onehot) ** 2).sum(axis=1).mean()),
         "ece": float(ece.mean()),

@@ -415,6 +415,23 @@ def test_no_warning_when_teachers_agree_with_the_cv_within_the_fold_spread(make_
     assert 'data-testid="live-differs"' not in response.content.decode()
 
 
+def test_the_per_fold_precision_of_kurang_from_training_is_the_cv_figure_when_stored(
+    make_user, school
+):
+    """Runs trained since the engine stores precision_kurang per fold use it (mean and fold
+    spread) instead of the confusion-matrix precision with the macro-precision spread."""
+    version = ModelVersionFactory(school=school)
+    version.metrics["cv"]["precision_kurang"] = {"mean": 0.7, "std": 0.15}
+    version.save()
+    kurang_answers(school, version, [(0.9, True)] * 6 + [(0.5, False)] * 4)
+    response = client_for(make_user(Role.KEPSEK, school=school)).get(URL)
+    html = " ".join(response.content.decode().split())
+    assert "70% ± 15" in html and "85% ± 2" not in html
+    # 0.60 against 0.70 ± 0.15: within the spread, so no warning (the stand-in would warn).
+    assert response.context["live"]["kurang"]["rate"] == 0.6
+    assert not response.context["live"]["kurang"]["differs"]
+
+
 def test_precision_at_k_uses_the_school_capacity(make_user, school):
     school.students_per_counsellor = 10
     school.save()

@@ -24,6 +24,9 @@ def test_fold_metrics_match_hand_computed_values():
     m = fold_metrics(codes, proba)
     assert m["accuracy"] == pytest.approx(0.5)
     assert m["recall_kurang"] == pytest.approx(0.5)
+    assert m["precision_kurang"] == pytest.approx(1.0)  # the one flagged student is kurang
+    nobody_flagged = fold_metrics(codes, np.array([[0.1, 0.8, 0.1]] * 4))
+    assert np.isnan(nobody_flagged["precision_kurang"])  # undefined, not 0
     # precision: kurang 1/1, sedang 1/3, baik 0 (no predictions) -> mean 4/9
     assert m["macro_precision"] == pytest.approx((1 + 1 / 3 + 0) / 3)
     assert m["macro_recall"] == pytest.approx((0.5 + 1 + 0) / 3)
@@ -58,6 +61,7 @@ def test_all_models_are_scored_on_the_same_folds_and_summaries_have_the_report_k
             m
         )
         assert set(m["macro_f1"]) == {"mean", "std"}
+        assert 0 < m["precision_kurang"]["mean"] <= 1 and m["precision_kurang"]["std"] >= 0
         assert np.sum(m["confusion_matrix"]) == len(planted)  # every sample tested once
         assert m["fit_seconds"] > 0
     assert seen[-1] == pytest.approx(100.0) and seen == sorted(seen)
