@@ -659,8 +659,12 @@ def _insert_attendance(rows: list[tuple[int, dt.date, str]]) -> None:
         with connection.cursor() as cursor:
             copy_sql = f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN"
             with cursor.cursor.copy(copy_sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
+                # COPY's text format written in blocks: ids, ISO dates and one of HSIA need
+                # no escaping, and a million write_row calls cost 2.4 s of Python.
+                for start in range(0, len(rows), 50_000):
+                    chunk = rows[start : start + 50_000]
+                    iso = {day: day.isoformat() for day in {day for _st, day, _code in chunk}}
+                    copy.write("".join(f"{st}\t{iso[day]}\t{code}\n" for st, day, code in chunk))
         return
     # bandit B608: table and column names come from the model's meta, quoted; values are
     # parameters.
