@@ -11,7 +11,7 @@
     (`train_and_select`, big-school rule: 3 folds, pruning after 2, big-data model settings;
     target <= 15 min at 50,000 on 2 cores), with CV and held-out macro-F1; --big-full also
     runs today's full run (5 folds, every model, no big settings) for comparison;
-    --skip-small runs (c) alone.
+    --big-runs full runs only the full one; --skip-small runs (c) alone.
 Wall-clock AND process CPU seconds are reported: on a shared machine the wall time also
 measures the neighbours.
 """
@@ -74,6 +74,7 @@ def main() -> int:
     parser.add_argument("--big", type=int, default=0)
     parser.add_argument("--held-out", type=int, default=5_000)
     parser.add_argument("--big-full", action="store_true", help="also the full 5-fold run")
+    parser.add_argument("--big-runs", help="which runs of (c), e.g. 'full' (default: default)")
     parser.add_argument("--skip-small", action="store_true", help="only (c)")
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "out"))
     args = parser.parse_args()
@@ -146,6 +147,8 @@ def main() -> int:
         say("| run | folds | pruned | wall | CPU | champion | CV macro-F1 | held-out macro-F1 |")
         say("|---|---|---|---|---|---|---|---|")
         modes = ["default"] + (["full"] if args.big_full else [])
+        if args.big_runs:
+            modes = args.big_runs.split(",")
         for mode in modes:
             saved = (tabular.BIG_ROWS, train.BIG_SAMPLES)
             if mode == "full":  # today's full run: 5 folds, every model, no big settings

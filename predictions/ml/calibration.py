@@ -250,3 +250,43 @@ def fit_vote_weights(probas: Sequence[np.ndarray], codes: np.ndarray) -> np.ndar
     res = minimize(loss, np.zeros(m), method="Nelder-Mead", options={"maxiter": 400})
     w = np.exp(res.x - res.x.max())
     return w / w.sum()
+
+
+VOTE_POOLS: tuple[str, ...] = ("mean", "log")
+
+
+def vote(probas: Sequence[np.ndarray], weights: Sequence[float], pool: str = "mean") -> np.ndarray:
+    """Combine the members' (n, 3) probabilities with ``weights`` (summing to 1):
+    ``mean`` = sum_m w_m p_m (linear pool); ``log`` = prod_m p_m ** w_m, renormalised
+    (logarithmic pool: a member that is sure a class is unlikely can veto it)."""
+    w = np.asarray(weights, dtype=np.float64)
+    stack = np.stack([np.asarray(p, np.float64) for p in probas])
+    if pool == "mean":
+        return np.tensordot(w, stack, axes=1)
+    if pool == "log":
+        logs = np.log(np.clip(stack, _EPS, None))
+        return _normalise(np.exp(np.tensordot(w, logs, axes=1)))
+    raise ValueError(f"Unknown vote pool '{pool}'.")
+
+
+def choose_vote_pool(
+    probas: Sequence[np.ndarray], codes: np.ndarray, fold_of: np.ndarray
+) -> tuple[str, dict[str, float]]:
+    """Choose the pool (`VOTE_POOLS`) by leave-one-fold-out log loss on these out-of-fold
+    rows (``fold_of`` = the CV fold each row was tested in): for each fold j the weights are
+    fitted on the other folds' rows and both pools are scored on fold j. Ties -> ``mean``.
+    Returns (pool, {pool: mean log loss})."""
+    probas = [np.asarray(p, np.float64) for p in probas]
+    loss = dict.fromkeys(VOTE_POOLS, 0.0)
+    ids = np.unique(fold_of)
+    if len(probas) < 2 or len(ids) < 2:
+        return "mean", {}
+    for j in ids:
+        test, train = fold_of == j, fold_of != j
+        w = fit_vote_weights([p[train] for p in probas], codes[train])
+        for pool in VOTE_POOLS:
+            mix = vote([p[test] for p in probas], w, pool)
+            p_true = np.clip(mix[np.arange(int(test.sum())), codes[test]], _EPS, None)
+            loss[pool] += float(-np.log(p_true).sum())
+    scores = {pool: v / len(codes) for pool, v in loss.items()}
+    return min(VOTE_POOLS, key=lambda p: (scores[p], p != "mean")), scores

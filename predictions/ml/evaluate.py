@@ -30,9 +30,11 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from predictions.ml.calibration import (
     candidates_for,
     choose_calibrator,
+    choose_vote_pool,
     ece_bins,
     ece_from_bins,
     fit_vote_weights,
+    vote,
 )
 from predictions.ml.features import SequenceData, sequence_data_from_frame, term_key
 from predictions.ml.labels import LABELS, bin_target, map_target
@@ -292,7 +294,7 @@ def evaluate_models(
         if name in pruned:
             results[name]["pruned"] = pruned[name]
     if with_ensemble and len(active) >= 2:
-        fold_proba[ENSEMBLE], weights = _ensemble_folds(
+        fold_proba[ENSEMBLE], weights, pools = _ensemble_folds(
             [fold_proba[n] for n in active], codes, splits, folds
         )
         per_fold[ENSEMBLE] = [
@@ -304,6 +306,10 @@ def evaluate_models(
         results[ENSEMBLE]["members"] = list(active)
         results[ENSEMBLE]["weights"] = dict(
             zip(active, np.round(np.mean(weights, axis=0), 4).tolist(), strict=True)
+        )
+        results[ENSEMBLE]["pool_per_fold"] = pools
+        results[ENSEMBLE]["pool"] = ensemble_pool(
+            [_pool(fold_proba[n], splits, len(codes)) for n in active], codes, splits, folds
         )
         active.append(ENSEMBLE)
     for name in active:
@@ -337,15 +343,35 @@ def _gather(probas: Sequence[np.ndarray], k: int, splits, folds: int) -> np.ndar
     return np.concatenate([probas[j] for j in same if j != k])
 
 
+def _fold_of(k: int, splits, folds: int) -> np.ndarray:
+    """Fold number of each row of `_other_folds` (k, splits, folds), in the same order."""
+    r = k // folds
+    same = range(r * folds, min((r + 1) * folds, len(splits)))
+    return np.concatenate([np.full(len(splits[j][1]), j) for j in same if j != k])
+
+
 def _ensemble_folds(member_probas, codes, splits, folds):
-    """Per test fold: vote weights fitted on the other folds' out-of-fold probabilities."""
-    out, weights = [], []
+    """Per test fold: the pool (linear or logarithmic) chosen by leave-one-fold-out log loss
+    and the vote weights fitted on the other folds' out-of-fold probabilities."""
+    out, weights, pools = [], [], []
     for k in range(len(splits)):
         rows = _other_folds(k, splits, folds)
-        w = fit_vote_weights([_gather(p, k, splits, folds) for p in member_probas], codes[rows])
+        others = [_gather(p, k, splits, folds) for p in member_probas]
+        pool, _ = choose_vote_pool(others, codes[rows], _fold_of(k, splits, folds))
+        w = fit_vote_weights(others, codes[rows])
         weights.append(w)
-        out.append(np.tensordot(w, np.stack([p[k] for p in member_probas]), axes=1))
-    return out, weights
+        pools.append(pool)
+        out.append(vote([p[k] for p in member_probas], w, pool))
+    return out, weights, pools
+
+
+def ensemble_pool(member_oof, codes, splits, folds) -> str:
+    """The pool for the final ensemble: leave-one-fold-out log loss over all out-of-fold rows
+    (the first repeat's folds)."""
+    fold_of = np.zeros(len(codes), dtype=int)
+    for j, (_, test) in enumerate(splits[:folds]):
+        fold_of[test] = j
+    return choose_vote_pool(member_oof, codes, fold_of)[0]
 
 
 def _calibrated_entry(name, probas, codes, splits, folds, fit_seconds) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from predictions.ml.calibration import vote
 from predictions.ml.deep import (
     DEEP_MODELS,
     KerasSequenceClassifier,
@@ -72,7 +73,8 @@ def make_model(name: str, *, seed: int = 0, **params: Any) -> BaseEstimator:
 
 
 class SoftVoteEnsemble(_ClassifierMixin, BaseEstimator):
-    """Weighted mean of the members' probabilities (default: all five, equal weights).
+    """Weighted vote of the members' probabilities (default: all five, equal weights):
+    ``pool`` "mean" (linear) or "log" (logarithmic), see `calibration.vote`.
 
     In a training run the members are the already refitted models and the weights were
     fitted on their out-of-fold predictions (`from_fitted`); ``fit`` fits fresh members.
@@ -84,16 +86,23 @@ class SoftVoteEnsemble(_ClassifierMixin, BaseEstimator):
         seed: int = 0,
         members: tuple[str, ...] = MODEL_NAMES,
         weights: Sequence[float] | None = None,
+        pool: str = "mean",
     ):
         self.seed = seed
         self.members = members
         self.weights = weights
+        self.pool = pool
 
     @classmethod
     def from_fitted(
-        cls, models: Mapping[str, Any], weights: Sequence[float] | None = None, *, seed: int = 0
+        cls,
+        models: Mapping[str, Any],
+        weights: Sequence[float] | None = None,
+        *,
+        seed: int = 0,
+        pool: str = "mean",
     ) -> SoftVoteEnsemble:
-        ens = cls(seed=seed, members=tuple(models), weights=weights)
+        ens = cls(seed=seed, members=tuple(models), weights=weights, pool=pool)
         ens.models_ = list(models.values())
         return ens
 
@@ -102,6 +111,6 @@ class SoftVoteEnsemble(_ClassifierMixin, BaseEstimator):
         return self
 
     def predict_proba(self, data: SequenceData) -> np.ndarray:
-        probas = np.stack([m.predict_proba(data) for m in self.models_])
+        probas = [np.asarray(m.predict_proba(data), np.float64) for m in self.models_]
         w = np.ones(len(probas)) if self.weights is None else np.asarray(self.weights, float)
-        return np.tensordot(w / w.sum(), probas, axes=1)
+        return vote(probas, w / w.sum(), getattr(self, "pool", "mean"))

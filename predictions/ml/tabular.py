@@ -31,9 +31,12 @@ from predictions.ml.labels import LABELS, validate_labels
 
 TABULAR_MODELS: tuple[str, ...] = ("rf", "lr", "gbdt")
 _MISSING = "__missing__"
-# Below this many rows OpenMP/BLAS threads cost more than they give, and on a busy shared
-# machine their spin-waiting makes HistGradientBoosting many times slower.
+# Scoring: below this many rows OpenMP/BLAS threads cost more than they give.
 _SINGLE_THREAD_BELOW = 20_000
+# Fitting lr / gbdt always runs OpenMP/BLAS on one thread: on busy shared cores their
+# spin-waiting threads made a 40,000-row gbdt fit 176.9 s instead of 11.7 s, and even on
+# quiet cores lr is faster on one thread (2.7 s vs 5.2 s); see docs/model-card.md.
+FIT_THREADS = 1
 # From this many training rows the models switch to their big-school settings (see
 # docs/model-card.md, "Big schools").
 BIG_ROWS = 20_000
@@ -99,7 +102,9 @@ def _tabular_preprocessor(
     return ColumnTransformer(parts, remainder="drop", sparse_threshold=0.0)
 
 
-def _threads(n_rows: int) -> AbstractContextManager:
+def _threads(n_rows: int, *, fitting: bool = False) -> AbstractContextManager:
+    if fitting:
+        return threadpool_limits(limits=FIT_THREADS)
     return threadpool_limits(limits=1) if n_rows < _SINGLE_THREAD_BELOW else nullcontext()
 
 
@@ -182,7 +187,7 @@ class TabularClassifier(_ClassifierMixin, BaseEstimator):
                 ("clf", self._classifier(len(frame))),
             ]
         )
-        with warnings.catch_warnings(), _threads(len(frame)):
+        with warnings.catch_warnings(), _threads(len(frame), fitting=True):
             warnings.simplefilter("ignore", category=UserWarning)
             self.pipeline_.fit(frame, codes)
         return self

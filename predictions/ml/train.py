@@ -184,7 +184,10 @@ def train_and_select(
         members = metrics[ENSEMBLE]["members"]
         weights = fit_vote_weights([oof[n] for n in members], codes)
         fitted[ENSEMBLE] = SoftVoteEnsemble.from_fitted(
-            {n: fitted[n] for n in members}, weights.tolist(), seed=seed
+            {n: fitted[n] for n in members},
+            weights.tolist(),
+            seed=seed,
+            pool=metrics[ENSEMBLE].get("pool", "mean"),
         )
     champion = select_champion(metrics)
     calibration: dict[str, Any] = {}

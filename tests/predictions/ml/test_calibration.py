@@ -6,8 +6,10 @@ from predictions.ml.calibration import (
     TemperatureCalibrator,
     brier_score,
     choose_calibrator,
+    choose_vote_pool,
     ece_per_class,
     fit_vote_weights,
+    vote,
 )
 from predictions.ml.explain import bound_probabilities, score
 
@@ -83,3 +85,36 @@ def test_no_shown_probability_is_exactly_zero_or_one():
             return certain
 
     assert (score(Certain(), [0, 1]) == shown).all()
+
+
+def _softmax(logits):
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def test_the_vote_pool_is_chosen_by_held_out_log_loss():
+    rng = np.random.default_rng(0)
+    codes = rng.integers(0, 3, 3000)
+    onehot = np.eye(3)[codes]
+    fold_of = np.arange(len(codes)) % 5
+    # Two members with independent evidence: multiplying them (log pool) is sharper and right.
+    a = _softmax(onehot + rng.normal(0, 1, (len(codes), 3)))
+    b = _softmax(onehot + rng.normal(0, 1, (len(codes), 3)))
+    pool, scores = choose_vote_pool([a, b], codes, fold_of)
+    assert pool == "log" and scores["log"] < scores["mean"]
+    # A member confidently wrong on a fifth of the rows: the linear pool absorbs its mistakes.
+    wrong = rng.random(len(codes)) < 0.2
+    b[wrong] = _softmax(-8 * onehot[wrong])
+    pool, scores = choose_vote_pool([a, b], codes, fold_of)
+    assert pool == "mean" and scores["mean"] < scores["log"]
+
+
+def test_the_log_pool_lets_a_sure_member_veto_a_class():
+    sure_not_kurang = np.array([[0.001, 0.6, 0.399]])
+    keen_on_kurang = np.array([[0.9, 0.05, 0.05]])
+    mean = vote([sure_not_kurang, keen_on_kurang], [0.5, 0.5], "mean")
+    log = vote([sure_not_kurang, keen_on_kurang], [0.5, 0.5], "log")
+    assert mean.argmax() == 0 and log.argmax() == 1
+    np.testing.assert_allclose([mean.sum(), log.sum()], 1.0)
+    with pytest.raises(ValueError):
+        vote([keen_on_kurang], [1.0], "median")

@@ -15,6 +15,7 @@ from predictions.ml.evaluate import (
     temporal_check,
 )
 from predictions.ml.labels import LABELS
+from predictions.ml.models import encode_labels
 
 
 def test_fold_metrics_match_hand_computed_values():
@@ -174,7 +175,17 @@ def test_the_ensemble_and_calibrated_figures_are_scored_on_the_same_folds(plante
         assert len(entry["calibrated"]["method_per_fold"]) == 3
         assert 0 <= entry["ece"]["mean"] <= 1 and set(entry["ece_pooled"]) == set(LABELS)
     w = np.array([ens["weights"]["lr"], ens["weights"]["gbdt"]])
-    # The vote is a convex mix of the members' out-of-fold probabilities.
-    low = np.minimum(oof["lr"], oof["gbdt"]) - 1e-9
-    high = np.maximum(oof["lr"], oof["gbdt"]) + 1e-9
-    assert ((oof["ensemble"] >= low) & (oof["ensemble"] <= high)).all() and w.min() >= 0
+    assert w.min() >= 0 and ens["pool"] in ("mean", "log")
+    # Per test fold, the vote is a convex mix of the members' out-of-fold probabilities
+    # (linear pool) or of their log-odds (logarithmic pool), as that fold's pool says.
+    codes = encode_labels(planted.y)
+    for (_, test), pool in zip(fold_indices(codes, folds=3), ens["pool_per_fold"], strict=True):
+        members = [oof["lr"][test], oof["gbdt"][test]]
+        if pool == "log":  # log(p_a / p_b) for classes a = 0, 1 against b = 2
+            members = [np.log(p[:, :2] / p[:, 2:]) for p in members]
+            got = np.log(oof["ensemble"][test][:, :2] / oof["ensemble"][test][:, 2:])
+        else:
+            got = oof["ensemble"][test]
+        low = np.minimum(*members) - 1e-6
+        high = np.maximum(*members) + 1e-6
+        assert ((got >= low) & (got <= high)).all()

@@ -111,3 +111,25 @@ def test_big_data_settings_switch_on_from_the_row_threshold(planted, monkeypatch
     rnn = make_model("rnn", seed=0, epochs=80).fit(planted)
     assert len(rnn.model_.outputs) == 1 and rnn.epochs_run_ <= 40  # one tower, <= 40 epochs
     assert np.mean(rnn.predict(planted) == planted.y) > 0.7
+
+
+@pytest.mark.parametrize("name", ["lr", "gbdt"])
+def test_lr_and_gbdt_fit_on_one_thread_at_any_size(name, planted, monkeypatch):
+    # OpenMP/BLAS threads spin on busy shared cores (gbdt 176.9 s instead of 11.7 s on
+    # 40,000 rows): every fit runs them on one thread, also above the scoring threshold.
+    from threadpoolctl import threadpool_info
+
+    from predictions.ml import tabular
+
+    monkeypatch.setattr(tabular, "_SINGLE_THREAD_BELOW", 10)  # planted data counts as big
+    seen = []
+
+    class Spy:
+        def fit(self, x, y):
+            seen.extend(p["num_threads"] for p in threadpool_info())
+            return self
+
+    model = make_model(name, seed=0)
+    model._classifier = lambda n_rows=0: Spy()
+    model.fit(planted)
+    assert seen and set(seen) == {tabular.FIT_THREADS} == {1}

@@ -51,6 +51,10 @@ def test_train_and_select_refits_every_model_and_reports_progress(school_data):
     assert seen == sorted(seen) and seen[-1] == pytest.approx(100.0)
     proba = result.models["lr"].predict_proba(school_data)
     assert proba.shape == (len(school_data), 3)
+    # The artifact votes with the pool the CV chose (linear or logarithmic).
+    ens = result.models["ensemble"]
+    ens = getattr(ens, "base", ens)  # the champion is wrapped in its calibration map
+    assert ens.pool == result.metrics["ensemble"]["pool"] in ("mean", "log")
 
 
 def test_the_champion_is_calibrated_on_out_of_fold_predictions(school_data):
