@@ -62,7 +62,7 @@ def student_points(*, student: Student) -> dict:
     total. Every role that may open the profile sees it (no confidential content)."""
     entries = list(
         PointEntry.objects.filter(student=student)
-        .select_related("behaviour", "recorded_by", "voided_by")
+        .select_related("behaviour", "recorded_by", "voided_by", "import_batch")
         .order_by("date", "id")
     )
     rows, total = [], 0
