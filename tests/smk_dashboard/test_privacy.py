@@ -62,7 +62,6 @@ def test_export_then_anonymise_round_trip_keeps_aggregates_and_drops_identity(on
 
     pdf = client.get(f"/privacy/students/{student.pk}/export.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-
     bad = client.post(f"/privacy/students/{student.pk}/anonymise/", {"confirm_nisn": "9999999998"})
     assert (
         bad.status_code == 200
@@ -293,3 +292,9 @@ def test_export_holds_points_contacts_letters_and_pkl_but_not_their_confidential
     assert "rahasia" in data["parent_contact_notes"]
     pdf = client.get(f"/privacy/students/{student.pk}/export.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    from tests.smk_dashboard.test_student_pack import pdf_text
+
+    drawn = pdf_text(pdf.content)
+    for shown in ("Terlambat", "Dibatalkan: salah siswa", "Ibu Siti", letter.number, "PT Maju"):
+        assert shown in drawn
+    assert "RAHASIA" not in drawn
