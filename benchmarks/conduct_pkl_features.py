@@ -6,6 +6,10 @@ step features differ (issue 17).
         [--models rf,lr,gbdt] [--folds 5] [--repeats 2] [--save data.pkl] [--out report.json]
     # or from a saved file (no database; e.g. on a GPU machine for rnn,cnn):
     python benchmarks/conduct_pkl_features.py --data data.pkl --models rnn,cnn
+    # sensitivity check: first (re)seed the demo into THIS database (DATABASE_URL; use a
+    # scratch one) with the planted conduct and PKL effects multiplied by K:
+    DEBUG=on DATABASE_URL=sqlite:////tmp/x3.sqlite python benchmarks/conduct_pkl_features.py \
+        --seed-effect-scale 3 --school 20100001 --school 20100002
 
 Variants: ``base`` (the 11 step features every school has), ``+poin`` (conduct_points),
 ``+pkl`` (the three PKL features), ``+poin+pkl``. Every variant is cross-validated with
@@ -48,11 +52,30 @@ VARIANTS = {
 }
 
 
-def from_db(npsns: list[str]) -> dict[str, SequenceData]:
+def _django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smk_dashboard.settings")
     import django
 
     django.setup()
+
+
+def seed_scaled(scale: float) -> None:
+    """The default demo (2 schools x 500 students, seed 42) with the planted conduct and PKL
+    effects multiplied by ``scale``; earlier demo schools are replaced."""
+    _django()
+    from django.core.management import call_command
+
+    from smk_dashboard.pages import demo
+
+    demo._ConductStory.CONDUCT_EFFECT *= scale
+    demo._ConductStory.PKL_EFFECT *= scale
+    call_command("migrate", verbosity=0)
+    demo.delete_demo_schools(2)
+    demo.seed_demo(demo.DemoConfig())
+
+
+def from_db(npsns: list[str]) -> dict[str, SequenceData]:
+    _django()
     from predictions.ml.features import build_training_samples
     from predictions.training import MAX_STEPS
     from predictions.training_data import school_frames
@@ -97,7 +120,10 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--seed-effect-scale", type=float)
     args = parser.parse_args()
+    if args.seed_effect_scale is not None:
+        seed_scaled(args.seed_effect_scale)
     if args.data:
         with args.data.open("rb") as fh:
             schools = pickle.load(fh)  # noqa: S301  # nosec B301
