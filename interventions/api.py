@@ -5,6 +5,7 @@ read only through the selectors, which write `note.read` to the audit log) and e
 goes through interventions/services.py."""
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -16,8 +17,8 @@ from smk_dashboard.core.audit import audit_student_list
 from students.api import PAGE_PARAM, PAGE_SIZE_PARAM
 from students.selectors import student_queryset_for_user
 
-from . import permissions, selectors, services
-from .models import Outcome, Status
+from . import permissions, selectors, services, session_services
+from .models import SESSION_CONTENT_FIELDS, Outcome, ReferralStatus, SessionKind, Status
 
 MAX_ID = 2**31 - 1
 CLOSED = [Status.COMPLETED, Status.STOPPED]
@@ -83,6 +84,17 @@ class InterventionOutputSerializer(serializers.Serializer):
         ref_name = "Intervention"
 
 
+class _DecisionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    decision = serializers.CharField()
+    responsible = serializers.CharField()
+    due_date = serializers.DateField()
+    done_at = serializers.DateField(allow_null=True)
+
+    class Meta:
+        ref_name = "CaseDecision"
+
+
 class SessionOutputSerializer(serializers.Serializer):
     """A session. `notes` is null for a user who may not read counselling notes, and in the
     answer to a write: notes are read only through GET, and every read is audited."""
@@ -99,9 +111,46 @@ class SessionOutputSerializer(serializers.Serializer):
     # rahasia" tier are listed to everyone who sees the intervention; content is not.
     kind = serializers.CharField()
     very_confidential = serializers.BooleanField()
+    # The typed fields of a home visit, case conference or referral out: content, so null
+    # exactly where `notes` is (a user who may not read the session, above all a "sangat
+    # rahasia" one, and the answer to a write).
+    attendees = serializers.CharField(allow_null=True, allow_blank=True)
+    visit_address = serializers.CharField(allow_null=True, allow_blank=True)
+    findings = serializers.CharField(allow_null=True, allow_blank=True)
+    decisions = _DecisionSerializer(many=True, allow_null=True)
+    referral_to = serializers.CharField(allow_null=True, allow_blank=True)
+    referral_reason = serializers.CharField(allow_null=True, allow_blank=True)
+    referral_status = serializers.CharField(allow_null=True, allow_blank=True)
+    referral_outcome = serializers.CharField(allow_null=True, allow_blank=True)
 
     class Meta:
         ref_name = "InterventionSession"
+
+
+REFERRAL_UPDATE_FIELDS = frozenset({"referral_status", "referral_outcome"})
+CONTENT_FIELDS = (
+    "attendees",
+    "visit_address",
+    "findings",
+    "referral_to",
+    "referral_reason",
+    "referral_status",
+    "referral_outcome",
+)
+
+
+def _content(session, *, readable: bool) -> dict:
+    """A session's typed fields when the user may read them (the caller has checked and
+    audited the read), else all null."""
+    if not readable:
+        return dict.fromkeys((*CONTENT_FIELDS, "decisions"))
+    deferred = session.get_deferred_fields() & set(SESSION_CONTENT_FIELDS)
+    if deferred:  # the timeline defers content: one query for all of it, not one per field
+        session.refresh_from_db(fields=sorted(deferred))
+    return {
+        **{name: getattr(session, name) for name in CONTENT_FIELDS},
+        "decisions": list(session.decisions.all()),
+    }
 
 
 def _timeline_data(request, intervention) -> list[dict]:
@@ -121,6 +170,7 @@ def _timeline_data(request, intervention) -> list[dict]:
             "can_edit": e.can_edit,
             "kind": e.session.kind,
             "very_confidential": e.session.very_confidential,
+            **_content(e.session, readable=e.readable),
         }
         for e in entries
     ]
@@ -398,6 +448,7 @@ class _SessionFieldsSerializer(serializers.Serializer):
 
 
 def _session_data(session, *, notes: str | None, can_edit: bool) -> dict:
+    """One session; its typed content goes with its notes (null when ``notes`` is None)."""
     return SessionOutputSerializer(
         {
             "id": session.pk,
@@ -410,15 +461,37 @@ def _session_data(session, *, notes: str | None, can_edit: bool) -> dict:
             "can_edit": can_edit,
             "kind": session.kind,
             "very_confidential": session.very_confidential,
+            **_content(session, readable=notes is not None),
         }
     ).data
 
 
+class _DecisionInputSerializer(serializers.Serializer):
+    decision = serializers.CharField(max_length=5000)
+    responsible = serializers.CharField(max_length=120)
+    due_date = serializers.DateField()
+
+    class Meta:
+        ref_name = "CaseDecisionInput"
+
+
 class SessionListCreateApi(APIView):
-    """GET: the sessions of one intervention, oldest first (notes as on the detail). POST
-    (bk, owner): log a session; the first one moves a planned intervention to in_progress."""
+    """GET: the sessions of one intervention, oldest first (notes and typed content as on the
+    detail). POST (bk, owner): log a session of any kind (as the page's form does: a home
+    visit needs the address, a case conference participants and decisions, a referral out
+    where to and why; only the owner may mark it "sangat rahasia"); the first one moves a
+    planned intervention to in_progress."""
 
     class InputSerializer(_SessionFieldsSerializer):
+        kind = serializers.ChoiceField(choices=SessionKind.choices, default=SessionKind.SESSION)
+        very_confidential = serializers.BooleanField(required=False, default=False)
+        attendees = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+        visit_address = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+        findings = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+        decisions = _DecisionInputSerializer(many=True, required=False)
+        referral_to = serializers.CharField(max_length=200, required=False, allow_blank=True)
+        referral_reason = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
         class Meta:
             ref_name = "SessionCreateInput"
 
@@ -438,7 +511,7 @@ class SessionListCreateApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with service_errors():
-            session = services.session_add(
+            session = session_services.session_record(
                 intervention=intervention,
                 user=request.user,
                 request=request,
@@ -453,6 +526,10 @@ class SessionDetailApi(APIView):
     author corrects it while the intervention is open."""
 
     class UpdateInputSerializer(_SessionFieldsSerializer):
+        # A referral out: where it stands and what came of it (as the page's referral form).
+        referral_status = serializers.ChoiceField(choices=ReferralStatus.choices, required=False)
+        referral_outcome = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
         class Meta:
             ref_name = "SessionUpdateInput"
 
@@ -478,10 +555,38 @@ class SessionDetailApi(APIView):
     )
     def patch(self, request, pk: int, session_pk: int):
         session = self._session(request, pk, session_pk)
-        _require(permissions.can_edit_session(request.user, session))
+        keys = set(request.data.keys()) if hasattr(request.data, "keys") else set()
+        # The session's own fields: only its author. A referral's status and outcome: whoever
+        # manages the intervention and may read the session (as the page's referral form).
+        if keys & REFERRAL_UPDATE_FIELDS:
+            _require(permissions.can_manage(request.user, session.intervention))
+        if keys - REFERRAL_UPDATE_FIELDS or not keys:
+            _require(permissions.can_edit_session(request.user, session))
         serializer = self.UpdateInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = dict(serializer.validated_data)
+        referral = {k: data.pop(k) for k in REFERRAL_UPDATE_FIELDS if k in data}
+        with service_errors(), transaction.atomic():
+            if referral:
+                session = session_services.referral_update(
+                    session=session,
+                    user=request.user,
+                    status=referral.get("referral_status", session.referral_status),
+                    outcome=referral.get("referral_outcome", session.referral_outcome),
+                    request=request,
+                )
+            if data or not referral:
+                session = services.session_update(
+                    session=session,
+                    user=request.user,
+                    date=data.get("date", session.date),
+                    notes=data.get("notes", session.notes),
+                    attended=data.get("attended", session.attended),
+                    next_follow_up=data.get("next_follow_up", session.next_follow_up),
+                    request=request,
+                )
+        can_edit = permissions.can_edit_session(request.user, session)
+        return Response(_session_data(session, notes=None, can_edit=can_edit))
         with service_errors():
             session = services.session_update(
                 session=session,

@@ -13,3 +13,11 @@ class InterventionsConfig(AppConfig):
         from .conduct_import import points_rows_resolve, points_rows_write
 
         ROW_WRITERS["points"] = RowWriter(resolve=points_rows_resolve, write=points_rows_write)
+
+        # Conduct points per term are a feature the prediction models may use: give the
+        # predictions layer a way to read them, again without it importing us.
+        from predictions.training_data import TERM_FEATURE_SOURCES
+
+        from .conduct_selectors import conduct_points_frame
+
+        TERM_FEATURE_SOURCES["conduct"] = conduct_points_frame

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from students.importers.values import normalize_key
-from students.models import School, Student
+from students.models import ImportBatch, School, Student
 
 from .conduct_models import Behaviour, BehaviourKind, PointEntry
 from .conduct_services import point_todos_create
@@ -44,9 +44,10 @@ def points_rows_resolve(rows: list, school: School) -> None:
         data["_behaviour"], data["_points"] = behaviour.pk, points
 
 
-def points_rows_write(rows: list, school: School, counter) -> None:
+def points_rows_write(rows: list, school: School, counter, batch: ImportBatch | None) -> None:
     """Create an entry per row; a row identical to an entry already stored (student, date,
-    behaviour, points, description) counts as unchanged. Crossed thresholds get their to-do."""
+    behaviour, points, description) counts as unchanged. Crossed thresholds get their to-do.
+    Each entry is marked imported, recorded by the user who imported the file (``batch``)."""
     keys = {(r.data["_student"], r.data["date"], r.data["_behaviour"]) for r in rows}
     existing = set(
         PointEntry.objects.filter(
@@ -68,6 +69,9 @@ def points_rows_write(rows: list, school: School, counter) -> None:
                 date=d["date"],
                 points=d["_points"],
                 description=d["description"],
+                recorded_by=batch.created_by if batch is not None else None,
+                imported=True,
+                import_batch=batch,
             )
         )
         counter.created += 1

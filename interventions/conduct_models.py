@@ -80,6 +80,16 @@ class PointEntry(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Entries that came in through a spreadsheet: recorded_by is the user who imported it
+    # (none from the command line), and the batch names the file.
+    imported = models.BooleanField(_("diimpor"), default=False)
+    import_batch = models.ForeignKey(
+        "students.ImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     voided_at = models.DateTimeField(null=True, blank=True)
     voided_by = models.ForeignKey(

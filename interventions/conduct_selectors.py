@@ -3,11 +3,12 @@ student_queryset_for_user: a student or entry out of the user's sight answers 40
 
 from dataclasses import dataclass
 
+import pandas as pd
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 
 from smk_dashboard.core.roles import Role
-from students.models import Student, User
+from students.models import AcademicTerm, Student, User
 from students.selectors import student_queryset_for_user
 
 from . import permissions
@@ -61,7 +62,7 @@ def student_points(*, student: Student) -> dict:
     total. Every role that may open the profile sees it (no confidential content)."""
     entries = list(
         PointEntry.objects.filter(student=student)
-        .select_related("behaviour", "recorded_by", "voided_by")
+        .select_related("behaviour", "recorded_by", "voided_by", "import_batch")
         .order_by("date", "id")
     )
     rows, total = [], 0
@@ -124,3 +125,18 @@ def points_profile_context(*, user: User, student: Student) -> dict:
         "can_record_points": permissions.can_record_points(user),
         "can_void_points": permissions.can_void_points(user),
     }
+
+
+def conduct_points_frame(students: QuerySet[Student]) -> pd.DataFrame:
+    """The non-voided entries of `students` for the prediction models (registered in
+    predictions.training_data.TERM_FEATURE_SOURCES): columns student_id, term ('YYYY-S', the
+    term the entry's date falls in), points. No names, no descriptions."""
+    rows = (
+        PointEntry.objects.filter(student__in=students.values("id"), voided_at__isnull=True)
+        .order_by("student_id", "date", "id")
+        .values_list("student_id", "date", "points")
+    )
+    return pd.DataFrame(
+        [(sid, AcademicTerm.code_for_date(day), float(points)) for sid, day, points in rows],
+        columns=["student_id", "term", "points"],
+    )

@@ -95,6 +95,32 @@ _EN: list[tuple[re.Pattern, object]] = [
         lambda m: "No motivation and social skills assessment yet",
     ),
     (re.compile(r"Faktor sosial-ekonomi(: (?P<rest>.*))?"), _socio_en),
+    (
+        re.compile(rf"Poin pelanggaran {_N} pada semester (?P<term>.+)"),
+        lambda m: f"{m[1]} conduct violation points in {_term(m)}",
+    ),
+    (
+        re.compile(r"Tidak ada poin pelanggaran bersih pada semester (?P<term>.+)"),
+        lambda m: f"No net conduct violation points in {_term(m)}",
+    ),
+    (
+        re.compile(r"Poin perilaku semester (?P<term>.+) belum dicatat"),
+        lambda m: f"No conduct points recorded for {_term(m)} yet",
+    ),
+    (
+        re.compile(
+            rf"PKL: kehadiran (?P<rate>{_N}%|-), nilai sikap dari pembimbing {_N}, "
+            rf"keterampilan {_N}"
+        ),
+        lambda m: (
+            f"Industry placement (PKL): attendance {_en_num(m['rate'])}, "
+            f"mentor's attitude rating {_en_num(m[3])}, skills {_en_num(m[4])}"
+        ),
+    ),
+    (
+        re.compile(r"Data PKL semester (?P<term>.+) belum ada"),
+        lambda m: f"No industry placement (PKL) data for {_term(m)} yet",
+    ),
 ]
 
 

@@ -22,7 +22,7 @@ from students.models import AcademicTerm, School
 
 from . import services
 from .ml.explain import Explainer, score
-from .ml.features import build_scoring_samples, next_term
+from .ml.features import STEP_FEATURES, build_scoring_samples, next_term
 from .ml.registry import ArtifactChecksumError, load_model
 from .models import ModelVersion, Prediction, ScoringPurpose, ScoringRun, ScoringStatus
 from .training_data import school_frames, scoring_students
@@ -65,12 +65,11 @@ def _compute(scoring: ScoringRun) -> list[dict]:
         return []
     schema = version.feature_schema
     data = build_scoring_samples(
-        frames.grades,
-        frames.attendance,
-        frames.ratings,
-        frames.students,
+        **frames.feature_frames(),
         kkm=float(school.kkm),
         max_steps=schema.get("max_steps"),
+        # exactly the step features the model was trained on (older models: the base ones)
+        feature_names=schema.get("feature_names") or list(STEP_FEATURES),
     )
     _progress(scoring, 35)
     started = time.perf_counter()

@@ -93,10 +93,7 @@ def train_school_models(
     log(f"Perangkat: {device}. Mengambil data sekolah {school.npsn} ...")
     frames = school_frames(school=school)
     data = build_training_samples(
-        frames.grades,
-        frames.attendance,
-        frames.ratings,
-        frames.students,
+        **frames.feature_frames(),
         kkm=float(school.kkm),
         baik=float(school.baik_threshold),
         max_steps=MAX_STEPS,

@@ -6,12 +6,16 @@ Columns (see predictions/ml/features.py):
 - ratings: student_id, term, motivation, social_skills
 - students: student_id, gender, major, major_field, kip, parent_education, income_bracket,
   distance_km (decrypted here, in the worker; never in a web request)
+- conduct: student_id, term, points (one row per non-voided entry), from the layer that owns
+  conduct points (interventions), which registers itself in TERM_FEATURE_SOURCES
+- pkl: student_id, term, days_present, days_total, rating_attitude, rating_skills
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import pandas as pd
 from django.db.models import Avg, QuerySet
@@ -22,6 +26,7 @@ from students.models import (
     GradeRecord,
     IncomeBracket,
     NonAcademicRating,
+    PklPlacement,
     School,
     Student,
     StudentStatus,
@@ -32,19 +37,53 @@ _EDUCATION = {str(label): int(value) for value, label in Education.choices}
 _INCOME = {str(label): int(value) for value, label in IncomeBracket.choices}
 
 
+# Per-term records that a higher layer owns (conduct points live in interventions): that layer
+# registers a function (students queryset -> DataFrame) here in its AppConfig.ready, so
+# predictions never imports it. Key "conduct": columns student_id, term, points.
+TERM_FEATURE_SOURCES: dict[str, Callable[[QuerySet[Student]], pd.DataFrame]] = {}
+
+CONDUCT_COLUMNS = ["student_id", "term", "points"]
+PKL_COLUMNS = [
+    "student_id",
+    "term",
+    "days_present",
+    "days_total",
+    "rating_attitude",
+    "rating_skills",
+]
+
+
 @dataclass(frozen=True)
 class SchoolFrames:
     grades: pd.DataFrame
     attendance: pd.DataFrame
     ratings: pd.DataFrame
     students: pd.DataFrame
+    conduct: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CONDUCT_COLUMNS))
+    pkl: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PKL_COLUMNS))
 
     def fingerprint(self) -> str:
-        """sha256 of the training data, so a model version names exactly what it saw."""
+        """sha256 of the training data, so a model version names exactly what it saw. The
+        optional frames count only when they hold rows (a school without conduct points or
+        PKL keeps the fingerprint it had before these features existed)."""
         digest = hashlib.sha256()
         for frame in (self.grades, self.attendance, self.ratings):
             digest.update(pd.util.hash_pandas_object(frame, index=False).values.tobytes())
+        for frame in (self.conduct, self.pkl):
+            if len(frame):
+                digest.update(pd.util.hash_pandas_object(frame, index=False).values.tobytes())
         return digest.hexdigest()
+
+    def feature_frames(self) -> dict[str, pd.DataFrame]:
+        """Keyword arguments of `ml.features.build_*_samples`."""
+        return {
+            "grades": self.grades,
+            "attendance": self.attendance,
+            "ratings": self.ratings,
+            "students": self.students,
+            "conduct": self.conduct,
+            "pkl": self.pkl,
+        }
 
 
 def _ordinal(value: str, table: dict[str, int]) -> float:
@@ -120,7 +159,31 @@ def school_frames(*, school: School, students: QuerySet[Student] | None = None) 
             "distance_km",
         ],
     )
-    return SchoolFrames(grades=grades, attendance=attendance, ratings=ratings, students=static)
+    pkl = pd.DataFrame.from_records(
+        PklPlacement.objects.filter(student__in=ids)
+        .values_list(
+            "student_id",
+            "term__code",
+            "days_present",
+            "days_total",
+            "rating_attitude",
+            "rating_skills",
+        )  # fmt: skip
+        .order_by("student_id", "term__code"),
+        columns=PKL_COLUMNS,
+    )
+    for col in PKL_COLUMNS[2:]:
+        pkl[col] = pd.to_numeric(pkl[col], errors="coerce").astype(float)
+    source = TERM_FEATURE_SOURCES.get("conduct")
+    conduct = source(students) if source else pd.DataFrame(columns=CONDUCT_COLUMNS)
+    return SchoolFrames(
+        grades=grades,
+        attendance=attendance,
+        ratings=ratings,
+        students=static,
+        conduct=conduct[CONDUCT_COLUMNS],
+        pkl=pkl,
+    )
 
 
 def scoring_students(*, school: School) -> QuerySet[Student]:

@@ -31,6 +31,7 @@ from .models import (
     AttendanceRecord,
     AttendanceSummary,
     GradeRecord,
+    ImportBatch,
     Major,
     PklPlacement,
     School,
@@ -61,10 +62,11 @@ class RowWriter:
     """How a kind whose rows belong to a higher layer (interventions' conduct points) is
     checked and written. That layer registers itself in ROW_WRITERS (AppConfig.ready), so
     students never imports it. `resolve(rows, school)` adds row errors; `write(rows, school,
-    counter)` writes the valid rows and counts them."""
+    counter, batch)` writes the valid rows and counts them; `batch` is the ImportBatch being
+    written (its `created_by` is the importing user), None in a dry run."""
 
     resolve: Callable[[list, School], None]
-    write: Callable[[list, School, Counter], None]
+    write: Callable[[list, School, Counter, ImportBatch | None], None]
 
 
 ROW_WRITERS: dict[str, RowWriter] = {}
@@ -368,9 +370,10 @@ class Counter:
         }
 
 
-def write(analysis, *, school: School) -> dict:
+def write(analysis, *, school: School, batch: ImportBatch | None = None) -> dict:
     """Write every row without errors. Returns row counts (created, updated, unchanged), the
-    record counts behind them, and the term (when the file has exactly one)."""
+    record counts behind them, and the term (when the file has exactly one). ``batch``: the
+    import being written (None in a dry run); rows that record who did it use its user."""
     plan: Plan = analysis.plan
     result: ParseResult = analysis.result
     refs = _create_missing(plan, school)
@@ -390,7 +393,7 @@ def write(analysis, *, school: School) -> dict:
     elif result.kind == "pkl":
         _write_pkl(rows, terms, counter)
     elif result.kind in ROW_WRITERS:
-        ROW_WRITERS[result.kind].write(rows, school, counter)
+        ROW_WRITERS[result.kind].write(rows, school, counter, batch)
     elif result.layout == "recap":
         _write_recap(rows, school, terms, counter)
     else:

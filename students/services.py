@@ -429,7 +429,7 @@ def import_batch_process(*, batch_id: int) -> ImportBatch:
             % {"n": len(analysis.result.rejected)},
         )
     with transaction.atomic():
-        counts = import_writes.write(analysis, school=batch.school)
+        counts = import_writes.write(analysis, school=batch.school, batch=batch)
         batch.status = ImportStatus.DONE
         batch.created, batch.updated = counts["created"], counts["updated"]
         batch.unchanged = counts["unchanged"]

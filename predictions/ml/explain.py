@@ -72,6 +72,9 @@ class FeatureGroup:
     static_columns: tuple[str, ...] = ()
     reference: str = "median"
     describe: Describe | None = None
+    # Replace only values that were observed: a student without a PKL placement (NaN) is not
+    # "explained" by the PKL they never had.
+    only_observed: bool = False
 
 
 # --------------------------------------------------------------------------- sentences
@@ -149,6 +152,27 @@ def _socio(v: dict[str, Any]) -> str:
     return "Faktor sosial-ekonomi" + (": " + ", ".join(bits) if bits else "")
 
 
+def _conduct(v: dict[str, Any]) -> str:
+    points = v["last"].get("conduct_points")
+    if points is None or pd.isna(points):
+        return "Poin perilaku semester ini belum dicatat"
+    if points <= 0:
+        return "Tidak ada poin pelanggaran bersih pada semester ini"
+    return f"Poin pelanggaran {_num(points, 0)} pada semester ini"
+
+
+def _pkl(v: dict[str, Any]) -> str:
+    rate = v["last"].get("pkl_attendance_rate")
+    att, skill = v["last"].get("pkl_attitude"), v["last"].get("pkl_skills")
+    if all(x is None or pd.isna(x) for x in (rate, att, skill)):
+        return "Data PKL semester ini belum ada"
+    rate_text = "-" if rate is None or pd.isna(rate) else f"{_num(100 * rate, 0)}%"
+    return (
+        f"PKL: kehadiran {rate_text}, nilai sikap dari pembimbing {_num(att, 0)}, "
+        f"keterampilan {_num(skill, 0)}"
+    )
+
+
 SCHOOL_GROUPS: tuple[FeatureGroup, ...] = (
     FeatureGroup(
         "nilai_kejuruan",
@@ -174,10 +198,24 @@ SCHOOL_GROUPS: tuple[FeatureGroup, ...] = (
 )
 
 
+# Groups of the optional school features (conduct points, PKL); used when the data has them.
+OPTIONAL_GROUPS: tuple[FeatureGroup, ...] = (
+    FeatureGroup("poin_perilaku", ("conduct_points",), describe=_conduct, only_observed=True),
+    FeatureGroup(
+        "pkl",
+        ("pkl_attendance_rate", "pkl_attitude", "pkl_skills"),
+        describe=_pkl,
+        only_observed=True,
+    ),
+)
+
+
 def default_groups(data: SequenceData) -> tuple[FeatureGroup, ...]:
-    """SCHOOL_GROUPS for school data; otherwise one group per step feature / static column."""
-    if {f for g in SCHOOL_GROUPS for f in g.step_features} <= set(data.feature_names):
-        return SCHOOL_GROUPS
+    """SCHOOL_GROUPS (and the OPTIONAL_GROUPS whose features the data has) for school data;
+    otherwise one group per step feature / static column."""
+    names = set(data.feature_names)
+    if {f for g in SCHOOL_GROUPS for f in g.step_features} <= names:
+        return SCHOOL_GROUPS + tuple(g for g in OPTIONAL_GROUPS if set(g.step_features) <= names)
     # partial, not lambdas: a fitted Explainer must pickle (it is saved next to the model).
     groups = [
         FeatureGroup(name, (name,), describe=partial(_step_value, name))
@@ -321,9 +359,12 @@ class Explainer:
                 if name not in data.feature_names:
                     continue
                 f = data.feature_names.index(name)
-                ref = np.full(len(data), self.step_reference_[name], dtype=np.float32)
+                ref = np.full(len(data), self.step_reference_.get(name, np.nan), np.float32)
                 if group.reference == "previous":
                     ref = np.where(np.isnan(prev[:, f]), ref, prev[:, f]).astype(np.float32)
+                if group.only_observed:
+                    current = seq[rows, last_idx, f]
+                    ref[rows] = np.where(np.isnan(current), current, ref[rows])
                 seq[rows, last_idx, f] = ref[rows]
         static = data.static
         if group.static_columns:

@@ -77,6 +77,14 @@ FACTOR_CODE_GROUPS: dict[str, FieldGroup] = {
     "motivation": FieldGroup.RATINGS,
     "social_skills": FieldGroup.RATINGS,
     "sosial_ekonomi": FieldGroup.SOCIO_ECONOMIC,
+    # Conduct points are on every profile viewer's timeline; PKL holds the industry mentor's
+    # ratings of attitude, read like the non-academic ratings.
+    "poin_perilaku": FieldGroup.RECORDS,
+    "conduct_points": FieldGroup.RECORDS,
+    "pkl": FieldGroup.RATINGS,
+    "pkl_attendance_rate": FieldGroup.RATINGS,
+    "pkl_attitude": FieldGroup.RATINGS,
+    "pkl_skills": FieldGroup.RATINGS,
     "kip": FieldGroup.SOCIO_ECONOMIC,
     "income_bracket": FieldGroup.SOCIO_ECONOMIC,
     "parent_education": FieldGroup.SOCIO_ECONOMIC,

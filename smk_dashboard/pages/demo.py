@@ -6,6 +6,15 @@ towards that ability, nudged by a personal trend (some students slip), by absenc
 leave (alpa) in the previous term, and by socio-economic pressure. Scores, attendance and
 non-academic ratings are noisy readings of the latent level. Teknik majors miss more days.
 The offsets are set so that about 15% of term averages fall below the KKM of 75.
+
+Conduct points and PKL (issue 17) come from a second random stream, so the grades, attendance
+and ratings draws stay as they were; they feed back into the story with a modest effect:
+- a conduct state (a personal propensity, higher for students who slip, lower for strong
+  ones, plus term noise) drives violations (mostly terlambat, rarely berkelahi); a term of bad
+  conduct lowers the next term's latent level a little (like alpa does);
+- in the even semester of grade XI the students do their industry placement (PKL): a
+  placement "drift" (hidden elsewhere) lowers attendance at the placement and the mentor's
+  attitude rating, and lowers the next term's level.
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ import numpy as np
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
+from interventions.conduct_models import PointEntry
 from students.models import (
     AcademicTerm,
     AttendanceRecord,
@@ -28,6 +38,7 @@ from students.models import (
     IncomeBracket,
     Major,
     NonAcademicRating,
+    PklPlacement,
     Role,
     School,
     SchoolClass,
@@ -334,7 +345,17 @@ def _seed_school(
         }
         students, classes = _make_students(school, majors, config, rng)
         _make_staff_links(users, classes, general, terms)
-        counts = _make_history(students, classes, general, vocational, terms, rng, users)
+        from interventions.conduct_models import Behaviour
+        from interventions.conduct_services import point_catalogue_seed
+
+        point_catalogue_seed(school=school)
+        behaviours = {b.name: b for b in Behaviour.objects.filter(school=school)}
+        conduct = _ConductStory(
+            np.random.default_rng([config.seed, index, 17]), students, behaviours, users[Role.BK]
+        )
+        counts = _make_history(
+            students, classes, general, vocational, terms, rng, users, conduct=conduct
+        )
         from interventions.services import demo_interventions_seed, programme_catalogue_seed
 
         programme_catalogue_seed(school=school)
@@ -430,7 +451,112 @@ def _make_staff_links(users, classes, general, terms):
     homeroom.save(update_fields=["homeroom_teacher"])
 
 
-def _make_history(students, classes, general, vocational, terms, rng, users):  # noqa: C901
+# Violations by how often they happen, achievements likewise (names of the standard catalogue).
+DEMO_VIOLATIONS = [
+    ("Terlambat", 0.55),
+    ("Tidak memakai seragam lengkap", 0.2),
+    ("Bolos", 0.16),
+    ("Merokok di lingkungan sekolah", 0.05),
+    ("Berkelahi", 0.04),
+]
+DEMO_ACHIEVEMENTS = [("Aktif dalam kegiatan sekolah", 0.75), ("Juara lomba", 0.25)]
+DEMO_COMPANIES = [
+    "PT Telkom Indonesia",
+    "PT Astra Honda Motor",
+    "Bengkel Maju Jaya",
+    "Kantor Akuntan Publik Sejahtera",
+    "RSUD Cengkareng",
+    "Apotek Kimia Farma",
+    "PT Bank Rakyat Indonesia",
+    "CV Mitra Jaringan",
+]
+DEMO_MENTORS = ["Bapak Hendra", "Ibu Sari", "Bapak Yusuf", "Ibu Ratna", "Bapak Agus", "Ibu Dewi"]
+
+
+class _ConductStory:
+    """Conduct points and PKL placements of the demo, from their own random stream.
+
+    `effect(latent)` is what this term's conduct and placement do to next term's level.
+    """
+
+    CONDUCT_EFFECT = 0.15  # latent units per standard deviation of the conduct state
+    PKL_EFFECT = 0.3  # latent units per standard deviation of the placement drift
+
+    def __init__(self, rng, students, behaviours, recorder):
+        self.rng, self.students, self.recorder = rng, students, recorder
+        self.behaviours = behaviours
+        n = len(students)
+        self.propensity = rng.normal(0, 0.8, n)
+        self.state = self.propensity.copy()
+        self.effect_next = np.zeros(n)
+        self.points: list = []
+        self.placements: list = []
+
+    def term(self, t, term, latent, active, slipping, grade_now, days) -> None:
+        """Draw this term's conduct and placements for the active students; remember the
+        effect on the next term."""
+        rng, n = self.rng, len(self.students)
+        self.state = (
+            0.5 * self.state
+            + 0.5 * (self.propensity + 0.9 * slipping)
+            - 0.3 * latent
+            + rng.normal(0, 0.6, n)
+        )
+        centred = self.state - self.state[active].mean() if active.any() else self.state
+        violations = np.minimum(rng.poisson(0.3 * np.exp(0.9 * centred)), 10)
+        achievements = np.minimum(rng.poisson(0.15 * np.exp(0.5 * latent)), 3)
+        v_names, v_p = zip(*DEMO_VIOLATIONS, strict=True)
+        a_names, a_p = zip(*DEMO_ACHIEVEMENTS, strict=True)
+        # Grade XI's even semester is the placement term; the year's grade is known for 2025.
+        grade_then = grade_now - (FIRST_TERM_YEAR_LAST - term.year)
+        on_pkl = active & (grade_then == 11) & (term.semester == 2)
+        drift = rng.normal(0, 1, n)
+        self.effect_next = -self.CONDUCT_EFFECT * centred / max(float(centred[active].std()), 1e-9)
+        self.effect_next -= self.PKL_EFFECT * drift * on_pkl
+        for i in np.flatnonzero(active):
+            for names, probs, count in (
+                (v_names, v_p, violations[i]),
+                (a_names, a_p, achievements[i]),
+            ):
+                for _k in range(int(count)):
+                    behaviour = self.behaviours[str(rng.choice(names, p=probs))]
+                    self.points.append(
+                        PointEntry(
+                            student=self.students[i],
+                            behaviour=behaviour,
+                            date=days[int(rng.integers(len(days)))],
+                            points=behaviour.points,
+                            recorded_by=self.recorder,
+                        )
+                    )
+            if on_pkl[i]:
+                total = int(rng.integers(60, 91))
+                rate = np.clip(
+                    0.95 + 0.02 * latent[i] - 0.07 * drift[i] + rng.normal(0, 0.03), 0.3, 1
+                )
+                attitude = np.clip(82 + 4 * latent[i] - 5 * drift[i] + rng.normal(0, 4), 40, 100)
+                skills = np.clip(80 + 5 * latent[i] - 2.5 * drift[i] + rng.normal(0, 4), 40, 100)
+                self.placements.append(
+                    PklPlacement(
+                        student=self.students[i],
+                        term=term,
+                        company=str(rng.choice(DEMO_COMPANIES)),
+                        mentor=str(rng.choice(DEMO_MENTORS)),
+                        days_present=int(round(rate * total)),
+                        days_total=total,
+                        rating_attitude=round(float(attitude), 1),
+                        rating_skills=round(float(skills), 1),
+                    )
+                )
+
+    def save(self) -> None:
+        PointEntry.objects.bulk_create(self.points, batch_size=2000)
+        PklPlacement.objects.bulk_create(self.placements, batch_size=2000)
+
+
+def _make_history(  # noqa: C901
+    students, classes, general, vocational, terms, rng, users, *, conduct: _ConductStory
+):
     n, n_terms = len(students), len(terms)
     field = np.array([s.major.field for s in students])
     codes = [s.major.code for s in students]
@@ -482,6 +608,7 @@ def _make_history(students, classes, general, vocational, terms, rng, users):  #
             + trend
             - pressure * 0.3
             - 0.07 * (alpa_prev - 2.5)
+            + conduct.effect_next
             + rng.normal(0, 0.42, n)
         )
         active = t >= first_term_index
@@ -540,5 +667,7 @@ def _make_history(students, classes, general, vocational, terms, rng, users):  #
             )
             flush()
         alpa_prev = np.where(active, alpa, 2.5)
+        conduct.term(t, term, latent, active, slipping, grade, days)
     flush(force=True)
+    conduct.save()
     return {"grades": written[GradeRecord], "attendance": written[AttendanceRecord]}

@@ -16,7 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from interventions.contact_services import counselling_records_redact
-from interventions.models import Intervention, InterventionSession
+from interventions.models import (
+    Intervention,
+    InterventionSession,
+    Letter,
+    ParentContact,
+    PointEntry,
+)
 from predictions.models import Prediction
 from smk_dashboard.core.audit import audit_log
 from smk_dashboard.core.fields import SOCIO_ECONOMIC_FIELDS
@@ -28,6 +34,7 @@ from students.models import (
     ConsentStatus,
     GradeRecord,
     NonAcademicRating,
+    PklPlacement,
     School,
     Student,
     StudentPrivacy,
@@ -227,10 +234,13 @@ def _iso(value) -> str | None:
 def student_data_export(*, student: Student) -> dict:
     """All data held about one student, as plain JSON-able values, for the student and their
     parents (UU PDP art. 7). Counselling notes are listed by date; their text is handed over
-    by the guru BK in person (professional confidentiality). This is the data subject's own
-    copy, so the staff field groups of `core.fields` do not narrow it: every group is in it.
-    The operator who hands it over therefore sees predictions and intervention reasons that
-    their own pages do not show; each export is audited (`export.student.*`)."""
+    by the guru BK in person (professional confidentiality). Parent contacts and letters are
+    confidential in the same way: the export lists them (date, channel, who was contacted;
+    letter kind, number, date, subject) but not a contact's summary or follow-up, nor a
+    letter's body. Conduct points and PKL placements are in it in full. This is the data
+    subject's own copy, so the staff field groups of `core.fields` do not narrow it: every
+    group is in it. The operator who hands it over therefore sees predictions and intervention
+    reasons that their own pages do not show; each export is audited (`export.student.*`)."""
     student = (
         Student.objects.select_related("school", "school_class", "major")
         .filter(pk=student.pk)
@@ -259,6 +269,14 @@ def student_data_export(*, student: Student) -> dict:
         .select_related("programme")
         .prefetch_related("sessions")
     )
+    points = (
+        PointEntry.objects.filter(student=student)
+        .select_related("behaviour", "recorded_by", "voided_by")
+        .order_by("date", "id")
+    )
+    contacts = ParentContact.objects.filter(student=student).order_by("date", "id")
+    letters = Letter.objects.filter(student=student).order_by("date", "id")
+    placements = PklPlacement.objects.filter(student=student).select_related("term")
     accesses = AuditEvent.objects.filter(
         target_type=student._meta.label_lower, target_id=str(student.pk)
     ).order_by("-at")[:500]
@@ -344,6 +362,50 @@ def student_data_export(*, student: Student) -> dict:
             "Catatan konseling disimpan terenkripsi dan bersifat rahasia; isinya diberikan "
             "oleh guru BK atas permintaan orang tua/wali."
         ),
+        "conduct_points": [
+            {
+                "date": e.date.isoformat(),
+                "behaviour": e.behaviour.name,
+                "kind": e.behaviour.kind,
+                "points": e.points,
+                "description": e.description,
+                "recorded_by": str(e.recorded_by) if e.recorded_by else None,
+                "imported": e.imported,
+                "voided": e.is_void,
+                "void_reason": e.void_reason if e.is_void else "",
+            }
+            for e in points
+        ],
+        "conduct_points_total": sum(e.points for e in points if not e.is_void),
+        "parent_contacts": [
+            {
+                "date": c.date.isoformat(),
+                "channel": c.channel,
+                "contact_person": c.contact_person,
+                "follow_up_date": _iso(c.follow_up_date),
+            }
+            for c in contacts
+        ],
+        "letters": [
+            {"kind": x.kind, "number": x.number, "date": x.date.isoformat(), "subject": x.subject}
+            for x in letters
+        ],
+        "parent_contact_notes": _(
+            "Ringkasan kontak orang tua, tindak lanjutnya dan isi surat bersifat rahasia seperti "
+            "catatan konseling; isinya diberikan oleh guru BK atas permintaan orang tua/wali."
+        ),
+        "pkl_placements": [
+            {
+                "term": p.term.code,
+                "company": p.company,
+                "mentor": p.mentor,
+                "days_present": p.days_present,
+                "days_total": p.days_total,
+                "rating_attitude": None if p.rating_attitude is None else float(p.rating_attitude),
+                "rating_skills": None if p.rating_skills is None else float(p.rating_skills),
+            }
+            for p in placements.order_by("term__code")
+        ],
         "access_log": [
             {"at": e.at.isoformat(), "action": e.action, "by": e.username} for e in accesses
         ],

@@ -3,10 +3,12 @@
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from interventions.models import ContactChannel
 from smk_dashboard.core.categories import category_label
 from smk_dashboard.core.pdf import pdf_text as _t
 
 ATTENDANCE_LABELS = {"H": "Hadir", "S": "Sakit", "I": "Izin", "A": "Alpa"}
+CHANNEL_LABELS = dict(ContactChannel.choices)
 
 
 class _Report(FPDF):
@@ -130,7 +132,7 @@ def student_export_pdf(*, data: dict) -> bytes:
                     x["term"],
                     category_label(x["category"]),
                     "; ".join(
-                        str(f.get("label") or f.get("feature") or f)
+                        str(f.get("text") or f.get("label") or f.get("feature") or f)
                         if isinstance(f, dict)
                         else str(f)
                         for f in x["factors"][:3]
@@ -152,6 +154,53 @@ def student_export_pdf(*, data: dict) -> bytes:
     )
     pdf.ln(2)
     pdf.multi_cell(0, 5, _t(data["counselling_notes"]), new_x="LMARGIN", new_y="NEXT")
+    _heading(pdf, f"Poin pelanggaran dan prestasi (total {data['conduct_points_total']})")
+    _table(
+        pdf,
+        ["Tanggal", "Perilaku", "Poin", "Keterangan"],
+        [
+            [
+                e["date"],
+                e["behaviour"],
+                f"{e['points']:+d}",
+                f"Dibatalkan: {e['void_reason']}" if e["voided"] else (e["description"] or "-"),
+            ]
+            for e in data["conduct_points"]
+        ],
+    )
+    _heading(pdf, "Kontak dengan orang tua/wali")
+    _table(
+        pdf,
+        ["Tanggal", "Cara", "Yang dihubungi"],
+        [
+            [c["date"], str(CHANNEL_LABELS.get(c["channel"], c["channel"])), c["contact_person"]]
+            for c in data["parent_contacts"]
+        ],
+    )
+    _heading(pdf, "Surat")
+    _table(
+        pdf,
+        ["Tanggal", "Nomor", "Perihal"],
+        [[x["date"], x["number"], x["subject"]] for x in data["letters"]],
+    )
+    pdf.ln(2)
+    pdf.multi_cell(0, 5, _t(data["parent_contact_notes"]), new_x="LMARGIN", new_y="NEXT")
+    _heading(pdf, "PKL (praktik kerja lapangan)")
+    _table(
+        pdf,
+        ["Semester", "Tempat PKL", "Pembimbing", "Hadir", "Sikap", "Keterampilan"],
+        [
+            [
+                x["term"],
+                x["company"],
+                x["mentor"] or "-",
+                f"{x['days_present']}/{x['days_total']}" if x["days_present"] is not None else "-",
+                "-" if x["rating_attitude"] is None else f"{x['rating_attitude']:g}",
+                "-" if x["rating_skills"] is None else f"{x['rating_skills']:g}",
+            ]
+            for x in data["pkl_placements"]
+        ],
+    )
     _heading(pdf, "Siapa yang mengakses data ini")
     _table(
         pdf,

@@ -310,3 +310,91 @@ def test_sessions_are_logged_and_corrected_only_by_their_author(case, api_client
     assert AuditEvent.objects.filter(action="note.update", user=case.bk).count() == 1
     future = client.post(case.url + "sessions/", {"date": "2999-01-01"}, format="json")
     assert future.status_code == 400 and "masa depan" in future.json()["detail"]
+
+
+# --------------------------------------------------------------------------- typed sessions
+
+
+def _post_session(client, case, **fields):
+    return client.post(case.url + "sessions/", {"date": "2025-01-21", **fields}, format="json")
+
+
+def test_a_home_visit_and_a_case_conference_carry_their_fields_for_those_who_may_read(
+    case, api_client_for
+):
+    client = api_client_for(case.bk)
+    visit = _post_session(
+        client, case, kind="home_visit", visit_address="Jl. Melati 7, Cengkareng",
+        attendees="Ibu kandung", findings="Siswa membantu di warung",
+    )  # fmt: skip
+    assert visit.status_code == 201, visit.content
+    assert visit.json()["kind"] == "home_visit" and visit.json()["visit_address"] is None
+    conference = _post_session(
+        client, case, kind="case_conference", attendees="BK, wali kelas, orang tua",
+        decisions=[{"decision": "Jadwal belajar", "responsible": "Wali kelas",
+                    "due_date": "2025-02-01"}],
+    )  # fmt: skip
+    assert conference.status_code == 201, conference.content
+    rows = {r["kind"]: r for r in client.get(case.url + "sessions/").json()}
+    assert rows["home_visit"]["visit_address"] == "Jl. Melati 7, Cengkareng"
+    assert rows["home_visit"]["findings"] == "Siswa membantu di warung"
+    decision = rows["case_conference"]["decisions"][0]
+    assert (decision["decision"], decision["responsible"], decision["due_date"]) == (
+        "Jadwal belajar",
+        "Wali kelas",
+        "2025-02-01",
+    )
+    one = client.get(f"{case.url}sessions/{visit.json()['id']}/").json()
+    assert one["visit_address"] == "Jl. Melati 7, Cengkareng"
+    # The walikelas sees the intervention and the kinds, never the content.
+    walikelas = case.one.users[Role.WALIKELAS]
+    seen = api_client_for(walikelas).get(case.url + "sessions/").json()
+    assert {r["kind"] for r in seen} == {"session", "home_visit", "case_conference"}
+    assert all(r["visit_address"] is None and r["decisions"] is None for r in seen)
+    assert "Melati" not in api_client_for(walikelas).get(case.url).content.decode()
+    # The page's rules: a home visit needs its address, a conference a decision.
+    bad = _post_session(client, case, kind="home_visit")
+    assert bad.status_code == 400 and "alamat" in bad.json()["detail"]
+    assert _post_session(client, case, kind="case_conference", attendees="x").status_code == 400
+
+
+def test_a_sangat_rahasia_referral_is_read_only_by_its_owner_and_the_kepsek(case, api_client_for):
+    other_bk = UserFactory(role=Role.BK, school=case.one.school)
+    assert _post_session(
+        api_client_for(other_bk), case, kind="referral", very_confidential=True,
+        referral_to="Polisi (PPA)", referral_reason="x",
+    ).status_code == 400  # fmt: skip  # only the owner marks a session sangat rahasia
+    referral = _post_session(
+        api_client_for(case.bk), case, kind="referral", very_confidential=True,
+        referral_to="Polisi (PPA)", referral_reason="Dugaan kekerasan di rumah",
+    )  # fmt: skip
+    assert referral.status_code == 201, referral.content
+    url = f"{case.url}sessions/{referral.json()['id']}/"
+    kepsek = case.one.users[Role.KEPSEK]
+    row = [r for r in api_client_for(kepsek).get(case.url + "sessions/").json() if r["id"]][-1]
+    assert row["referral_to"] == "Polisi (PPA)" and row["referral_status"] == "sent"
+    assert row["referral_reason"] == "Dugaan kekerasan di rumah"
+    assert AuditEvent.objects.filter(action="note.read_sangat_rahasia", user=kepsek).exists()
+    for user in (other_bk, case.one.users[Role.WALIKELAS]):
+        client = api_client_for(user)
+        listed = client.get(case.url + "sessions/").json()[-1]
+        assert listed["very_confidential"] is True and listed["kind"] == "referral"
+        assert listed["referral_to"] is None and listed["referral_reason"] is None
+        assert "Polisi" not in client.get(case.url).content.decode()
+        assert client.get(url).status_code == 403
+        assert client.patch(url, {"referral_status": "completed"}, format="json").status_code == 403
+        assert not AuditEvent.objects.filter(action="note.read_sangat_rahasia", user=user).exists()
+    # The owner records where the referral stands, as on the page.
+    done = api_client_for(case.bk).patch(
+        url,
+        {"referral_status": "completed", "referral_outcome": "Ditangani unit PPA"},
+        format="json",
+    )
+    assert done.status_code == 200, done.content
+    assert done.json()["referral_to"] is None  # a write's answer carries no content
+    body = api_client_for(case.bk).get(url).json()
+    assert (body["referral_status"], body["referral_outcome"]) == (
+        "completed",
+        "Ditangani unit PPA",
+    )
+    assert AuditEvent.objects.filter(action="referral.update", user=case.bk).count() == 1

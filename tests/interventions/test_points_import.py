@@ -76,3 +76,59 @@ def test_the_import_page_offers_points_to_the_walikelas(school, walikelas, schoo
     assert 'value="points"' in client.get("/students/imports/").content.decode()
     response = client.get("/students/imports/template/points.xlsx")
     assert response.status_code == 200 and response.content[:2] == b"PK"
+
+
+def test_points_imported_through_the_web_flow_are_recorded_by_the_importing_user(
+    school, walikelas, student, bk, tmp_path
+):
+    from django.core.files import File
+    from django.test import Client
+
+    from students.models import ImportStatus
+    from students.services import import_batch_analyse, import_batch_create, import_batch_process
+
+    point_catalogue_seed(school=school)
+    walikelas.first_name, walikelas.last_name = "Wati", "Wali"
+    walikelas.save()
+    day = (TODAY - dt.timedelta(days=2)).strftime("%d/%m/%Y")
+    rows = [HEADER, [1, student.nisn, student.name, day, "Terlambat", None, "07.40"]]
+    path = write_xlsx(tmp_path / "poin-kelas.xlsx", {"Poin": rows})
+    with open(path, "rb") as fh:
+        batch = import_batch_create(
+            school=school, kind="points", file=File(fh, name=path.name), file_name=path.name,
+            user=walikelas,
+        )  # fmt: skip
+    batch = import_batch_analyse(batch_id=batch.pk)
+    assert batch.status == ImportStatus.PREVIEW, batch.errors
+    batch.status = ImportStatus.QUEUED
+    batch.save()
+    assert import_batch_process(batch_id=batch.pk).status == ImportStatus.DONE
+    entry = PointEntry.objects.get(student=student)
+    assert (entry.recorded_by, entry.imported, entry.import_batch) == (walikelas, True, batch)
+
+    client = Client()
+    client.force_login(bk)
+    page = client.get(f"/students/{student.pk}/").content.decode()
+    assert "diimpor oleh Wati Wali" in page and "poin-kelas.xlsx" in page
+
+
+def test_points_imported_from_the_command_line_say_so_without_a_user(school, budi, tmp_path):
+    path = tmp_path / "templat-poin.xlsx"
+    path.write_bytes(blank_template_xlsx("points"))
+    command(path, "--school", school.npsn, "--kind", "points")
+    entry = PointEntry.objects.get()
+    assert entry.imported and entry.recorded_by is None and entry.import_batch.source == "cli"
+
+
+def test_points_recorded_on_the_form_are_not_marked_imported(school, walikelas, student):
+    from interventions.conduct_models import Behaviour
+    from interventions.conduct_services import point_entry_record
+
+    point_catalogue_seed(school=school)
+    entry, _todos = point_entry_record(
+        user=walikelas,
+        student=student,
+        behaviour=Behaviour.objects.get(school=school, name="Terlambat"),
+        date=TODAY,
+    )
+    assert not entry.imported and entry.import_batch is None and entry.recorded_by == walikelas

@@ -40,6 +40,16 @@ def test_income_bracket_zero_reads_as_parents_without_income():
             "jarak rumah 17,5 km",
             "Socio-economic factors: KIP recipient, parents without income, home 17.5 km away",
         ),
+        ("Poin pelanggaran 45 pada semester ini", "45 conduct violation points in this term"),
+        (
+            "Tidak ada poin pelanggaran bersih pada semester ini",
+            "No net conduct violation points in this term",
+        ),
+        (
+            "PKL: kehadiran 78%, nilai sikap dari pembimbing 70, keterampilan 72,5",
+            "Industry placement (PKL): attendance 78%, mentor's attitude rating 70, skills 72.5",
+        ),
+        ("Data PKL semester ini belum ada", "No industry placement (PKL) data for this term yet"),
     ],
 )
 def test_reasons_are_english_with_the_english_switch(indonesian, english):

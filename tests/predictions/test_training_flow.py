@@ -1,6 +1,8 @@
 """Training and scoring end to end, in this process: rows → features → cross-validation →
 artifacts → versions → promotion → stored predictions with reasons."""
 
+import datetime
+
 import pytest
 
 from predictions import scoring, services, training
@@ -124,3 +126,45 @@ def test_the_gru_and_the_cnn_train_and_score_through_the_same_flow(demo_school):
     run = _train(demo_school, ["rnn", "cnn"], folds=2)
     assert run.status == RunStatus.SUCCEEDED, run.error
     assert scoring.predictions_score(school=demo_school) > 0
+
+
+def test_conduct_points_and_pkl_are_features_where_the_school_records_them(demo_school):
+    from interventions.conduct_models import PointEntry
+    from students.models import PklPlacement
+
+    # The demo school records points and PKL: the model's schema names them, scoring uses them.
+    assert PointEntry.objects.filter(student__school=demo_school).exists()
+    assert PklPlacement.objects.filter(student__school=demo_school).exists()
+    run = _train(demo_school, ["lr"])
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    with_them = ModelVersion.objects.get(school=demo_school, is_active=True)
+    assert with_them.feature_schema["feature_names"][-4:] == [
+        "conduct_points",
+        "pkl_attendance_rate",
+        "pkl_attitude",
+        "pkl_skills",
+    ]
+    assert "conduct_points" in with_them.feature_schema["reference"]["step"]
+    n = Student.objects.filter(school=demo_school).count()
+    assert Prediction.objects.filter(model_version=with_them, is_current=True).count() == n
+
+    # A school without such records trains on the base features; its model still scores
+    # after the first points are recorded (it reads exactly the features it was trained on).
+    PointEntry.objects.filter(student__school=demo_school).delete()
+    PklPlacement.objects.filter(student__school=demo_school).delete()
+    run = _train(demo_school, ["lr"])
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    without = ModelVersion.objects.get(school=demo_school, is_active=True)
+    assert without.pk != with_them.pk
+    assert "conduct_points" not in without.feature_schema["feature_names"]
+    assert without.data_fingerprint != with_them.data_fingerprint
+    from interventions.conduct_models import Behaviour
+
+    student = Student.objects.filter(school=demo_school).first()
+    PointEntry.objects.create(
+        student=student,
+        behaviour=Behaviour.objects.filter(school=demo_school, points__gt=0).first(),
+        date=datetime.date(2026, 1, 10),
+        points=20,
+    )
+    assert scoring.predictions_score(school=demo_school) == n

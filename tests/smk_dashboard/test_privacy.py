@@ -62,7 +62,6 @@ def test_export_then_anonymise_round_trip_keeps_aggregates_and_drops_identity(on
 
     pdf = client.get(f"/privacy/students/{student.pk}/export.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-
     bad = client.post(f"/privacy/students/{student.pk}/anonymise/", {"confirm_nisn": "9999999998"})
     assert (
         bad.status_code == 200
@@ -230,3 +229,72 @@ def test_research_export_leaves_out_students_whose_guardian_withdrew_consent(one
     gone = privacy.pseudonym(f"{one.school.npsn}:{withdrawn.nisn}", purpose="research")
     assert gone in {r["pseudonym"] for r in before}
     assert gone not in {r["pseudonym"] for r in after} and len(after) == len(before) - 1
+
+
+def test_export_holds_points_contacts_letters_and_pkl_but_not_their_confidential_text(one):
+    import datetime as dt
+
+    from interventions.conduct_models import Behaviour
+    from interventions.conduct_services import (
+        point_catalogue_seed,
+        point_entry_record,
+        point_entry_void,
+    )
+    from interventions.contact_services import letter_create, parent_contact_record
+    from students.models import PklPlacement
+
+    student, bk = one.student, one.users[Role.BK]
+    point_catalogue_seed(school=one.school)
+    late = Behaviour.objects.get(school=one.school, name="Terlambat")
+    from django.utils import timezone
+
+    day = timezone.localdate() - dt.timedelta(days=10)
+    point_entry_record(user=bk, student=student, behaviour=late, date=day, description="07.45")
+    voided, _todos = point_entry_record(user=bk, student=student, behaviour=late, date=day)
+    point_entry_void(user=bk, entry=voided, reason="salah siswa")
+    parent_contact_record(
+        user=bk, student=student, date=day, channel="telepon", contact_person="Ibu Siti",
+        summary="ringkasan-RAHASIA-123", follow_up="tindak-lanjut-RAHASIA-456",
+    )  # fmt: skip
+    letter = letter_create(
+        user=bk, student=student, kind="panggilan", date=day, subject="Panggilan orang tua",
+        body="isi-surat-RAHASIA-789",
+    )  # fmt: skip
+    PklPlacement.objects.create(
+        student=student, term=one.term, company="PT Maju", mentor="Pak Joko",
+        days_present=50, days_total=60, rating_attitude=80, rating_skills="77.5",
+    )  # fmt: skip
+
+    client = client_for(one.users[Role.OPERATOR])
+    response = client.get(f"/privacy/students/{student.pk}/export.json")
+    data = json.loads(response.content)
+    text = response.content.decode()
+    points = data["conduct_points"]
+    assert [(p["behaviour"], p["points"], p["voided"]) for p in points] == [
+        ("Terlambat", 5, False),
+        ("Terlambat", 5, True),
+    ]
+    assert points[0]["description"] == "07.45" and points[1]["void_reason"] == "salah siswa"
+    assert data["conduct_points_total"] == 5
+    contacts = {(c["date"], c["channel"], c["contact_person"]) for c in data["parent_contacts"]}
+    assert (day.isoformat(), "telepon", "Ibu Siti") in contacts
+    assert data["letters"] == [
+        {"kind": "panggilan", "number": letter.number, "date": day.isoformat(),
+         "subject": "Panggilan orang tua"},
+    ]  # fmt: skip
+    assert data["pkl_placements"] == [
+        {"term": one.term.code, "company": "PT Maju", "mentor": "Pak Joko", "days_present": 50,
+         "days_total": 60, "rating_attitude": 80.0, "rating_skills": 77.5},
+    ]  # fmt: skip
+    # Confidential like counselling notes: handed over by the guru BK, never in the file.
+    for secret in ("ringkasan-RAHASIA-123", "tindak-lanjut-RAHASIA-456", "isi-surat-RAHASIA-789"):
+        assert secret not in text
+    assert "rahasia" in data["parent_contact_notes"]
+    pdf = client.get(f"/privacy/students/{student.pk}/export.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    from tests.smk_dashboard.test_student_pack import pdf_text
+
+    drawn = pdf_text(pdf.content)
+    for shown in ("Terlambat", "Dibatalkan: salah siswa", "Ibu Siti", letter.number, "PT Maju"):
+        assert shown in drawn
+    assert "RAHASIA" not in drawn

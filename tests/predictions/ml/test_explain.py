@@ -88,3 +88,51 @@ def test_a_fitted_explainer_pickles_with_its_sentences(school_data, planted):
         again = pickle.loads(pickle.dumps(explainer))  # noqa: S301 - our own bytes
         assert [g.code for g in again.groups_] == [g.code for g in explainer.groups_]
         assert again.step_reference_ == explainer.step_reference_
+
+
+def _with_points_and_pkl(school_frames):
+    """Conduct points follow next term's trouble; one PKL placement in the latest term."""
+    import pandas as pd
+
+    f = {k: v.copy() for k, v in school_frames.items()}
+    terms = sorted(f["grades"]["term"].unique())
+    ids = sorted(f["students"]["student_id"])
+    rng = np.random.default_rng(5)
+    f["conduct"] = pd.DataFrame(
+        [(sid, t, float(rng.choice([0, 5, 20]))) for sid in ids for t in terms],
+        columns=["student_id", "term", "points"],
+    )
+    f["pkl"] = pd.DataFrame(
+        [(sid, terms[-1], 50, 60, 75.0, 80.0) for sid in ids[:40]],
+        columns=["student_id", "term", "days_present", "days_total", "rating_attitude",
+                 "rating_skills"],
+    )  # fmt: skip
+    return f
+
+
+def test_points_and_pkl_have_indonesian_reasons_and_no_pkl_no_pkl_reason(school_frames):
+    from predictions.ml.features import build_training_samples
+
+    frames = _with_points_and_pkl(school_frames)
+    train = build_training_samples(**frames)
+    model = make_model("lr", seed=0).fit(train)
+    everything = Explainer(top_k=20, min_weight=-np.inf).fit(train)
+    codes = [g.code for g in everything.groups_]
+    assert codes[-2:] == ["poin_perilaku", "pkl"]
+    data = build_scoring_samples(**frames)
+    reasons = everything.explain(model, data)
+    with_pkl = int(np.flatnonzero(data.groups == 1)[0])
+    texts = {r["code"]: r["text"] for r in reasons[with_pkl]}
+    assert texts["pkl"] == "PKL: kehadiran 83%, nilai sikap dari pembimbing 75, keterampilan 80"
+    points = data.seq[
+        with_pkl, data.lengths[with_pkl] - 1, data.feature_names.index("conduct_points")
+    ]
+    assert texts["poin_perilaku"] in (
+        f"Poin pelanggaran {int(points)} pada semester ini",
+        "Tidak ada poin pelanggaran bersih pada semester ini",
+    )
+    # A student who had no placement is never "explained" by one: occluding a missing PKL
+    # changes nothing, so its weight is exactly 0.
+    without = int(np.flatnonzero(data.groups == 100)[0])
+    weight = {r["code"]: r["weight"] for r in reasons[without]}
+    assert weight["pkl"] == 0

@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 from predictions.ml.features import (
+    OPTIONAL_FEATURES,
     STEP_FEATURES,
     build_scoring_samples,
     build_training_samples,
@@ -160,3 +161,86 @@ def test_sequence_from_frame_with_empty_sequence_and_missing_column_message():
     assert empty.seq.shape == (2, 0, 0) and empty.lengths.tolist() == [0, 0]
     with pytest.raises(ValueError, match="Kolom 'G9' tidak ada di CSV"):
         sequence_data_from_frame(frame, sequence=[{"grade": "G9"}])
+
+
+# --------------------------------------------------------------------------- optional features
+
+
+def _conduct_and_pkl():
+    conduct = pd.DataFrame(
+        {
+            "student_id": [1, 1, 1, 2],
+            "term": ["2023-2", "2023-2", "2024-1", "2024-1"],
+            "points": [20, 5, -20, 50],
+        }
+    )
+    pkl = pd.DataFrame(
+        {
+            "student_id": [1],
+            "term": ["2024-1"],
+            "days_present": [45],
+            "days_total": [60],
+            "rating_attitude": [70.0],
+            "rating_skills": [82.5],
+        }
+    )
+    return conduct, pkl
+
+
+def test_conduct_points_are_summed_per_term_zero_without_entries_unknown_before_recording():
+    grades, attendance, ratings, _students = _tiny_school()
+    conduct, pkl = _conduct_and_pkl()
+    table = term_table(grades, attendance, ratings, conduct=conduct, pkl=pkl).set_index(
+        ["student_id", "term"]
+    )
+    assert table.loc[(1, "2023-2"), "conduct_points"] == 25
+    assert table.loc[(1, "2024-1"), "conduct_points"] == -20  # an achievement lowers the net
+    assert table.loc[(2, "2024-1"), "conduct_points"] == 50
+    # The school's first recorded term is 2023-2: 2023-1 is unknown, not "no points".
+    assert np.isnan(table.loc[(1, "2023-1"), "conduct_points"])
+    assert np.isnan(table.loc[(2, "2023-1"), "conduct_points"])
+
+
+def test_pkl_gives_attendance_rate_and_mentor_ratings_only_in_its_term():
+    grades, attendance, ratings, _students = _tiny_school()
+    conduct, pkl = _conduct_and_pkl()
+    table = term_table(grades, attendance, ratings, pkl=pkl).set_index(["student_id", "term"])
+    assert "conduct_points" not in table.columns
+    row = table.loc[(1, "2024-1")]
+    assert row["pkl_attendance_rate"] == pytest.approx(0.75)
+    assert (row["pkl_attitude"], row["pkl_skills"]) == (70.0, 82.5)
+    assert table.loc[[(1, "2023-2"), (2, "2024-1")], "pkl_skills"].isna().all()
+
+
+def test_optional_features_join_the_sequence_only_when_the_school_has_records():
+    grades, attendance, ratings, students = _tiny_school()
+    conduct, pkl = _conduct_and_pkl()
+    base = build_training_samples(grades, attendance, ratings, students)
+    assert base.feature_names == list(STEP_FEATURES)
+    empty = build_training_samples(
+        grades, attendance, ratings, students, conduct=conduct.iloc[:0], pkl=pkl.iloc[:0]
+    )
+    assert empty.feature_names == list(STEP_FEATURES)
+    full = build_training_samples(grades, attendance, ratings, students, conduct=conduct, pkl=pkl)
+    assert full.feature_names == [*STEP_FEATURES, *OPTIONAL_FEATURES]
+    np.testing.assert_array_equal(full.seq[:, :, : len(STEP_FEATURES)], base.seq)
+    # student 1, sample for term 2023-2 (label from 2024-1): nothing from 2024-1 leaks in
+    f = full.feature_names.index("conduct_points")
+    i = int(np.flatnonzero((full.groups == 1) & (full.terms == "2023-2"))[0])
+    assert full.seq[i, full.lengths[i] - 1, f] == 25
+
+
+def test_scoring_builds_exactly_the_features_a_model_was_trained_on():
+    grades, attendance, ratings, students = _tiny_school()
+    conduct, pkl = _conduct_and_pkl()
+    old = build_scoring_samples(
+        grades, attendance, ratings, students, conduct=conduct, pkl=pkl,
+        feature_names=list(STEP_FEATURES),
+    )  # fmt: skip
+    assert old.feature_names == list(STEP_FEATURES)
+    # a model trained with points, scored where no point has been recorded since: NaN
+    names = [*STEP_FEATURES, "conduct_points"]
+    later = build_scoring_samples(grades, attendance, ratings, students, feature_names=names)
+    assert later.feature_names == names and np.isnan(later.seq[later.mask][:, -1]).all()
+    with pytest.raises(ValueError, match="tidak dikenal"):
+        build_scoring_samples(grades, attendance, ratings, students, feature_names=["shoe_size"])
