@@ -237,7 +237,8 @@ def student_data_export(*, student: Student) -> dict:
     by the guru BK in person (professional confidentiality). Parent contacts and letters are
     confidential in the same way: the export lists them (date, channel, who was contacted;
     letter kind, number, date, subject) but not a contact's summary or follow-up, nor a
-    letter's body. Conduct points and PKL placements are in it in full. This is the data
+    letter's body; "sangat rahasia" sessions (child protection) are not listed at all.
+    Conduct points and PKL placements are in it in full. This is the data
     subject's own copy, so the staff field groups of `core.fields` do not narrow it: every
     group is in it. The operator who hands it over therefore sees predictions and intervention
     reasons that their own pages do not show; each export is audited (`export.student.*`)."""
@@ -352,8 +353,12 @@ def student_data_export(*, student: Student) -> dict:
                 "status": i.status,
                 "outcome": i.outcome,
                 "reason": i.reason,
+                # "Sangat rahasia" sessions (child protection) are left out: the parent who
+                # asks may be the risk. The BK and the kepala sekolah decide what to tell.
                 "sessions": [
-                    {"date": s.date.isoformat(), "attended": s.attended} for s in i.sessions.all()
+                    {"date": s.date.isoformat(), "attended": s.attended}
+                    for s in i.sessions.all()
+                    if not s.very_confidential
                 ],
             }
             for i in interventions
