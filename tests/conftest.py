@@ -31,6 +31,24 @@ def _indonesian_first():
 
 
 @pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test starts with no cached page: database ids come back between tests (SQLite
+    reuses them after a rollback), so a page cached by an earlier test could match."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    try:
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    except AttributeError:  # not the Redis backend (a test that swapped it)
+        cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
