@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 
 from students.models import Role
+from tests.cache_keys import clear_test_cache
 from tests.students.factories import SchoolFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,19 +33,9 @@ def _indonesian_first():
 
 @pytest.fixture(autouse=True)
 def _empty_page_cache():
-    """Each test starts with no cached page: database ids come back between tests (SQLite
+    """Each test starts with an empty cache: database ids come back between tests (SQLite
     reuses them after a rollback), so a page cached by an earlier test could match."""
-    from django.conf import settings
-    from django.core.cache import cache
-
-    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
-    try:
-        client = cache._cache.get_client(write=True)
-        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
-        if keys:
-            client.delete(*keys)
-    except AttributeError:  # not the Redis backend (a test that swapped it)
-        cache.clear()
+    clear_test_cache()
     yield
 
 
