@@ -132,6 +132,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # The lockout check runs first; request-less calls (test client, shell) skip it (see module).
 AUTHENTICATION_BACKENDS = [
     "smk_dashboard.auth_backends.LockoutBackend",
+    "smk_dashboard.auth_backends.SchoolUserBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "/accounts/login/"

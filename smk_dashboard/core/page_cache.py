@@ -1,13 +1,14 @@
 """Rendered page fragments kept in the cache (Redis in production), keyed on what they show.
 
-A fragment's key holds the school's *data version*: a random token kept in the cache and
-replaced by `school_pages_changed(school_id)` whenever something a cached page of that school
-shows may have changed (predictions, scoring and training runs, model versions, students,
-classes, attendance summaries, interventions, referrals, feedback). Services call it after
-their bulk writes; single-row saves of those models call it through the receivers in
-`smk_dashboard.pages.page_cache_receivers`. A replaced token makes every fragment of the
-school unreachable at once (they then expire by their TTL). The TTL is the last safety net:
-a write that no code path reports is shown at most `ttl` seconds late.
+A fragment is stored with the school's *data version* read before it was rendered: a random
+token kept in the cache and replaced by `school_pages_changed(school_id)` whenever something
+a cached page of that school shows may have changed (predictions, scoring and training runs,
+model versions, students, classes, attendance summaries, interventions, referrals, feedback).
+Services call it after their bulk writes; single-row saves of those models call it through
+the receivers in `smk_dashboard.pages.page_cache_receivers`. A replaced token makes every
+fragment of the school stale at once (`fragment_get` compares the tokens; old fragments expire
+by their TTL). The TTL is the last safety net: a write that no code path reports is shown at
+most `ttl` seconds late.
 
 The cache is a speed-up, never a source of truth: when it cannot be reached, pages render as
 if nothing was cached.
@@ -70,26 +71,48 @@ def school_version(school_id: int) -> str | None:
     return token
 
 
-def fragment_key(name: str, school_id: int, version: str, parts: dict) -> str:
-    """The key of one fragment: page name, school, data version and a digest of everything
-    else that changes what the fragment shows (scope, filters, language, date)."""
+def fragment_key(name: str, school_id: int, parts: dict) -> str:
+    """The key of one fragment: page name, school and a digest of everything else that
+    changes what the fragment shows (scope, filters, language, date). The school's data
+    version is stored with the fragment and compared on reading (`fragment_get`), so one
+    round trip to the cache reads both."""
     digest = hashlib.sha256(
         json.dumps(parts, sort_keys=True, default=str).encode("utf-8")
     ).hexdigest()[:32]
-    return f"{PREFIX}:{name}:{school_id}:{version}:{digest}"
+    return f"{PREFIX}:{name}:{school_id}:{digest}"
 
 
-def fragment_get(key: str):
+class Fragment:
+    """What `fragment_get` found: `value` when it is still valid, and the school's current
+    data version to store a fresh value under (None: no cache, do not store)."""
+
+    def __init__(self, value, version: str | None) -> None:
+        self.value, self.version = value, version
+
+
+def fragment_get(key: str, school_id: int) -> Fragment:
+    """The fragment stored under `key` if it was stored under the school's current data
+    version, else None; one round trip (the version and the fragment together)."""
+    version_key = _version_key(school_id)
     try:
-        return cache.get(key)
+        found = cache.get_many([version_key, key])
     except Exception:
         logger.warning("page cache unreachable; rendering without it")
-        return None
+        return Fragment(None, None)
+    version = found.get(version_key) or school_version(school_id)
+    stored = found.get(key)
+    if version is not None and stored is not None and stored.get("version") == version:
+        return Fragment(stored["value"], version)
+    return Fragment(None, version)
 
 
-def fragment_set(key: str, value, ttl: int) -> None:
+def fragment_set(key: str, value, *, version: str | None, ttl: int) -> None:
+    """Store `value` as valid for the school's data `version` (read before rendering it, so
+    a change made while it rendered makes it stale at once)."""
+    if version is None or ttl <= 0:
+        return
     try:
-        cache.set(key, value, timeout=ttl)
+        cache.set(key, {"version": version, "value": value}, timeout=ttl)
     except Exception:
         logger.warning("page cache unreachable; fragment not stored")
 

@@ -23,7 +23,6 @@ from smk_dashboard.core.page_cache import (
     fragment_get,
     fragment_key,
     fragment_set,
-    school_version,
 )
 from smk_dashboard.core.roles import RISK_VIEWER_ROLES, SCHOOL_WIDE_ROLES
 from students.exports import csv_stream, xlsx_bytes
@@ -135,16 +134,14 @@ BUSY_PAGE_SECONDS = 5
 
 def _page_key(request: HttpRequest, filters: RiskFilters) -> str | None:
     """The cache key of the list below the navigation, or None when it must not be cached.
-    It changes with the school's data version (page_cache: every write of what the list shows
-    replaces it), the students the user may see (whole school, or these classes), what the
-    role may read (field groups, interventions, referral and intervention links), the query
-    string, the language and the date (reasons name terms relative to today)."""
+    A stored list is valid for one data version of the school (page_cache: every write of
+    what the list shows replaces it); the key changes with the students the user may see
+    (whole school, or these classes), what the role may read (field groups, interventions,
+    referral and intervention links), the query string, the language and the date (reasons
+    name terms relative to today)."""
     user = request.user
     if user.is_superuser or user.school_id is None:
         return None  # a superuser sees every school: no one school's version covers it
-    version = school_version(user.school_id)
-    if version is None:
-        return None
     if user.role in SCHOOL_WIDE_ROLES:
         scope = "school"
     else:  # the classes taught or led: one small query
@@ -161,7 +158,7 @@ def _page_key(request: HttpRequest, filters: RiskFilters) -> str | None:
         "today": timezone.localdate().isoformat(),
         "page_size": RISK_PAGE_SIZE,
     }
-    return fragment_key("risk", user.school_id, version, parts)
+    return fragment_key("risk", user.school_id, parts)
 
 
 def _render_body(request: HttpRequest, filters: RiskFilters) -> tuple[str, list[int], bool]:
@@ -197,14 +194,14 @@ def risk_list(request: HttpRequest) -> HttpResponse:
     if fmt in ("csv", "xlsx"):
         return _export(request, filters, fmt)
     key = _page_key(request, filters)
-    cached = fragment_get(key) if key else None
-    if cached is not None:
-        html, ids = cached["html"], cached["student_ids"]
+    found = fragment_get(key, request.user.school_id) if key else None
+    if found is not None and found.value is not None:
+        html, ids = found.value["html"], found.value["student_ids"]
     else:
         html, ids, busy = _render_body(request, filters)
-        if key:
+        if found is not None:
             ttl = BUSY_PAGE_SECONDS if busy else settings.RISK_PAGE_CACHE_SECONDS
-            fragment_set(key, {"html": html, "student_ids": ids}, ttl)
+            fragment_set(key, {"html": html, "student_ids": ids}, version=found.version, ttl=ttl)
     # Every page shown is in the audit trail, cached or not.
     audit_student_list(
         request=request,

@@ -207,3 +207,15 @@ def test_the_page_works_when_the_cache_is_unreachable(
     c = client_for(make_user(Role.BK, school=school))
     assert names(c.get(URL)) == ["Ani", "Budi"]
     assert names(c.get(URL)) == ["Ani", "Budi"]
+
+
+def test_a_signed_in_user_is_loaded_with_their_school_in_one_query(make_user, school):
+    """The page cache's hit path: the navbar's school name and the audit entry's school come
+    with the user (smk_dashboard.auth_backends.SchoolUserBackend), not from a query each."""
+    make_user(Role.BK, school=school, username="bk_login")
+    c = Client()
+    response = c.post("/accounts/login/", {"username": "bk_login", "password": "rahasia-uji-123"})
+    assert response.status_code == 302, response.content
+    with CaptureQueriesContext(connection) as queries:
+        assert c.get(URL).status_code == 200
+    assert not any('FROM "students_school"' in q["sql"] for q in queries.captured_queries)
