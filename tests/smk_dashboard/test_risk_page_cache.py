@@ -219,3 +219,19 @@ def test_a_signed_in_user_is_loaded_with_their_school_in_one_query(make_user, sc
     with CaptureQueriesContext(connection) as queries:
         assert c.get(URL).status_code == 200
     assert not any('FROM "students_school"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_an_objection_to_automated_decisions_removes_the_student_at_once(
+    make_user, school, school_with_list
+):
+    from smk_dashboard.pages.privacy import student_consent_record
+
+    c = client_for(make_user(Role.BK, school=school))
+    assert names(c.get(URL)) == ["Ani", "Budi"]
+    student_consent_record(
+        actor=make_user(Role.OPERATOR, school=school),
+        student=school_with_list["ani"],
+        consent="given",
+        objects_to_automated_decisions=True,
+    )
+    assert names(c.get(URL)) == ["Budi"]
