@@ -90,16 +90,17 @@ class Fragment:
         self.value, self.version = value, version
 
 
-def fragment_get(key: str, school_id: int) -> Fragment:
+def fragment_get(key: str, school_id: int, *, version: str | None = None) -> Fragment:
     """The fragment stored under `key` if it was stored under the school's current data
-    version, else None; one round trip (the version and the fragment together)."""
+    version, else None. One round trip: the version and the fragment together, or only the
+    fragment when the caller read the `version` already in this request."""
     version_key = _version_key(school_id)
     try:
-        found = cache.get_many([version_key, key])
+        found = cache.get_many([key] if version else [version_key, key])
     except Exception:
         logger.warning("page cache unreachable; rendering without it")
         return Fragment(None, None)
-    version = found.get(version_key) or school_version(school_id)
+    version = version or found.get(version_key) or school_version(school_id)
     stored = found.get(key)
     if version is not None and stored is not None and stored.get("version") == version:
         return Fragment(stored["value"], version)

@@ -1,11 +1,13 @@
 """The risk list (/students/risk/): current prediction per student, filters, CSV/XLSX."""
 
 import dataclasses
+import hashlib
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -185,6 +187,32 @@ def _render_body(request: HttpRequest, filters: RiskFilters) -> tuple[str, list[
     return html, ids, bool(risk.status and risk.status.busy)
 
 
+# Stands for the CSRF token in a whole page kept for one user; each answer gets a fresh token.
+CSRF_PLACEHOLDER = "csrf-token-of-this-answer-7d1f3a"
+
+
+def _user_page_key(request: HttpRequest, key: str) -> str:
+    """The key of one user's whole page: the list's key, plus the user and what the
+    navigation bar shows of them (a renamed user or school gets a new page)."""
+    user = request.user
+    shown = f"{user.pk}|{user}|{user.role}|{user.school.name if user.school else ''}"
+    return f"{key}:user:{hashlib.sha256(shown.encode('utf-8')).hexdigest()[:16]}"
+
+
+def _audit(request: HttpRequest, ids: list[int]) -> None:
+    # Every page shown is in the audit trail, cached or not.
+    audit_student_list(
+        request=request, action="student.list", student_ids=ids, detail={"page": "students.risk"}
+    )
+
+
+def _page(request: HttpRequest, html: str, *, csrf_token: str | None = None) -> str:
+    context = {"body": mark_safe(html)}  # noqa: S308 — our template's output, from our cache
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token  # the view's value wins over the context processor
+    return render_to_string("students/risk_list.html", context, request)
+
+
 @require_GET
 @role_required(RISK_VIEWER_ROLES)
 def risk_list(request: HttpRequest) -> HttpResponse:
@@ -194,20 +222,34 @@ def risk_list(request: HttpRequest) -> HttpResponse:
     if fmt in ("csv", "xlsx"):
         return _export(request, filters, fmt)
     key = _page_key(request, filters)
-    found = fragment_get(key, request.user.school_id) if key else None
-    if found is not None and found.value is not None:
-        html, ids = found.value["html"], found.value["student_ids"]
+    if key is None:
+        html, ids, _busy = _render_body(request, filters)
+        _audit(request, ids)
+        return HttpResponse(_page(request, html))
+    school_id = request.user.school_id
+    # 1. This user's whole page (navigation bar, name), unless a message waits to be shown.
+    user_key = None if len(messages.get_messages(request)) else _user_page_key(request, key)
+    version = None
+    if user_key:
+        mine = fragment_get(user_key, school_id)
+        if mine.value is not None:
+            _audit(request, mine.value["student_ids"])
+            return HttpResponse(mine.value["html"].replace(CSRF_PLACEHOLDER, get_token(request)))
+        version = mine.version
+    # 2. The list below the navigation bar, shared by everyone with the same scope.
+    found = fragment_get(key, school_id, version=version)
+    if found.value is not None:
+        html, ids, busy = found.value["html"], found.value["student_ids"], found.value["busy"]
     else:
         html, ids, busy = _render_body(request, filters)
-        if found is not None:
-            ttl = BUSY_PAGE_SECONDS if busy else settings.RISK_PAGE_CACHE_SECONDS
-            fragment_set(key, {"html": html, "student_ids": ids}, version=found.version, ttl=ttl)
-    # Every page shown is in the audit trail, cached or not.
-    audit_student_list(
-        request=request,
-        action="student.list",
-        student_ids=ids,
-        detail={"page": "students.risk"},
-    )
-    # The HTML was rendered by our template (autoescaped) and comes back from our cache.
-    return render(request, "students/risk_list.html", {"body": mark_safe(html)})  # noqa: S308
+    ttl = BUSY_PAGE_SECONDS if busy else settings.RISK_PAGE_CACHE_SECONDS
+    if found.value is None:
+        value = {"html": html, "student_ids": ids, "busy": busy}
+        fragment_set(key, value, version=found.version, ttl=ttl)
+    _audit(request, ids)
+    if not user_key or found.version is None:
+        return HttpResponse(_page(request, html))
+    page = _page(request, html, csrf_token=CSRF_PLACEHOLDER)
+    value = {"html": page, "student_ids": ids}
+    fragment_set(user_key, value, version=found.version, ttl=ttl)
+    return HttpResponse(page.replace(CSRF_PLACEHOLDER, get_token(request)))

@@ -235,3 +235,47 @@ def test_an_objection_to_automated_decisions_removes_the_student_at_once(
         objects_to_automated_decisions=True,
     )
     assert names(c.get(URL)) == ["Budi"]
+
+
+def test_a_users_second_request_is_their_whole_page_with_a_fresh_csrf_token(
+    make_user, school, school_with_list
+):
+    user = make_user(Role.BK, school=school, username="bk_ulang")
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(user)
+    first = c.get(URL).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        second = c.get(URL).content.decode()
+    assert len(queries.captured_queries) <= 3  # session, user, audit entry
+    assert names(c.get(URL)) == ["Ani", "Budi"] and "bk_ulang" in second
+    secret = c.cookies["csrftoken"].value
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', second)
+    assert tokens and all(_does_token_match(t, secret) for t in tokens)
+    assert tokens != re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', first)
+    assert "csrf-token-of-this-answer" not in second
+
+
+def test_a_waiting_message_is_shown_not_a_stored_page(make_user, school, school_with_list):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest
+
+    c = client_for(make_user(Role.BK, school=school))
+    c.get(URL)
+    c.get(URL)  # this user's page is stored now
+    storage = CookieStorage(HttpRequest())
+    c.cookies["messages"] = storage._encode([Message(constants.SUCCESS, "Rujukan diterima")])
+    assert "Rujukan diterima" in c.get(URL).content.decode()
+    assert "Rujukan diterima" not in c.get(URL).content.decode()
+
+
+def test_a_renamed_user_gets_their_new_name_on_the_stored_page(make_user, school, school_with_list):
+    user = make_user(Role.BK, school=school, username="bk_lama")
+    c = client_for(user)
+    c.get(URL)
+    assert "bk_lama" in c.get(URL).content.decode()
+    user.username = "bk_baru"
+    user.save()
+    page = c.get(URL).content.decode()
+    assert "bk_baru" in page and "bk_lama" not in page
