@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 import uuid
 from collections.abc import Iterable
 from functools import partial
@@ -116,6 +117,35 @@ def fragment_set(key: str, value, *, version: str | None, ttl: int) -> None:
         cache.set(key, {"version": version, "value": value}, timeout=ttl)
     except Exception:
         logger.warning("page cache unreachable; fragment not stored")
+
+
+def render_once(key: str, school_id: int, version: str | None, render, *, wait: float = 3.0):
+    """`render()`'s value for `key` (render stores it), computed by one request at a time:
+    when many ask for a fragment that just went stale (a new scoring, an expired entry), the
+    first renders it and the others wait for it (up to `wait` seconds, then render themselves)
+    instead of all rendering the same list at once."""
+    if version is None:
+        return render()
+    lock = f"{key}:rendering:{version}"
+    try:
+        mine = cache.add(lock, 1, timeout=max(int(wait) * 3, 10))
+    except Exception:
+        return render()
+    if not mine:
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            time.sleep(0.025)
+            found = fragment_get(key, school_id, version=version)
+            if found.value is not None:
+                return found.value
+    try:
+        return render()
+    finally:
+        if mine:
+            try:
+                cache.delete(lock)
+            except Exception:
+                logger.warning("page cache: could not release %s", lock)
 
 
 def is_page_cache_callback(callback) -> bool:

@@ -25,6 +25,7 @@ from smk_dashboard.core.page_cache import (
     fragment_get,
     fragment_key,
     fragment_set,
+    render_once,
 )
 from smk_dashboard.core.roles import RISK_VIEWER_ROLES, SCHOOL_WIDE_ROLES
 from students.exports import csv_stream, xlsx_bytes
@@ -199,6 +200,10 @@ def _user_page_key(request: HttpRequest, key: str) -> str:
     return f"{key}:user:{hashlib.sha256(shown.encode('utf-8')).hexdigest()[:16]}"
 
 
+def _ttl(busy: bool) -> int:
+    return BUSY_PAGE_SECONDS if busy else settings.RISK_PAGE_CACHE_SECONDS
+
+
 def _audit(request: HttpRequest, ids: list[int]) -> None:
     # Every page shown is in the audit trail, cached or not.
     audit_student_list(
@@ -238,14 +243,17 @@ def risk_list(request: HttpRequest) -> HttpResponse:
         version = mine.version
     # 2. The list below the navigation bar, shared by everyone with the same scope.
     found = fragment_get(key, school_id, version=version)
-    if found.value is not None:
-        html, ids, busy = found.value["html"], found.value["student_ids"], found.value["busy"]
-    else:
-        html, ids, busy = _render_body(request, filters)
-    ttl = BUSY_PAGE_SECONDS if busy else settings.RISK_PAGE_CACHE_SECONDS
-    if found.value is None:
-        value = {"html": html, "student_ids": ids, "busy": busy}
-        fragment_set(key, value, version=found.version, ttl=ttl)
+    value = found.value
+    if value is None:
+
+        def render_and_store() -> dict:
+            html, ids, busy = _render_body(request, filters)
+            value = {"html": html, "student_ids": ids, "busy": busy}
+            fragment_set(key, value, version=found.version, ttl=_ttl(busy))
+            return value
+
+        value = render_once(key, school_id, found.version, render_and_store)
+    html, ids, ttl = value["html"], value["student_ids"], _ttl(value["busy"])
     _audit(request, ids)
     if not user_key or found.version is None:
         return HttpResponse(_page(request, html))

@@ -279,3 +279,29 @@ def test_a_renamed_user_gets_their_new_name_on_the_stored_page(make_user, school
     user.save()
     page = c.get(URL).content.decode()
     assert "bk_baru" in page and "bk_lama" not in page
+
+
+def test_a_stale_fragment_is_rendered_by_one_request_while_the_others_wait(school):
+    """Many users asking for a list that just went stale: one renders, the others get its
+    result instead of rendering the same list at once."""
+    import threading
+
+    from django.core.cache import cache
+
+    from smk_dashboard.core import page_cache
+
+    version = page_cache.school_version(school.id)
+    key = page_cache.fragment_key("risk", school.id, {"test": 1})
+    assert cache.add(f"{key}:rendering:{version}", 1, timeout=10)  # someone else renders it
+    timer = threading.Timer(
+        0.2, lambda: page_cache.fragment_set(key, {"html": "theirs"}, version=version, ttl=60)
+    )
+    timer.start()
+    renders = []
+    value = page_cache.render_once(key, school.id, version, lambda: renders.append(1) or "mine")
+    timer.join()
+    assert value == {"html": "theirs"} and renders == []
+    # Nobody finishes within the wait: render here rather than fail.
+    other = page_cache.fragment_key("risk", school.id, {"test": 2})
+    assert cache.add(f"{other}:rendering:{version}", 1, timeout=10)
+    assert page_cache.render_once(other, school.id, version, lambda: "mine", wait=0.1) == "mine"
