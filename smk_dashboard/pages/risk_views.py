@@ -143,6 +143,8 @@ def _page_key(request: HttpRequest, filters: RiskFilters) -> str | None:
     referral and intervention links), the query string, the language and the date (reasons
     name terms relative to today)."""
     user = request.user
+    if settings.RISK_PAGE_CACHE_SECONDS <= 0:
+        return None  # caching switched off: every answer renders the list
     if user.is_superuser or user.school_id is None:
         return None  # a superuser sees every school: no one school's version covers it
     if user.role in SCHOOL_WIDE_ROLES:

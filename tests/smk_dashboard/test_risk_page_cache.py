@@ -305,3 +305,13 @@ def test_a_stale_fragment_is_rendered_by_one_request_while_the_others_wait(schoo
     other = page_cache.fragment_key("risk", school.id, {"test": 2})
     assert cache.add(f"{other}:rendering:{version}", 1, timeout=10)
     assert page_cache.render_once(other, school.id, version, lambda: "mine", wait=0.1) == "mine"
+
+
+def test_with_the_cache_time_at_zero_every_answer_renders_the_list(
+    make_user, school, school_with_list, settings
+):
+    settings.RISK_PAGE_CACHE_SECONDS = 0
+    c = client_for(make_user(Role.BK, school=school))
+    for _ in range(2):
+        response = c.get(URL)
+        assert response.context["risk"].rows and names(response) == ["Ani", "Budi"]
