@@ -201,11 +201,21 @@ def _programme(request, pk: int):
     return programme
 
 
-def _participants(request, ids: list[int]) -> list:
-    found = list(selectors.participant_choices(user=request.user).filter(pk__in=set(ids)))
-    if len(found) != len(set(ids)):
-        raise _invalid("participants", _("Semua pihak yang terlibat harus staf sekolah ini."))
-    return found
+def _participants(request, ids: list[int], student, keep: list | None = None) -> list:
+    """The users named, each of whom must be staff who may see the student's counselling data
+    (the form's checkboxes); `keep`: those already taking part, who may stay."""
+    kept = {u.pk: u for u in keep or () if u.pk in set(ids)}
+    found = list(
+        selectors.participant_choices(user=request.user, student=student).filter(
+            pk__in=set(ids) - set(kept)
+        )
+    )
+    if len(found) + len(kept) != len(set(ids)):
+        raise _invalid(
+            "participants",
+            _("Pihak yang terlibat harus staf yang boleh melihat data konseling siswa ini."),
+        )
+    return found + list(kept.values())
 
 
 class InterventionListCreateApi(APIView):
@@ -311,7 +321,7 @@ class InterventionListCreateApi(APIView):
                 reason=data["reason"],
                 goal=data["goal"],
                 owner=owner,
-                participants=_participants(request, data["participants"]),
+                participants=_participants(request, data["participants"], student),
                 start_date=data["start_date"],
                 follow_up_days=data["follow_up_days"],
                 triggered_by=prediction,
@@ -369,7 +379,12 @@ class InterventionDetailApi(APIView):
             else intervention.programme
         )
         participants = (
-            _participants(request, data["participants"])
+            _participants(
+                request,
+                data["participants"],
+                intervention.student,
+                keep=list(intervention.participants.all()),
+            )
             if "participants" in data
             else list(intervention.participants.all())
         )

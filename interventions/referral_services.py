@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.page_cache import school_pages_changed
 from students.models import Student, User
 from students.selectors import student_queryset_for_user
 
@@ -93,6 +94,7 @@ def referral_decline(
         )
         if not updated:
             raise ValidationError(_("Rujukan ini sudah ditangani."))
+        school_pages_changed(referral.school_id)  # an update() sends no signal
         audit_log(
             action="referral.decline",
             user=user,

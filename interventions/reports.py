@@ -1,5 +1,6 @@
 """Do interventions work? Aggregates for one school, no names: the effectiveness page and the
-school report (/reports/school/) both call `effectiveness_report`.
+school report (/reports/school/) both call `effectiveness_report`. The effectiveness page also
+lists the cases behind them (`intervention_cases`), only of the students the reader may see.
 
 Definitions (the page says them too):
 
@@ -21,7 +22,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from statistics import mean
 
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, QuerySet
 from django.utils import timezone
 
 from predictions.models import Category, Prediction, PredictionFeedback
@@ -30,6 +31,7 @@ from students.models import (
     AttendanceSummary,
     GradeRecord,
     School,
+    Student,
     StudentStatus,
 )
 
@@ -219,27 +221,121 @@ def _reference_prediction(
     return max(candidates, key=lambda r: (r["created_at"], r["id"]), default=None)
 
 
-def intervention_outcomes(
-    *, school: School, min_group: int = MIN_GROUP_SIZE
-) -> tuple[list[CategoryComparison], int, int]:
-    """Before/after per predicted category, intervened vs comparison group.
-    Returns (rows, completed interventions, completed ones without any prediction)."""
-    latest = _latest_predictions(school)
+@dataclass
+class Case:
+    """One completed intervention with its student's before/after (None: no data)."""
+
+    intervention_id: int
+    student_id: int
+    name: str
+    school_class: str
+    programme: str
+    start_date: dt.date
+    closed_on: dt.date | None
+    outcome: str
+    outcome_label: str
+    category: str | None  # of the reference prediction; None without one
+    category_label: str
+    before_term: str
+    after_term: str
+    avg_before: float | None = None
+    avg_after: float | None = None
+    avg_change: float | None = None
+    attendance_before: float | None = None
+    attendance_after: float | None = None
+    attendance_change: float | None = None
+
+    @property
+    def has_gap(self) -> bool:
+        return None in (self.avg_change, self.attendance_change)
+
+
+def _with_triggers(
+    latest: dict[tuple[int, int], dict], completed: list[Intervention]
+) -> dict[int, list[dict]]:
+    """Each student's latest prediction per term (`latest`), plus the predictions that
+    triggered the completed interventions (they may be older than the latest of their term)."""
     by_student: dict[int, list[dict]] = defaultdict(list)
     for row in latest.values():
         by_student[row["student_id"]].append(row)
-    # Triggering predictions may be older than the latest of their term: add them.
-    completed = list(
-        Intervention.objects.filter(
-            student__school=school, status=Status.COMPLETED, deleted_at__isnull=True
-        ).order_by("start_date", "id")
-    )
     trigger_ids = {i.triggered_by_id for i in completed if i.triggered_by_id}
     known = {row["id"] for row in latest.values()}
     for row in Prediction.objects.filter(id__in=trigger_ids - known).values(
         "id", "student_id", "term_id", "based_on_term_id", "category", "created_at"
     ):
         by_student[row["student_id"]].append(row)
+    return by_student
+
+
+def intervention_cases(*, school: School, students: QuerySet[Student]) -> list[Case]:
+    """The completed interventions of `school` whose student is in `students` (the ones the
+    reader may see), newest first, each with the term average and attendance before (the term
+    its reference prediction was based on) and after (the predicted term), as in the table."""
+    completed = list(
+        Intervention.objects.filter(
+            student__school=school,
+            student__in=students,
+            status=Status.COMPLETED,
+            deleted_at__isnull=True,
+        )
+        .select_related("student", "student__school_class", "programme")
+        .order_by("-closed_at", "-start_date", "-id")
+    )
+    by_student = _with_triggers(_latest_predictions(school), completed)
+    refs = {i.id: _reference_prediction(i, by_student) for i in completed}
+    pairs = {
+        (ref["student_id"], t)
+        for ref in refs.values()
+        if ref is not None
+        for t in (ref["based_on_term_id"], ref["term_id"])
+    }
+    averages, attendance = _term_averages(pairs), _attendance(pairs)
+    term_names = {t.id: str(t) for t in AcademicTerm.objects.filter(id__in={t for _s, t in pairs})}
+    cases = []
+    for i in completed:
+        ref = refs[i.id]
+        case = Case(
+            intervention_id=i.id,
+            student_id=i.student_id,
+            name=i.student.name,
+            school_class=i.student.school_class.name if i.student.school_class else "",
+            programme=i.programme.name,
+            start_date=i.start_date,
+            closed_on=timezone.localtime(i.closed_at).date() if i.closed_at else None,
+            outcome=i.outcome,
+            outcome_label=str(Outcome(i.outcome).label),
+            category=ref["category"] if ref else None,
+            category_label=str(Category(ref["category"]).label) if ref else "",
+            before_term=term_names.get(ref["based_on_term_id"], "") if ref else "",
+            after_term=term_names.get(ref["term_id"], "") if ref else "",
+        )
+        if ref is not None:
+            sid, before, after = i.student_id, ref["based_on_term_id"], ref["term_id"]
+            case.avg_before = _r(averages.get((sid, before)))
+            case.avg_after = _r(averages.get((sid, after)))
+            if case.avg_before is not None and case.avg_after is not None:
+                case.avg_change = _r(averages[(sid, after)] - averages[(sid, before)])
+            case.attendance_before = _r(attendance.get((sid, before)))
+            case.attendance_after = _r(attendance.get((sid, after)))
+            if case.attendance_before is not None and case.attendance_after is not None:
+                case.attendance_change = _r(attendance[(sid, after)] - attendance[(sid, before)])
+        cases.append(case)
+    return cases
+
+
+def intervention_outcomes(
+    *, school: School, min_group: int = MIN_GROUP_SIZE
+) -> tuple[list[CategoryComparison], int, int]:
+    """Before/after per predicted category, intervened vs comparison group.
+    Returns (rows, completed interventions, completed ones without any prediction)."""
+    latest = _latest_predictions(school)
+    completed = list(
+        Intervention.objects.filter(
+            student__school=school, status=Status.COMPLETED, deleted_at__isnull=True
+        ).order_by("start_date", "id")
+    )
+    # Triggering predictions may be older than the latest of their term: added.
+    by_student = _with_triggers(latest, completed)
 
     # One reference per student: their latest completed intervention with a prediction.
     treated: dict[int, dict] = {}

@@ -15,6 +15,7 @@ from django.db.models import Avg
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from predictions.models import Prediction
 from smk_dashboard.core.audit import audit_log
@@ -22,7 +23,7 @@ from smk_dashboard.core.roles import INTERVENTION_CREATOR_ROLES
 from students.models import GradeRecord, Role, School, Student, StudentStatus, User
 from students.selectors import student_queryset_for_user
 
-from . import permissions
+from . import permissions, selectors
 from .models import (
     FollowUpSweep,
     Intervention,
@@ -184,6 +185,26 @@ def programme_update(
 # --- Interventions -----------------------------------------------------------------------------
 
 
+PARTICIPANT_SCOPE_ERROR = _lazy(
+    "Pihak yang terlibat harus staf yang boleh melihat data konseling siswa ini "
+    "(guru BK, kepala sekolah, wali kelasnya, atau guru yang mengajar kelasnya)."
+)
+
+
+def _not_allowed_participants(participants: list[User], student: Student, user: User) -> list[User]:
+    """Those who may not take part in an intervention for `student`: the rule of the form's
+    checkboxes (`selectors.participant_choices`), so the API and the form agree; a school
+    operator sees the student's record but no counselling data, so never takes part."""
+    if not participants:
+        return []
+    allowed = set(
+        selectors.participant_choices(user=user, student=student)
+        .filter(pk__in=[p.pk for p in participants])
+        .values_list("pk", flat=True)
+    )
+    return [p for p in participants if p.pk not in allowed]
+
+
 def intervention_create(
     *,
     user: User,
@@ -218,10 +239,8 @@ def intervention_create(
         errors.append(_("Hanya guru BK yang dapat menunjuk penanggung jawab lain."))
     if any(p.school_id != student.school_id for p in participants):
         errors.append(_("Semua pihak yang terlibat harus staf sekolah ini."))
-    elif any(
-        not student_queryset_for_user(user=p).filter(pk=student.pk).exists() for p in participants
-    ):
-        errors.append(_("Pihak yang terlibat harus staf yang boleh melihat data siswa ini."))
+    elif _not_allowed_participants(participants, student, user):
+        errors.append(PARTICIPANT_SCOPE_ERROR)
     if not 1 <= int(follow_up_days) <= MAX_FOLLOW_UP_DAYS:
         errors.append(
             _("Jarak tindak lanjut harus 1 sampai %(max)d hari.") % {"max": MAX_FOLLOW_UP_DAYS}
@@ -281,6 +300,13 @@ def intervention_update(
         errors.append(_("Tuliskan alasan intervensi."))
     if any(p.school_id != school_id for p in participants):
         errors.append(_("Semua pihak yang terlibat harus staf sekolah ini."))
+    elif _not_allowed_participants(
+        # Only those added now: someone named earlier stays until removed.
+        [p for p in participants if p.pk not in {u.pk for u in intervention.participants.all()}],
+        intervention.student,
+        user,
+    ):
+        errors.append(PARTICIPANT_SCOPE_ERROR)
     if not 1 <= int(follow_up_days) <= MAX_FOLLOW_UP_DAYS:
         errors.append(
             _("Jarak tindak lanjut harus 1 sampai %(max)d hari.") % {"max": MAX_FOLLOW_UP_DAYS}

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from smk_dashboard.core.audit import audit_log, audit_student_list
-from smk_dashboard.core.fields import factors_for_user
+from smk_dashboard.core.fields import FieldGroup, can_see, factors_for_user
+from students.selectors import student_queryset_for_user
 
 from . import (
     permissions,
@@ -443,9 +444,27 @@ def effectiveness(request: HttpRequest) -> HttpResponse:
     form = EffectivenessForm(request.GET or None, initial={"days": reports.DEFAULT_WITHIN_DAYS})
     days = form.cleaned_data["days"] if form.is_valid() else reports.DEFAULT_WITHIN_DAYS
     report = reports.effectiveness_report(school=request.user.school, within_days=days)
-    return render(
-        request, "interventions/effectiveness.html", {"form": form, "effectiveness": report}
+    # Named cases only for roles that read counselling data (not the operator).
+    cases = (
+        reports.intervention_cases(
+            school=request.user.school, students=student_queryset_for_user(user=request.user)
+        )
+        if can_see(request.user, FieldGroup.COUNSELLING)
+        else None
     )
+    audit_student_list(
+        request=request,
+        action="student.list",
+        student_ids=[c.student_id for c in cases or ()],
+        detail={"page": "interventions.effectiveness"},
+    )
+    context = {
+        "form": form,
+        "effectiveness": report,
+        "cases": cases,
+        "cases_with_gaps": any(c.has_gap for c in cases or ()),
+    }
+    return render(request, "interventions/effectiveness.html", context)
 
 
 @allowed(permissions.can_edit_catalogue)

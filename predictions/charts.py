@@ -6,6 +6,7 @@ request never needs more (and never imports TensorFlow)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from django.utils.translation import get_language, gettext
@@ -225,7 +226,7 @@ def fairness_figure(rows: Sequence[dict], *, title: str = "") -> dict:
     ]
     height = max(200, 44 * len(rows) + 110)
     layout = _layout(title, barmode="group", height=height)
-    layout["xaxis"] = {"range": [0, 1], "tickformat": ".0%", "fixedrange": True}
+    layout["xaxis"] = {"range": [0, 1], "tickformat": ".1%", "fixedrange": True}
     layout["yaxis"] = {"autorange": "reversed", "automargin": True, "fixedrange": True}
     layout["legend"] = {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0}
     layout["margin"] = {"l": 12, "r": 12, "t": 48, "b": 32}
@@ -269,9 +270,19 @@ def category_stack_figure(rows: Sequence[dict], *, key: str, title: str = "") ->
     return {"data": data, "layout": layout}
 
 
+def short_label(label: str, width: int = 16) -> str:
+    """A school name short enough for a phone's axis: no parenthesised part, "SMK Negeri"
+    as "SMKN", at most `width` characters."""
+    text = re.sub(r"\s*\([^)]*\)", "", label).replace("SMK Negeri ", "SMKN ").strip()
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 def heatmap_figure(
     z: list[list[float | None]], *, x: list[str], y: list[str], title: str = ""
 ) -> dict:
+    """Rates (0..1) per row label and column, each cell labelled with its percentage (a
+    phone has no hover). `phone`: what static/predictions/charts.js changes below 500 px:
+    short row labels (the full name stays in the hover), the colour scale under the chart."""
     data = [
         {
             "type": "heatmap",
@@ -279,10 +290,33 @@ def heatmap_figure(
             "x": x,
             "y": y,
             "colorscale": "Reds",
+            "texttemplate": "%{z:.1%}",
             "hovertemplate": "%{y} · %{x}: %{z:.1%}<extra></extra>",
+            "colorbar": {"tickformat": ".1%", "thickness": 12},
         }
     ]
-    layout = _layout(title, height=max(240, 22 * len(y) + 80))
+    layout = _layout(title, height=max(240, 30 * len(y) + 90))
     layout["xaxis"] = {"type": "category"}
     layout["yaxis"] = {"type": "category", "automargin": True}
-    return {"data": data, "layout": layout}
+    phone = {
+        "layout": {
+            "yaxis": {
+                "type": "category",
+                "automargin": True,
+                "tickvals": y,
+                "ticktext": [short_label(label) for label in y],
+            },
+            "margin": {"l": 8, "r": 8, "t": 12, "b": 8},
+            "height": max(260, 30 * len(y) + 130),
+        },
+        "trace": {
+            "colorbar": {
+                "orientation": "h",
+                "tickformat": ".1%",
+                "thickness": 10,
+                "y": -0.12,
+                "yanchor": "top",
+            }
+        },
+    }
+    return {"data": data, "layout": layout, "phone": phone}

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smk_dashboard.core.page_cache import school_pages_changed
 from students.models import AcademicTerm, School
 
 from . import services
@@ -33,6 +34,7 @@ LABELS = ("kurang", "sedang", "baik")
 
 
 def _progress(scoring: ScoringRun, value: int) -> None:
+    # No page-cache change: a page showing a running scoring is cached for seconds only.
     ScoringRun.objects.filter(pk=scoring.pk).update(progress=value)
 
 
@@ -215,6 +217,7 @@ def scoring_run_execute(*, scoring_id: int) -> ScoringRun:
                 summary=summary,
                 finished_at=timezone.now() if status == ScoringStatus.DONE else None,
             )
+            school_pages_changed(scoring.school_id)
         scoring.refresh_from_db()
         if scoring.purpose == ScoringPurpose.SWITCH and scoring.auto_switch:
             services.scoring_run_switch(scoring=scoring, user=scoring.requested_by)

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from smk_dashboard.core.audit import audit_log
 from smk_dashboard.core.jobs import enqueue_on_commit
-from students.models import GradeRecord, School, User
+from smk_dashboard.core.page_cache import school_pages_changed, schools_pages_changed
+from students.models import GradeRecord, School, Student, User
 from students.term_status import exclude_unfinished_terms
 
 from .ml.registry import file_sha256
@@ -100,7 +101,9 @@ def training_run_fail_stale(*, silent_seconds: int) -> int:
     """Fail runs whose heartbeat stopped `silent_seconds` ago: their worker died (SIGKILL,
     out of memory, host lost). The active model was never touched by such a run."""
     cutoff = timezone.now() - timezone.timedelta(seconds=silent_seconds)
-    return TrainingRun.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=cutoff).update(
+    stale = TrainingRun.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=cutoff)
+    schools_pages_changed(stale.values_list("school_id", flat=True))
+    return stale.update(
         status=RunStatus.FAILED,
         error=_("Proses pelatihan terhenti (worker mati); model aktif tidak berubah."),
         finished_at=timezone.now(),
@@ -167,6 +170,7 @@ def model_version_promote(*, version: ModelVersion, user: User | None = None) ->
             is_active=True, promoted_at=timezone.now(), promoted_by=user
         )
         audit_log(action="model.promote", user=user, target=version, school=version.school)
+        school_pages_changed(version.school_id)
     version.refresh_from_db()
     return version
 
@@ -247,9 +251,9 @@ def scoring_run_start(
 
 def scoring_run_fail(*, scoring_id: int, message: str) -> None:
     """Record why a scoring failed; the active model and its predictions are untouched."""
-    ScoringRun.objects.filter(pk=scoring_id).exclude(status=ScoringStatus.DONE).update(
-        status=ScoringStatus.FAILED, error=message[:4000], finished_at=timezone.now()
-    )
+    failed = ScoringRun.objects.filter(pk=scoring_id).exclude(status=ScoringStatus.DONE)
+    schools_pages_changed(failed.values_list("school_id", flat=True))
+    failed.update(status=ScoringStatus.FAILED, error=message[:4000], finished_at=timezone.now())
 
 
 def shown_predictions(*, school: School) -> dict[int, dict]:
@@ -353,6 +357,7 @@ def scoring_publish(*, scoring: ScoringRun) -> None:
         scoring=scoring
     ).update(is_current=False)
     Prediction.objects.filter(scoring=scoring).update(is_current=True)
+    school_pages_changed(scoring.school_id)
 
 
 def scoring_run_switch(*, scoring: ScoringRun, user: User | None = None) -> ModelVersion:
@@ -394,6 +399,7 @@ def scoring_run_switch(*, scoring: ScoringRun, user: User | None = None) -> Mode
             school=version.school,
             detail={"scoring": scoring.pk, **scoring.summary},
         )
+        school_pages_changed(version.school_id)
     version.refresh_from_db()
     return version
 
@@ -414,6 +420,9 @@ def predictions_refresh_current(*, student_ids) -> None:
         for student_id, prediction_id in newest:
             latest.setdefault(student_id, prediction_id)
         Prediction.objects.filter(id__in=latest.values()).update(is_current=True)
+        schools_pages_changed(
+            Student.objects.filter(id__in=list(latest)).values_list("school_id", flat=True)
+        )
 
 
 def school_needs_retraining(*, school: School) -> bool:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smk_dashboard.core.page_cache import school_pages_changed
 from students.term_status import incomplete_term_codes
 
 from . import scoring, services
@@ -289,6 +290,7 @@ def training_run_execute(*, run_id: int) -> TrainingRun:
         TrainingRun.objects.filter(pk=run.pk).update(
             status=RunStatus.FAILED, error=message[:4000], finished_at=timezone.now()
         )
+        school_pages_changed(run.school_id)
         logger.exception("training run %s failed", run.pk)
         run.refresh_from_db()
         return run
@@ -299,5 +301,6 @@ def training_run_execute(*, run_id: int) -> TrainingRun:
         metrics=result["summary"],
         device=result["device"],
     )
+    school_pages_changed(run.school_id)
     run.refresh_from_db()
     return run

@@ -132,6 +132,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # The lockout check runs first; request-less calls (test client, shell) skip it (see module).
 AUTHENTICATION_BACKENDS = [
     "smk_dashboard.auth_backends.LockoutBackend",
+    "smk_dashboard.auth_backends.SchoolUserBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "/accounts/login/"
@@ -204,6 +205,20 @@ FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
 # --- Celery -----------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = REDIS_URL
+# Rendered page fragments (smk_dashboard/core/page_cache.py) and cached sessions. CACHE_URL
+# defaults to the broker's Redis; the key prefix keeps the two apart.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("CACHE_URL", default=REDIS_URL),
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="smk"),
+        "TIMEOUT": 300,
+        # A dead Redis answers within a second instead of hanging a page.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+}
+# How long a cached risk-list page may be served when no write reported a change (seconds).
+RISK_PAGE_CACHE_SECONDS = env.int("RISK_PAGE_CACHE_SECONDS", default=60)
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -16,6 +16,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smk_dashboard.core.page_cache import school_pages_changed
+
 from .importers.majors import UNASSIGNED_CODE, UNASSIGNED_NAME, known_major
 from .importers.matching import (
     SchoolIndex,
@@ -398,6 +400,7 @@ def write(analysis, *, school: School, batch: ImportBatch | None = None) -> dict
         _write_recap(rows, school, terms, counter)
     else:
         _write_daily(rows, school, terms, counter)
+    school_pages_changed(school.id)  # bulk writes send no signal
     out = counter.as_dict()
     out["term"] = next(iter(terms.values())) if len(terms) == 1 else None
     return out

@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 
 from students.models import Role
+from tests.cache_keys import clear_test_cache
 from tests.students.factories import SchoolFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +29,14 @@ def _indonesian_first():
 
     with translation.override("id"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test starts with an empty cache: database ids come back between tests (SQLite
+    reuses them after a rollback), so a page cached by an earlier test could match."""
+    clear_test_cache()
+    yield
 
 
 @pytest.fixture(autouse=True)

@@ -14,5 +14,8 @@ from smk_dashboard.dev_env import DEV_FIELD_ENCRYPTION_KEYS
 
 os.environ.setdefault("DEBUG", "on")
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", DEV_FIELD_ENCRYPTION_KEYS)
+# The page cache lives in the real Redis; one key prefix per test run (workers the tests start
+# inherit it), emptied before each test by tests/conftest.py.
+os.environ.setdefault("CACHE_KEY_PREFIX", f"smk-test-{os.getpid()}")
 
 from smk_dashboard.settings import *  # noqa: E402, F403

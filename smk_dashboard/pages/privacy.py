@@ -27,6 +27,7 @@ from predictions.models import Prediction
 from smk_dashboard.core.audit import audit_log
 from smk_dashboard.core.fields import SOCIO_ECONOMIC_FIELDS
 from smk_dashboard.core.models import AuditEvent
+from smk_dashboard.core.page_cache import school_pages_changed
 from smk_dashboard.core.roles import PRIVACY_ROLES
 from students.models import (
     AttendanceRecord,
@@ -122,6 +123,7 @@ def student_consent_record(
         privacy.objection_recorded_at = now
         if objects_to_automated_decisions:
             deleted_predictions = Prediction.objects.filter(student=student).delete()[0]
+            school_pages_changed(student.school_id)  # cached lists must drop them at once
     privacy.note = note[:300]
     privacy.updated_by = actor
     privacy.save()

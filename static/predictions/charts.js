@@ -12,6 +12,11 @@
     if (!source) return;
     var fig = JSON.parse(source.textContent);
     el.dataset.drawn = "1";
+    // A figure may say how it changes on a phone (`phone`: layout keys, keys of every trace).
+    if (fig.phone && el.clientWidth < 500) {
+      Object.assign(fig.layout, fig.phone.layout || {});
+      fig.data.forEach(function (trace) { Object.assign(trace, fig.phone.trace || {}); });
+    }
     window.Plotly.newPlot(el, fig.data, fig.layout, config);
   }
 

@@ -5,11 +5,11 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from predictions.models import ModelVersion, Prediction
 from students.models import AttendanceRecord, AttendanceSummary, GradeRecord, Role
+from tests.cache_keys import clear_test_cache
 from tests.students.factories import (
     SchoolClassFactory,
     SchoolFactory,
@@ -25,9 +25,9 @@ ROLES = [Role.OPERATOR, Role.GURU, Role.WALIKELAS, Role.BK, Role.KEPSEK]
 
 @pytest.fixture(autouse=True)
 def _clear_throttle_cache():
-    cache.clear()
+    clear_test_cache()
     yield
-    cache.clear()
+    clear_test_cache()
 
 
 def build_school(suffix: str):

@@ -6,6 +6,7 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from interventions import services
 from interventions.models import Intervention, Status
@@ -239,6 +240,49 @@ def test_bk_updates_the_editable_fields(case, api_client_for):
     assert AuditEvent.objects.filter(action="intervention.update", user=case.bk).exists()
     bad = api_client_for(case.bk).patch(case.url, {"reason": "  "}, format="json")
     assert bad.status_code == 400
+
+
+@pytest.mark.parametrize("role", [Role.OPERATOR, "guru_of_another_class"])
+def test_participants_are_only_staff_who_may_see_the_students_counselling(
+    case, api_client_for, role
+):
+    """Issue 14: like the form's checkboxes. The school operator sees the student's record but
+    no counselling data; a guru of another class does not see the student at all."""
+    if role == Role.OPERATOR:
+        outsider = case.one.users[Role.OPERATOR]
+    else:
+        outsider = UserFactory(role=Role.GURU, school=case.one.school)
+    client = api_client_for(case.bk)
+    payload = {
+        "student": case.one.students[1].pk,
+        "programme": case.programmes[2].pk,
+        "reason": "Rata-rata di bawah KKM",
+        "start_date": "2025-03-03",
+        "participants": [outsider.pk],
+    }
+    created = client.post("/api/v1/interventions/", payload, format="json")
+    assert created.status_code == 400 and "participants" in created.json()
+    assert Intervention.objects.count() == 1
+    patched = client.patch(case.url, {"participants": [outsider.pk]}, format="json")
+    assert patched.status_code == 400 and "participants" in patched.json()
+    assert not case.intervention.participants.exists()
+    # The service refuses them too, whoever calls it.
+    with pytest.raises(ValidationError):
+        services.intervention_create(
+            user=case.bk,
+            student=case.one.students[1],
+            programme=case.programmes[2],
+            reason="x",
+            start_date=dt.date(2025, 3, 3),
+            participants=[outsider],
+        )
+    # Staff who may see the student's counselling are accepted.
+    allowed = client.patch(
+        case.url,
+        {"participants": [case.one.users[Role.GURU].pk, case.one.users[Role.KEPSEK].pk]},
+        format="json",
+    )
+    assert allowed.status_code == 200, allowed.content
 
 
 def test_viewers_who_may_not_manage_get_403_on_writes(case, api_client_for):

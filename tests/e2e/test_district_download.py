@@ -48,6 +48,16 @@ def test_sudin_reads_and_downloads_the_district_report_on_a_phone(login, make_us
         box = page.get_by_test_id(testid).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390, testid
 
+    # The attendance heatmap leaves the phone's width to the cells: short school names
+    # (the full one in the hover and the table), each cell labelled, the scale below.
+    chart = page.get_by_test_id("chart-fig-attendance")
+    chart.locator(".main-svg").first.wait_for()
+    cells = chart.locator(".heatmaplayer").bounding_box()
+    assert cells["width"] >= 0.5 * chart.bounding_box()["width"]
+    names = chart.locator(".ytick text").all_text_contents()
+    assert "SMKN Contoh Wil…" in names and "SMK Kecil" in names
+    assert "2,0%" in chart.inner_text()
+
     # real attendance rates (2 alpa, 1 sakit per 100 days), shares beside the counts
     attendance = page.get_by_test_id("district-attendance").inner_text()
     assert "2,0%" in attendance and "3,0%" in attendance

@@ -43,6 +43,16 @@ def test_kepsek_reads_the_verdict_on_a_phone_and_opens_every_model(login, make_u
     assert label_box["x"] >= 0
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
+    # "Is the model as good for every group?": stacked rows on a phone, not a wide table.
+    rows = page.locator('[data-testid^="fairness-rows-"]')
+    assert rows.count() >= 1
+    for k in range(rows.count()):
+        assert rows.nth(k).is_visible()
+        box = rows.nth(k).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    fairness_tables = page.locator('[data-testid^="fairness-"] table')
+    assert fairness_tables.count() >= 1 and not fairness_tables.first.is_visible()
+
     # Every model waits behind "Lihat semua model"; its charts are drawn once opened, at the
     # phone's width.
     table = page.get_by_test_id("metrics-table")

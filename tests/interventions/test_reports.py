@@ -226,3 +226,47 @@ def test_empty_columns_are_flagged_only_for_groups_without_both_terms(school, wo
     groups = [g for r in report.rows for g in (r.intervened, r.comparison) if g.students]
     assert report.empty_attendance == any(g.attendance_change is None for g in groups)
     assert report.empty_grades == any(g.avg_change is None for g in groups)
+
+
+def test_each_completed_case_is_listed_with_its_own_before_and_after(school, world):
+    """Issue 14: the effectiveness page lists the cases behind the table. A: 65 → 75,
+    attendance 90 → 96; B: 60 → 59, 80 → 85; G: no prediction, so no terms to compare."""
+    from students.models import Student
+
+    cases = {
+        c.name: c for c in reports.intervention_cases(school=school, students=Student.objects.all())
+    }
+    assert set(cases) == {"A", "B", "G"}  # E is still running: not a case yet
+    a, b, g = cases["A"], cases["B"], cases["G"]
+    assert (a.avg_before, a.avg_after, a.avg_change) == (65.0, 75.0, 10.0)
+    assert (a.attendance_before, a.attendance_after, a.attendance_change) == (90.0, 96.0, 6.0)
+    assert (b.avg_before, b.avg_after, b.avg_change) == (60.0, 59.0, -1.0)
+    assert (b.attendance_before, b.attendance_after, b.attendance_change) == (80.0, 85.0, 5.0)
+    assert (a.category, a.before_term, a.after_term) == (
+        "kurang",
+        str(world["t1"]),
+        str(world["t2"]),
+    )
+    assert (g.category, g.avg_change, g.attendance_change) == (None, None, None)
+    assert g.has_gap and not a.has_gap
+    # Only the students the reader may see.
+    only_a = reports.intervention_cases(school=school, students=Student.objects.filter(name="A"))
+    assert [c.name for c in only_a] == ["A"]
+
+
+def test_the_page_lists_cases_for_bk_explains_dashes_and_hides_names_from_the_operator(
+    school, world, bk
+):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(bk)
+    body = client.get("/interventions/effectiveness/").content.decode()
+    assert body.count('data-testid="case-row"') == 3
+    assert body.count('data-testid="case-card"') == 3
+    assert 'data-testid="case-gaps"' in body  # G has no prediction: dashes, explained once
+    assert ">+10,0<" in body or ">+10.0<" in body  # A's grade change
+    operator = UserFactory(role=Role.OPERATOR, school=school)
+    client.force_login(operator)
+    body = client.get("/interventions/effectiveness/").content.decode()
+    assert 'data-testid="case-row"' not in body and ">A<" not in body
