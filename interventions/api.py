@@ -462,6 +462,19 @@ class _SessionFieldsSerializer(serializers.Serializer):
     next_follow_up = serializers.DateField(required=False, allow_null=True, default=None)
 
 
+def _session_update(request, session, data: dict):
+    """The session's own fields from validated input; what is not given stays as it is."""
+    return services.session_update(
+        session=session,
+        user=request.user,
+        date=data.get("date", session.date),
+        notes=data.get("notes", session.notes),
+        attended=data.get("attended", session.attended),
+        next_follow_up=data.get("next_follow_up", session.next_follow_up),
+        request=request,
+    )
+
+
 def _session_data(session, *, notes: str | None, can_edit: bool) -> dict:
     """One session; its typed content goes with its notes (null when ``notes`` is None)."""
     return SessionOutputSerializer(
@@ -591,25 +604,9 @@ class SessionDetailApi(APIView):
                     request=request,
                 )
             if data or not referral:
-                session = services.session_update(
-                    session=session,
-                    user=request.user,
-                    date=data.get("date", session.date),
-                    notes=data.get("notes", session.notes),
-                    attended=data.get("attended", session.attended),
-                    next_follow_up=data.get("next_follow_up", session.next_follow_up),
-                    request=request,
-                )
+                session = _session_update(request, session, data)
         can_edit = permissions.can_edit_session(request.user, session)
         return Response(_session_data(session, notes=None, can_edit=can_edit))
         with service_errors():
-            session = services.session_update(
-                session=session,
-                user=request.user,
-                date=data.get("date", session.date),
-                notes=data.get("notes", session.notes),
-                attended=data.get("attended", session.attended),
-                next_follow_up=data.get("next_follow_up", session.next_follow_up),
-                request=request,
-            )
+            session = _session_update(request, session, data)
         return Response(_session_data(session, notes=None, can_edit=True))
