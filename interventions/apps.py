@@ -16,7 +16,7 @@ class InterventionsConfig(AppConfig):
 
         # Conduct points per term are a feature the prediction models may use: give the
         # predictions layer a way to read them, again without it importing us.
-        from predictions.training_data import TERM_FEATURE_SOURCES
+        from predictions.feature_sources import TERM_FEATURE_SOURCES
 
         from .conduct_selectors import conduct_points_frame
 

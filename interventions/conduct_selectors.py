@@ -2,8 +2,8 @@
 student_queryset_for_user: a student or entry out of the user's sight answers 404."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 
@@ -13,6 +13,9 @@ from students.selectors import student_queryset_for_user
 
 from . import permissions
 from .conduct_models import Behaviour, PointEntry, PointThreshold, PointTodo
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def point_catalogue(*, user: User) -> dict:
@@ -127,10 +130,12 @@ def points_profile_context(*, user: User, student: Student) -> dict:
     }
 
 
-def conduct_points_frame(students: QuerySet[Student]) -> pd.DataFrame:
+def conduct_points_frame(students: QuerySet[Student]) -> "pd.DataFrame":
     """The non-voided entries of `students` for the prediction models (registered in
-    predictions.training_data.TERM_FEATURE_SOURCES): columns student_id, term ('YYYY-S', the
+    predictions.feature_sources.TERM_FEATURE_SOURCES): columns student_id, term ('YYYY-S', the
     term the entry's date falls in), points. No names, no descriptions."""
+    import pandas as pd  # only training and scoring call this; the web process never loads it
+
     rows = (
         PointEntry.objects.filter(student__in=students.values("id"), voided_at__isnull=True)
         .order_by("student_id", "date", "id")

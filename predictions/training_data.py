@@ -7,14 +7,13 @@ Columns (see predictions/ml/features.py):
 - students: student_id, gender, major, major_field, kip, parent_education, income_bracket,
   distance_km (decrypted here, in the worker; never in a web request)
 - conduct: student_id, term, points (one row per non-voided entry), from the layer that owns
-  conduct points (interventions), which registers itself in TERM_FEATURE_SOURCES
+  conduct points (interventions), which registers itself in feature_sources.TERM_FEATURE_SOURCES
 - pkl: student_id, term, days_present, days_total, rating_attitude, rating_skills
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -33,14 +32,11 @@ from students.models import (
 )
 from students.selectors import students_excluded_from_scoring
 
+from .feature_sources import TERM_FEATURE_SOURCES
+
 _EDUCATION = {str(label): int(value) for value, label in Education.choices}
 _INCOME = {str(label): int(value) for value, label in IncomeBracket.choices}
 
-
-# Per-term records that a higher layer owns (conduct points live in interventions): that layer
-# registers a function (students queryset -> DataFrame) here in its AppConfig.ready, so
-# predictions never imports it. Key "conduct": columns student_id, term, points.
-TERM_FEATURE_SOURCES: dict[str, Callable[[QuerySet[Student]], pd.DataFrame]] = {}
 
 CONDUCT_COLUMNS = ["student_id", "term", "points"]
 PKL_COLUMNS = [
