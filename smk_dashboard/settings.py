@@ -114,7 +114,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {
         "NAME": str(BASE_DIR / ".run" / f"test-db-{os.getpid()}.sqlite3")
     }
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 30})
+    # IMMEDIATE: a transaction takes the write lock when it begins, so a second writer waits
+    # (timeout) instead of failing with "database is locked" when a reading transaction
+    # tries to upgrade (the worker publishing a scoring while pages write audit rows).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 30, "transaction_mode": "IMMEDIATE"}
+    )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
