@@ -210,8 +210,9 @@ FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
 # --- Celery -----------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = REDIS_URL
-# Rendered page fragments (smk_dashboard/core/page_cache.py) and cached sessions. CACHE_URL
-# defaults to the broker's Redis; the key prefix keeps the two apart.
+# Rendered page fragments (smk_dashboard/core/page_cache.py) and cached sessions
+# (smk_dashboard/sessions.py). CACHE_URL defaults to the broker's Redis; the key prefix keeps
+# the two apart.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -365,6 +366,8 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 # Idle timeout: a session ends this many seconds after its last request (the middleware
 # SessionIdleTimeoutMiddleware moves the expiry forward at most once a minute).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
+# Sessions are kept in the database and read through the cache (smk_dashboard/sessions.py).
+SESSION_ENGINE = "smk_dashboard.sessions"
 # Scripts only from our own origin; plotly needs inline styles, never inline scripts.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
