@@ -238,6 +238,9 @@ class Case:
     category_label: str
     before_term: str
     after_term: str
+    # True: no reference prediction, so the terms are the one before the intervention started
+    # and the one it started in (`_terms_by_start_date`).
+    terms_by_date: bool = False
     avg_before: float | None = None
     avg_after: float | None = None
     avg_change: float | None = None
@@ -267,10 +270,30 @@ def _with_triggers(
     return by_student
 
 
+def _terms_by_start_date(completed: list[Intervention]) -> dict[int, tuple[int, int]]:
+    """For interventions without a reference prediction (started before the school's first
+    prediction, or logged without one): (the term before the one it started in, the term it
+    started in) by intervention id, where both terms exist. The same reading as a prediction's
+    (based on the last finished term, about the term the help happens in)."""
+    codes = {}
+    for intervention in completed:
+        after = AcademicTerm.code_for_date(intervention.start_date)
+        year, semester = (int(part) for part in after.split("-"))
+        codes[intervention.id] = (f"{year}-1" if semester == 2 else f"{year - 1}-2", after)
+    wanted = {code for pair in codes.values() for code in pair}
+    ids = dict(AcademicTerm.objects.filter(code__in=wanted).values_list("code", "id"))
+    return {
+        key: (ids[before], ids[after])
+        for key, (before, after) in codes.items()
+        if before in ids and after in ids
+    }
+
+
 def intervention_cases(*, school: School, students: QuerySet[Student]) -> list[Case]:
     """The completed interventions of `school` whose student is in `students` (the ones the
     reader may see), newest first, each with the term average and attendance before (the term
-    its reference prediction was based on) and after (the predicted term), as in the table."""
+    its reference prediction was based on) and after (the predicted term), as in the table.
+    Without a reference prediction the terms follow the start date (`_terms_by_start_date`)."""
     completed = list(
         Intervention.objects.filter(
             student__school=school,
@@ -283,17 +306,19 @@ def intervention_cases(*, school: School, students: QuerySet[Student]) -> list[C
     )
     by_student = _with_triggers(_latest_predictions(school), completed)
     refs = {i.id: _reference_prediction(i, by_student) for i in completed}
-    pairs = {
-        (ref["student_id"], t)
-        for ref in refs.values()
-        if ref is not None
-        for t in (ref["based_on_term_id"], ref["term_id"])
+    by_date = _terms_by_start_date([i for i in completed if refs[i.id] is None])
+    spans = {
+        i.id: (refs[i.id]["based_on_term_id"], refs[i.id]["term_id"])
+        if refs[i.id] is not None
+        else by_date.get(i.id)
+        for i in completed
     }
+    pairs = {(i.student_id, t) for i in completed if spans[i.id] is not None for t in spans[i.id]}
     averages, attendance = _term_averages(pairs), _attendance(pairs)
     term_names = {t.id: str(t) for t in AcademicTerm.objects.filter(id__in={t for _s, t in pairs})}
     cases = []
     for i in completed:
-        ref = refs[i.id]
+        ref, span = refs[i.id], spans[i.id]
         case = Case(
             intervention_id=i.id,
             student_id=i.student_id,
@@ -306,11 +331,12 @@ def intervention_cases(*, school: School, students: QuerySet[Student]) -> list[C
             outcome_label=str(Outcome(i.outcome).label),
             category=ref["category"] if ref else None,
             category_label=str(Category(ref["category"]).label) if ref else "",
-            before_term=term_names.get(ref["based_on_term_id"], "") if ref else "",
-            after_term=term_names.get(ref["term_id"], "") if ref else "",
+            before_term=term_names.get(span[0], "") if span else "",
+            after_term=term_names.get(span[1], "") if span else "",
+            terms_by_date=ref is None and span is not None,
         )
-        if ref is not None:
-            sid, before, after = i.student_id, ref["based_on_term_id"], ref["term_id"]
+        if span is not None:
+            sid, (before, after) = i.student_id, span
             case.avg_before = _r(averages.get((sid, before)))
             case.avg_after = _r(averages.get((sid, after)))
             if case.avg_before is not None and case.avg_after is not None:

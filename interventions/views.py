@@ -463,6 +463,7 @@ def effectiveness(request: HttpRequest) -> HttpResponse:
         "effectiveness": report,
         "cases": cases,
         "cases_with_gaps": any(c.has_gap for c in cases or ()),
+        "cases_by_date": any(c.terms_by_date for c in cases or ()),
     }
     return render(request, "interventions/effectiveness.html", context)
 

@@ -247,11 +247,52 @@ def test_each_completed_case_is_listed_with_its_own_before_and_after(school, wor
         str(world["t1"]),
         str(world["t2"]),
     )
+    # G has no prediction: its terms follow the start date (10 Jan 2025: Genap 2024/2025 and
+    # the term before it), but G has no grades or attendance in them.
     assert (g.category, g.avg_change, g.attendance_change) == (None, None, None)
-    assert g.has_gap and not a.has_gap
+    assert (g.before_term, g.after_term, g.terms_by_date) == (
+        str(world["t1"]),
+        str(world["t2"]),
+        True,
+    )
+    assert g.has_gap and not a.has_gap and not a.terms_by_date
     # Only the students the reader may see.
     only_a = reports.intervention_cases(school=school, students=Student.objects.filter(name="A"))
     assert [c.name for c in only_a] == ["A"]
+
+
+def test_a_case_without_a_prediction_is_compared_by_its_start_date(school, world, programme, bk):
+    """An intervention logged before the school had predictions still shows its student's
+    before and after: the term before the one it started in, and that term."""
+    from django.test import Client
+
+    from students.models import Student
+
+    h = StudentFactory(school=school, name="H")
+    subject = SubjectFactory(school=school)
+    for term, score, absent in ((world["t1"], 50, 30), (world["t2"], 62, 10)):
+        GradeRecord.objects.create(student=h, subject=subject, term=term, score=Decimal(score))
+        AttendanceSummary.objects.create(student=h, term=term, alpa=absent, school_days=100)
+    world["intervene"](h, start=dt.date(2025, 2, 3))
+    late = world["intervene"](StudentFactory(school=school, name="I"), start=dt.date(2031, 8, 1))
+    cases = {
+        c.name: c for c in reports.intervention_cases(school=school, students=Student.objects.all())
+    }
+    case = cases["H"]
+    assert (case.category, case.terms_by_date) == (None, True)
+    assert (case.avg_before, case.avg_after, case.avg_change) == (50.0, 62.0, 12.0)
+    assert (case.attendance_before, case.attendance_after) == (70.0, 90.0)
+    # Terms the application does not know yet: no comparison, nothing made up.
+    assert (cases["I"].before_term, cases["I"].terms_by_date, cases["I"].avg_before) == (
+        "",
+        False,
+        None,
+    )
+    assert late.status == Status.COMPLETED
+    client = Client()
+    client.force_login(bk)
+    body = client.get("/interventions/effectiveness/").content.decode()
+    assert 'data-testid="cases-by-date"' in body and "semester menurut tanggal mulai" in body
 
 
 def test_the_page_lists_cases_for_bk_explains_dashes_and_hides_names_from_the_operator(
