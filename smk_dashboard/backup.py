@@ -59,7 +59,8 @@ def _pg_connection(database: dict) -> tuple[list[str], dict[str, str]]:
     if not database["ENGINE"].endswith("postgresql"):
         raise BackupError(
             "Backup dan restore hanya untuk PostgreSQL (DATABASE_URL=postgres://...). "
-            "Untuk SQLite, salin file basis datanya."
+            "Untuk SQLite, hentikan aplikasi lalu salin file basis datanya beserta file "
+            "-wal dan -shm di sebelahnya, atau pakai: sqlite3 FILE \".backup SALINAN\"."
         )
     args: list[str] = []
     if database.get("HOST"):
