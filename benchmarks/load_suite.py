@@ -1,7 +1,8 @@
 """Load suite (issue 8): the risk list, the student profile, the API student list and login, each
 at 20 and 100 concurrent users for a fixed time, against gunicorn started with the production
-config (smk_dashboard/gunicorn.conf.py) on PostgreSQL. Loopback only; bounded in time
-(--duration per scenario) and in count (--max-requests per scenario).
+config (smk_dashboard/gunicorn.conf.py) on PostgreSQL (production) or on SQLite (`make run`,
+with --sqlite). Loopback only; bounded in time (--duration per scenario) and in count
+(--max-requests per scenario).
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/smk_pages_bench   # seeded, see
     python benchmarks/load_suite.py --duration 60 --out .run/load.md        # pages_speed.py
@@ -359,9 +360,18 @@ def main() -> None:
     parser.add_argument("--password", default="smkdemo123")
     parser.add_argument("--npsn", default="20100001")
     parser.add_argument("--out", help="write the markdown table here (and JSON next to it)")
+    parser.add_argument(
+        "--sqlite", action="store_true", help="allow a SQLite DATABASE_URL (the demo set-up)"
+    )
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("Set DATABASE_URL to the seeded PostgreSQL database (see pages_speed.py).")
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not (
+        database_url.startswith("postgres") or (args.sqlite and database_url.startswith("sqlite"))
+    ):
+        sys.exit(
+            "Set DATABASE_URL to the seeded PostgreSQL database (see pages_speed.py), "
+            "or to a seeded SQLite file with --sqlite."
+        )
 
     import django
 
