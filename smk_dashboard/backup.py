@@ -60,7 +60,7 @@ def _pg_connection(database: dict) -> tuple[list[str], dict[str, str]]:
         raise BackupError(
             "Backup dan restore hanya untuk PostgreSQL (DATABASE_URL=postgres://...). "
             "Untuk SQLite, hentikan aplikasi lalu salin file basis datanya beserta file "
-            "-wal dan -shm di sebelahnya, atau pakai: sqlite3 FILE \".backup SALINAN\"."
+            '-wal dan -shm di sebelahnya, atau pakai: sqlite3 FILE ".backup SALINAN".'
         )
     args: list[str] = []
     if database.get("HOST"):
