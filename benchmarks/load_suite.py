@@ -229,15 +229,15 @@ def make_scenarios(base: str, args, student_ids: list[int], token: str, cookies)
     }
 
 
-def _drive(scenario, user_ids: list[int], duration: float, max_requests: int):
-    """Run the users `user_ids` (one thread each) back to back for `duration` seconds or
+def _drive(scenario, users: int, duration: float, max_requests: int):
+    """Run `users` users (one thread each) back to back for `duration` seconds or
     `max_requests` requests; returns (latencies of the answers that were ok, status counts)."""
     setup, request, prepare = scenario
     times: list[float] = []
     codes: dict[str, int] = {}
     lock = threading.Lock()
     issued = [0]
-    start_gate = threading.Barrier(len(user_ids) + 1)
+    start_gate = threading.Barrier(users + 1)
     deadline = [0.0]
 
     def user(k: int) -> None:
@@ -262,7 +262,7 @@ def _drive(scenario, user_ids: list[int], duration: float, max_requests: int):
                 if ok:
                     times.append(elapsed)
 
-    threads = [threading.Thread(target=user, args=(k,), daemon=True) for k in user_ids]
+    threads = [threading.Thread(target=user, args=(k,), daemon=True) for k in range(users)]
     for t in threads:
         t.start()
     deadline[0] = time.monotonic() + duration
@@ -283,7 +283,7 @@ def run_scenario(
     workers_before = sampler.workers_seen() if sampler else 0
     began = time.monotonic()
     cpu_before, own_before = _machine_cpu(), _own_cpu_seconds()
-    times, codes = _drive(scenario, list(range(users)), duration, max_requests)
+    times, codes = _drive(scenario, users, duration, max_requests)
     wall = time.monotonic() - began
     cpu_after, own_after = _machine_cpu(), _own_cpu_seconds()
     busy = (cpu_after[0] - cpu_before[0]) / max(1, cpu_after[1] - cpu_before[1])
