@@ -4,8 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .cases.forms import DateInput, StyledForm
 from .conduct_models import Behaviour, BehaviourKind, LetterKind
-from .forms import DateInput, StyledForm
 
 
 class BehaviourForm(StyledForm):

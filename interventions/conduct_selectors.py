@@ -11,7 +11,7 @@ from smk_dashboard.core.roles import Role
 from students.models import AcademicTerm, Student, User
 from students.selectors import student_queryset_for_user
 
-from . import permissions
+from .cases import permissions
 from .conduct_models import Behaviour, PointEntry, PointThreshold, PointTodo
 
 if TYPE_CHECKING:

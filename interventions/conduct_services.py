@@ -15,7 +15,7 @@ from smk_dashboard.core.audit import audit_log
 from students.models import School, Student, User
 from students.selectors import student_queryset_for_user
 
-from . import permissions
+from .cases import permissions
 from .conduct_models import (
     Behaviour,
     BehaviourKind,

@@ -13,10 +13,10 @@ from smk_dashboard.core.audit import audit_log
 
 from . import conduct_selectors as selectors
 from . import conduct_services as services
-from . import permissions
+from .cases import permissions
+from .cases.selectors import student_scope_get
+from .cases.views import allowed
 from .conduct_forms import BehaviourForm, PointEntryForm, ThresholdForm, VoidForm
-from .selectors import student_scope_get
-from .views import allowed
 
 
 @allowed(permissions.can_edit_point_catalogue)

@@ -4,9 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .cases.forms import DateInput, StyledForm
 from .conduct_models import LetterKind
 from .contact_models import ContactChannel
-from .forms import DateInput, StyledForm
 
 
 class ContactForm(StyledForm):

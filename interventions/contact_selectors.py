@@ -9,7 +9,7 @@ from smk_dashboard.core.audit import audit_log
 from students.models import Student, StudentPrivacy, User
 from students.selectors import student_queryset_for_user
 
-from . import permissions
+from .cases import permissions
 from .conduct_models import LetterKind
 from .contact_models import Letter, ParentContact
 from .contact_services import letter_template_for

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from smk_dashboard.core.audit import audit_log
 from students.models import School, Student, User
 
-from . import letters, permissions
+from . import letters
+from .cases import permissions
 from .conduct_models import LetterKind, PointTodo
 from .conduct_services import student_points_total
 from .contact_models import ContactChannel, Letter, LetterTemplate, ParentContact
@@ -234,8 +235,8 @@ def counselling_records_redact(*, student: Student, placeholder: str) -> int:
     findings, home-visit address, decisions, referral text, contact summaries, letters,
     point descriptions) becomes `placeholder` or empty. Dates, kinds and points stay, so
     aggregates keep working. Returns the number of rows changed."""
+    from .cases.models import CaseDecision, InterventionSession
     from .conduct_models import PointEntry
-    from .models import CaseDecision, InterventionSession
 
     changed = 0
     sessions = list(InterventionSession.objects.filter(intervention__student=student))

@@ -7,11 +7,11 @@ from students.models import PklPlacement, Student, User
 from . import (
     conduct_selectors,
     contact_selectors,
-    permissions,
     referral_selectors,
     strengths,
     unattended,
 )
+from .cases import permissions
 
 
 def counselling_profile_context(*, user: User, student: Student) -> dict:

@@ -5,7 +5,7 @@ from django.http import Http404
 from students.models import Student, User
 from students.selectors import student_queryset_for_user
 
-from . import permissions
+from .cases import permissions
 from .referral_models import BkReferral, BkReferralStatus
 
 

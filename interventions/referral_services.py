@@ -12,8 +12,8 @@ from smk_dashboard.core.page_cache import school_pages_changed
 from students.models import Student, User
 from students.selectors import student_queryset_for_user
 
-from . import permissions, services
-from .models import Intervention
+from .cases import permissions, services
+from .cases.models import Intervention
 from .referral_models import REFERRAL_REASON_MAX, BkReferral, BkReferralStatus
 
 

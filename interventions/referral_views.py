@@ -10,10 +10,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from smk_dashboard.core.audit import audit_log
 
-from . import permissions, referral_selectors, referral_services
+from . import referral_selectors, referral_services
+from .cases import permissions
+from .cases.selectors import student_scope_get
+from .cases.views import allowed
 from .referral_forms import BkReferralForm
-from .selectors import student_scope_get
-from .views import allowed
 
 
 @allowed(permissions.can_refer_to_bk)

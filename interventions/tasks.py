@@ -5,7 +5,7 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
-from .services import follow_up_sweep_run
+from .cases.services import follow_up_sweep_run
 from .unattended import unattended_check_run
 
 

@@ -17,9 +17,9 @@ from smk_dashboard.core.roles import Role
 from students.models import Student, StudentStatus, User
 from students.selectors import student_queryset_for_user
 
+from .cases.models import Intervention, InterventionSession, Status
 from .conduct_models import PointThreshold
 from .contact_models import ParentContact, UnattendedCheck, UnattendedStudent
-from .models import Intervention, InterventionSession, Status
 
 OPEN = (Status.PLANNED, Status.IN_PROGRESS)
 

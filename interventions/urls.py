@@ -1,14 +1,15 @@
 from django.urls import path
 
-from . import conduct_views, contact_views, referral_views, views
+from . import caseload, conduct_views, contact_views, referral_views
+from .cases import views
 
 app_name = "interventions"
 
 urlpatterns = [
     path("", views.intervention_list, name="list"),
-    path("new/", views.intervention_create, name="create"),
-    path("caseload/", views.caseload, name="caseload"),
-    path("caseload/reschedule/", views.follow_ups_reschedule, name="follow_ups_reschedule"),
+    path("new/", caseload.intervention_create, name="create"),
+    path("caseload/", caseload.caseload, name="caseload"),
+    path("caseload/reschedule/", caseload.follow_ups_reschedule, name="follow_ups_reschedule"),
     path("effectiveness/", views.effectiveness, name="effectiveness"),
     path("programmes/", views.programme_list, name="programmes"),
     path("programmes/seed/", views.programme_seed, name="programme_seed"),

@@ -1,4 +1,4 @@
-"""/api/v1/interventions/…: the role rules of the pages (interventions/permissions.py), the
+"""/api/v1/interventions/…: the role rules of the pages (interventions/cases/permissions.py), the
 services for every write, counselling notes only for bk of the school and the owner, each
 read of notes audited as `note.read`, and 404 across schools."""
 
@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.exceptions import ValidationError
 
-from interventions import services
+from interventions.cases import services
 from interventions.models import Intervention, Status
 from smk_dashboard.core.models import AuditEvent
 from students.models import Role

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from interventions import reports
+from interventions.cases import reports
 from interventions.models import Intervention, Outcome, Status
 from predictions.models import Prediction
 from students.models import AttendanceSummary, GradeRecord, Role

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from interventions import services
+from interventions.cases import services
 from interventions.models import Intervention, InterventionSession, Outcome, Status
 from smk_dashboard.core.models import AuditEvent
 from students.models import Role

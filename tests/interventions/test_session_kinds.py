@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from interventions import session_services
+from interventions.cases import session_services
 from interventions.models import CaseDecision, InterventionSession, Status
 from smk_dashboard.core.models import AuditEvent
 from tests.interventions.factories import InterventionFactory

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
-from interventions import services
+from interventions.cases import services
 from interventions.models import FollowUpSweep, Intervention, Status, SweepStatus
 from interventions.tasks import follow_up_sweep_task
 from tests.interventions.factories import InterventionFactory, SessionFactory
