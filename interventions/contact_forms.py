@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .cases.forms import DateInput, StyledForm
-from .conduct_models import LetterKind
+from .conduct.models import LetterKind
 from .contact_models import ContactChannel
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from smk_dashboard.core.crypto import EncryptedTextField
 
-from .conduct_models import LetterKind, PointTodo
+from .conduct.models import LetterKind, PointTodo
 
 
 class ContactChannel(models.TextChoices):

@@ -10,7 +10,7 @@ from students.models import Student, StudentPrivacy, User
 from students.selectors import student_queryset_for_user
 
 from .cases import permissions
-from .conduct_models import LetterKind
+from .conduct.models import LetterKind
 from .contact_models import Letter, ParentContact
 from .contact_services import letter_template_for
 

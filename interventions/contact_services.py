@@ -16,8 +16,8 @@ from students.models import School, Student, User
 
 from . import letters
 from .cases import permissions
-from .conduct_models import LetterKind, PointTodo
-from .conduct_services import student_points_total
+from .conduct.models import LetterKind, PointTodo
+from .conduct.services import student_points_total
 from .contact_models import ContactChannel, Letter, LetterTemplate, ParentContact
 
 
@@ -236,7 +236,7 @@ def counselling_records_redact(*, student: Student, placeholder: str) -> int:
     point descriptions) becomes `placeholder` or empty. Dates, kinds and points stay, so
     aggregates keep working. Returns the number of rows changed."""
     from .cases.models import CaseDecision, InterventionSession
-    from .conduct_models import PointEntry
+    from .conduct.models import PointEntry
 
     changed = 0
     sessions = list(InterventionSession.objects.filter(intervention__student=student))
@@ -274,8 +274,8 @@ def demo_counselling_seed(*, school: School, walikelas: User, seed: int) -> int:
     contact. Deterministic for a seed on a given day (dates count back from today)."""
     import random
 
-    from .conduct_models import Behaviour
-    from .conduct_services import point_catalogue_seed, point_entry_record
+    from .conduct.models import Behaviour
+    from .conduct.services import point_catalogue_seed, point_entry_record
 
     point_catalogue_seed(school=school)
     behaviours = {b.name: b for b in Behaviour.objects.filter(school=school)}

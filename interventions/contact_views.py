@@ -12,11 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from smk_dashboard.core.audit import audit_log
 from smk_dashboard.core.roles import PARENT_CONTACT_ROLES, Role
 
-from . import conduct_selectors, contact_selectors, contact_services, letters
+from . import contact_selectors, contact_services, letters
 from .cases import permissions
 from .cases.selectors import student_scope_get
 from .cases.views import allowed
-from .conduct_models import LetterKind
+from .conduct import selectors as conduct_selectors
+from .conduct.models import LetterKind
 from .contact_forms import ContactForm, LetterForm, LetterTemplateForm
 
 

@@ -10,7 +10,7 @@ from fpdf import FPDF
 
 from smk_dashboard.core.pdf import pdf_text as _t
 
-from .conduct_models import LetterKind
+from .conduct.models import LetterKind
 
 MONTHS = [
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",

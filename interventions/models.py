@@ -17,7 +17,7 @@ from .cases.models import (
     SweepStatus,
     Tier,
 )
-from .conduct_models import (
+from .conduct.models import (
     Behaviour,
     BehaviourKind,
     LetterKind,

@@ -4,14 +4,9 @@ its own files change by one line each."""
 
 from students.models import PklPlacement, Student, User
 
-from . import (
-    conduct_selectors,
-    contact_selectors,
-    referral_selectors,
-    strengths,
-    unattended,
-)
+from . import contact_selectors, referral_selectors, strengths, unattended
 from .cases import permissions
+from .conduct import selectors as conduct_selectors
 
 
 def counselling_profile_context(*, user: User, student: Student) -> dict:

@@ -14,7 +14,7 @@ from students.models import AttendanceSummary, GradeRecord, Student, StudentStat
 from students.selectors import student_queryset_for_user
 
 from .cases.models import Intervention, Outcome, Status
-from .conduct_models import PointEntry
+from .conduct.models import PointEntry
 
 
 def _min_gain() -> float:

@@ -18,7 +18,7 @@ from students.models import Student, StudentStatus, User
 from students.selectors import student_queryset_for_user
 
 from .cases.models import Intervention, InterventionSession, Status
-from .conduct_models import PointThreshold
+from .conduct.models import PointThreshold
 from .contact_models import ParentContact, UnattendedCheck, UnattendedStudent
 
 OPEN = (Status.PLANNED, Status.IN_PROGRESS)

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from . import caseload, conduct_views, contact_views, referral_views
+from . import caseload, contact_views, referral_views
 from .cases import views
+from .conduct import views as conduct_views
 
 app_name = "interventions"
 

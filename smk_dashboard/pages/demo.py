@@ -27,7 +27,7 @@ import numpy as np
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
-from interventions.conduct_models import PointEntry
+from interventions.conduct.models import PointEntry
 from students.models import (
     AcademicTerm,
     AttendanceRecord,
@@ -345,8 +345,8 @@ def _seed_school(
         }
         students, classes = _make_students(school, majors, config, rng)
         _make_staff_links(users, classes, general, terms)
-        from interventions.conduct_models import Behaviour
-        from interventions.conduct_services import point_catalogue_seed
+        from interventions.conduct.models import Behaviour
+        from interventions.conduct.services import point_catalogue_seed
 
         point_catalogue_seed(school=school)
         behaviours = {b.name: b for b in Behaviour.objects.filter(school=school)}

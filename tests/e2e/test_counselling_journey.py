@@ -5,7 +5,7 @@ the student out."""
 import pytest
 
 from interventions.cases.services import programme_catalogue_seed
-from interventions.conduct_services import point_catalogue_seed
+from interventions.conduct.services import point_catalogue_seed
 from interventions.models import CaseDecision, InterventionSession, Letter, ParentContact
 from students.models import Role
 from tests.students.factories import (

@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from interventions import conduct_services, contact_services
-from interventions.conduct_models import Behaviour, LetterKind
+from interventions import contact_services
+from interventions.conduct import services as conduct_services
+from interventions.conduct.models import Behaviour, LetterKind
 from interventions.contact_models import ContactChannel, Letter, ParentContact
 from interventions.letters import date_id, letter_number
 from smk_dashboard.core.models import AuditEvent

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from interventions import conduct_services as services
-from interventions.conduct_models import Behaviour, PointEntry, PointTodo
+from interventions.conduct import services
+from interventions.conduct.models import Behaviour, PointEntry, PointTodo
 from smk_dashboard.core.models import AuditEvent
 from students.models import Role
 from tests.students.factories import StudentFactory, UserFactory

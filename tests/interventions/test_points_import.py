@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from interventions.conduct_models import PointEntry, PointTodo
-from interventions.conduct_services import point_catalogue_seed
+from interventions.conduct.models import PointEntry, PointTodo
+from interventions.conduct.services import point_catalogue_seed
 from students.importers.report import blank_template_xlsx
 from students.services import import_file_run
 from tests.students.factories import StudentFactory
@@ -121,8 +121,8 @@ def test_points_imported_from_the_command_line_say_so_without_a_user(school, bud
 
 
 def test_points_recorded_on_the_form_are_not_marked_imported(school, walikelas, student):
-    from interventions.conduct_models import Behaviour
-    from interventions.conduct_services import point_entry_record
+    from interventions.conduct.models import Behaviour
+    from interventions.conduct.services import point_entry_record
 
     point_catalogue_seed(school=school)
     entry, _todos = point_entry_record(

@@ -8,8 +8,9 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from interventions import conduct_services, contact_services
-from interventions.conduct_models import Behaviour
+from interventions import contact_services
+from interventions.conduct import services as conduct_services
+from interventions.conduct.models import Behaviour
 from interventions.contact_models import UnattendedCheck
 from interventions.models import Status
 from interventions.tasks import unattended_check_task

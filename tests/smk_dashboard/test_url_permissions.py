@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from interventions.cases.services import programme_catalogue_seed
-from interventions.conduct_services import point_catalogue_seed, point_entry_record
+from interventions.conduct.services import point_catalogue_seed, point_entry_record
 from interventions.contact_services import letter_create
 from interventions.models import Behaviour, BkReferral, Intervention, InterventionSession
 from predictions.models import ScoringRun, TrainingRun

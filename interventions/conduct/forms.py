@@ -1,11 +1,12 @@
-"""Forms for conduct points: the shape of input only; the rules live in conduct_services."""
+"""Forms for conduct points: the shape of input only; the rules live in conduct/services.py."""
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .cases.forms import DateInput, StyledForm
-from .conduct_models import Behaviour, BehaviourKind, LetterKind
+from interventions.cases.forms import DateInput, StyledForm
+
+from .models import Behaviour, BehaviourKind, LetterKind
 
 
 class BehaviourForm(StyledForm):

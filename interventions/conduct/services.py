@@ -11,12 +11,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from interventions.cases import permissions
 from smk_dashboard.core.audit import audit_log
 from students.models import School, Student, User
 from students.selectors import student_queryset_for_user
 
-from .cases import permissions
-from .conduct_models import (
+from .models import (
     Behaviour,
     BehaviourKind,
     LetterKind,

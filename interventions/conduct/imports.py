@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from students.importers.values import normalize_key
 from students.models import ImportBatch, School, Student
 
-from .conduct_models import Behaviour, BehaviourKind, PointEntry
-from .conduct_services import point_todos_create
+from .models import Behaviour, BehaviourKind, PointEntry
+from .services import point_todos_create
 
 
 def points_rows_resolve(rows: list, school: School) -> None:

@@ -9,14 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from interventions.cases import permissions
+from interventions.cases.selectors import student_scope_get
+from interventions.cases.views import allowed
 from smk_dashboard.core.audit import audit_log
 
-from . import conduct_selectors as selectors
-from . import conduct_services as services
-from .cases import permissions
-from .cases.selectors import student_scope_get
-from .cases.views import allowed
-from .conduct_forms import BehaviourForm, PointEntryForm, ThresholdForm, VoidForm
+from . import selectors, services
+from .forms import BehaviourForm, PointEntryForm, ThresholdForm, VoidForm
 
 
 @allowed(permissions.can_edit_point_catalogue)

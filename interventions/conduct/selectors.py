@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 
+from interventions.cases import permissions
 from smk_dashboard.core.roles import Role
 from students.models import AcademicTerm, Student, User
 from students.selectors import student_queryset_for_user
 
-from .cases import permissions
-from .conduct_models import Behaviour, PointEntry, PointThreshold, PointTodo
+from .models import Behaviour, PointEntry, PointThreshold, PointTodo
 
 if TYPE_CHECKING:
     import pandas as pd
