@@ -25,7 +25,7 @@ from .conduct.models import (
     PointThreshold,
     PointTodo,
 )
-from .contact_models import (
+from .contacts.models import (
     ContactChannel,
     Letter,
     LetterTemplate,

@@ -4,9 +4,11 @@ its own files change by one line each."""
 
 from students.models import PklPlacement, Student, User
 
-from . import contact_selectors, referral_selectors, strengths, unattended
+from . import referral_selectors, strengths
 from .cases import permissions
 from .conduct import selectors as conduct_selectors
+from .contacts import selectors as contact_selectors
+from .contacts import unattended
 
 
 def counselling_profile_context(*, user: User, student: Student) -> dict:

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from .cases.services import follow_up_sweep_run
-from .unattended import unattended_check_run
+from .contacts.unattended import unattended_check_run
 
 
 @shared_task(name="interventions.tasks.follow_up_sweep_task", acks_late=True)

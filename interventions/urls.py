@@ -1,8 +1,9 @@
 from django.urls import path
 
-from . import caseload, contact_views, referral_views
+from . import caseload, referral_views
 from .cases import views
 from .conduct import views as conduct_views
+from .contacts import views as contact_views
 
 app_name = "interventions"
 

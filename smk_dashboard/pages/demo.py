@@ -360,7 +360,7 @@ def _seed_school(
 
         programme_catalogue_seed(school=school)
         demo_interventions_seed(school=school, owner=users[Role.BK], seed=config.seed + index)
-        from interventions.contact_services import demo_counselling_seed
+        from interventions.contacts.services import demo_counselling_seed
 
         demo_counselling_seed(
             school=school, walikelas=users[Role.WALIKELAS], seed=config.seed + index

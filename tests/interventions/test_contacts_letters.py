@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from interventions import contact_services
 from interventions.conduct import services as conduct_services
 from interventions.conduct.models import Behaviour, LetterKind
-from interventions.contact_models import ContactChannel, Letter, ParentContact
-from interventions.letters import date_id, letter_number
+from interventions.contacts import services as contact_services
+from interventions.contacts.letters import date_id, letter_number
+from interventions.contacts.models import ContactChannel, Letter, ParentContact
 from smk_dashboard.core.models import AuditEvent
 from students.models import ConsentStatus, Role, StudentPrivacy
 from tests.students.factories import UserFactory

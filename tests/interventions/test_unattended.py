@@ -8,13 +8,13 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from interventions import contact_services
 from interventions.conduct import services as conduct_services
 from interventions.conduct.models import Behaviour
-from interventions.contact_models import UnattendedCheck
+from interventions.contacts import services as contact_services
+from interventions.contacts.models import UnattendedCheck
+from interventions.contacts.unattended import unattended_check_run, unattended_for_user
 from interventions.models import Status
 from interventions.tasks import unattended_check_task
-from interventions.unattended import unattended_check_run, unattended_for_user
 from tests.interventions.factories import InterventionFactory, SessionFactory
 from tests.predictions.factories import ModelVersionFactory, PredictionFactory
 from tests.students.factories import StudentFactory

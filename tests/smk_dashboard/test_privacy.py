@@ -245,7 +245,7 @@ def test_export_holds_points_contacts_letters_and_pkl_but_not_their_confidential
         point_entry_record,
         point_entry_void,
     )
-    from interventions.contact_services import letter_create, parent_contact_record
+    from interventions.contacts.services import letter_create, parent_contact_record
     from students.models import PklPlacement
 
     student, bk = one.student, one.users[Role.BK]

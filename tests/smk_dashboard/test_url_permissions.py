@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from interventions.cases.services import programme_catalogue_seed
 from interventions.conduct.services import point_catalogue_seed, point_entry_record
-from interventions.contact_services import letter_create
+from interventions.contacts.services import letter_create
 from interventions.models import Behaviour, BkReferral, Intervention, InterventionSession
 from predictions.models import ScoringRun, TrainingRun
 from students.models import ImportBatch, Role

@@ -11,15 +11,15 @@ from django.db.models import Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from interventions.cases.models import Intervention, InterventionSession, Status
+from interventions.conduct.models import PointThreshold
 from predictions.models import Prediction
 from smk_dashboard.core.categories import Category
 from smk_dashboard.core.roles import Role
 from students.models import Student, StudentStatus, User
 from students.selectors import student_queryset_for_user
 
-from .cases.models import Intervention, InterventionSession, Status
-from .conduct.models import PointThreshold
-from .contact_models import ParentContact, UnattendedCheck, UnattendedStudent
+from .models import ParentContact, UnattendedCheck, UnattendedStudent
 
 OPEN = (Status.PLANNED, Status.IN_PROGRESS)
 

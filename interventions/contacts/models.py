@@ -5,9 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from interventions.conduct.models import LetterKind, PointTodo
 from smk_dashboard.core.crypto import EncryptedTextField
-
-from .conduct.models import LetterKind, PointTodo
 
 
 class ContactChannel(models.TextChoices):
@@ -20,7 +19,7 @@ class ContactChannel(models.TextChoices):
 
 class LetterTemplate(models.Model):
     """A school's wording of one kind of letter. `body` may use the placeholders listed in
-    interventions.letters.PLACEHOLDERS, e.g. {nama} and {kelas}."""
+    interventions.contacts.letters.PLACEHOLDERS, e.g. {nama} and {kelas}."""
 
     school = models.ForeignKey("students.School", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("jenis surat"), max_length=14, choices=LetterKind.choices)

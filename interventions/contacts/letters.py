@@ -8,9 +8,8 @@ import string
 from django.utils.translation import gettext_lazy as _
 from fpdf import FPDF
 
+from interventions.conduct.models import LetterKind
 from smk_dashboard.core.pdf import pdf_text as _t
-
-from .conduct.models import LetterKind
 
 MONTHS = [
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",

@@ -9,16 +9,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from interventions.cases import permissions
+from interventions.cases.selectors import student_scope_get
+from interventions.cases.views import allowed
+from interventions.conduct import selectors as conduct_selectors
+from interventions.conduct.models import LetterKind
 from smk_dashboard.core.audit import audit_log
 from smk_dashboard.core.roles import PARENT_CONTACT_ROLES, Role
 
-from . import contact_selectors, contact_services, letters
-from .cases import permissions
-from .cases.selectors import student_scope_get
-from .cases.views import allowed
-from .conduct import selectors as conduct_selectors
-from .conduct.models import LetterKind
-from .contact_forms import ContactForm, LetterForm, LetterTemplateForm
+from . import letters, selectors, services
+from .forms import ContactForm, LetterForm, LetterTemplateForm
 
 
 def _contact_role(user) -> bool:
@@ -41,7 +41,7 @@ def contact_create(request: HttpRequest, student_id: int) -> HttpResponse:
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            contact_services.parent_contact_record(
+            services.parent_contact_record(
                 user=request.user, student=student, request=request, **form.cleaned_data
             )
         except ValidationError as exc:
@@ -72,12 +72,12 @@ def letter_create(request: HttpRequest, student_id: int) -> HttpResponse:
         initial={
             "kind": kind,
             "date": today,
-            **contact_services.letter_draft(student=student, kind=kind, day=today),
+            **services.letter_draft(student=student, kind=kind, day=today),
         },
     )
     if request.method == "POST" and form.is_valid():
         try:
-            letter = contact_services.letter_create(
+            letter = services.letter_create(
                 user=request.user, student=student, todo=todo, request=request, **form.cleaned_data
             )
         except ValidationError as exc:
@@ -99,7 +99,7 @@ def letter_create(request: HttpRequest, student_id: int) -> HttpResponse:
 @allowed(lambda user: user.role in (Role.BK, Role.WALIKELAS, Role.KEPSEK))
 @require_GET
 def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    letter = contact_selectors.letter_get(user=request.user, pk=pk)
+    letter = selectors.letter_get(user=request.user, pk=pk)
     audit_log(action="letter.print", request=request, target=letter, school=letter.school)
     response = HttpResponse(letters.letter_pdf(letter), content_type="application/pdf")
     name = letter.number.replace("/", "-")
@@ -113,7 +113,7 @@ def letter_templates(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "interventions/letter_templates.html",
-        {"templates": contact_selectors.letter_templates(user=request.user)},
+        {"templates": selectors.letter_templates(user=request.user)},
     )
 
 
@@ -122,7 +122,7 @@ def letter_templates(request: HttpRequest) -> HttpResponse:
 def letter_template_edit(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in LetterKind.values:
         raise Http404("kind")
-    template = contact_services.letter_template_for(school=request.user.school, kind=kind)
+    template = services.letter_template_for(school=request.user.school, kind=kind)
     form = LetterTemplateForm(
         request.POST or None,
         initial={
@@ -135,7 +135,7 @@ def letter_template_edit(request: HttpRequest, kind: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            contact_services.letter_template_save(user=request.user, kind=kind, **form.cleaned_data)
+            services.letter_template_save(user=request.user, kind=kind, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:

@@ -5,14 +5,14 @@ from dataclasses import dataclass
 
 from django.http import Http404, HttpRequest
 
+from interventions.cases import permissions
+from interventions.conduct.models import LetterKind
 from smk_dashboard.core.audit import audit_log
 from students.models import Student, StudentPrivacy, User
 from students.selectors import student_queryset_for_user
 
-from .cases import permissions
-from .conduct.models import LetterKind
-from .contact_models import Letter, ParentContact
-from .contact_services import letter_template_for
+from .models import Letter, ParentContact
+from .services import letter_template_for
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .cases.forms import DateInput, StyledForm
-from .conduct.models import LetterKind
-from .contact_models import ContactChannel
+from interventions.cases.forms import DateInput, StyledForm
+from interventions.conduct.models import LetterKind
+
+from .models import ContactChannel
 
 
 class ContactForm(StyledForm):

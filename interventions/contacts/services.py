@@ -11,14 +11,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from interventions.cases import permissions
+from interventions.conduct.models import LetterKind, PointTodo
+from interventions.conduct.services import student_points_total
 from smk_dashboard.core.audit import audit_log
 from students.models import School, Student, User
 
 from . import letters
-from .cases import permissions
-from .conduct.models import LetterKind, PointTodo
-from .conduct.services import student_points_total
-from .contact_models import ContactChannel, Letter, LetterTemplate, ParentContact
+from .models import ContactChannel, Letter, LetterTemplate, ParentContact
 
 
 def letter_template_for(*, school: School, kind: str) -> LetterTemplate:
@@ -235,8 +235,8 @@ def counselling_records_redact(*, student: Student, placeholder: str) -> int:
     findings, home-visit address, decisions, referral text, contact summaries, letters,
     point descriptions) becomes `placeholder` or empty. Dates, kinds and points stay, so
     aggregates keep working. Returns the number of rows changed."""
-    from .cases.models import CaseDecision, InterventionSession
-    from .conduct.models import PointEntry
+    from interventions.cases.models import CaseDecision, InterventionSession
+    from interventions.conduct.models import PointEntry
 
     changed = 0
     sessions = list(InterventionSession.objects.filter(intervention__student=student))
@@ -274,8 +274,8 @@ def demo_counselling_seed(*, school: School, walikelas: User, seed: int) -> int:
     contact. Deterministic for a seed on a given day (dates count back from today)."""
     import random
 
-    from .conduct.models import Behaviour
-    from .conduct.services import point_catalogue_seed, point_entry_record
+    from interventions.conduct.models import Behaviour
+    from interventions.conduct.services import point_catalogue_seed, point_entry_record
 
     point_catalogue_seed(school=school)
     behaviours = {b.name: b for b in Behaviour.objects.filter(school=school)}
