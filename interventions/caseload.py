@@ -17,10 +17,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from smk_dashboard.core.audit import audit_student_list
 from smk_dashboard.core.fields import factors_for_user
 
-from . import referral_selectors, referral_services
 from .cases import permissions, selectors, services
 from .cases.forms import InterventionCreateForm, RescheduleForm
 from .cases.views import allowed
+from .referrals import selectors as referral_selectors
+from .referrals import services as referral_services
 
 
 @allowed(permissions.can_create_interventions)

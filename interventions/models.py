@@ -33,7 +33,7 @@ from .contacts.models import (
     UnattendedCheck,
     UnattendedStudent,
 )
-from .referral_models import BkReferral, BkReferralStatus
+from .referrals.models import BkReferral, BkReferralStatus
 
 __all__ = [
     "SESSION_CONTENT_FIELDS",

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import caseload, referral_views
+from . import caseload
 from .cases import views
 from .conduct import views as conduct_views
 from .contacts import views as contact_views
+from .referrals import views as referral_views
 
 app_name = "interventions"
 

@@ -8,13 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from interventions.cases import permissions
+from interventions.cases.selectors import student_scope_get
+from interventions.cases.views import allowed
 from smk_dashboard.core.audit import audit_log
 
-from . import referral_selectors, referral_services
-from .cases import permissions
-from .cases.selectors import student_scope_get
-from .cases.views import allowed
-from .referral_forms import BkReferralForm
+from . import selectors, services
+from .forms import BkReferralForm
 
 
 @allowed(permissions.can_refer_to_bk)
@@ -26,7 +26,7 @@ def referral_create(request: HttpRequest, student_id: int) -> HttpResponse:
     form = BkReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            referral_services.referral_create(
+            services.referral_create(
                 user=request.user, student=student, request=request, **form.cleaned_data
             )
         except ValidationError as exc:
@@ -40,7 +40,7 @@ def referral_create(request: HttpRequest, student_id: int) -> HttpResponse:
         {
             "form": form,
             "student": student,
-            "referrals": referral_selectors.student_referrals(user=request.user, student=student),
+            "referrals": selectors.student_referrals(user=request.user, student=student),
         },
     )
 
@@ -48,9 +48,9 @@ def referral_create(request: HttpRequest, student_id: int) -> HttpResponse:
 @allowed(permissions.can_handle_referrals)
 @require_POST
 def referral_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = referral_selectors.open_referral_get(user=request.user, pk=pk)
+    referral = selectors.open_referral_get(user=request.user, pk=pk)
     try:
-        referral_services.referral_decline(user=request.user, referral=referral, request=request)
+        services.referral_decline(user=request.user, referral=referral, request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -7,14 +7,15 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from interventions.cases import permissions
+from interventions.cases import services as case_services
+from interventions.cases.models import Intervention
 from smk_dashboard.core.audit import audit_log
 from smk_dashboard.core.page_cache import school_pages_changed
 from students.models import Student, User
 from students.selectors import student_queryset_for_user
 
-from .cases import permissions, services
-from .cases.models import Intervention
-from .referral_models import REFERRAL_REASON_MAX, BkReferral, BkReferralStatus
+from .models import REFERRAL_REASON_MAX, BkReferral, BkReferralStatus
 
 
 def referral_create(
@@ -55,7 +56,7 @@ def referral_create(
 def referral_accept(
     *, user: User, referral: BkReferral, request: HttpRequest | None = None, **intervention_data
 ) -> Intervention:
-    """bk accepts an open referral: the intervention is created (services.intervention_create
+    """bk accepts an open referral: the intervention is created (cases.services.intervention_create
     with `intervention_data`) and the referral points at it, both or neither."""
     if not permissions.can_handle_referrals(user) or user.school_id != referral.school_id:
         raise ValidationError(_("Hanya guru BK sekolah ini yang dapat menerima rujukan."))
@@ -63,7 +64,7 @@ def referral_accept(
         referral = BkReferral.objects.select_for_update().get(pk=referral.pk)
         if referral.status != BkReferralStatus.OPEN:
             raise ValidationError(_("Rujukan ini sudah ditangani."))
-        intervention = services.intervention_create(
+        intervention = case_services.intervention_create(
             user=user, student=referral.student, request=request, **intervention_data
         )
         referral.status = BkReferralStatus.ACCEPTED

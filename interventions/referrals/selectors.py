@@ -2,11 +2,11 @@
 
 from django.http import Http404
 
+from interventions.cases import permissions
 from students.models import Student, User
 from students.selectors import student_queryset_for_user
 
-from .cases import permissions
-from .referral_models import BkReferral, BkReferralStatus
+from .models import BkReferral, BkReferralStatus
 
 
 def open_referrals(*, user: User, limit: int | None = None) -> list[BkReferral]:

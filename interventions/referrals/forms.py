@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .referral_models import REFERRAL_REASON_MAX
+from .models import REFERRAL_REASON_MAX
 
 
 class BkReferralForm(forms.Form):
