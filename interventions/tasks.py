@@ -5,7 +5,7 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
-from .cases.services import follow_up_sweep_run
+from .cases.follow_ups import follow_up_sweep_run
 from .contacts.unattended import unattended_check_run
 
 

@@ -1,17 +1,13 @@
-"""Writes for BK interventions: the programme catalogue, the intervention workflow
-(planned → in_progress → completed / stopped), sessions, soft deletion and the daily check
-for overdue follow-ups. Bad input raises ValidationError and writes nothing."""
+"""Writes for BK interventions: the intervention workflow (planned → in_progress → completed /
+stopped), sessions, soft deletion and rescheduling follow-ups. Bad input raises
+ValidationError and writes nothing. The programme catalogue is in programmes.py, the daily
+check for overdue follow-ups in follow_ups.py, the demo's interventions in demo.py."""
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 
-import numpy as np
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import Avg
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,19 +16,16 @@ from django.utils.translation import gettext_lazy as _lazy
 from predictions.models import Prediction
 from smk_dashboard.core.audit import audit_log
 from smk_dashboard.core.roles import INTERVENTION_CREATOR_ROLES
-from students.models import GradeRecord, Role, School, Student, StudentStatus, User
+from students.models import Role, Student, User
 from students.selectors import student_queryset_for_user
 
 from . import permissions, selectors
 from .models import (
-    FollowUpSweep,
     Intervention,
     InterventionSession,
     Outcome,
     Programme,
     Status,
-    SweepStatus,
-    Tier,
 )
 
 OPEN_STATUSES = (Status.PLANNED, Status.IN_PROGRESS)
@@ -45,141 +38,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.STOPPED: frozenset(),
 }
 MAX_FOLLOW_UP_DAYS = 180
-
-DEFAULT_PROGRAMMES = [
-    ("Konseling individual", Tier.TARGETED),
-    ("Konseling kelompok", Tier.TARGETED),
-    ("Bimbingan belajar / remedial", Tier.UNIVERSAL),
-    ("Kunjungan rumah", Tier.INTENSIVE),
-    ("Pertemuan orang tua", Tier.TARGETED),
-    ("Layanan rujukan", Tier.INTENSIVE),
-    ("Mentoring sebaya", Tier.UNIVERSAL),
-]
-
-
-def programme_catalogue_seed(*, school: School) -> list[Programme]:
-    """Give a school the common BK services; existing ones are left as they are."""
-    return [
-        Programme.objects.get_or_create(school=school, name=name, defaults={"tier": tier})[0]
-        for name, tier in DEFAULT_PROGRAMMES
-    ]
-
-
-DEMO_NOTES = [
-    "Siswa bercerita sering membantu orang tua berjualan sampai malam, sehingga terlambat.",
-    "Disepakati jadwal belajar bersama teman sebangku dua kali seminggu.",
-    "Orang tua hadir; sepakat memantau kehadiran dan menghubungi wali kelas bila sakit.",
-    "Nilai kejuruan mulai naik; siswa lebih percaya diri saat praktik.",
-]
-
-
-@transaction.atomic
-def demo_interventions_seed(*, school: School, owner: User, seed: int) -> int:
-    """A few interventions with sessions and notes for the demo, on students whose latest
-    term average is lowest. Deterministic for a seed."""
-    rng = np.random.default_rng(seed)
-    programmes = list(Programme.objects.filter(school=school).order_by("id"))
-    last_term = (
-        GradeRecord.objects.filter(student__school=school)
-        .order_by("-term__year", "-term__semester")
-        .values_list("term_id", flat=True)
-        .first()
-    )
-    if last_term is None or not programmes:
-        return 0
-    weakest = (
-        Student.objects.filter(school=school, status=StudentStatus.AKTIF, grades__term=last_term)
-        .annotate(avg=Avg("grades__score"))
-        .order_by("avg", "id")[:8]
-    )
-    start = dt.date(2026, 2, 2)
-    created = 0
-    for k, student in enumerate(weakest):
-        status = [Status.COMPLETED, Status.IN_PROGRESS, Status.PLANNED][k % 3]
-        intervention = Intervention.objects.create(
-            student=student,
-            programme=programmes[k % len(programmes)],
-            reason="Rata-rata semester terakhir di bawah KKM dan beberapa kali alpa.",
-            goal="Rata-rata kembali di atas KKM pada semester berikutnya.",
-            owner=owner,
-            start_date=start + dt.timedelta(days=7 * k),
-            status=status,
-            outcome=Outcome.IMPROVED
-            if status == Status.COMPLETED and k % 2 == 0
-            else (Outcome.NO_CHANGE if status == Status.COMPLETED else Outcome.UNKNOWN),
-        )
-        n_sessions = 0 if status == Status.PLANNED else int(rng.integers(1, 4))
-        next_follow_up = intervention.start_date
-        for j in range(n_sessions):
-            date = intervention.start_date + dt.timedelta(days=14 * j)
-            next_follow_up = date + dt.timedelta(days=14)
-            InterventionSession.objects.create(
-                intervention=intervention,
-                date=date,
-                notes=DEMO_NOTES[(k + j) % len(DEMO_NOTES)],
-                attended=bool(rng.random() > 0.15),
-                next_follow_up=next_follow_up,
-                created_by=owner,
-            )
-        if status == Status.COMPLETED:
-            intervention.closing_note = "Dipantau wali kelas sampai akhir semester."
-            intervention.closed_at = timezone.make_aware(
-                dt.datetime.combine(next_follow_up, dt.time(12))
-            )
-        else:
-            intervention.next_follow_up = next_follow_up
-        intervention.save(update_fields=["closing_note", "closed_at", "next_follow_up"])
-        created += 1
-    return created
-
-
-# --- Programme catalogue -----------------------------------------------------------------------
-
-
-def _clean_programme(*, name: str, tier: int) -> str:
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError(_("Nama layanan wajib diisi."))
-    if tier not in Tier.values:
-        raise ValidationError(_("Pilih tingkat layanan: 1 universal, 2 terarah atau 3 intensif."))
-    return name
-
-
-def programme_create(
-    *, user: User, name: str, tier: int, description: str = "", active: bool = True
-) -> Programme:
-    """Add a service to the catalogue of the user's school (bk and operator)."""
-    if not permissions.can_edit_catalogue(user):
-        raise ValidationError(_("Hanya guru BK dan operator yang dapat mengubah katalog layanan."))
-    name = _clean_programme(name=name, tier=tier)
-    try:
-        with transaction.atomic():
-            programme = Programme.objects.create(
-                school_id=user.school_id,
-                name=name,
-                tier=tier,
-                description=description,
-                active=active,
-            )
-    except IntegrityError:
-        raise ValidationError(_("Layanan dengan nama itu sudah ada di sekolah ini."))
-    audit_log(action="programme.create", user=user, target=programme, school=programme.school)
-    return programme
-
-
-def programme_update(
-    *, programme: Programme, user: User, name: str, tier: int, description: str, active: bool
-) -> Programme:
-    if not permissions.can_edit_catalogue(user) or programme.school_id != user.school_id:
-        raise ValidationError(_("Hanya guru BK dan operator yang dapat mengubah katalog layanan."))
-    name = _clean_programme(name=name, tier=tier)
-    if Programme.objects.filter(school_id=programme.school_id, name=name).exclude(pk=programme.pk):
-        raise ValidationError(_("Layanan dengan nama itu sudah ada di sekolah ini."))
-    programme.name, programme.tier = name, tier
-    programme.description, programme.active = description, active
-    programme.save()
-    audit_log(action="programme.update", user=user, target=programme, school=programme.school)
-    return programme
 
 
 # --- Interventions -----------------------------------------------------------------------------
@@ -525,70 +383,6 @@ def session_update(
 
 
 # --- Overdue follow-ups ------------------------------------------------------------------------
-
-
-def follow_ups_mark_overdue(*, today: dt.date) -> tuple[list[int], int]:
-    """Mark open interventions whose next follow-up is before `today`; clear the mark where
-    it no longer holds. Returns (ids newly marked, number cleared). Safe to run twice."""
-    live = Intervention.objects.filter(deleted_at__isnull=True)
-    due = live.filter(
-        status__in=OPEN_STATUSES, next_follow_up__lt=today, overdue_since__isnull=True
-    )
-    marked = list(due.values_list("id", flat=True))
-    Intervention.objects.filter(id__in=marked).update(overdue_since=today)
-    stale = Intervention.objects.filter(overdue_since__isnull=False).exclude(
-        status__in=OPEN_STATUSES, next_follow_up__lt=today, deleted_at__isnull=True
-    )
-    cleared = stale.update(overdue_since=None)
-    return marked, cleared
-
-
-def _overdue_emails(intervention_ids: list[int]) -> int:
-    """One e-mail per owner listing their newly overdue follow-ups (never any notes)."""
-    by_owner: dict[User, list[Intervention]] = defaultdict(list)
-    rows = Intervention.objects.filter(id__in=intervention_ids).select_related(
-        "owner", "student", "programme"
-    )
-    for intervention in rows:
-        if intervention.owner.email:
-            by_owner[intervention.owner].append(intervention)
-    sent = 0
-    for owner, items in by_owner.items():
-        lines = [
-            f"- {i.student.name} · {i.programme.name} · "
-            + _("jatuh tempo %(date)s") % {"date": i.next_follow_up.strftime("%d-%m-%Y")}
-            for i in items
-        ]
-        sent += send_mail(
-            subject=_("Tindak lanjut BK terlambat: %(n)d siswa") % {"n": len(items)},
-            message=_("Tindak lanjut berikut sudah lewat jatuh tempo:") + "\n\n" + "\n".join(lines),
-            from_email=None,
-            recipient_list=[owner.email],
-            fail_silently=False,
-        )
-    return sent
-
-
-def follow_up_sweep_run(*, today: dt.date, task_id: str = "") -> FollowUpSweep:
-    """The daily check: mark overdue follow-ups, clear stale marks, optionally e-mail owners
-    (settings.INTERVENTION_REMINDER_EMAILS). Recorded on a FollowUpSweep row."""
-    sweep = FollowUpSweep.objects.create(day=today, task_id=task_id)
-    try:
-        with transaction.atomic():
-            marked, cleared = follow_ups_mark_overdue(today=today)
-        emails = 0
-        if marked and getattr(settings, "INTERVENTION_REMINDER_EMAILS", False):
-            emails = _overdue_emails(marked)
-    except Exception as exc:
-        sweep.status, sweep.error = SweepStatus.FAILED, f"{type(exc).__name__}: {exc}"
-        sweep.finished_at = timezone.now()
-        sweep.save()
-        raise
-    sweep.status = SweepStatus.SUCCEEDED
-    sweep.marked, sweep.cleared, sweep.emails_sent = len(marked), cleared, emails
-    sweep.finished_at = timezone.now()
-    sweep.save()
-    return sweep
 
 
 @transaction.atomic

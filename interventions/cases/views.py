@@ -17,7 +17,7 @@ from smk_dashboard.core.audit import audit_log, audit_student_list
 from smk_dashboard.core.fields import FieldGroup, can_see
 from students.selectors import student_queryset_for_user
 
-from . import permissions, reports, selectors, services, session_services
+from . import permissions, programmes, reports, selectors, services, session_services
 from .forms import (
     CloseForm,
     EffectivenessForm,
@@ -295,7 +295,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.programme_create(user=request.user, **form.cleaned_data)
+            programmes.programme_create(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
@@ -323,7 +323,7 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.programme_update(programme=programme, user=request.user, **form.cleaned_data)
+            programmes.programme_update(programme=programme, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
@@ -337,6 +337,6 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @allowed(permissions.can_edit_catalogue)
 @require_POST
 def programme_seed(request: HttpRequest) -> HttpResponse:
-    services.programme_catalogue_seed(school=request.user.school)
+    programmes.programme_catalogue_seed(school=request.user.school)
     messages.success(request, _("Layanan BK standar ditambahkan ke katalog."))
     return redirect("interventions:programmes")

@@ -356,7 +356,8 @@ def _seed_school(
         counts = _make_history(
             students, classes, general, vocational, terms, rng, users, conduct=conduct
         )
-        from interventions.cases.services import demo_interventions_seed, programme_catalogue_seed
+        from interventions.cases.demo import demo_interventions_seed
+        from interventions.cases.programmes import programme_catalogue_seed
 
         programme_catalogue_seed(school=school)
         demo_interventions_seed(school=school, owner=users[Role.BK], seed=config.seed + index)

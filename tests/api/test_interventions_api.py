@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from interventions.cases import services
+from interventions.cases.programmes import programme_catalogue_seed
 from interventions.models import Intervention, Status
 from smk_dashboard.core.models import AuditEvent
 from students.models import Role
@@ -21,7 +22,7 @@ def case(world):
     with one session and its notes."""
     one = world.one
     bk = one.users[Role.BK]
-    programmes = services.programme_catalogue_seed(school=one.school)
+    programmes = programme_catalogue_seed(school=one.school)
     intervention = services.intervention_create(
         user=bk,
         student=one.student,

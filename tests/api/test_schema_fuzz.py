@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from interventions.cases import services
-from interventions.cases.services import programme_catalogue_seed
+from interventions.cases.programmes import programme_catalogue_seed
 from predictions.ml.registry import file_sha256
 from predictions.models import ModelVersion, ScoringRun, TrainingRun
 from smk_dashboard.wsgi import application

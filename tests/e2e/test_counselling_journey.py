@@ -4,7 +4,7 @@ the student out."""
 
 import pytest
 
-from interventions.cases.services import programme_catalogue_seed
+from interventions.cases.programmes import programme_catalogue_seed
 from interventions.conduct.services import point_catalogue_seed
 from interventions.models import CaseDecision, InterventionSession, Letter, ParentContact
 from students.models import Role

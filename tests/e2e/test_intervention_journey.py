@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from interventions.cases.services import programme_catalogue_seed
+from interventions.cases.programmes import programme_catalogue_seed
 from interventions.models import Intervention, Outcome, Status
 from smk_dashboard.core.models import AuditEvent
 from students.models import GradeRecord, Role

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from interventions.cases.services import programme_catalogue_seed
+from interventions.cases.programmes import programme_catalogue_seed
 from interventions.models import BkReferral, Intervention, Status
 from students.models import Role
 from tests.predictions.factories import PredictionFactory

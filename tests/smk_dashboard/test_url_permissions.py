@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from interventions.cases.services import programme_catalogue_seed
+from interventions.cases.programmes import programme_catalogue_seed
 from interventions.conduct.services import point_catalogue_seed, point_entry_record
 from interventions.contacts.services import letter_create
 from interventions.models import Behaviour, BkReferral, Intervention, InterventionSession
