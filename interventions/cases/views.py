@@ -17,7 +17,7 @@ from smk_dashboard.core.audit import audit_log, audit_student_list
 from smk_dashboard.core.fields import FieldGroup, can_see
 from students.selectors import student_queryset_for_user
 
-from . import permissions, programmes, reports, selectors, services, session_services
+from . import case_outcomes, permissions, programmes, reports, selectors, services, session_services
 from .forms import (
     CloseForm,
     EffectivenessForm,
@@ -267,7 +267,7 @@ def effectiveness(request: HttpRequest) -> HttpResponse:
     report = reports.effectiveness_report(school=request.user.school, within_days=days)
     # Named cases only for roles that read counselling data (not the operator).
     cases = (
-        reports.intervention_cases(
+        case_outcomes.intervention_cases(
             school=request.user.school, students=student_queryset_for_user(user=request.user)
         )
         if can_see(request.user, FieldGroup.COUNSELLING)

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from interventions.cases import reports
+from interventions.cases import case_outcomes, reports
 from interventions.models import Intervention, Outcome, Status
 from predictions.models import Prediction
 from students.models import AttendanceSummary, GradeRecord, Role
@@ -234,7 +234,8 @@ def test_each_completed_case_is_listed_with_its_own_before_and_after(school, wor
     from students.models import Student
 
     cases = {
-        c.name: c for c in reports.intervention_cases(school=school, students=Student.objects.all())
+        c.name: c
+        for c in case_outcomes.intervention_cases(school=school, students=Student.objects.all())
     }
     assert set(cases) == {"A", "B", "G"}  # E is still running: not a case yet
     a, b, g = cases["A"], cases["B"], cases["G"]
@@ -257,7 +258,9 @@ def test_each_completed_case_is_listed_with_its_own_before_and_after(school, wor
     )
     assert g.has_gap and not a.has_gap and not a.terms_by_date
     # Only the students the reader may see.
-    only_a = reports.intervention_cases(school=school, students=Student.objects.filter(name="A"))
+    only_a = case_outcomes.intervention_cases(
+        school=school, students=Student.objects.filter(name="A")
+    )
     assert [c.name for c in only_a] == ["A"]
 
 
@@ -276,7 +279,8 @@ def test_a_case_without_a_prediction_is_compared_by_its_start_date(school, world
     world["intervene"](h, start=dt.date(2025, 2, 3))
     world["intervene"](StudentFactory(school=school, name="I"), start=dt.date(2031, 8, 1))
     cases = {
-        c.name: c for c in reports.intervention_cases(school=school, students=Student.objects.all())
+        c.name: c
+        for c in case_outcomes.intervention_cases(school=school, students=Student.objects.all())
     }
     case = cases["H"]
     assert (case.category, case.terms_by_date) == (None, True)
