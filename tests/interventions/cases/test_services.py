@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from interventions.cases import programmes, services
+from interventions.cases import services
+from interventions.cases.programmes import programme_catalogue_seed, programme_create
 from interventions.models import Intervention, InterventionSession, Outcome, Status
 from smk_dashboard.core.models import AuditEvent
 from students.models import Role
@@ -184,7 +185,7 @@ def test_the_triggering_prediction_must_be_the_students_own(bk, student, program
 
 
 def test_a_programme_of_another_school_is_refused(bk, student):
-    foreign = programmes.programme_catalogue_seed(school=SchoolFactory())[0]
+    foreign = programme_catalogue_seed(school=SchoolFactory())[0]
     with pytest.raises(ValidationError, match="katalog sekolah ini"):
         create(bk, student, foreign)
 
@@ -251,13 +252,13 @@ def test_deleting_is_soft_and_the_record_is_kept(bk, student, programme):
 
 def test_programme_names_are_unique_per_school(bk, programmes):
     with pytest.raises(ValidationError, match="sudah ada"):
-        programmes.programme_create(user=bk, name=programmes[0].name, tier=1)
-    created = programmes.programme_create(user=bk, name="Bimbingan karier", tier=1)
+        programme_create(user=bk, name=programmes[0].name, tier=1)
+    created = programme_create(user=bk, name="Bimbingan karier", tier=1)
     assert created.school == bk.school
 
 
 def test_the_catalogue_seed_gives_seven_services_with_tiers_and_is_idempotent(school):
-    first = programmes.programme_catalogue_seed(school=school)
-    again = programmes.programme_catalogue_seed(school=school)
+    first = programme_catalogue_seed(school=school)
+    again = programme_catalogue_seed(school=school)
     assert len(first) == 7 and [p.pk for p in first] == [p.pk for p in again]
     assert {p.tier for p in first} == {1, 2, 3}
