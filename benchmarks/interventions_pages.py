@@ -34,8 +34,8 @@ from django.db.models import Avg  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from interventions.cases.reports import effectiveness_report  # noqa: E402
 from interventions.models import Intervention, Outcome, Programme, Status  # noqa: E402
-from interventions.reports import effectiveness_report  # noqa: E402
 from predictions.models import ModelVersion, Prediction  # noqa: E402
 from students.models import AcademicTerm, GradeRecord, School, User  # noqa: E402
 

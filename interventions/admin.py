@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from students.admin import SchoolScopedAdmin
 
-from .models import FollowUpSweep, Intervention, InterventionSession, Programme
+from .cases.models import FollowUpSweep, Intervention, InterventionSession, Programme
 
 
 @admin.register(Programme)

@@ -10,7 +10,7 @@ class InterventionsConfig(AppConfig):
         # register how those rows are checked and written, without students importing us.
         from students.import_writes import ROW_WRITERS, RowWriter
 
-        from .conduct_import import points_rows_resolve, points_rows_write
+        from .conduct.imports import points_rows_resolve, points_rows_write
 
         ROW_WRITERS["points"] = RowWriter(resolve=points_rows_resolve, write=points_rows_write)
 
@@ -18,6 +18,6 @@ class InterventionsConfig(AppConfig):
         # predictions layer a way to read them, again without it importing us.
         from predictions.feature_sources import TERM_FEATURE_SOURCES
 
-        from .conduct_selectors import conduct_points_frame
+        from .conduct.selectors import conduct_points_frame
 
         TERM_FEATURE_SOURCES["conduct"] = conduct_points_frame

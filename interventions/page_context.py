@@ -4,14 +4,12 @@ its own files change by one line each."""
 
 from students.models import PklPlacement, Student, User
 
-from . import (
-    conduct_selectors,
-    contact_selectors,
-    permissions,
-    referral_selectors,
-    strengths,
-    unattended,
-)
+from . import strengths
+from .cases import permissions
+from .conduct import selectors as conduct_selectors
+from .contacts import selectors as contact_selectors
+from .contacts import unattended
+from .referrals import selectors as referral_selectors
 
 
 def counselling_profile_context(*, user: User, student: Student) -> dict:

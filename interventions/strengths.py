@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from students.models import AttendanceSummary, GradeRecord, Student, StudentStatus, User
 from students.selectors import student_queryset_for_user
 
-from .conduct_models import PointEntry
-from .models import Intervention, Outcome, Status
+from .cases.models import Intervention, Outcome, Status
+from .conduct.models import PointEntry
 
 
 def _min_gain() -> float:

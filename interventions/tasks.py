@@ -5,8 +5,8 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
-from .services import follow_up_sweep_run
-from .unattended import unattended_check_run
+from .cases.follow_ups import follow_up_sweep_run
+from .contacts.unattended import unattended_check_run
 
 
 @shared_task(name="interventions.tasks.follow_up_sweep_task", acks_late=True)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from interventions import api as interventions_api
+from interventions.cases import api as interventions_api
 from predictions import api as predictions_api
 from predictions import api_training
 from students import api as students_api

@@ -12,7 +12,7 @@ rows are scoped elsewhere (`students.selectors.student_queryset_for_user`).
 
 The operator keeps the data (identity, records, socio-economic fields and ratings are what
 they import and correct) but sees no predictions and no counselling. Counselling *notes* are
-stricter still: `interventions.permissions.can_read_notes` (bk and the intervention's owner).
+stricter still: `interventions.cases.permissions.can_read_notes` (bk and the intervention's owner).
 A reason naming a group the user may not see is replaced by a neutral sentence, so a teacher
 still learns that something outside their view mattered.
 """

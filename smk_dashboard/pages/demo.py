@@ -27,7 +27,7 @@ import numpy as np
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
-from interventions.conduct_models import PointEntry
+from interventions.conduct.models import PointEntry
 from students.models import (
     AcademicTerm,
     AttendanceRecord,
@@ -345,8 +345,8 @@ def _seed_school(
         }
         students, classes = _make_students(school, majors, config, rng)
         _make_staff_links(users, classes, general, terms)
-        from interventions.conduct_models import Behaviour
-        from interventions.conduct_services import point_catalogue_seed
+        from interventions.conduct.models import Behaviour
+        from interventions.conduct.services import point_catalogue_seed
 
         point_catalogue_seed(school=school)
         behaviours = {b.name: b for b in Behaviour.objects.filter(school=school)}
@@ -356,11 +356,12 @@ def _seed_school(
         counts = _make_history(
             students, classes, general, vocational, terms, rng, users, conduct=conduct
         )
-        from interventions.services import demo_interventions_seed, programme_catalogue_seed
+        from interventions.cases.demo import demo_interventions_seed
+        from interventions.cases.programmes import programme_catalogue_seed
 
         programme_catalogue_seed(school=school)
         demo_interventions_seed(school=school, owner=users[Role.BK], seed=config.seed + index)
-        from interventions.contact_services import demo_counselling_seed
+        from interventions.contacts.services import demo_counselling_seed
 
         demo_counselling_seed(
             school=school, walikelas=users[Role.WALIKELAS], seed=config.seed + index

@@ -7,8 +7,8 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from interventions.cases.selectors import home_context as intervention_home_context
 from interventions.page_context import counselling_home_context
-from interventions.selectors import home_context as intervention_home_context
 from predictions.selectors import current_predictions, new_kurang_queryset, prediction_status
 from predictions.services import school_needs_retraining
 from smk_dashboard.core.categories import Category

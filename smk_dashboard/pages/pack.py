@@ -10,7 +10,7 @@ from collections import defaultdict
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from interventions.conduct_selectors import student_points
+from interventions.conduct.selectors import student_points
 from interventions.models import Intervention, Status
 from interventions.strengths import student_strengths
 from predictions.metrics import cv_accuracy

@@ -3,7 +3,7 @@ with fpdf primitives, lists are cut to fit, and the page never breaks."""
 
 from fpdf import FPDF
 
-from interventions.letters import date_id
+from interventions.contacts.letters import date_id
 from smk_dashboard.core.pdf import pdf_text as _t
 
 LEFT, WIDTH = 12, 186

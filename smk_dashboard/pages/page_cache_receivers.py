@@ -6,7 +6,7 @@ Django sends no signal for them."""
 from django.db.models.signals import post_delete, post_save
 
 from interventions.models import Intervention, InterventionSession
-from interventions.referral_models import BkReferral
+from interventions.referrals.models import BkReferral
 from predictions.models import ModelVersion, Prediction, PredictionFeedback, ScoringRun, TrainingRun
 from smk_dashboard.core.page_cache import school_pages_changed
 from students.models import (

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from interventions.contact_services import counselling_records_redact
+from interventions.contacts.services import counselling_records_redact
 from interventions.models import (
     Intervention,
     InterventionSession,

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from interventions.permissions import can_create_interventions
+from interventions.cases.permissions import can_create_interventions
 from predictions.charts import attendance_month_figure, grade_trend_figure
 from predictions.metrics import cv_accuracy
 from smk_dashboard.core.access import role_required

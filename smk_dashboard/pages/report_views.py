@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from interventions.reports import effectiveness_report
+from interventions.cases.reports import effectiveness_report
 from predictions.charts import category_stack_figure, heatmap_figure
 from predictions.selectors import model_page_school, prediction_status
 from smk_dashboard.core.access import role_required

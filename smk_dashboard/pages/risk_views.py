@@ -16,7 +16,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from interventions.permissions import can_create_interventions, can_refer_to_bk
+from interventions.cases.permissions import can_create_interventions, can_refer_to_bk
 from smk_dashboard.core.access import role_required
 from smk_dashboard.core.audit import audit_student_list
 from smk_dashboard.core.categories import Category

@@ -1,4 +1,4 @@
-"""/api/v1/interventions/…: the role rules of the pages (interventions/permissions.py), the
+"""/api/v1/interventions/…: the role rules of the pages (interventions/cases/permissions.py), the
 services for every write, counselling notes only for bk of the school and the owner, each
 read of notes audited as `note.read`, and 404 across schools."""
 
@@ -8,7 +8,8 @@ from types import SimpleNamespace
 import pytest
 from django.core.exceptions import ValidationError
 
-from interventions import services
+from interventions.cases import services
+from interventions.cases.programmes import programme_catalogue_seed
 from interventions.models import Intervention, Status
 from smk_dashboard.core.models import AuditEvent
 from students.models import Role
@@ -21,7 +22,7 @@ def case(world):
     with one session and its notes."""
     one = world.one
     bk = one.users[Role.BK]
-    programmes = services.programme_catalogue_seed(school=one.school)
+    programmes = programme_catalogue_seed(school=one.school)
     intervention = services.intervention_create(
         user=bk,
         student=one.student,

@@ -21,8 +21,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from interventions import services
-from interventions.services import programme_catalogue_seed
+from interventions.cases import services
+from interventions.cases.programmes import programme_catalogue_seed
 from predictions.ml.registry import file_sha256
 from predictions.models import ModelVersion, ScoringRun, TrainingRun
 from smk_dashboard.wsgi import application

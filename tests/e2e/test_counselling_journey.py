@@ -4,9 +4,9 @@ the student out."""
 
 import pytest
 
-from interventions.conduct_services import point_catalogue_seed
+from interventions.cases.programmes import programme_catalogue_seed
+from interventions.conduct.services import point_catalogue_seed
 from interventions.models import CaseDecision, InterventionSession, Letter, ParentContact
-from interventions.services import programme_catalogue_seed
 from students.models import Role
 from tests.students.factories import (
     SchoolClassFactory,

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from interventions.cases.programmes import programme_catalogue_seed
 from interventions.models import Intervention, Outcome, Status
-from interventions.services import programme_catalogue_seed
 from smk_dashboard.core.models import AuditEvent
 from students.models import GradeRecord, Role
 from tests.predictions.factories import PredictionFactory

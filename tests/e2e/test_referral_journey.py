@@ -7,8 +7,8 @@ import os
 
 import pytest
 
+from interventions.cases.programmes import programme_catalogue_seed
 from interventions.models import BkReferral, Intervention, Status
-from interventions.services import programme_catalogue_seed
 from students.models import Role
 from tests.predictions.factories import PredictionFactory
 from tests.students.factories import (

@@ -1,6 +1,6 @@
 import pytest
 
-from interventions.services import programme_catalogue_seed
+from interventions.cases.programmes import programme_catalogue_seed
 from students.models import Role
 from tests.students.factories import SchoolClassFactory, StudentFactory, UserFactory
 

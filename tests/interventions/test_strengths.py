@@ -5,8 +5,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from interventions import conduct_services
-from interventions.conduct_models import Behaviour
+from interventions.conduct import services as conduct_services
+from interventions.conduct.models import Behaviour
 from interventions.models import Outcome, Status
 from interventions.strengths import improving_students, student_strengths
 from students.models import AttendanceSummary, GradeRecord

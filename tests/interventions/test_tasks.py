@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
-from interventions import services
+from interventions.cases import follow_ups, services
 from interventions.models import FollowUpSweep, Intervention, Status, SweepStatus
 from interventions.tasks import follow_up_sweep_task
 from tests.interventions.factories import InterventionFactory, SessionFactory
@@ -43,7 +43,7 @@ def overdue_ids():
 
 @pytest.mark.django_db
 def test_the_daily_check_marks_open_past_due_follow_ups_and_clears_stale_marks(cases):
-    marked, cleared = services.follow_ups_mark_overdue(today=TODAY)
+    marked, cleared = follow_ups.follow_ups_mark_overdue(today=TODAY)
     assert set(marked) == {cases["late"].pk, cases["late_planned"].pk}
     assert cleared == 1  # the closed one
     assert overdue_ids() == {cases["late"].pk, cases["late_planned"].pk}
@@ -52,17 +52,17 @@ def test_the_daily_check_marks_open_past_due_follow_ups_and_clears_stale_marks(c
 
 @pytest.mark.django_db
 def test_running_the_check_twice_a_day_marks_nothing_new(cases):
-    services.follow_ups_mark_overdue(today=TODAY)
-    assert services.follow_ups_mark_overdue(today=TODAY) == ([], 0)
+    follow_ups.follow_ups_mark_overdue(today=TODAY)
+    assert follow_ups.follow_ups_mark_overdue(today=TODAY) == ([], 0)
     # The next day only the one due today is new; the first overdue day is kept.
     tomorrow = TODAY + dt.timedelta(days=1)
-    assert services.follow_ups_mark_overdue(today=tomorrow) == ([cases["due_today"].pk], 0)
+    assert follow_ups.follow_ups_mark_overdue(today=tomorrow) == ([cases["due_today"].pk], 0)
     assert Intervention.objects.get(pk=cases["late"].pk).overdue_since == TODAY
 
 
 @pytest.mark.django_db
 def test_logging_a_session_clears_the_overdue_mark(cases, bk):
-    services.follow_ups_mark_overdue(today=timezone.localdate())
+    follow_ups.follow_ups_mark_overdue(today=timezone.localdate())
     late = cases["late"]
     assert late.pk in overdue_ids()
     services.session_add(intervention=late, user=bk, date=timezone.localdate())
@@ -76,13 +76,13 @@ def test_owners_get_one_e_mail_for_newly_overdue_follow_ups_without_notes(cases,
     bk.email = "bk@smk.sch.id"
     bk.save()
     SessionFactory(intervention=cases["late"], notes=SECRET)
-    sweep = services.follow_up_sweep_run(today=TODAY)
+    sweep = follow_ups.follow_up_sweep_run(today=TODAY)
     assert (sweep.status, sweep.marked, sweep.emails_sent) == (SweepStatus.SUCCEEDED, 2, 1)
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["bk@smk.sch.id"] and "2 siswa" in message.subject
     assert cases["late"].student.name in message.body and SECRET not in message.body
-    again = services.follow_up_sweep_run(today=TODAY)
+    again = follow_ups.follow_up_sweep_run(today=TODAY)
     assert (again.marked, again.emails_sent, len(mail.outbox)) == (0, 0, 1)
 
 
@@ -91,7 +91,7 @@ def test_no_e_mail_unless_switched_on(cases, bk, settings):
     settings.INTERVENTION_REMINDER_EMAILS = False
     bk.email = "bk@smk.sch.id"
     bk.save()
-    assert services.follow_up_sweep_run(today=TODAY).emails_sent == 0
+    assert follow_ups.follow_up_sweep_run(today=TODAY).emails_sent == 0
     assert mail.outbox == []
 
 

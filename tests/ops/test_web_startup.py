@@ -28,7 +28,8 @@ for fd in os.listdir("/proc/self/fd"):
 print(json.dumps({
     "db_connections": [c.alias for c in connections.all() if c.connection is not None],
     "sockets": len(sockets),
-    "urls_loaded": "smk_dashboard.urls" in sys.modules and "interventions.views" in sys.modules,
+    "urls_loaded": "smk_dashboard.urls" in sys.modules
+    and "interventions.cases.views" in sys.modules,
     "heavy": sorted({m.split(".")[0] for m in sys.modules}
                     & {"pandas", "sklearn", "keras", "tensorflow", "plotly", "openpyxl"}),
 }))

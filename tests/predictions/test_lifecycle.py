@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 from django.test import Client
 
-from interventions.selectors import kurang_without_intervention
+from interventions.cases.selectors import kurang_without_intervention
 from predictions import scoring, services, training
 from predictions.models import ModelVersion, Prediction, ScoringRun, ScoringStatus
 from smk_dashboard.pages.demo import DemoConfig, seed_demo

@@ -129,7 +129,7 @@ def test_the_gru_and_the_cnn_train_and_score_through_the_same_flow(demo_school):
 
 
 def test_conduct_points_and_pkl_are_features_where_the_school_records_them(demo_school):
-    from interventions.conduct_models import PointEntry
+    from interventions.conduct.models import PointEntry
     from students.models import PklPlacement
 
     # The demo school records points and PKL: the model's schema names them, scoring uses them.
@@ -158,7 +158,7 @@ def test_conduct_points_and_pkl_are_features_where_the_school_records_them(demo_
     assert without.pk != with_them.pk
     assert "conduct_points" not in without.feature_schema["feature_names"]
     assert without.data_fingerprint != with_them.data_fingerprint
-    from interventions.conduct_models import Behaviour
+    from interventions.conduct.models import Behaviour
 
     student = Student.objects.filter(school=demo_school).first()
     PointEntry.objects.create(

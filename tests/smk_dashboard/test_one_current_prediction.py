@@ -7,8 +7,8 @@ import io
 import pytest
 from django.test import Client
 
-from interventions.reports import kurang_coverage
-from interventions.selectors import kurang_without_intervention
+from interventions.cases.reports import kurang_coverage
+from interventions.cases.selectors import kurang_without_intervention
 from predictions.models import ModelVersion, Prediction
 from smk_dashboard.pages.home import home_summary
 from smk_dashboard.pages.reports import school_report

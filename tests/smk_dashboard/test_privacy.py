@@ -239,13 +239,13 @@ def test_research_export_leaves_out_students_whose_guardian_withdrew_consent(one
 def test_export_holds_points_contacts_letters_and_pkl_but_not_their_confidential_text(one):
     import datetime as dt
 
-    from interventions.conduct_models import Behaviour
-    from interventions.conduct_services import (
+    from interventions.conduct.models import Behaviour
+    from interventions.conduct.services import (
         point_catalogue_seed,
         point_entry_record,
         point_entry_void,
     )
-    from interventions.contact_services import letter_create, parent_contact_record
+    from interventions.contacts.services import letter_create, parent_contact_record
     from students.models import PklPlacement
 
     student, bk = one.student, one.users[Role.BK]

@@ -10,8 +10,8 @@ from django.middleware.csrf import _does_token_match
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from interventions.cases.services import intervention_create
 from interventions.models import Programme, Status
-from interventions.services import intervention_create
 from predictions import services as prediction_services
 from predictions.models import Prediction, ScoringPurpose, ScoringRun, ScoringStatus
 from smk_dashboard.core.models import AuditEvent

@@ -10,8 +10,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from interventions import conduct_services, contact_services
-from interventions.conduct_models import Behaviour
+from interventions.conduct import services as conduct_services
+from interventions.conduct.models import Behaviour
+from interventions.contacts import services as contact_services
 from interventions.models import Status
 from smk_dashboard.pages.pack import student_pack
 from smk_dashboard.pages.pack_pdf import student_pack_pdf

@@ -10,10 +10,10 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from interventions.conduct_services import point_catalogue_seed, point_entry_record
-from interventions.contact_services import letter_create
+from interventions.cases.programmes import programme_catalogue_seed
+from interventions.conduct.services import point_catalogue_seed, point_entry_record
+from interventions.contacts.services import letter_create
 from interventions.models import Behaviour, BkReferral, Intervention, InterventionSession
-from interventions.services import programme_catalogue_seed
 from predictions.models import ScoringRun, TrainingRun
 from students.models import ImportBatch, Role
 from tests.api.conftest import build_school
