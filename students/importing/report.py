@@ -17,8 +17,6 @@ from students.models import ImportBatch
 from .analysis import Analysis
 
 MAX_STORED_ERRORS = 1000
-
-
 SAMPLE_ROWS = 10
 
 
