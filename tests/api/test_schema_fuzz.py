@@ -29,8 +29,8 @@ from smk_dashboard.wsgi import application
 from students.importing.lifecycle import import_batch_create
 from students.models import Role
 from tests.cache_keys import clear_test_cache
+from tests.students.importing.test_views import BUDI
 from tests.students.spreadsheets import roster_rows, write_csv
-from tests.students.test_import_views import BUDI
 
 MAX_EXAMPLES = 30
 CHECKS = [

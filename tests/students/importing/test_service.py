@@ -1,5 +1,5 @@
 """The import service end to end on the database: upsert, idempotency, all-or-nothing,
-create-missing, scope, audit (the Celery task itself runs in test_import_views)."""
+create-missing, scope, audit (the Celery task itself runs in test_views)."""
 
 import datetime as dt
 import hashlib
