@@ -13,7 +13,7 @@ step features differ (issue 17).
 
 Variants: ``base`` (the 11 step features every school has), ``+poin`` (conduct_points),
 ``+pkl`` (the three PKL features), ``+poin+pkl``. Every variant is cross-validated with
-`predictions.ml.evaluate.evaluate_models` (the training run's CV: stratified grouped k-fold
+`predictions.ml.crossval.evaluate_models` (the training run's CV: stratified grouped k-fold
 on the student, seed 42), without calibration (the figures the model page shows first).
 Reported per school, model and variant: macro-F1 and recall of kurang (mean ± sd over folds),
 the paired per-fold difference to ``base`` (mean, and in how many folds it is > 0), and
@@ -35,14 +35,11 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from predictions.ml.evaluate import evaluate_models, fold_indices, fold_metrics  # noqa: E402
-from predictions.ml.features import (  # noqa: E402
-    CONDUCT_FEATURES,
-    PKL_FEATURES,
-    STEP_FEATURES,
-    SequenceData,
-)
+from predictions.ml.crossval import evaluate_models, fold_indices  # noqa: E402
+from predictions.ml.data import SequenceData  # noqa: E402
+from predictions.ml.features import CONDUCT_FEATURES, PKL_FEATURES, STEP_FEATURES  # noqa: E402
 from predictions.ml.labels import LABELS  # noqa: E402
+from predictions.ml.metrics import fold_metrics  # noqa: E402
 
 VARIANTS = {
     "base": (),

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from predictions.ml.features import SequenceData  # noqa: E402
+from predictions.ml.data import SequenceData  # noqa: E402
 from predictions.ml.labels import category_from_average  # noqa: E402
 
 

@@ -129,6 +129,7 @@ def make_files() -> dict[str, Path]:
 
 def child(kind: str, path: Path) -> dict:
     """One measured run: clear the school's records, import twice, report times and RSS."""
+    from students.importing.command import import_file_run
     from students.models import (
         AttendanceRecord,
         AttendanceSummary,
@@ -136,7 +137,6 @@ def child(kind: str, path: Path) -> dict:
         ImportBatch,  # fmt: skip
         School,
     )
-    from students.services import import_file_run
 
     school = School.objects.get(npsn=NPSN)
     GradeRecord.objects.filter(student__school=school).delete()

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from sklearn.metrics import f1_score  # noqa: E402
 
 from predictions.ml import tabular, train  # noqa: E402
-from predictions.ml.evaluate import evaluate_models  # noqa: E402
+from predictions.ml.crossval import evaluate_models  # noqa: E402
 from predictions.ml.explain import Explainer, score  # noqa: E402
 from predictions.ml.features import build_scoring_samples, build_training_samples  # noqa: E402
 from predictions.ml.models import MODEL_NAMES, make_model  # noqa: E402

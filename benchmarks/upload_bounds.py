@@ -104,7 +104,7 @@ def child(name: str, path: Path, full: bool) -> dict:
     from django.core.files import File
     from django.db import transaction
 
-    from students import services
+    from students.importing import lifecycle as services
     from students.models import ImportBatch, School
 
     school = School.objects.get(npsn=NPSN)

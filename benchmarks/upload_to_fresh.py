@@ -90,8 +90,8 @@ def one_run(seed: int) -> dict:
     from django.test import Client
 
     from predictions.models import ScoringRun
+    from students.importing.lifecycle import import_batch_confirm, import_batch_create
     from students.models import School, User
-    from students.services import import_batch_confirm, import_batch_create
 
     school = School.objects.get(npsn="20100001")
     operator = User.objects.get(username="operator")

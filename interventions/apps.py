@@ -8,7 +8,7 @@ class InterventionsConfig(AppConfig):
     def ready(self) -> None:
         # Conduct points come in through the students app's import flow (kind "points"):
         # register how those rows are checked and written, without students importing us.
-        from students.import_writes import ROW_WRITERS, RowWriter
+        from students.importing.plan import ROW_WRITERS, RowWriter
 
         from .conduct.imports import points_rows_resolve, points_rows_write
 

@@ -19,7 +19,7 @@ from smk_dashboard.core.page_cache import school_pages_changed
 from students.term_status import incomplete_term_codes
 
 from . import scoring, services
-from .ml.evaluate import temporal_check
+from .ml.crossval import temporal_check
 from .ml.explain import Explainer
 from .ml.features import build_training_samples
 from .ml.labels import LABELS

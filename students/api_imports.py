@@ -1,5 +1,5 @@
 """REST API for spreadsheet imports: the same service and the same rules as the web upload
-(students/services.py). Upload (202: the batch, `analysing`) → the preview task builds the
+(students/importing/). Upload (202: the batch, `analysing`) → the preview task builds the
 preview in the worker; follow `status_url` until the status is `preview` (or `rejected` /
 `failed` with a message) → confirm → the import task (queued on commit) → status. Operator:
 every batch of their school; walikelas and guru: their own uploads (guru: grades of what they
@@ -18,9 +18,9 @@ from rest_framework.views import APIView
 from smk_dashboard.core.api_support import service_errors
 
 from .importers.values import parse_term
+from .importing.lifecycle import import_batch_confirm, import_batch_create, import_kinds_for_user
 from .models import ImportBatch, ImportKind
 from .selectors import import_batch_queryset_for_user
-from .services import import_batch_confirm, import_batch_create, import_kinds_for_user
 
 
 @extend_schema_field(OpenApiTypes.BINARY)

@@ -7,7 +7,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .services import (
+from .importing.lifecycle import (
     import_batch_analyse,
     import_batch_fail,
     import_batch_process,

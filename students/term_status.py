@@ -1,6 +1,6 @@
 """Which (school, term) pairs are unfinished: a partial ledger (some subjects of a class) was
 imported and the operator has not yet marked the term complete. Reads only; the writes are
-`import_writes.term_status_mark_partial` and `services.term_mark_complete`.
+`importing.grades.term_status_mark_partial` and `services.term_mark_complete`.
 
 Consumers that need a finished term (training labels, "Hasil nyata" in reports) filter their
 grade querysets with `exclude_unfinished_terms`."""

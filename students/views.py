@@ -18,18 +18,16 @@ from .forms import ImportConfirmForm, ImportMappingForm, ImportUploadForm
 from .importers import FileRejected
 from .importers.majors import UNASSIGNED_CODE
 from .importers.report import TEMPLATES, blank_template_xlsx
-from .models import ImportBatch, ImportKind, ImportStatus, Major, MajorField, Role, SchoolClass
-from .selectors import import_batch_queryset_for_user
-from .services import (
+from .importing.lifecycle import (
     import_batch_confirm,
     import_batch_create,
     import_batch_preview,
-    import_error_report,
     import_kinds_for_user,
-    major_create,
-    school_class_major_set,
-    term_mark_complete,
 )
+from .importing.report import import_error_report
+from .models import ImportBatch, ImportKind, ImportStatus, Major, MajorField, Role, SchoolClass
+from .selectors import import_batch_queryset_for_user
+from .services import major_create, school_class_major_set, term_mark_complete
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HISTORY_SIZE = 30

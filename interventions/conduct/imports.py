@@ -1,5 +1,5 @@
 """Points from a spreadsheet (import kind `points`) through the students app's import flow:
-interventions registers these two steps in students.import_writes.ROW_WRITERS, so the
+interventions registers these two steps in students.importing.plan.ROW_WRITERS, so the
 students layer never imports this one. Rows are matched to the school's catalogue by name;
 the file's points are used when given (with the catalogue's sign), else the catalogue's."""
 

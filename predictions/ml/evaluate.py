@@ -1,6 +1,8 @@
-"""Cross-validated evaluation of every model on the same folds, and `evaluate_dataset`.
+"""`evaluate_dataset`: every model cross-validated on a CSV described by a dataset spec
+(CONTRACTS §6), no Django, no database. The cross-validation itself is `crossval`, the
+metrics `metrics`; their public names stay importable from here for scripts.
 
-Run a spec from the shell (no Django, no database):
+Run a spec from the shell:
 
     python -m predictions.ml.evaluate SPEC.json [--out REPORT.json] [--models rnn,cnn,rf,lr,gbdt]
 """
@@ -11,422 +13,50 @@ import argparse
 import json
 import math
 import sys
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
-from sklearn.metrics import (
-    accuracy_score,
-    confusion_matrix,
-    precision_recall_fscore_support,
-    roc_auc_score,
-)
-from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
-from predictions.ml.calibration import (
-    candidates_for,
-    choose_calibrator,
-    choose_vote_pool,
-    ece_bins,
-    ece_from_bins,
-    fit_vote_weights,
-    vote,
+from predictions.ml.crossval import (
+    BIG_FOLDS,
+    BIG_SAMPLES,
+    PRUNE_AFTER_FOLDS,
+    PRUNE_MARGIN,
+    Progress,
+    evaluate_models,
+    fold_indices,
+    temporal_check,
 )
-from predictions.ml.features import SequenceData, sequence_data_from_frame, term_key
+from predictions.ml.data import SequenceData
 from predictions.ml.labels import LABELS, bin_target, map_target
-from predictions.ml.models import ENSEMBLE, MODEL_NAMES, encode_labels, make_model
+from predictions.ml.metrics import SCALAR_METRICS, fold_metrics, select_champion, summarise
+from predictions.ml.models import ENSEMBLE, MODEL_NAMES
 
-SCALAR_METRICS: tuple[str, ...] = (
-    "accuracy",
-    "macro_precision",
-    "macro_recall",
-    "macro_f1",
-    "recall_kurang",
-    "precision_kurang",
-    "roc_auc_ovr",
-    "brier",
-    "ece",
-    "ece_kurang",
-)
-RELIABILITY_BINS = 10
-# Big schools (see docs/model-card.md, "Big schools"): from this many labelled samples a
-# training run uses 3 folds instead of 5 and stops a model's cross-validation after 2 folds
-# when its mean macro-F1 is more than PRUNE_MARGIN behind the best model's.
-BIG_SAMPLES = 20_000
-BIG_FOLDS = 3
-PRUNE_AFTER_FOLDS = 2
-PRUNE_MARGIN = 0.02
-Progress = Callable[[float], None]
+__all__ = [
+    "BIG_FOLDS",
+    "BIG_SAMPLES",
+    "PRUNE_AFTER_FOLDS",
+    "PRUNE_MARGIN",
+    "SCALAR_METRICS",
+    "SpecError",
+    "evaluate_dataset",
+    "evaluate_models",
+    "fold_indices",
+    "fold_metrics",
+    "load_spec",
+    "main",
+    "select_champion",
+    "sequence_data_from_frame",
+    "summarise",
+    "temporal_check",
+]
 
 
 class SpecError(ValueError):
     """A dataset spec (or its CSV) that cannot be evaluated; the message is for people."""
-
-
-# --------------------------------------------------------------------------- folds
-
-
-def fold_indices(
-    codes: np.ndarray,
-    *,
-    folds: int = 5,
-    repeats: int = 1,
-    seed: int = 42,
-    groups: np.ndarray | None = None,
-) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(train, test) position arrays: stratified k-fold, repeated with seeds seed, seed+1, ...
-
-    With ``groups`` it is StratifiedGroupKFold, so one group never sits in both train and test.
-    """
-    splits: list[tuple[np.ndarray, np.ndarray]] = []
-    idx = np.zeros(len(codes))
-    for r in range(repeats):
-        if groups is None:
-            cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed + r)
-            splits.extend(cv.split(idx, codes))
-        else:
-            cv = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed + r)
-            splits.extend(cv.split(idx, codes, groups))
-    return splits
-
-
-# --------------------------------------------------------------------------- metrics
-
-
-def fold_metrics(codes: np.ndarray, proba: np.ndarray) -> dict[str, Any]:
-    """Metrics of one test fold. ``codes``: true int labels (n,); ``proba``: (n, 3).
-
-    Returns scalars (SCALAR_METRICS; roc_auc_ovr is NaN unless all classes are present;
-    ``ece`` is the mean over classes of the one-vs-rest expected calibration error, 10 bins),
-    ``ece_bins`` (per-class bin sums, pooled by `summarise`),
-    ``recall_per_class`` {label: float}, ``confusion_matrix`` (3x3 int array, rows true),
-    and ``reliability`` counts for P(kurang): ``count``, ``sum_pred``, ``sum_obs`` per bin.
-    """
-    labels = list(range(len(LABELS)))
-    pred = np.argmax(proba, axis=1)
-    prec, rec, f1, _ = precision_recall_fscore_support(
-        codes, pred, labels=labels, average=None, zero_division=0
-    )
-    onehot = np.eye(len(LABELS))[codes]
-    present = np.unique(codes)
-    auc = math.nan
-    if len(present) == len(LABELS):
-        auc = float(roc_auc_score(codes, proba, multi_class="ovr", average="macro", labels=labels))
-    p_risk = proba[:, 0]
-    bins = np.minimum((p_risk * RELIABILITY_BINS).astype(int), RELIABILITY_BINS - 1)
-    # Macro averages over the classes that occur in truth or prediction (sklearn's rule when
-    # ``labels`` is not passed), so a class absent from a tiny fold does not count as 0.
-    seen = np.union1d(present, np.unique(pred))
-    calib = ece_bins(codes, proba)
-    ece = ece_from_bins(calib)
-    return {
-        "accuracy": float(accuracy_score(codes, pred)),
-        "macro_precision": float(prec[seen].mean()),
-        "macro_recall": float(rec[seen].mean()),
-        "macro_f1": float(f1[seen].mean()),
-        "recall_kurang": float(rec[0]),
-        # Of the students flagged kurang, how many were: undefined (NaN, left out of the
-        # mean) in a fold where nobody was flagged. Teachers' answers are checked against it.
-        "precision_kurang": float(prec[0]) if (pred == 0).any() else math.nan,
-        "roc_auc_ovr": auc,
-        "brier": float(((proba - onehot) ** 2).sum(axis=1).mean()),
-        "ece": float(ece.mean()),
-        "ece_kurang": float(ece[0]),
-        "ece_bins": calib,
-        "recall_per_class": {label: float(rec[i]) for i, label in enumerate(LABELS)},
-        "confusion_matrix": confusion_matrix(codes, pred, labels=labels),
-        "reliability": {
-            "count": np.bincount(bins, minlength=RELIABILITY_BINS),
-            "sum_pred": np.bincount(bins, weights=p_risk, minlength=RELIABILITY_BINS),
-            "sum_obs": np.bincount(bins, weights=(codes == 0), minlength=RELIABILITY_BINS),
-        },
-    }
-
-
-def summarise(per_fold: Sequence[dict[str, Any]], fit_seconds: Sequence[float]) -> dict[str, Any]:
-    """Fold metrics -> the report entry of one model: {"mean","std"} (population std over
-    folds) per scalar, the summed confusion matrix, the pooled reliability curve, fit_seconds.
-    """
-    out: dict[str, Any] = {}
-    for name in SCALAR_METRICS:
-        out[name] = _mean_std([m[name] for m in per_fold])
-    out["recall_per_class"] = {
-        label: _mean_std([m["recall_per_class"][label] for m in per_fold]) for label in LABELS
-    }
-    out["ece_per_class"] = {
-        label: _mean_std([ece_from_bins(m["ece_bins"])[i] for m in per_fold])
-        for i, label in enumerate(LABELS)
-    }
-    # ECE over all test folds pooled (every sample once): less small-sample bias than the
-    # per-fold mean, whose ~80-row folds put ~10 rows in a bin.
-    pooled_bins = {
-        key: np.sum([m["ece_bins"][key] for m in per_fold], axis=0)
-        for key in ("count", "sum_pred", "sum_obs")
-    }
-    out["ece_pooled"] = {
-        label: round(float(v), 4)
-        for label, v in zip(LABELS, ece_from_bins(pooled_bins), strict=True)
-    }
-    out["confusion_matrix"] = np.sum([m["confusion_matrix"] for m in per_fold], axis=0).tolist()
-    count = np.sum([m["reliability"]["count"] for m in per_fold], axis=0)
-    sum_pred = np.sum([m["reliability"]["sum_pred"] for m in per_fold], axis=0)
-    sum_obs = np.sum([m["reliability"]["sum_obs"] for m in per_fold], axis=0)
-    keep = count > 0
-    edges = np.linspace(0.0, 1.0, RELIABILITY_BINS + 1)
-    out["reliability_kurang"] = {
-        "bin_low": edges[:-1][keep].round(2).tolist(),
-        "mean_predicted": (sum_pred[keep] / count[keep]).round(4).tolist(),
-        "observed_rate": (sum_obs[keep] / count[keep]).round(4).tolist(),
-        "count": count[keep].astype(int).tolist(),
-    }
-    out["fit_seconds"] = round(float(np.mean(fit_seconds)), 3) if len(fit_seconds) else 0.0
-    out["folds"] = len(per_fold)
-    return out
-
-
-def _mean_std(values: Sequence[float]) -> dict[str, float | None]:
-    arr = np.asarray(values, dtype=float)
-    arr = arr[~np.isnan(arr)]
-    if not len(arr):
-        return {"mean": None, "std": None}
-    return {"mean": round(float(arr.mean()), 4), "std": round(float(arr.std()), 4)}
-
-
-def select_champion(metrics: Mapping[str, Mapping[str, Any]]) -> str:
-    """Name of the model with the highest mean macro-F1; a tie goes to higher recall_kurang.
-    A model pruned after its first folds (entry has ``"pruned"``) is not a candidate."""
-    if not metrics:
-        raise ValueError("Tidak ada model untuk dipilih (no models).")
-    complete = {n: m for n, m in metrics.items() if "pruned" not in m}
-    metrics = complete or metrics
-
-    def key(name: str) -> tuple[float, float]:
-        m = metrics[name]
-        return (m["macro_f1"]["mean"] or 0.0, m["recall_kurang"]["mean"] or 0.0)
-
-    return max(metrics, key=key)
-
-
-# --------------------------------------------------------------------------- evaluation
-
-
-def _prototypes(models: Sequence[str] | Mapping[str, Any], seed: int) -> dict[str, Any]:
-    if isinstance(models, Mapping):
-        return dict(models)
-    return {name: make_model(name, seed=seed) for name in models}
-
-
-def evaluate_models(
-    data: SequenceData,
-    y: Sequence[str] | np.ndarray | None = None,
-    *,
-    models: Sequence[str] | Mapping[str, Any] = MODEL_NAMES,
-    folds: int = 5,
-    repeats: int = 1,
-    seed: int = 42,
-    groups: np.ndarray | None = None,
-    progress: Progress | None = None,
-    oof: dict[str, np.ndarray] | None = None,
-    calibrate: bool = True,
-    prune_after: int | None = None,
-    prune_margin: float = PRUNE_MARGIN,
-) -> dict[str, dict[str, Any]]:
-    """Cross-validate every model on the SAME folds.
-
-    ``models``: names (built with `make_model(name, seed=seed)`) or {name: unfitted estimator}
-    (cloned per fold). The name ``"ensemble"`` adds the soft vote of the other models, scored
-    on the same folds from their test-fold probabilities (no extra fits): for each test fold
-    the vote weights are fitted on the other folds' out-of-fold predictions, never on the
-    test fold. ``y`` defaults to ``data.y``; ``groups`` (n,) switches to grouped folds.
-
-    Returns {name: `summarise` entry}. With ``calibrate`` each entry also gets
-    ``"calibrated"``: the same metrics after a calibration map chosen and fitted on the other
-    folds' out-of-fold predictions (cross-fitting: a test fold never tunes its own map), with
-    ``method_per_fold``. With ``prune_after`` = k, after k folds a model whose mean macro-F1
-    is more than ``prune_margin`` behind the best stops; its entry keeps its k folds and gets
-    ``"pruned"`` (it cannot be champion nor an ensemble member).
-    ``progress`` gets 0-100 after every fit. ``oof``, when given a dict, receives
-    {name: (n, 3) out-of-fold probabilities} (averaged over repeats) of the models that ran
-    every fold: every sample scored by a model that never saw it.
-    """
-    codes = encode_labels(data.y if y is None else y)
-    splits = fold_indices(codes, folds=folds, repeats=repeats, seed=seed, groups=groups)
-    with_ensemble = not isinstance(models, Mapping) and ENSEMBLE in models
-    if with_ensemble:
-        models = [m for m in models if m != ENSEMBLE]
-    protos = _prototypes(models, seed)
-    per_fold: dict[str, list] = {name: [] for name in protos}
-    seconds: dict[str, list] = {name: [] for name in protos}
-    fold_proba: dict[str, list] = {name: [] for name in protos}
-    active, pruned = list(protos), {}
-    total, done = len(protos) * len(splits), 0
-    for k, (train, test) in enumerate(splits):
-        train_data = data.subset(train)
-        train_y = np.asarray(LABELS, dtype=object)[codes[train]]
-        test_data = data.subset(test)
-        for name in active:
-            model = clone(protos[name])
-            start = time.perf_counter()
-            model.fit(train_data, train_y)
-            seconds[name].append(time.perf_counter() - start)
-            proba = np.asarray(model.predict_proba(test_data), dtype=np.float64)
-            fold_proba[name].append(proba)
-            per_fold[name].append(fold_metrics(codes[test], proba))
-            done += 1
-            if progress is not None:
-                progress(100.0 * done / total)
-        if prune_after and k + 1 == prune_after and len(active) > 1:
-            means = {n: float(np.mean([m["macro_f1"] for m in per_fold[n]])) for n in active}
-            best = max(means.values())
-            for n in active:
-                if means[n] < best - prune_margin:
-                    pruned[n] = {"after_folds": k + 1, "behind_best": round(best - means[n], 4)}
-            active = [n for n in active if n not in pruned]
-            total = done + len(active) * (len(splits) - k - 1)
-
-    results: dict[str, dict[str, Any]] = {}
-    for name in protos:
-        results[name] = summarise(per_fold[name], seconds[name])
-        if name in pruned:
-            results[name]["pruned"] = pruned[name]
-    if with_ensemble and len(active) >= 2:
-        fold_proba[ENSEMBLE], weights, pools = _ensemble_folds(
-            [fold_proba[n] for n in active], codes, splits, folds
-        )
-        per_fold[ENSEMBLE] = [
-            fold_metrics(codes[test], p)
-            for (_, test), p in zip(splits, fold_proba[ENSEMBLE], strict=True)
-        ]
-        member_seconds = np.sum([seconds[n] for n in active], axis=0).tolist()
-        results[ENSEMBLE] = summarise(per_fold[ENSEMBLE], member_seconds)
-        results[ENSEMBLE]["members"] = list(active)
-        results[ENSEMBLE]["weights"] = dict(
-            zip(active, np.round(np.mean(weights, axis=0), 4).tolist(), strict=True)
-        )
-        results[ENSEMBLE]["pool_per_fold"] = pools
-        results[ENSEMBLE]["pool"] = ensemble_pool(
-            [_pool(fold_proba[n], splits, len(codes)) for n in active], codes, splits, folds
-        )
-        active.append(ENSEMBLE)
-    for name in active:
-        if calibrate:
-            results[name]["calibrated"] = _calibrated_entry(
-                name, fold_proba[name], codes, splits, folds, seconds.get(name, [])
-            )
-        if oof is not None:
-            oof[name] = _pool(fold_proba[name], splits, len(codes))
-    return results
-
-
-def _pool(probas: Sequence[np.ndarray], splits, n: int) -> np.ndarray:
-    pooled, scored = np.zeros((n, len(LABELS))), np.zeros(n)
-    for (_, test), proba in zip(splits, probas, strict=True):
-        pooled[test] += proba
-        scored[test] += 1
-    return pooled / np.maximum(scored, 1)[:, None]
-
-
-def _other_folds(k: int, splits, folds: int) -> np.ndarray:
-    """Positions of the test rows of the other folds of fold k's repeat."""
-    r = k // folds
-    same = range(r * folds, min((r + 1) * folds, len(splits)))
-    return np.concatenate([splits[j][1] for j in same if j != k])
-
-
-def _gather(probas: Sequence[np.ndarray], k: int, splits, folds: int) -> np.ndarray:
-    r = k // folds
-    same = range(r * folds, min((r + 1) * folds, len(splits)))
-    return np.concatenate([probas[j] for j in same if j != k])
-
-
-def _fold_of(k: int, splits, folds: int) -> np.ndarray:
-    """Fold number of each row of `_other_folds` (k, splits, folds), in the same order."""
-    r = k // folds
-    same = range(r * folds, min((r + 1) * folds, len(splits)))
-    return np.concatenate([np.full(len(splits[j][1]), j) for j in same if j != k])
-
-
-def _ensemble_folds(member_probas, codes, splits, folds):
-    """Per test fold: the pool (linear or logarithmic) chosen by leave-one-fold-out log loss
-    and the vote weights fitted on the other folds' out-of-fold probabilities."""
-    out, weights, pools = [], [], []
-    for k in range(len(splits)):
-        rows = _other_folds(k, splits, folds)
-        others = [_gather(p, k, splits, folds) for p in member_probas]
-        pool, _ = choose_vote_pool(others, codes[rows], _fold_of(k, splits, folds))
-        w = fit_vote_weights(others, codes[rows])
-        weights.append(w)
-        pools.append(pool)
-        out.append(vote([p[k] for p in member_probas], w, pool))
-    return out, weights, pools
-
-
-def ensemble_pool(member_oof, codes, splits, folds) -> str:
-    """The pool for the final ensemble: leave-one-fold-out log loss over all out-of-fold rows
-    (the first repeat's folds)."""
-    fold_of = np.zeros(len(codes), dtype=int)
-    for j, (_, test) in enumerate(splits[:folds]):
-        fold_of[test] = j
-    return choose_vote_pool(member_oof, codes, fold_of)[0]
-
-
-def _calibrated_entry(name, probas, codes, splits, folds, fit_seconds) -> dict[str, Any]:
-    """Cross-fitted calibration: fold k's probabilities pass through a map chosen (inner CV)
-    and fitted on the other folds' out-of-fold probabilities; then the usual metrics."""
-    per_fold, methods = [], []
-    for k, (_, test) in enumerate(splits):
-        rows = _other_folds(k, splits, folds)
-        method, cal, _ = choose_calibrator(
-            _gather(probas, k, splits, folds), codes[rows], candidates=candidates_for(name)
-        )
-        methods.append(method)
-        per_fold.append(fold_metrics(codes[test], cal.transform(probas[k])))
-    entry = summarise(per_fold, fit_seconds)
-    entry["method_per_fold"] = methods
-    return entry
-
-
-def temporal_check(
-    data: SequenceData,
-    y: Sequence[str] | np.ndarray | None = None,
-    *,
-    models: Sequence[str] | Mapping[str, Any] = MODEL_NAMES,
-    seed: int = 42,
-) -> dict[str, Any]:
-    """Train on samples of earlier terms, test on the samples of the latest term.
-
-    Needs ``data.terms``. Returns {"test_term", "n_train", "n_test", "models": {name: entry}}
-    where each entry is a one-split `summarise` (std 0).
-    """
-    if data.terms is None:
-        raise ValueError("Data tidak punya semester (terms) untuk uji temporal.")
-    codes = encode_labels(data.y if y is None else y)
-    keys = np.array([term_key(t) for t in data.terms])
-    latest = keys.max()
-    train, test = np.flatnonzero(keys < latest), np.flatnonzero(keys == latest)
-    if not len(train):
-        raise ValueError("Butuh data dari minimal dua semester untuk uji temporal.")
-    out: dict[str, Any] = {
-        "test_term": str(data.terms[test[0]]),
-        "n_train": len(train),
-        "n_test": len(test),
-        "models": {},
-    }
-    for name, proto in _prototypes(models, seed).items():
-        model = clone(proto)
-        start = time.perf_counter()
-        model.fit(data.subset(train), np.asarray(LABELS, dtype=object)[codes[train]])
-        seconds = time.perf_counter() - start
-        metrics = fold_metrics(codes[test], model.predict_proba(data.subset(test)))
-        out["models"][name] = summarise([metrics], [seconds])
-    return out
-
-
-# --------------------------------------------------------------------------- dataset spec
 
 
 def load_spec(spec_path: str | Path) -> tuple[dict[str, Any], SequenceData]:
@@ -494,6 +124,59 @@ def load_spec(spec_path: str | Path) -> tuple[dict[str, Any], SequenceData]:
     except ValueError as exc:
         raise SpecError(str(exc))
     return spec, data
+
+
+def sequence_data_from_frame(
+    frame: pd.DataFrame,
+    *,
+    sequence: Sequence[Mapping[str, str]],
+    categorical: Sequence[str] = (),
+    numeric: Sequence[str] = (),
+    y: np.ndarray | None = None,
+    groups: np.ndarray | None = None,
+) -> SequenceData:
+    """Wide table -> SequenceData (the `evaluate_dataset` path).
+
+    ``sequence`` lists time steps oldest first; each maps the same feature names to columns
+    (it may be empty: then seq has shape (n, 0, 0)). Non-numeric sequence/numeric values
+    become NaN; every sample has the full length.
+    """
+    names = list(sequence[0].keys()) if sequence else []
+    for i, step in enumerate(sequence):
+        if list(step.keys()) != names:
+            raise ValueError(
+                f"Langkah sequence ke-{i + 1} harus punya nama fitur yang sama {names} "
+                f"(every step must map the same feature names)."
+            )
+    used = [col for step in sequence for col in step.values()] + list(categorical) + list(numeric)
+    missing = [c for c in dict.fromkeys(used) if c not in frame.columns]
+    if missing:
+        raise ValueError(f"Kolom '{missing[0]}' tidak ada di CSV (column not found).")
+    n = len(frame)
+    seq = np.zeros((n, len(sequence), len(names)), dtype=np.float32)
+    for t, step in enumerate(sequence):
+        for f, name in enumerate(names):
+            seq[:, t, f] = pd.to_numeric(frame[step[name]], errors="coerce").to_numpy(float)
+    static = pd.DataFrame(index=range(n))
+    for col in categorical:
+        raw = frame[col].reset_index(drop=True)
+        static[col] = (
+            raw.astype(object)
+            .where(raw.notna(), np.nan)
+            .map(lambda v: v if isinstance(v, float) else str(v))
+        )
+    for col in numeric:
+        static[col] = pd.to_numeric(frame[col], errors="coerce").astype(float).to_numpy()
+    return SequenceData(
+        seq=seq,
+        lengths=np.full(n, len(sequence)),
+        static=static,
+        feature_names=names,
+        static_categorical=list(categorical),
+        static_numeric=list(numeric),
+        y=None if y is None else np.asarray(y, dtype=object),
+        groups=None if groups is None else np.asarray(groups),
+    )
 
 
 def evaluate_dataset(

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from predictions.ml.features import SequenceData
+from predictions.ml.data import SequenceData
 
 Describe = Callable[[dict[str, Any]], str]
 

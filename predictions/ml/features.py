@@ -1,4 +1,4 @@
-"""Feature building: long school tables (or a CSV spec) -> one `SequenceData`.
+"""Feature building: long school tables -> one `SequenceData` (data.py).
 
 Every model takes a `SequenceData`: a per-term feature sequence per sample plus static
 (per-student) columns. The school builder makes one training sample per (student, term t)
@@ -11,12 +11,12 @@ No Django here, and no TensorFlow/Keras: the web process imports this module.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
 
 import numpy as np
 import pandas as pd
 
+from predictions.ml.data import SequenceData
 from predictions.ml.labels import category_from_average
 
 # Per-term features of the school data, in the order of the sequence's last axis.
@@ -45,91 +45,7 @@ PKL_FEATURES: tuple[str, ...] = ("pkl_attendance_rate", "pkl_attitude", "pkl_ski
 OPTIONAL_FEATURES: tuple[str, ...] = (*CONDUCT_FEATURES, *PKL_FEATURES)
 STATIC_CATEGORICAL: tuple[str, ...] = ("gender", "major", "major_field")
 STATIC_NUMERIC: tuple[str, ...] = ("kip", "parent_education", "income_bracket", "distance_km")
-
 _TERM_RE = re.compile(r"^(\d{4})-([12])$")
-
-
-@dataclass
-class SequenceData:
-    """The one input type of every model.
-
-    Attributes:
-        seq: float32 array (n, T, F). Steps oldest first; step j of sample i is real when
-            ``j < lengths[i]``; padding (right side) is 0. Real steps may hold NaN (missing).
-        lengths: int array (n,), number of real steps per sample (0..T).
-        static: DataFrame with n rows (index 0..n-1), columns ``static_categorical`` +
-            ``static_numeric``; NaN allowed.
-        feature_names: the F per-step feature names.
-        static_categorical / static_numeric: the static column names by kind.
-        y: object array (n,) of labels (LABELS) or None for scoring data.
-        groups: array (n,) of student ids (for grouped folds); may be None.
-        terms: object array (n,) with the sample's last term ('YYYY-S'), or None.
-    """
-
-    seq: np.ndarray
-    lengths: np.ndarray
-    static: pd.DataFrame
-    feature_names: list[str]
-    static_categorical: list[str] = field(default_factory=list)
-    static_numeric: list[str] = field(default_factory=list)
-    y: np.ndarray | None = None
-    groups: np.ndarray | None = None
-    terms: np.ndarray | None = None
-
-    def __post_init__(self) -> None:
-        self.seq = np.asarray(self.seq, dtype=np.float32)
-        if self.seq.ndim != 3:
-            raise ValueError(f"seq harus 3 dimensi (n, T, F), bukan {self.seq.shape}.")
-        self.lengths = np.asarray(self.lengths, dtype=np.int64)
-        n = self.seq.shape[0]
-        if len(self.lengths) != n or len(self.static) != n:
-            raise ValueError("seq, lengths dan static harus punya jumlah baris yang sama.")
-        if self.seq.shape[2] != len(self.feature_names):
-            raise ValueError("Jumlah fitur seq tidak sama dengan feature_names.")
-        self.static = self.static.reset_index(drop=True)
-
-    def __len__(self) -> int:
-        return int(self.seq.shape[0])
-
-    @property
-    def n_steps(self) -> int:
-        return int(self.seq.shape[1])
-
-    @property
-    def mask(self) -> np.ndarray:
-        """Boolean (n, T): True where the step is real."""
-        return np.arange(self.n_steps)[None, :] < self.lengths[:, None]
-
-    def subset(self, idx: np.ndarray | Sequence[int]) -> SequenceData:
-        """Rows ``idx`` (positions) as a new SequenceData (arrays copied)."""
-        idx = np.asarray(idx)
-        return SequenceData(
-            seq=self.seq[idx],
-            lengths=self.lengths[idx],
-            static=self.static.iloc[idx].reset_index(drop=True),
-            feature_names=list(self.feature_names),
-            static_categorical=list(self.static_categorical),
-            static_numeric=list(self.static_numeric),
-            y=None if self.y is None else self.y[idx],
-            groups=None if self.groups is None else self.groups[idx],
-            terms=None if self.terms is None else self.terms[idx],
-        )
-
-    def replace(self, **changes: object) -> SequenceData:
-        """A copy with some attributes replaced (used by explanations)."""
-        values = {
-            "seq": self.seq,
-            "lengths": self.lengths,
-            "static": self.static,
-            "feature_names": self.feature_names,
-            "static_categorical": self.static_categorical,
-            "static_numeric": self.static_numeric,
-            "y": self.y,
-            "groups": self.groups,
-            "terms": self.terms,
-        }
-        values.update(changes)
-        return SequenceData(**values)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- terms
@@ -416,114 +332,6 @@ def _static_frame(ids: np.ndarray, students: pd.DataFrame | None) -> pd.DataFram
             raw = raw.map(lambda v: np.nan if pd.isna(v) else float(bool(v)))
         out[col] = pd.to_numeric(raw, errors="coerce").astype(float).to_numpy()
     return out
-
-
-# --------------------------------------------------------------------------- generic frame
-
-
-def sequence_data_from_frame(
-    frame: pd.DataFrame,
-    *,
-    sequence: Sequence[Mapping[str, str]],
-    categorical: Sequence[str] = (),
-    numeric: Sequence[str] = (),
-    y: np.ndarray | None = None,
-    groups: np.ndarray | None = None,
-) -> SequenceData:
-    """Wide table -> SequenceData (the `evaluate_dataset` path).
-
-    ``sequence`` lists time steps oldest first; each maps the same feature names to columns
-    (it may be empty: then seq has shape (n, 0, 0)). Non-numeric sequence/numeric values
-    become NaN; every sample has the full length.
-    """
-    names = list(sequence[0].keys()) if sequence else []
-    for i, step in enumerate(sequence):
-        if list(step.keys()) != names:
-            raise ValueError(
-                f"Langkah sequence ke-{i + 1} harus punya nama fitur yang sama {names} "
-                f"(every step must map the same feature names)."
-            )
-    used = [col for step in sequence for col in step.values()] + list(categorical) + list(numeric)
-    missing = [c for c in dict.fromkeys(used) if c not in frame.columns]
-    if missing:
-        raise ValueError(f"Kolom '{missing[0]}' tidak ada di CSV (column not found).")
-    n = len(frame)
-    seq = np.zeros((n, len(sequence), len(names)), dtype=np.float32)
-    for t, step in enumerate(sequence):
-        for f, name in enumerate(names):
-            seq[:, t, f] = pd.to_numeric(frame[step[name]], errors="coerce").to_numpy(float)
-    static = pd.DataFrame(index=range(n))
-    for col in categorical:
-        raw = frame[col].reset_index(drop=True)
-        static[col] = (
-            raw.astype(object)
-            .where(raw.notna(), np.nan)
-            .map(lambda v: v if isinstance(v, float) else str(v))
-        )
-    for col in numeric:
-        static[col] = pd.to_numeric(frame[col], errors="coerce").astype(float).to_numpy()
-    return SequenceData(
-        seq=seq,
-        lengths=np.full(n, len(sequence)),
-        static=static,
-        feature_names=names,
-        static_categorical=list(categorical),
-        static_numeric=list(numeric),
-        y=None if y is None else np.asarray(y, dtype=object),
-        groups=None if groups is None else np.asarray(groups),
-    )
-
-
-# --------------------------------------------------------------------------- tabular view
-
-TABULAR_STATS: tuple[str, ...] = ("last", "prev", "mean", "delta", "slope")
-
-
-def tabular_frame(data: SequenceData) -> pd.DataFrame:
-    """Flatten the sequence for the baselines: per feature f the columns f_last, f_prev,
-    f_mean, f_delta (last - prev), f_slope (least squares over the real, non-missing steps),
-    then ``history_length`` and the static columns. n rows; NaN where undefined.
-    """
-    seq = data.seq.astype(np.float64)
-    n, t_steps, n_feat = seq.shape
-    mask = data.mask
-    last_idx = np.clip(data.lengths - 1, 0, None)
-    rows = np.arange(n)
-    cols: dict[str, np.ndarray] = {}
-    if t_steps and n_feat:
-        present = mask[:, :, None] & ~np.isnan(seq)
-        vals = np.where(present, seq, np.nan)
-        last = np.where((data.lengths > 0)[:, None], vals[rows, last_idx], np.nan)
-        prev = np.where(
-            (data.lengths > 1)[:, None], vals[rows, np.clip(last_idx - 1, 0, None)], np.nan
-        )
-        count = present.sum(axis=1)
-        total = np.where(present, seq, 0.0).sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = np.where(count > 0, total / np.maximum(count, 1), np.nan)
-            tpos = np.arange(t_steps, dtype=np.float64)[None, :, None]
-            t_mean = np.where(present, tpos, 0.0).sum(axis=1) / np.maximum(count, 1)
-            dt = np.where(present, tpos - t_mean[:, None, :], 0.0)
-            dv = np.where(present, seq - mean[:, None, :], 0.0)
-            var_t = (dt * dt).sum(axis=1)
-            slope = np.where((count > 1) & (var_t > 0), (dt * dv).sum(axis=1) / var_t, np.nan)
-        stats = {"last": last, "prev": prev, "mean": mean, "delta": last - prev, "slope": slope}
-        for f, name in enumerate(data.feature_names):
-            for stat in TABULAR_STATS:
-                cols[f"{name}_{stat}"] = stats[stat][:, f]
-    cols["history_length"] = data.lengths.astype(np.float64)
-    out = pd.DataFrame(cols)
-    for col in data.static.columns:
-        out[col] = data.static[col].to_numpy()
-    return out
-
-
-def tabular_numeric_columns(data: SequenceData) -> list[str]:
-    """Numeric columns of `tabular_frame` (everything but the static categoricals)."""
-    seq_cols = [f"{name}_{stat}" for name in data.feature_names for stat in TABULAR_STATS]
-    if not (data.n_steps and data.feature_names):
-        seq_cols = []
-    return [*seq_cols, "history_length", *data.static_numeric]
 
 
 def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:

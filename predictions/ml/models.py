@@ -3,15 +3,15 @@
 - ``rnn``  : Keras 3 GRU over the term sequence (masked history lengths) + static/tabular head.
 - ``cnn``  : Keras 3 Conv1D over the same sequence + the same head; without a sequence, a
   deeper tabular network (never the same network as ``rnn``).
-- ``rf``, ``lr``, ``gbdt``: scikit-learn on a tabular flattening (`features.tabular_frame`).
+- ``rf``, ``lr``, ``gbdt``: scikit-learn on a tabular flattening (`tabular.tabular_frame`).
 - ``ensemble``: weighted soft vote of fitted members.
 
 The code lives in `predictions.ml.tabular` (scikit-learn, never imports Keras) and
-`predictions.ml.deep` (Keras, imported lazily inside functions); this module keeps the
-public names in one place. Probabilities always have 3 columns in LABELS order (kurang,
-sedang, baik), even if a class was absent from the training data. All preprocessing is
-fitted inside ``fit``; any early stopping uses a validation split carved from the training
-data given to ``fit``.
+`predictions.ml.deep` with `predictions.ml.networks` (Keras, imported lazily inside
+functions); this module keeps the public names in one place. Probabilities always have 3
+columns in LABELS order (kurang, sedang, baik), even if a class was absent from the training
+data. All preprocessing is fitted inside ``fit``; any early stopping uses a validation split
+carved from the training data given to ``fit``.
 """
 
 from __future__ import annotations
@@ -23,13 +23,9 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from predictions.ml.calibration import vote
-from predictions.ml.deep import (
-    DEEP_MODELS,
-    KerasSequenceClassifier,
-    build_cnn,
-    build_rnn,
-)
-from predictions.ml.features import SequenceData
+from predictions.ml.data import SequenceData
+from predictions.ml.deep import DEEP_MODELS, KerasSequenceClassifier
+from predictions.ml.networks import build_cnn, build_rnn
 from predictions.ml.tabular import (
     TABULAR_MODELS,
     TabularClassifier,

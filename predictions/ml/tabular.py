@@ -26,7 +26,7 @@ from sklearn.preprocessing import (
 )
 from threadpoolctl import threadpool_limits
 
-from predictions.ml.features import SequenceData, tabular_frame, tabular_numeric_columns
+from predictions.ml.data import SequenceData
 from predictions.ml.labels import LABELS, validate_labels
 
 TABULAR_MODELS: tuple[str, ...] = ("rf", "lr", "gbdt")
@@ -40,6 +40,58 @@ FIT_THREADS = 1
 # From this many training rows the models switch to their big-school settings (see
 # docs/model-card.md, "Big schools").
 BIG_ROWS = 20_000
+
+# --------------------------------------------------------------------------- tabular view
+
+TABULAR_STATS: tuple[str, ...] = ("last", "prev", "mean", "delta", "slope")
+
+
+def tabular_frame(data: SequenceData) -> pd.DataFrame:
+    """Flatten the sequence for the baselines: per feature f the columns f_last, f_prev,
+    f_mean, f_delta (last - prev), f_slope (least squares over the real, non-missing steps),
+    then ``history_length`` and the static columns. n rows; NaN where undefined.
+    """
+    seq = data.seq.astype(np.float64)
+    n, t_steps, n_feat = seq.shape
+    mask = data.mask
+    last_idx = np.clip(data.lengths - 1, 0, None)
+    rows = np.arange(n)
+    cols: dict[str, np.ndarray] = {}
+    if t_steps and n_feat:
+        present = mask[:, :, None] & ~np.isnan(seq)
+        vals = np.where(present, seq, np.nan)
+        last = np.where((data.lengths > 0)[:, None], vals[rows, last_idx], np.nan)
+        prev = np.where(
+            (data.lengths > 1)[:, None], vals[rows, np.clip(last_idx - 1, 0, None)], np.nan
+        )
+        count = present.sum(axis=1)
+        total = np.where(present, seq, 0.0).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+            tpos = np.arange(t_steps, dtype=np.float64)[None, :, None]
+            t_mean = np.where(present, tpos, 0.0).sum(axis=1) / np.maximum(count, 1)
+            dt = np.where(present, tpos - t_mean[:, None, :], 0.0)
+            dv = np.where(present, seq - mean[:, None, :], 0.0)
+            var_t = (dt * dt).sum(axis=1)
+            slope = np.where((count > 1) & (var_t > 0), (dt * dv).sum(axis=1) / var_t, np.nan)
+        stats = {"last": last, "prev": prev, "mean": mean, "delta": last - prev, "slope": slope}
+        for f, name in enumerate(data.feature_names):
+            for stat in TABULAR_STATS:
+                cols[f"{name}_{stat}"] = stats[stat][:, f]
+    cols["history_length"] = data.lengths.astype(np.float64)
+    out = pd.DataFrame(cols)
+    for col in data.static.columns:
+        out[col] = data.static[col].to_numpy()
+    return out
+
+
+def tabular_numeric_columns(data: SequenceData) -> list[str]:
+    """Numeric columns of `tabular_frame` (everything but the static categoricals)."""
+    seq_cols = [f"{name}_{stat}" for name in data.feature_names for stat in TABULAR_STATS]
+    if not (data.n_steps and data.feature_names):
+        seq_cols = []
+    return [*seq_cols, "history_length", *data.static_numeric]
+
 
 # --------------------------------------------------------------------------- shared pieces
 

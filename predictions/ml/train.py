@@ -27,15 +27,10 @@ from predictions.ml.calibration import (
     choose_calibrator,
     fit_vote_weights,
 )
-from predictions.ml.evaluate import (
-    BIG_FOLDS,
-    BIG_SAMPLES,
-    PRUNE_AFTER_FOLDS,
-    evaluate_models,
-    select_champion,
-)
-from predictions.ml.features import SequenceData
+from predictions.ml.crossval import BIG_FOLDS, BIG_SAMPLES, PRUNE_AFTER_FOLDS, evaluate_models
+from predictions.ml.data import SequenceData
 from predictions.ml.labels import LABELS, validate_labels
+from predictions.ml.metrics import select_champion
 from predictions.ml.models import ENSEMBLE, MODEL_NAMES, SoftVoteEnsemble, encode_labels, make_model
 
 MIN_SAMPLES = 50

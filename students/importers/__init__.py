@@ -1,6 +1,6 @@
 """Spreadsheet import: sniffing and safe reading, header detection, column mapping, value
 normalisation and one parser per kind (roster, grades, attendance). No database writes here:
-students/services.py does those."""
+students/importing/ does those."""
 
 from .errors import FileRejected
 from .escaping import escape_formula

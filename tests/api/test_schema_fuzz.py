@@ -26,11 +26,11 @@ from interventions.cases.programmes import programme_catalogue_seed
 from predictions.ml.registry import file_sha256
 from predictions.models import ModelVersion, ScoringRun, TrainingRun
 from smk_dashboard.wsgi import application
+from students.importing.lifecycle import import_batch_create
 from students.models import Role
-from students.services import import_batch_create
 from tests.cache_keys import clear_test_cache
+from tests.students.importing.test_views import BUDI
 from tests.students.spreadsheets import roster_rows, write_csv
-from tests.students.test_import_views import BUDI
 
 MAX_EXAMPLES = 30
 CHECKS = [

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from students.importing.command import import_file_run
 from students.models import ImportBatch, ImportStatus, Role, SchoolClass
-from students.services import import_file_run
 from tests.students import layouts
 from tests.students.factories import MajorFactory, SchoolClassFactory, StudentFactory
 

@@ -12,8 +12,12 @@ from django.db import transaction
 from predictions import services, training
 from predictions.models import Prediction, ScoringRun, ScoringStatus
 from smk_dashboard.pages.demo import DemoConfig, seed_demo
+from students.importing.lifecycle import (
+    import_batch_analyse,
+    import_batch_confirm,
+    import_batch_create,
+)
 from students.models import GradeRecord, School, Subject, SubjectGroup, User, term_label
-from students.services import import_batch_analyse, import_batch_confirm, import_batch_create
 from tests.conftest import celery_worker
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

@@ -24,6 +24,7 @@ from django.db import transaction
 
 from smk_dashboard.celery import app as celery_app
 from smk_dashboard.embedded import _free_port, redis_server_binary
+from students.importing.lifecycle import import_batch_confirm, import_batch_create
 from students.models import (
     GradeRecord,
     ImportBatch,
@@ -33,7 +34,6 @@ from students.models import (
     Student,
     Subject,
 )
-from students.services import import_batch_confirm, import_batch_create
 from tests.conftest import celery_worker
 from tests.students.factories import SchoolFactory
 

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.test import Client
 
 from students.importers.report import blank_template_xlsx
+from students.importing.command import import_file_run
 from students.models import ImportBatch, PklPlacement, Role
-from students.services import import_file_run
 from tests.students.factories import SchoolClassFactory, StudentFactory, UserFactory
 from tests.students.spreadsheets import write_xlsx
 

@@ -10,6 +10,7 @@ import pytest
 
 from students.importers import FileRejected, parse_file, sniff_format
 from students.importers.values import parse_term, term_label
+from students.importing.command import import_file_run
 from students.models import (
     AttendanceSummary,
     GradeRecord,
@@ -18,7 +19,7 @@ from students.models import (
     SchoolTermStatus,
     Student,
 )
-from students.services import import_file_run, term_mark_complete
+from students.services import term_mark_complete
 from students.term_status import exclude_unfinished_terms, incomplete_term_ids
 from tests.students import layouts
 from tests.students.factories import (
@@ -248,7 +249,7 @@ def test_a_partial_ledger_says_so_and_leaves_its_term_unfinished_until_marked(
 
 
 def test_a_partial_ledger_preview_counts_its_subjects(school, enrolled, tmp_path):
-    from students.services import import_analyse
+    from students.importing.analysis import import_analyse
 
     for n in range(7):
         SubjectFactory(school=school, code=f"EXTRA{n}", name=f"Mapel Lain {n}", major=None)

@@ -15,10 +15,10 @@ from django.urls import reverse
 
 from smk_dashboard.celery import app as celery_app
 from smk_dashboard.celery import ping
-from students import services
 from students.importers import FileRejected, parse_file, sniff_format
 from students.importers.reading import read_sheets
 from students.importers.report import error_report_xlsx, sheet_title
+from students.importing import lifecycle
 from students.models import ImportBatch, ImportStatus, Role
 from students.tasks import import_batch_analyse_task
 from tests.cache_keys import task_callbacks
@@ -251,7 +251,7 @@ def test_a_preview_that_crashes_half_way_leaves_a_failed_batch_with_a_message(
         batch.preview = {"sheets": "half"}  # a half-built preview that must never be saved
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_record_analysis", crash)
+    monkeypatch.setattr(lifecycle, "record_analysis", crash)
     import_batch_analyse_task.apply(args=[batch.pk])
     batch.refresh_from_db()
     assert batch.status == ImportStatus.FAILED and batch.preview == {}

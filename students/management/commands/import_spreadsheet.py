@@ -7,8 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from students.importers.values import parse_term
+from students.importing.command import import_file_run
 from students.models import ImportKind, School
-from students.services import import_file_run
 
 
 class Command(BaseCommand):

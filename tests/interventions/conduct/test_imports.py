@@ -11,7 +11,7 @@ from django.utils import timezone
 from interventions.conduct.models import PointEntry, PointTodo
 from interventions.conduct.services import point_catalogue_seed
 from students.importers.report import blank_template_xlsx
-from students.services import import_file_run
+from students.importing.command import import_file_run
 from tests.students.factories import StudentFactory
 from tests.students.spreadsheets import write_xlsx
 
@@ -84,8 +84,12 @@ def test_points_imported_through_the_web_flow_are_recorded_by_the_importing_user
     from django.core.files import File
     from django.test import Client
 
+    from students.importing.lifecycle import (
+        import_batch_analyse,
+        import_batch_create,
+        import_batch_process,
+    )
     from students.models import ImportStatus
-    from students.services import import_batch_analyse, import_batch_create, import_batch_process
 
     point_catalogue_seed(school=school)
     walikelas.first_name, walikelas.last_name = "Wati", "Wali"

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from predictions.ml.features import SequenceData, build_training_samples
+from predictions.ml.data import SequenceData
+from predictions.ml.features import build_training_samples
 from predictions.ml.labels import category_from_average
 from tests.predictions.ml.synthetic import make_school_frames
 

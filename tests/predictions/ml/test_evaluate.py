@@ -4,17 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from predictions.ml.evaluate import (
-    SpecError,
-    evaluate_dataset,
-    evaluate_models,
-    fold_indices,
-    fold_metrics,
-    main,
-    select_champion,
-    temporal_check,
-)
+from predictions.ml.crossval import evaluate_models, fold_indices, temporal_check
+from predictions.ml.evaluate import SpecError, evaluate_dataset, main
 from predictions.ml.labels import LABELS
+from predictions.ml.metrics import fold_metrics, select_champion
 from predictions.ml.models import encode_labels
 
 
@@ -162,7 +155,7 @@ def test_cli_writes_the_report(tiny_spec, tmp_path, capsys):
 
 
 def test_the_ensemble_and_calibrated_figures_are_scored_on_the_same_folds(planted):
-    from predictions.ml.evaluate import evaluate_models
+    from predictions.ml.crossval import evaluate_models
 
     oof = {}
     report = evaluate_models(planted, models=["lr", "gbdt", "ensemble"], folds=3, oof=oof)

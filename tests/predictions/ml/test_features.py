@@ -2,16 +2,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from predictions.ml.evaluate import sequence_data_from_frame
 from predictions.ml.features import (
     OPTIONAL_FEATURES,
     STEP_FEATURES,
     build_scoring_samples,
     build_training_samples,
     next_term,
-    sequence_data_from_frame,
-    tabular_frame,
     term_table,
 )
+from predictions.ml.tabular import tabular_frame
 
 
 def _tiny_school():

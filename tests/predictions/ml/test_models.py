@@ -79,7 +79,7 @@ def test_unknown_model_name_is_refused():
 
 
 def test_without_a_sequence_rnn_and_cnn_are_not_the_same_network():
-    from predictions.ml.deep import build_cnn, build_rnn
+    from predictions.ml.networks import build_cnn, build_rnn
 
     rnn, cnn = build_rnn(0, 1, 20), build_cnn(0, 1, 20)
     assert rnn.count_params() != cnn.count_params()

@@ -11,14 +11,14 @@ from django.core.files import File
 from django.utils import timezone
 
 from smk_dashboard.core.models import AuditEvent
-from students.models import ImportBatch, ImportStatus, Role
-from students.services import (
+from students.importing.lifecycle import (
     import_batch_analyse,
     import_batch_confirm,
     import_batch_create,
     import_batch_process,
     import_batches_fail_stale,
 )
+from students.models import ImportBatch, ImportStatus, Role
 from students.tasks import import_batches_fail_stale_task
 from tests.students.spreadsheets import roster_rows, write_xlsx
 

@@ -7,12 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from smk_dashboard.core.access import role_required
-from smk_dashboard.core.roles import MODEL_QUALITY_ROLES, RISK_VIEWER_ROLES
-from students.selectors import student_queryset_for_user
-
-from .charts import confusion_figure, fairness_figure, reliability_figure
-from .metrics import (
+from predictions.charts import confusion_figure, fairness_figure, reliability_figure
+from predictions.metrics import (
     ALGORITHM_NAMES,
     METRIC_ROWS,
     cv_accuracy,
@@ -22,8 +18,8 @@ from .metrics import (
     model_verdict,
     run_details,
 )
-from .models import Prediction
-from .selectors import (
+from predictions.models import Prediction
+from predictions.selectors import (
     algorithm_reports,
     counselling_capacity,
     fairness_rows,
@@ -33,7 +29,10 @@ from .selectors import (
     teacher_precision,
     verification_rates_by_version,
 )
-from .services import prediction_feedback_record
+from predictions.services import prediction_feedback_record
+from smk_dashboard.core.access import role_required
+from smk_dashboard.core.roles import MODEL_QUALITY_ROLES, RISK_VIEWER_ROLES
+from students.selectors import student_queryset_for_user
 
 # Below this many teacher answers a percentage says more about chance than about the model.
 VERIFICATION_MIN_ANSWERS = 10

@@ -4,10 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
+from predictions.selectors import prediction_status
 from students.models import StudentStatus
 from students.selectors import student_queryset_for_user
-
-from .selectors import prediction_status
 
 
 @login_required

@@ -1,5 +1,5 @@
 """The import service end to end on the database: upsert, idempotency, all-or-nothing,
-create-missing, scope, audit (the Celery task itself runs in test_import_views)."""
+create-missing, scope, audit (the Celery task itself runs in test_views)."""
 
 import datetime as dt
 import hashlib
@@ -11,7 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 
 from smk_dashboard.core.models import AuditEvent
-from students import import_writes
+from students.importing import attendance
+from students.importing.command import import_file_run
+from students.importing.lifecycle import (
+    import_batch_analyse,
+    import_batch_create,
+    import_batch_process,
+)
 from students.models import (
     AcademicTerm,
     AttendanceRecord,
@@ -23,12 +29,6 @@ from students.models import (
     SchoolClass,
     Student,
     Subject,
-)
-from students.services import (
-    import_batch_analyse,
-    import_batch_create,
-    import_batch_process,
-    import_file_run,
 )
 from tests.students.factories import (
     MajorFactory,
@@ -279,7 +279,7 @@ def test_a_crash_mid_import_leaves_the_database_as_it_was(school, graded, tmp_pa
     def crash(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(import_writes, "attendance_summaries_refresh", crash)
+    monkeypatch.setattr(attendance, "attendance_summaries_refresh", crash)
     with pytest.raises(RuntimeError):
         run(school, "attendance", path)
     assert not AttendanceRecord.objects.exists() and not AcademicTerm.objects.exists()

@@ -8,8 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from students.importing.command import import_file_run
 from students.models import ImportBatch, ImportStatus, Role, SchoolClass, SchoolTermStatus, Student
-from students.services import import_file_run
 from students.tasks import import_batch_analyse_task
 from tests.students import layouts
 from tests.students.factories import MajorFactory, SchoolClassFactory, StudentFactory, TermFactory

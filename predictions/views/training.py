@@ -10,11 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from predictions import services
+from predictions.metrics import cv_accuracy
+from predictions.models import ModelVersion, ScoringPurpose, ScoringRun, TrainingRun
 from students.models import Role
-
-from . import services
-from .metrics import cv_accuracy
-from .models import ModelVersion, ScoringPurpose, ScoringRun, TrainingRun
 
 MODEL_CHOICES = [
     ("rnn", gettext_lazy("RNN (GRU) atas urutan semester")),

@@ -1,0 +1,60 @@
+"""Analysing a file: parse it and match every row against the database (reads only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from students.importers import FileRejected, ParseResult, parse_file
+from students.importers.matching import SchoolIndex, Scope
+from students.models import School, User
+
+from .plan import Plan
+from .resolve import resolve
+
+
+@dataclass
+class Analysis:
+    result: ParseResult
+    index: SchoolIndex
+    scope: Scope
+    plan: Plan
+
+
+def import_analyse(
+    *,
+    school: School,
+    kind: str,
+    path: Path,
+    fmt: str,
+    user: User | None = None,
+    term_code: str | None = None,
+    mapping: dict | None = None,
+    create_missing: bool = False,
+    progress=None,
+) -> Analysis:
+    """Parse a file and match every row against the database (reads only). Raises
+    FileRejected when the whole file is unusable; row errors stay on the rows."""
+    result = parse_file(
+        path,
+        fmt,
+        kind,
+        term_code=term_code,
+        mapping=mapping,
+        max_rows=settings.IMPORT_MAX_ROWS,
+        progress=progress,
+    )
+    if result.npsn and result.npsn != school.npsn:
+        raise FileRejected(
+            _("File ini milik sekolah dengan NPSN %(n)s, bukan sekolah Anda (%(s)s).")
+            % {"n": result.npsn, "s": school.npsn},
+            code="other_school",
+        )
+    year = int(result.term_code[:4]) if result.term_code else None
+    index = SchoolIndex.load(school, year=year)
+    scope = Scope.for_user(user, school)
+    plan = resolve(result, index, scope, create_missing=create_missing)
+    return Analysis(result=result, index=index, scope=scope, plan=plan)

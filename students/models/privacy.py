@@ -1,0 +1,55 @@
+"""A student's data-subject record under UU PDP No. 27/2022."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsentStatus(models.TextChoices):
+    UNKNOWN = "unknown", _("Belum dicatat")
+    GIVEN = "given", _("Diberikan")
+    WITHDRAWN = "withdrawn", _("Ditarik")
+
+
+class StudentPrivacy(models.Model):
+    """A student's data-subject record under UU PDP No. 27/2022: the guardian's consent, an
+    objection to automated decisions (the student is then never scored) and anonymisation."""
+
+    student = models.OneToOneField(
+        "students.Student", on_delete=models.CASCADE, related_name="privacy"
+    )
+    consent = models.CharField(
+        _("persetujuan orang tua/wali"),
+        max_length=10,
+        choices=ConsentStatus.choices,
+        default=ConsentStatus.UNKNOWN,
+    )
+    consent_recorded_at = models.DateTimeField(null=True, blank=True)
+    objects_to_automated_decisions = models.BooleanField(
+        _("keberatan atas keputusan otomatis"),
+        default=False,
+        help_text=_("Siswa tidak diprediksi oleh model dan tampil sebagai 'tidak diprediksi'."),
+    )
+    objection_recorded_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(_("keterangan"), max_length=300, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        # Created by the smk_dashboard app before the model moved here; the table keeps its name.
+        db_table = "smk_dashboard_studentprivacy"
+        verbose_name = _("hak subjek data")
+        verbose_name_plural = _("hak subjek data")
+        indexes = [
+            models.Index(fields=["objects_to_automated_decisions"], name="privacy_objection")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student_id}: {self.consent}"
