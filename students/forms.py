@@ -2,9 +2,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .importers.headers import FIELD_LABELS, mappable_fields
 from .importers.parsing import SHEET_CHOICE
 from .importers.values import parse_term, term_label
+from .importers.vocabulary import FIELD_LABELS, mappable_fields
 from .models import ImportKind
 
 TERM_HELP = _(

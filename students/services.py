@@ -28,11 +28,11 @@ from smk_dashboard.core.jobs import enqueue_on_commit
 
 from . import import_writes
 from .importers import FileRejected, ParseResult, parse_file, sniff_format
-from .importers.headers import FIELD_LABELS
 from .importers.matching import SchoolIndex, Scope
 from .importers.report import error_report_xlsx
 from .importers.sniff import check_file_size
 from .importers.values import clean_text
+from .importers.vocabulary import FIELD_LABELS
 from .models import (
     AcademicTerm,
     ImportBatch,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from .errors import FileRejected
-from .headers import COMPONENT_WORDS
 from .rows import (
     ParsedRow,
     ParseResult,
@@ -20,6 +19,7 @@ from .rows import (
     term_missing,
 )
 from .values import clean_text, is_blank, normalize_key, parse_score, parse_term
+from .vocabulary import COMPONENT_WORDS
 
 
 def parse(result: ParseResult, *, progress: Progress | None = None) -> None:
