@@ -38,6 +38,7 @@ class Table:
     data_start: int = 0
     fields: dict[str, int] = field(default_factory=dict)  # field -> column index (first)
     score: int = 0  # how much of the header was recognised: ranks the sheets of a workbook
+    notes: dict[int, str] = field(default_factory=dict)  # column index -> why it is not used
 
     @property
     def header_row_numbers(self) -> list[int]:
