@@ -101,6 +101,16 @@ class ImportMappingForm(forms.Form):
                 self.columns.append((name, column))
         self.fields["create_missing"].initial = batch.create_missing
 
+    @property
+    def used_columns(self) -> list[tuple[str, dict]]:
+        """The columns the import reads, first in the preview."""
+        return [(n, c) for n, c in self.columns if c.get("used", True)]
+
+    @property
+    def unused_columns(self) -> list[tuple[str, dict]]:
+        """The columns left out (with why), folded in the preview: a Dapodik export has 66."""
+        return [(n, c) for n, c in self.columns if not c.get("used", True)]
+
     def mapping(self) -> dict[str, str]:
         result = {}
         if self.cleaned_data.get("sheet"):

@@ -29,10 +29,11 @@ from smk_dashboard.core.jobs import enqueue_on_commit
 from . import import_writes
 from .importers import FileRejected, ParseResult, parse_file, sniff_format
 from .importers.matching import SchoolIndex, Scope
+from .importers.parsing import SHEET_CHOICE
+from .importers.preview import no_data_preview, sheets_preview
 from .importers.report import error_report_xlsx
 from .importers.sniff import check_file_size
 from .importers.values import clean_text
-from .importers.vocabulary import FIELD_LABELS
 from .models import (
     AcademicTerm,
     ImportBatch,
@@ -302,28 +303,8 @@ def _record_analysis(batch: ImportBatch, analysis: Analysis) -> None:
             "expected": analysis.plan.subjects_expected,
             "partial": analysis.plan.partial,
         },
-        "sheets": [
-            {
-                "name": t.sheet,
-                "header_rows": t.header_row_numbers,
-                "columns": [
-                    {
-                        "index": c.index,
-                        "header": c.header,
-                        "key": c.key,
-                        "field": c.field,
-                        "label": str(FIELD_LABELS.get(c.field, "")) or c.subject,
-                        "subject": c.subject,
-                        "component": c.component,
-                        "manual": c.manual,
-                    }
-                    for c in t.columns
-                    if c.field != "day"
-                ],
-                "days": len([c for c in t.columns if c.field == "day"]),
-            }
-            for t in result.tables
-        ],
+        "sheets": sheets_preview(result),
+        "no_data": no_data_preview(result),
         "sample_header": [clean_text(v) for v in sheet.rows[first.header_rows[-1]]][:40],
         "sample": [[clean_text(v) for v in row][:40] for row in sample_rows],
     }
@@ -554,8 +535,9 @@ def import_summary(*, batch: ImportBatch, with_errors: bool = True) -> dict:
         "records": batch.preview.get("records", {}),
         "message": batch.message,
     }
-    if with_errors:
+    if with_errors:  # these name students: kept out of the audit log's detail
         summary["errors"] = _flat_errors(batch.errors)
+        summary["no_data"] = batch.preview.get("no_data", [])  # blank sheets, months: skipped
     return summary
 
 
@@ -576,12 +558,14 @@ def import_file_run(
     create_missing: bool = False,
     valid_rows_only: bool = False,
     dry_run: bool = False,
+    sheet: str = "",
 ) -> dict:
     """The command-line entry point, in-process. Returns the JSON summary; `ok` is False when
     the file is rejected (nothing written). A dry run writes nothing at all: it runs the
     same write in a transaction that is rolled back, so the counts are the real ones."""
+    mapping = {SHEET_CHOICE: sheet} if sheet else {}  # --sheet: as choosing it in the preview
     if dry_run:
-        return _dry_run(school, kind, path, term_code, create_missing, valid_rows_only)
+        return _dry_run(school, kind, path, term_code, create_missing, valid_rows_only, mapping)
     with path.open("rb") as fh:
         batch = import_batch_create(
             school=school,
@@ -594,8 +578,8 @@ def import_file_run(
             source="cli",
             preview=False,  # the file is analysed once, by the processing below
         )
-    batch.status = ImportStatus.QUEUED
-    batch.save(update_fields=["status"])
+    batch.status, batch.mapping = ImportStatus.QUEUED, mapping
+    batch.save(update_fields=["status", "mapping"])
     audit_log(action="import.confirm", target=batch, school=school, detail={"cli": True})
     batch = import_batch_process(batch_id=batch.pk)
     summary = import_summary(batch=batch)
@@ -605,7 +589,7 @@ def import_file_run(
     return summary
 
 
-def _dry_run(school, kind, path, term_code, create_missing, valid_rows_only) -> dict:
+def _dry_run(school, kind, path, term_code, create_missing, valid_rows_only, mapping) -> dict:
     summary = {"dry_run": True, "kind": kind, "file": path.name, "term": term_code}
     summary |= {"rows": 0, "created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
     try:
@@ -616,6 +600,7 @@ def _dry_run(school, kind, path, term_code, create_missing, valid_rows_only) -> 
             path=path,
             fmt=sniff_format(path),
             term_code=term_code or None,
+            mapping=mapping,
             create_missing=create_missing,
         )
     except FileRejected as exc:
@@ -626,6 +611,7 @@ def _dry_run(school, kind, path, term_code, create_missing, valid_rows_only) -> 
     summary |= {
         "term": term_code or analysis.result.term_code or "",
         "errors": _flat_errors(errors),
+        "no_data": no_data_preview(analysis.result),
     }
     if rejected and not valid_rows_only:
         message = _("%(n)s baris bermasalah; tidak ada data yang disimpan.") % {"n": len(rejected)}

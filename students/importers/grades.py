@@ -111,7 +111,8 @@ def _drop_letter_columns(result: ParseResult, table, columns: list) -> list:
     for column in columns:
         if _all_letters(rows, column.index):
             column.field = "ignore"
-            result.ignored.append((column.header, _("nilai huruf, bukan angka")))
+            table.notes[column.index] = _("nilai huruf, bukan angka")
+            result.ignored.append((column.header, table.notes[column.index]))
             continue
         keep.append(column)
     if not keep:
