@@ -253,14 +253,17 @@ _IGNORED_REASONS = {word: reason for reason, words in IGNORED.items() for word i
 
 
 def ignore_reason(key: str) -> str:
-    """Why a column recognised as "ignore" is left out, in words for the preview."""
-    if key in _IGNORED_REASONS:
-        return str(_IGNORED_REASONS[key])
-    tokens = set(key.split())
+    """Why a column recognised as "ignore" is left out, in words for the preview. A column
+    under a group heading ("BULAN / JULI / JML") is judged by its own last words."""
+    tokens = key.split()
     if "wali" in tokens and "kelas" in tokens:
         return str(GUARDIAN_TEACHER_REASON)
     if is_parent_header(key):
         return str(PARENT_REASON)
+    for start in range(len(tokens)):
+        reason = _IGNORED_REASONS.get(" ".join(tokens[start:]))
+        if reason:
+            return str(reason)
     return str(UNKNOWN_REASON)
 
 
