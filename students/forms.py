@@ -111,6 +111,15 @@ class ImportMappingForm(forms.Form):
         """The columns left out (with why), folded in the preview: a Dapodik export has 66."""
         return [(n, c) for n, c in self.columns if not c.get("used", True)]
 
+    @property
+    def unused_groups(self) -> list[tuple[str, list[tuple[str, dict]]]]:
+        """The unused columns grouped by why, in the order the file first gives each reason."""
+        groups: dict[str, list[tuple[str, dict]]] = {}
+        for name, column in self.unused_columns:
+            why = column.get("why") or str(_("tidak dikenali"))
+            groups.setdefault(why, []).append((name, column))
+        return list(groups.items())
+
     def mapping(self) -> dict[str, str]:
         result = {}
         if self.cleaned_data.get("sheet"):

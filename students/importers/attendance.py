@@ -53,14 +53,14 @@ def parse(result: ParseResult, *, progress: Progress | None = None) -> None:
         rows = list(data_rows(result, table, progress))
         counted, empty = blanks.split_recap([row for _i, row in rows], recap_columns(table))
         parsed_rows = [_read_recap_row(result, table, i, row, counted) for i, row in rows]
+        for column in table.columns:
+            if column.month in empty and column.field in ("sakit", "izin", "alpa"):
+                table.notes[column.index] = _("kosong untuk semua siswa")
         if not any(counted.values()):  # a blank form: nothing to import, not 0 / 0 / 0
             message = blanks.whole_sheet_attendance(table.sheet, len(parsed_rows))
             blanks.note_blank(result.no_data, table.sheet, message, parsed_rows, dropped=True)
             continue
         if empty:
-            for column in table.columns:
-                if column.month in empty and column.field in ("sakit", "izin", "alpa"):
-                    table.notes[column.index] = _("bulan ini kosong untuk semua siswa")
             message = blanks.blank_months(table.sheet, empty, len(parsed_rows))
             blanks.note_blank(result.no_data, table.sheet, message, parsed_rows, dropped=False)
         result.rows.extend(parsed_rows)

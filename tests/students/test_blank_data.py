@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from students.importers import parse_file, sniff_format
+from students.importers.preview import sheets_preview
 from students.models import (
     AttendanceRecord,
     AttendanceSummary,
@@ -88,6 +89,9 @@ def test_a_month_where_nobody_filled_in_still_reads_as_blank_when_only_one_month
     result = parse_file(path, sniff_format(path), "attendance", max_rows=1000)
     assert len(result.rows) == 4
     assert "bulan Juli, Agustus, September, Oktober dan November" in result.no_data[0].message
+    shown = {c["header"]: c for c in sheets_preview(result)[0]["columns"]}
+    assert shown["BULAN / JULI / S"]["why"] == "kosong untuk semua siswa"
+    assert shown["BULAN / DESEMBER / S"]["used"] is True
 
 
 def test_blank_cells_count_0_where_other_students_have_numbers(school, enrolled, tmp_path):
@@ -185,6 +189,6 @@ def test_the_preview_folds_the_columns_a_dapodik_export_does_not_use(
     assert "51 kolom tidak dipakai" in folded
     assert "<details" in used[-200:] and "<details open" not in page
     assert "Data Ayah / Nama" in folded and "Data Ayah / Nama" not in used
-    assert "tidak dipakai: data orang tua" in folded
+    assert "Data orang tua (11)" in folded  # grouped by reason: names, years of birth, NIK...
     assert used.count("Nama siswa</td>") == 1  # only the student's own Nama column
     assert "15 kolom dipakai" in used
