@@ -2,9 +2,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .importers.headers import FIELD_LABELS, mappable_fields
 from .importers.parsing import SHEET_CHOICE
 from .importers.values import parse_term, term_label
+from .importers.vocabulary import FIELD_LABELS, mappable_fields
 from .models import ImportKind
 
 TERM_HELP = _(
@@ -100,6 +100,25 @@ class ImportMappingForm(forms.Form):
                 )
                 self.columns.append((name, column))
         self.fields["create_missing"].initial = batch.create_missing
+
+    @property
+    def used_columns(self) -> list[tuple[str, dict]]:
+        """The columns the import reads, first in the preview."""
+        return [(n, c) for n, c in self.columns if c.get("used", True)]
+
+    @property
+    def unused_columns(self) -> list[tuple[str, dict]]:
+        """The columns left out (with why), folded in the preview: a Dapodik export has 66."""
+        return [(n, c) for n, c in self.columns if not c.get("used", True)]
+
+    @property
+    def unused_groups(self) -> list[tuple[str, list[tuple[str, dict]]]]:
+        """The unused columns grouped by why, in the order the file first gives each reason."""
+        groups: dict[str, list[tuple[str, dict]]] = {}
+        for name, column in self.unused_columns:
+            why = column.get("why") or str(_("tidak dikenali"))
+            groups.setdefault(why, []).append((name, column))
+        return list(groups.items())
 
     def mapping(self) -> dict[str, str]:
         result = {}

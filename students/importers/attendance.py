@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
+from . import blanks
 from .errors import FileRejected
 from .headers import Table, day_column, month_of
 from .rows import (
@@ -27,8 +28,10 @@ MIN_DAY_COLUMNS = 5
 
 
 def parse(result: ParseResult, *, progress: Progress | None = None) -> None:
-    """Recap rows: data sakit, izin, alpa (blank = 0), school_days (if given), term.
-    Daily rows: cells (date, code) for each filled cell; a blank cell is not recorded."""
+    """Recap rows: data sakit, izin, alpa (blank = 0 where the same month has numbers for
+    others), school_days (if given), term. Daily rows: cells (date, code) for each filled
+    cell; a blank cell is not recorded. A sheet or month with no data at all imports nothing
+    and is listed in result.no_data (students/importers/blanks.py)."""
     daily = [t for t in result.tables if _day_columns(t)]
     result.layout = "daily" if daily else "recap"
     if daily:
@@ -41,28 +44,43 @@ def parse(result: ParseResult, *, progress: Progress | None = None) -> None:
         raise term_missing(result.term_year)
     for table in result.tables:
         require_identity_columns(table)
-        counted = recap_columns(table)
         if not {"sakit", "izin", "alpa"} & set(table.fields):
             raise FileRejected(
                 _("Kolom Sakit, Izin, Alpa atau kolom tanggal tidak ditemukan di lembar %(s)s.")
                 % {"s": table.sheet},
                 code="no_attendance_columns",
             )
-        for i, row in data_rows(result, table, progress):
-            parsed = ParsedRow(sheet=table.sheet, number=i + 1, raw=row)
-            read_identity(parsed, row, table, require_nisn=True)
-            parsed.data["term"] = result.term_code
-            read_recap(parsed, row, counted)
-            if "school_days" in table.fields:
-                try:
-                    parsed.data["school_days"] = parse_count(cell(row, table, "school_days"))
-                except ValueError as exc:
-                    parsed.add_error(f"Hari efektif: {exc}")
-                else:
-                    total = sum(parsed.data.get(k, 0) for k in ("sakit", "izin", "alpa"))
-                    if parsed.data["school_days"] and total > parsed.data["school_days"]:
-                        parsed.add_error(_("Jumlah S + I + A melebihi hari efektif."))
-            result.rows.append(parsed)
+        rows = list(data_rows(result, table, progress))
+        counted, empty = blanks.split_recap([row for _i, row in rows], recap_columns(table))
+        parsed_rows = [_read_recap_row(result, table, i, row, counted) for i, row in rows]
+        for column in table.columns:
+            if column.month in empty and column.field in ("sakit", "izin", "alpa"):
+                table.notes[column.index] = _("kosong untuk semua siswa")
+        if not any(counted.values()):  # a blank form: nothing to import, not 0 / 0 / 0
+            message = blanks.whole_sheet_attendance(table.sheet, len(parsed_rows))
+            blanks.note_blank(result.no_data, table.sheet, message, parsed_rows, dropped=True)
+            continue
+        if empty:
+            message = blanks.blank_months(table.sheet, empty, len(parsed_rows))
+            blanks.note_blank(result.no_data, table.sheet, message, parsed_rows, dropped=False)
+        result.rows.extend(parsed_rows)
+
+
+def _read_recap_row(result: ParseResult, table: Table, i: int, row: list, counted) -> ParsedRow:
+    parsed = ParsedRow(sheet=table.sheet, number=i + 1, raw=row)
+    read_identity(parsed, row, table, require_nisn=True)
+    parsed.data["term"] = result.term_code
+    read_recap(parsed, row, counted)
+    if "school_days" in table.fields:
+        try:
+            parsed.data["school_days"] = parse_count(cell(row, table, "school_days"))
+        except ValueError as exc:
+            parsed.add_error(f"Hari efektif: {exc}")
+        else:
+            total = sum(parsed.data.get(k, 0) for k in ("sakit", "izin", "alpa"))
+            if parsed.data["school_days"] and total > parsed.data["school_days"]:
+                parsed.add_error(_("Jumlah S + I + A melebihi hari efektif."))
+    return parsed
 
 
 def _term_from_months(result: ParseResult) -> str | None:
@@ -129,9 +147,11 @@ def _parse_daily(result: ParseResult, progress: Progress | None) -> None:
                     % {"d": column.day.strftime("%d/%m/%Y"), "a": other, "b": table.sheet},
                     code="day_twice",
                 )
+        sheet_rows = []
         for i, row in data_rows(result, table, progress):
             parsed = ParsedRow(sheet=table.sheet, number=i + 1, raw=row)
             read_identity(parsed, row, table, require_nisn=True)
+            sheet_rows.append(parsed)
             for column in columns:
                 value = row[column.index] if column.index < len(row) else None
                 if value is None:
@@ -143,4 +163,8 @@ def _parse_daily(result: ParseResult, progress: Progress | None) -> None:
                     continue
                 if code is not None:
                     parsed.cells.append((column.day, code))
-            result.rows.append(parsed)
+        if not any(p.cells or p.errors for p in sheet_rows):  # a month never filled in
+            message = blanks.whole_sheet_attendance(table.sheet, len(sheet_rows), daily=True)
+            blanks.note_blank(result.no_data, table.sheet, message, sheet_rows, dropped=True)
+            continue
+        result.rows.extend(sheet_rows)

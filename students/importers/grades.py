@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from . import blanks
 from .errors import FileRejected
-from .headers import COMPONENT_WORDS
 from .rows import (
     ParsedRow,
     ParseResult,
@@ -20,6 +20,7 @@ from .rows import (
     term_missing,
 )
 from .values import clean_text, is_blank, normalize_key, parse_score, parse_term
+from .vocabulary import COMPONENT_WORDS
 
 
 def parse(result: ParseResult, *, progress: Progress | None = None) -> None:
@@ -40,16 +41,23 @@ def parse(result: ParseResult, *, progress: Progress | None = None) -> None:
             )
         if result.term_code is None:
             raise term_missing(result.term_year)
-        grade_columns = _drop_letter_columns(result, table, grade_columns)
+        rows = list(data_rows(result, table, progress))
+        cells = [row for _i, row in rows]
+        blank = [c for c in grade_columns if not blanks.column_filled(cells, c.index)]
+        grade_columns = [c for c in grade_columns if all(c is not b for b in blank)]
+        if grade_columns:
+            grade_columns = _drop_letter_columns(result, table, grade_columns)
         recap = recap_columns(table) if {"sakit", "izin", "alpa"} & set(table.fields) else {}
+        recap, empty_recap = blanks.split_recap(cells, recap)
         for column in grade_columns:
             if column.subject not in result.subjects:
                 result.subjects.append(column.subject)
-        for i, row in data_rows(result, table, progress):
+        sheet_rows = []
+        for i, row in rows:
             parsed = ParsedRow(sheet=table.sheet, number=i + 1, raw=row)
             read_identity(parsed, row, table, require_nisn=True)
             parsed.data["term"] = result.term_code
-            if recap:
+            if any(recap.values()):
                 read_recap(parsed, row, recap)  # the ledger's S / I / A, blank = 0
             for column in grade_columns:
                 value = row[column.index] if column.index < len(row) else None
@@ -60,7 +68,35 @@ def parse(result: ParseResult, *, progress: Progress | None = None) -> None:
                     continue
                 if score is not None:
                     parsed.cells.append((column.subject, column.component, result.term_code, score))
-            result.rows.append(parsed)
+            sheet_rows.append(parsed)
+        has_data = bool(grade_columns) or any(recap.values())
+        _note_blanks(result, table, sheet_rows, blank, empty_recap, has_data=has_data)
+        if has_data:
+            result.rows.extend(sheet_rows)
+
+
+def _note_blanks(result, table, rows, blank: list, empty_recap: list, *, has_data: bool) -> None:
+    """A subject column or the S / I / A columns left blank for every student import nothing
+    (a blank column is no score and no 0); a sheet left blank altogether imports no row."""
+    for column in blank:
+        table.notes[column.index] = _("kosong untuk semua siswa")
+    recap_headers = []
+    if empty_recap:
+        for column in table.columns:
+            if column.field in ("sakit", "izin", "alpa"):
+                table.notes[column.index] = _("kosong untuk semua siswa")
+                recap_headers.append(column.header)
+    if not has_data:
+        message = blanks.whole_sheet_grades(table.sheet, len(rows))
+        blanks.note_blank(result.no_data, table.sheet, message, rows, dropped=True)
+        return
+    if blank:
+        headers = [c.header for c in blank]
+        message = blanks.blank_subjects(table.sheet, headers, len(rows))
+        blanks.note_blank(result.no_data, table.sheet, message, rows, dropped=False)
+    if recap_headers:
+        message = blanks.blank_ledger_recap(table.sheet, recap_headers, len(rows))
+        blanks.note_blank(result.no_data, table.sheet, message, rows, dropped=False)
 
 
 LETTER_GRADES = {"a", "b", "c", "d", "e", "sb", "k", "sk", "bs", "mb", "bsh", "bsb", "ab", "bb"}
@@ -75,7 +111,8 @@ def _drop_letter_columns(result: ParseResult, table, columns: list) -> list:
     for column in columns:
         if _all_letters(rows, column.index):
             column.field = "ignore"
-            result.ignored.append((column.header, _("nilai huruf, bukan angka")))
+            table.notes[column.index] = _("nilai huruf, bukan angka")
+            result.ignored.append((column.header, table.notes[column.index]))
             continue
         keep.append(column)
     if not keep:

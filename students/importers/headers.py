@@ -10,179 +10,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-
 from .values import MONTHS, clean_text, normalize_key, parse_date
+from .vocabulary import COMPONENT_WORDS, aliases_for, field_of, is_parent_header
 
-# field -> headers that mean it, already normalised (lower case, punctuation folded)
-COMMON_ALIASES = {
-    "nisn": ["nisn", "no nisn", "nomor nisn"],
-    "nis": [
-        "nis", "nipd", "no induk", "nomor induk", "no induk siswa", "nis lokal", "nis nisn", "nim",
-        "nis lokal nisn",
-    ],
-    "name": [
-        "nama", "nama siswa", "nama peserta didik", "nama lengkap", "nama pd",
-        "nama lengkap siswa", "nama murid",
-    ],
-    "school_class": ["kelas", "rombel", "rombongan belajar", "rombel saat ini", "nama rombel"],
-    "npsn": ["npsn"],
-    "ignore": [
-        "no", "no urut", "nomor", "no absen", "kesalahan", "keterangan", "ket", "catatan",
-        "jumlah", "total", "rata rata", "rerata", "ranking", "peringkat", "rank", "sikap",
-        "predikat", "deskripsi", "nik", "jml", "nilai rata rata", "tempat lahir", "alamat",
-        "agama", "ttd", "tanda tangan", "ekstrakurikuler", "prestasi", "status", "urut", "urt",
-        "agm", "no pest", "no peserta", "nomor peserta", "no peserta ujian", "persentase",
-        "prosentase", "tahun lulus", "penerima kps", "no kps", "anggota rombel id",
-        "peserta didik id", "id",
-    ],
-}  # fmt: skip
-ROSTER_ALIASES = {
-    "gender": ["l p", "jk", "jenis kelamin", "kelamin", "gender", "lp"],
-    "birth_date": ["tanggal lahir", "tgl lahir", "tanggal kelahiran", "tgl lhr"],
-    "major": [
-        "jurusan", "kompetensi keahlian", "program keahlian", "konsentrasi keahlian",
-        "kompetensi", "program studi keahlian",
-    ],
-    "father_education": [
-        "pendidikan ayah", "pendidikan terakhir ayah", "data ayah jenjang pendidikan",
-        "jenjang pendidikan ayah", "jenjang pendidikan a",
-    ],
-    "mother_education": [
-        "pendidikan ibu", "pendidikan terakhir ibu", "data ibu jenjang pendidikan",
-        "jenjang pendidikan ibu", "jenjang pendidikan i", "jenjang pendidikan",
-    ],
-    "father_occupation": ["pekerjaan ayah", "data ayah pekerjaan", "pekerjaan a"],
-    "mother_occupation": ["pekerjaan ibu", "data ibu pekerjaan", "pekerjaan i"],
-    "income_bracket": [
-        "penghasilan orang tua", "penghasilan ortu", "penghasilan orangtua", "penghasilan",
-        "penghasilan orang tua wali", "data ayah penghasilan", "penghasilan ayah", "penghasilan a",
-    ],
-    "mother_income": ["data ibu penghasilan", "penghasilan ibu", "penghasilan i"],
-    "guardian_income": ["data wali penghasilan", "penghasilan wali", "penghasilan w"],
-    "kip_recipient": [
-        "penerima kip pip", "penerima kip", "penerima pip", "kip", "pip", "kip pip",
-        "layak pip", "kip pip ya tidak",
-    ],
-    "grade_level": ["tingkat", "tingkat kelas", "kelas tingkat"],
-    "distance_km": [
-        "jarak ke sekolah", "jarak rumah ke sekolah", "jarak rumah ke sekolah km",
-        "jarak ke sekolah km", "jarak km", "jarak",
-    ],
-}  # fmt: skip
-GRADE_ALIASES = {
-    "subject": ["mapel", "mata pelajaran", "nama mapel", "nama mata pelajaran", "kode mapel"],
-    "term": ["semester", "periode", "tahun semester", "kode semester"],
-    "score": ["nilai", "nilai akhir", "skor", "nilai rapor", "na", "nilai raport"],
-    "component": ["komponen", "aspek", "jenis nilai", "ranah"],
-    "gender": ["l p", "jk", "jenis kelamin", "lp"],
-    # a class ledger often ends with the term's attendance recap: imported with the scores
-    "sakit": ["sakit", "jumlah sakit", "ketidakhadiran sakit", "absensi sakit"],
-    "izin": ["izin", "ijin", "jumlah izin", "ketidakhadiran izin", "absensi izin"],
-    "alpa": [
-        "alpa", "alpha", "alfa", "tanpa keterangan", "jumlah alpa", "ketidakhadiran alpa",
-        "absensi alpa", "ketidakhadiran tanpa keterangan",
-    ],
-}  # fmt: skip
-ATTENDANCE_ALIASES = {
-    "sakit": ["sakit", "s", "jumlah sakit"],
-    "izin": ["izin", "ijin", "i", "jumlah izin"],
-    "alpa": ["alpa", "alpha", "alfa", "a", "tanpa keterangan", "tk", "jumlah alpa"],
-    "school_days": ["hari efektif", "jumlah hari efektif", "hari sekolah", "jumlah hari"],
-    "gender": ["l p", "jk", "jenis kelamin", "lp"],
-}  # fmt: skip
-PKL_ALIASES = {
-    "company": [
-        "tempat pkl", "nama perusahaan", "perusahaan", "du di", "dudi", "nama du di",
-        "nama dudi", "tempat prakerin", "instansi", "mitra industri",
-    ],
-    "mentor": [
-        "pembimbing industri", "pembimbing du di", "pembimbing dudi", "instruktur", "mentor",
-    ],
-    "days_present": ["hari hadir", "kehadiran pkl", "jumlah hadir", "hadir"],
-    "days_total": ["hari pkl", "jumlah hari pkl", "hari kerja", "lama pkl hari"],
-    "rating_attitude": ["nilai sikap", "sikap kerja", "nilai sikap kerja"],
-    "rating_skills": ["nilai keterampilan", "keterampilan kerja", "nilai kompetensi"],
-    "term": ["semester", "periode"],
-}  # fmt: skip
-POINTS_ALIASES = {
-    "date": ["tanggal", "tgl", "tanggal kejadian", "hari tanggal"],
-    "behaviour": ["perilaku", "jenis pelanggaran", "pelanggaran", "jenis perilaku", "butir"],
-    "points": ["poin", "skor", "bobot", "bobot poin"],
-    "description": ["uraian", "uraian kejadian", "kronologi"],
-}  # fmt: skip
-KIND_ALIASES = {
-    "roster": ROSTER_ALIASES,
-    "grades": GRADE_ALIASES,
-    "attendance": ATTENDANCE_ALIASES,
-    "pkl": PKL_ALIASES,
-    "points": POINTS_ALIASES,
-}
-COMPONENT_WORDS = {
-    "pengetahuan": "pengetahuan", "p": "pengetahuan", "peng": "pengetahuan",
-    "kognitif": "pengetahuan", "ki 3": "pengetahuan", "ki3": "pengetahuan",
-    "keterampilan": "keterampilan", "ketrampilan": "keterampilan", "k": "keterampilan",
-    "ketr": "keterampilan", "psikomotor": "keterampilan", "ki 4": "keterampilan",
-    "ki4": "keterampilan", "praktik": "keterampilan",
-    "akhir": "akhir", "nilai akhir": "akhir", "na": "akhir", "nr": "akhir", "rapor": "akhir",
-}  # fmt: skip
-FIELD_LABELS = {
-    "nisn": _("NISN"),
-    "nis": _("NIS / NIPD"),
-    "name": _("Nama siswa"),
-    "school_class": _("Kelas / rombel"),
-    "npsn": _("NPSN sekolah"),
-    "gender": _("Jenis kelamin"),
-    "birth_date": _("Tanggal lahir"),
-    "major": _("Kompetensi keahlian"),
-    "father_education": _("Pendidikan ayah"),
-    "mother_education": _("Pendidikan ibu"),
-    "father_occupation": _("Pekerjaan ayah"),
-    "mother_occupation": _("Pekerjaan ibu"),
-    "income_bracket": _("Penghasilan orang tua"),
-    "mother_income": _("Penghasilan ibu"),
-    "guardian_income": _("Penghasilan wali"),
-    "kip_recipient": _("Penerima KIP/PIP"),
-    "distance_km": _("Jarak ke sekolah (km)"),
-    "subject": _("Mata pelajaran"),
-    "term": _("Semester"),
-    "score": _("Nilai"),
-    "component": _("Komponen nilai"),
-    "sakit": _("Sakit"),
-    "izin": _("Izin"),
-    "alpa": _("Alpa"),
-    "school_days": _("Hari efektif"),
-    "company": _("Tempat PKL (DU/DI)"),
-    "mentor": _("Pembimbing industri"),
-    "days_present": _("Hari hadir PKL"),
-    "days_total": _("Hari PKL"),
-    "rating_attitude": _("Nilai sikap PKL"),
-    "rating_skills": _("Nilai keterampilan PKL"),
-    "date": _("Tanggal"),
-    "behaviour": _("Perilaku (katalog poin)"),
-    "points": _("Poin"),
-    "description": _("Uraian"),
-    "ignore": _("(abaikan kolom ini)"),
-    "grade": _("Nilai mata pelajaran"),
-    "day": _("Tanggal (presensi harian)"),
-    "grade_level": _("Tingkat (X, XI, XII)"),
-}
 HEADER_SEARCH_ROWS = 40
-
-
-def aliases_for(kind: str) -> dict[str, str]:
-    """normalised header -> field, for one kind of import."""
-    table: dict[str, str] = {}
-    for fld, words in (*COMMON_ALIASES.items(), *KIND_ALIASES[kind].items()):
-        for word in words:
-            table.setdefault(word, fld)
-    return table
-
-
-def mappable_fields(kind: str) -> list[str]:
-    fields = ["nisn", "nis", "name", "school_class"]
-    fields += [f for f in KIND_ALIASES[kind] if f not in fields]
-    return [*fields, "ignore"]
 
 
 @dataclass
@@ -207,6 +38,7 @@ class Table:
     data_start: int = 0
     fields: dict[str, int] = field(default_factory=dict)  # field -> column index (first)
     score: int = 0  # how much of the header was recognised: ranks the sheets of a workbook
+    notes: dict[int, str] = field(default_factory=dict)  # column index -> why it is not used
 
     @property
     def header_row_numbers(self) -> list[int]:
@@ -252,9 +84,14 @@ def _classify(kind: str, top: Any, sub: Any, aliases: dict[str, str]) -> tuple[s
     top_key, sub_key = normalize_key(top), normalize_key(sub)
     if kind == "grades" and sub_key in COMPONENT_WORDS and top_key not in aliases:
         return "grade", clean_text(top), COMPONENT_WORDS[sub_key]
-    for key in (f"{top_key} {sub_key}".strip(), sub_key, top_key if not sub_key else ""):
-        if key and key in aliases:
-            return aliases[key], "", ""
+    combined = f"{top_key} {sub_key}".strip()
+    # under "Data Ayah" / "Data Wali", "Nama" is the parent's name: only the whole header counts
+    keys = [combined] if is_parent_header(top_key) else [combined, sub_key]
+    if not sub_key:
+        keys.append(top_key)
+    for key in keys:
+        if fld := field_of(key, aliases):
+            return fld, "", ""
     if kind == "attendance" and day_column(sub if sub_key else top) is not None:
         return "day", "", ""
     if kind == "grades" and top_key and not sub_key:

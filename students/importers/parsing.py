@@ -43,6 +43,12 @@ def parse_file(
     chosen = mapping.pop(SHEET_CHOICE, "")
     sheets = read_sheets(path, fmt, max_rows=max_rows)
     result = ParseResult(kind=kind, sheets=sheets)
+    if chosen and chosen not in {sheet.name for sheet in sheets}:
+        raise FileRejected(
+            _("Lembar %(s)s tidak ada di file ini. Lembar yang ada: %(all)s.")
+            % {"s": chosen, "all": ", ".join(sheet.name for sheet in sheets)},
+            code="no_such_sheet",
+        )
     candidates = []
     for sheet in sheets:
         if chosen and sheet.name != chosen:

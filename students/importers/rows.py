@@ -39,6 +39,17 @@ class ParsedRow:
 
 
 @dataclass
+class NoData:
+    """Part of a sheet with no data at all (every S / I / A cell, every cell of a month or of
+    a subject column is blank): it imports nothing, because a blank form is not zero."""
+
+    sheet: str
+    message: str  # what the preview says, naming the sheet and the months or columns
+    students: list[str]  # "Name (NISN)" of the students it concerns
+    dropped: bool  # True: nothing at all is imported for these students from this sheet
+
+
+@dataclass
 class ParseResult:
     kind: str
     layout: str = ""
@@ -52,6 +63,7 @@ class ParseResult:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (sheet, why) not used
     ignored: list[tuple[str, str]] = field(default_factory=list)  # (column, why) not imported
     subjects: list[str] = field(default_factory=list)  # grades: the subjects in the file
+    no_data: list[NoData] = field(default_factory=list)  # blank sheets, months, columns
 
     @property
     def rejected(self) -> list[ParsedRow]:

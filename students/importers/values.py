@@ -26,6 +26,10 @@ MONTHS = {
     "november": 11, "nov": 11, "nopember": 11,
     "desember": 12, "des": 12, "dec": 12, "december": 12,
 }  # fmt: skip
+MONTH_NAMES = [
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+    "Oktober", "November", "Desember",
+]  # fmt: skip
 _SPACES = re.compile(r"\s+")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _SCIENTIFIC = re.compile(r"^\d+([.,]\d+)?e\+?\d+$", re.IGNORECASE)

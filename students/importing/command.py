@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from smk_dashboard.core.audit import audit_log
 from students.importers import FileRejected, sniff_format
+from students.importers.parsing import SHEET_CHOICE
+from students.importers.preview import no_data_preview
 from students.importers.sniff import check_file_size
 from students.models import ImportStatus, School
 
@@ -29,12 +31,14 @@ def import_file_run(
     create_missing: bool = False,
     valid_rows_only: bool = False,
     dry_run: bool = False,
+    sheet: str = "",
 ) -> dict:
     """The command-line entry point, in-process. Returns the JSON summary; `ok` is False when
     the file is rejected (nothing written). A dry run writes nothing at all: it runs the
     same write in a transaction that is rolled back, so the counts are the real ones."""
+    mapping = {SHEET_CHOICE: sheet} if sheet else {}  # --sheet: as choosing it in the preview
     if dry_run:
-        return _dry_run(school, kind, path, term_code, create_missing, valid_rows_only)
+        return _dry_run(school, kind, path, term_code, create_missing, valid_rows_only, mapping)
     with path.open("rb") as fh:
         batch = import_batch_create(
             school=school,
@@ -47,8 +51,8 @@ def import_file_run(
             source="cli",
             preview=False,  # the file is analysed once, by the processing below
         )
-    batch.status = ImportStatus.QUEUED
-    batch.save(update_fields=["status"])
+    batch.status, batch.mapping = ImportStatus.QUEUED, mapping
+    batch.save(update_fields=["status", "mapping"])
     audit_log(action="import.confirm", target=batch, school=school, detail={"cli": True})
     batch = import_batch_process(batch_id=batch.pk)
     summary = import_summary(batch=batch)
@@ -58,7 +62,7 @@ def import_file_run(
     return summary
 
 
-def _dry_run(school, kind, path, term_code, create_missing, valid_rows_only) -> dict:
+def _dry_run(school, kind, path, term_code, create_missing, valid_rows_only, mapping) -> dict:
     summary = {"dry_run": True, "kind": kind, "file": path.name, "term": term_code}
     summary |= {"rows": 0, "created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
     try:
@@ -69,6 +73,7 @@ def _dry_run(school, kind, path, term_code, create_missing, valid_rows_only) -> 
             path=path,
             fmt=sniff_format(path),
             term_code=term_code or None,
+            mapping=mapping,
             create_missing=create_missing,
         )
     except FileRejected as exc:
@@ -79,6 +84,7 @@ def _dry_run(school, kind, path, term_code, create_missing, valid_rows_only) -> 
     summary |= {
         "term": term_code or analysis.result.term_code or "",
         "errors": flat_errors(errors),
+        "no_data": no_data_preview(analysis.result),
     }
     if rejected and not valid_rows_only:
         message = _("%(n)s baris bermasalah; tidak ada data yang disimpan.") % {"n": len(rejected)}

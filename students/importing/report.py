@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
-from students.importers.headers import FIELD_LABELS
+from students.importers.preview import no_data_preview, sheets_preview
 from students.importers.report import error_report_xlsx
 from students.importers.values import clean_text
 from students.models import ImportBatch
@@ -46,28 +46,8 @@ def record_analysis(batch: ImportBatch, analysis: Analysis) -> None:
             "expected": analysis.plan.subjects_expected,
             "partial": analysis.plan.partial,
         },
-        "sheets": [
-            {
-                "name": t.sheet,
-                "header_rows": t.header_row_numbers,
-                "columns": [
-                    {
-                        "index": c.index,
-                        "header": c.header,
-                        "key": c.key,
-                        "field": c.field,
-                        "label": str(FIELD_LABELS.get(c.field, "")) or c.subject,
-                        "subject": c.subject,
-                        "component": c.component,
-                        "manual": c.manual,
-                    }
-                    for c in t.columns
-                    if c.field != "day"
-                ],
-                "days": len([c for c in t.columns if c.field == "day"]),
-            }
-            for t in result.tables
-        ],
+        "sheets": sheets_preview(result),
+        "no_data": no_data_preview(result),
         "sample_header": [clean_text(v) for v in sheet.rows[first.header_rows[-1]]][:40],
         "sample": [[clean_text(v) for v in row][:40] for row in sample_rows],
     }
@@ -108,8 +88,9 @@ def import_summary(*, batch: ImportBatch, with_errors: bool = True) -> dict:
         "records": batch.preview.get("records", {}),
         "message": batch.message,
     }
-    if with_errors:
+    if with_errors:  # these name students: kept out of the audit log's detail
         summary["errors"] = flat_errors(batch.errors)
+        summary["no_data"] = batch.preview.get("no_data", [])  # blank sheets, months: skipped
     return summary
 
 

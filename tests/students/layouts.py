@@ -31,15 +31,19 @@ def _put(ws, row: int, values: list, start_col: int = 1) -> None:
 
 DAPODIK_SINGLE = [
     "No", "Nama", "NIPD", "JK", "NISN", "Tempat Lahir", "Tanggal Lahir", "NIK", "Agama",
-    "Alamat", "RT", "RW", "Kelurahan", "Kecamatan", "Jenis Tinggal", "Alat Transportasi",
-    "HP", "Penerima KPS",
+    "Alamat", "RT", "RW", "Dusun", "Kelurahan", "Kecamatan", "Kode Pos", "Jenis Tinggal",
+    "Alat Transportasi", "Telepon", "HP", "E-Mail", "SKHUN", "Penerima KPS", "No. KPS",
 ]  # fmt: skip
 PARENT_SUBS = ["Nama", "Tahun Lahir", "Jenjang Pendidikan", "Pekerjaan", "Penghasilan", "NIK"]
 DAPODIK_TAIL = [
-    "Rombel Saat Ini", "No Peserta Ujian Nasional", "Penerima KIP", "Nomor KIP",
-    "Layak PIP (usulan dari sekolah)", "Sekolah Asal", "Anak ke-berapa", "Berat Badan",
+    "Rombel Saat Ini", "No Peserta Ujian Nasional", "No Seri Ijazah", "Penerima KIP",
+    "Nomor KIP", "Nama di KIP", "Nomor KKS", "No Registrasi Akta Lahir", "Bank",
+    "Nomor Rekening Bank", "Rekening Atas Nama", "Layak PIP (usulan dari sekolah)",
+    "Alasan Layak PIP", "Kebutuhan Khusus", "Sekolah Asal", "Anak ke-berapa", "Lintang",
+    "Bujur", "No KK", "Berat Badan", "Tinggi Badan", "Lingkar Kepala", "Jml. Saudara Kandung",
     "Jarak Rumah ke Sekolah (KM)",
 ]  # fmt: skip
+DAPODIK_COLUMNS = len(DAPODIK_SINGLE) + 3 * len(PARENT_SUBS) + len(DAPODIK_TAIL)  # 66
 DAPODIK_ROWS = [
     # nisn, nipd, name, jk, born, rombel, father edu, mother edu, income, kip, km
     ("0081230001", "2526001", "Adi Pratama Contoh", "L", "2009-03-14", "XII RPL 2",
@@ -55,7 +59,8 @@ DAPODIK_ROWS = [
 
 def dapodik_xlsx(path: Path) -> Path:
     """Rows 1–4 titles, header on rows 5–6 (single columns merged down, Data Ayah / Ibu / Wali
-    merged across six sub-columns), data from row 7; NISN and NIPD as text, no major column."""
+    merged across six sub-columns), data from row 7; NISN and NIPD as text, no major column.
+    The 66 columns of the real "Daftar Peserta Didik" export, most of them left empty here."""
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = "Daftar Peserta Didik"
@@ -140,16 +145,20 @@ def dapodik_gsheets_csv(path: Path) -> Path:
 # --- 2. hand-made class list -----------------------------------------------------------------
 
 
-def handmade_list(path: Path) -> Path:
+def handmade_list(path: Path, class_header: str = "KELAS", *, parents: bool = False) -> Path:
+    """A class list typed by hand: the class column under whatever name its author chose
+    ("KELAS", "Rombel / Kelas", "KLS", "Kls."); with `parents`, the parents' names too."""
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = "Sheet1"
-    _put(ws, 1, ["URUT", "NISN", "NIM", "Nama", "JK", "AGM", "KELAS"])
+    extra = ["Nama Ayah Kandung", "Nama Ibu Kandung", "Nama Wali"] if parents else []
+    _put(ws, 1, ["URUT", "NISN", "NIM", "Nama", "JK", "AGM", class_header, *extra])
     classes = ["XI  DKV", "XI  DKV", "Lasara", "Lasara"]
     for i, (nisn, nis, name, jk) in enumerate(PEOPLE):
         r = i + 2
         gender = "Laki-laki" if jk == "L" else "Perempuan"
-        _put(ws, r, ["=ROW()-1", nisn, nis, name, gender, "Islam", classes[i]])
+        parent_names = [f"Bapak {i}", f"Ibu {i}", ""] if parents else []
+        _put(ws, r, ["=ROW()-1", nisn, nis, name, gender, "Islam", classes[i], *parent_names])
     book.save(path)
     return path
 
@@ -180,7 +189,12 @@ def erapor_roster(path: Path) -> Path:
 LEDGER_SUBJECTS = ["PAPB", "PANCASILA", "B.INDO", "MTK", "IPAS", "INFORMATIKA", "DASAR AKL"]
 
 
-def grade_ledger_with_attendance(path: Path) -> Path:
+def grade_ledger_with_attendance(
+    path: Path, *, blank_attendance: bool = False, blank_subject: str = ""
+) -> Path:
+    """A class ledger: a score column per subject, then SAKIT / IZIN / ALPA. With
+    `blank_attendance` the S / I / A cells were never filled in; `blank_subject` names a
+    subject column left empty for every student."""
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = "X AKL 1"
@@ -190,8 +204,10 @@ def grade_ledger_with_attendance(path: Path) -> Path:
         r = i + 2
         scores = [80 + i + k for k in range(len(LEDGER_SUBJECTS))]
         sakit = 2 if i == 0 else None  # blank = 0
-        _put(ws, r, [i + 1, name, int(nisn), nis, *scores, sakit, i, 1 if i == 3 else None,
-                     "AB"[i % 2], "X AKL 1"])  # fmt: skip
+        recap = [None] * 3 if blank_attendance else [sakit, i, 1 if i == 3 else None]
+        if blank_subject:
+            scores[LEDGER_SUBJECTS.index(blank_subject)] = None
+        _put(ws, r, [i + 1, name, int(nisn), nis, *scores, *recap, "AB"[i % 2], "X AKL 1"])
     book.save(path)
     return path
 
@@ -279,9 +295,11 @@ def recap_sia(i: int, m: int) -> tuple[int, int, int]:
     return (i + m) % 3, (i * m) % 2, 1 if (i == 1 and m == 2) else 0
 
 
-def walikelas_recap(path: Path) -> Path:
+def walikelas_recap(path: Path, blank_months: tuple[int, ...] = ()) -> Path:
     """One sheet per rombel; three-row header with months over S / I / A / JML, totals and
-    percentages as formulas, a RATA-RATA footer; NIS and NISN in one cell."""
+    percentages as formulas, a RATA-RATA footer; NIS and NISN in one cell. The months in
+    `blank_months` (0 = JULI) were never filled in: their S / I / A cells are empty and their
+    JML a formula, as the printed form has it; range(6) is a form nobody filled."""
     book = openpyxl.Workbook()
     book.remove(book.active)
     sheets = {"X KA 1": PEOPLE[:2], "X KA 2": PEOPLE[2:]}
@@ -318,6 +336,10 @@ def walikelas_recap(path: Path) -> Path:
             for m in range(6):
                 s, iz, a = recap_sia(i, m)
                 c = first + 4 * m
+                if m in blank_months:
+                    sia = ",".join(f"{get_column_letter(c + k)}{r}" for k in range(3))
+                    _put(ws, r, [f"=SUM({sia})"], start_col=c + 3)
+                    continue
                 _put(ws, r, [s or None, iz or None, a or None, s + iz + a], start_col=c)
             letter = get_column_letter
             for k in range(3):
@@ -368,7 +390,9 @@ def admin_workbook(path: Path) -> Path:
 # --- 9. e-Rapor helper attendance template ---------------------------------------------------
 
 
-def erapor_attendance(path: Path) -> Path:
+def erapor_attendance(path: Path, blank_rows: tuple[int, ...] = ()) -> Path:
+    """The e-Rapor helper's attendance sheet; the students in `blank_rows` (indexes into
+    PEOPLE) have empty Sakit / Izin / Alpa cells while the others have numbers."""
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = "Absensi"
@@ -383,6 +407,7 @@ def erapor_attendance(path: Path) -> Path:
     ws.column_dimensions["A"].hidden = True
     for i, (nisn, _nis, name, _jk) in enumerate(PEOPLE):
         uuid = f"5f0c1e2a-0000-4000-8000-00000000000{i}"
-        _put(ws, 7 + i, [uuid, i + 1, nisn, name, i, 1 if i == 2 else 0, None])
+        counts = [None] * 3 if i in blank_rows else [i, 1 if i == 2 else 0, None]
+        _put(ws, 7 + i, [uuid, i + 1, nisn, name, *counts])
     book.save(path)
     return path

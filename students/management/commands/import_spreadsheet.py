@@ -1,5 +1,6 @@
 """`manage.py import_spreadsheet FILE --school NPSN --kind roster|grades|attendance
-[--term 2024-1] [--create-missing] [--dry-run]`: the web upload's service, in-process."""
+[--term 2024-1] [--sheet NAME] [--create-missing] [--valid-rows-only] [--dry-run]`: the web
+upload's service, in-process."""
 
 import json
 from pathlib import Path
@@ -35,6 +36,11 @@ class Command(BaseCommand):
             action="store_true",
             help="impor baris yang valid saja; baris bermasalah dilewati",
         )
+        parser.add_argument(
+            "--sheet",
+            default="",
+            help="impor hanya lembar ini dari workbook (nama lembar seperti di Excel)",
+        )
         parser.add_argument("--dry-run", action="store_true", help="periksa saja, tanpa menulis")
 
     def handle(self, *args, **options):
@@ -60,6 +66,7 @@ class Command(BaseCommand):
             create_missing=options["create_missing"],
             valid_rows_only=options["valid_rows_only"],
             dry_run=options["dry_run"],
+            sheet=options["sheet"],
         )
         summary.setdefault("errors", [])
         self.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2, default=str))

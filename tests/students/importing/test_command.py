@@ -79,3 +79,25 @@ def test_a_rejected_file_exits_1_with_an_indonesian_message(school, tkj, tmp_pat
     summary = json.loads(proc.stdout)
     assert summary["created"] == 0 and summary["errors"]
     assert not Student.objects.exists()
+
+
+@pytest.mark.django_db
+def test_sheet_option_imports_only_that_sheet_of_a_workbook(school, tmp_path):
+    from students.models import AttendanceSummary
+    from tests.students import layouts
+
+    klass = SchoolClassFactory(school=school, name="X KA 1")
+    for nisn, nis, name, gender in layouts.PEOPLE:
+        StudentFactory(school=school, school_class=klass, nisn=nisn, nis=nis, name=name,
+                       gender=gender)  # fmt: skip
+    path = layouts.walikelas_recap(tmp_path / "rekap.xlsx")
+    args = (path, "--school", school.npsn, "--kind", "attendance")
+    dry = command(*args, "--sheet", "X KA 2", "--dry-run")
+    assert dry["rows"] == 2 and not AttendanceSummary.objects.exists()
+    summary = command(*args, "--sheet", "X KA 2")
+    assert (summary["rows"], summary["created"]) == (2, 2)
+    assert set(AttendanceSummary.objects.values_list("student__nisn", flat=True)) == {
+        p[0] for p in layouts.PEOPLE[2:]
+    }
+    with pytest.raises(CommandError, match="Lembar X KA 9 tidak ada di file ini"):
+        command(*args, "--sheet", "X KA 9")
