@@ -23,8 +23,8 @@ from students.models import (
 )
 from tests.students import layouts
 from tests.students.factories import MajorFactory, SchoolClassFactory, StudentFactory
-from tests.students.spreadsheets import write_xlsx
 from tests.students.importing.test_views import build_previews
+from tests.students.spreadsheets import write_xlsx
 
 pytestmark = pytest.mark.django_db
 
