@@ -211,7 +211,7 @@ def test_the_page_works_when_the_cache_is_unreachable(
 
 def test_a_signed_in_user_is_loaded_with_their_school_in_one_query(make_user, school):
     """The page cache's hit path: the navbar's school name and the audit entry's school come
-    with the user (smk_dashboard.auth_backends.SchoolUserBackend), not from a query each."""
+    with the user (smk_dashboard.signin.backends.SchoolUserBackend), not from a query each."""
     make_user(Role.BK, school=school, username="bk_login")
     c = Client()
     response = c.post("/accounts/login/", {"username": "bk_login", "password": "rahasia-uji-123"})
@@ -246,7 +246,8 @@ def test_a_users_second_request_is_their_whole_page_with_a_fresh_csrf_token(
     first = c.get(URL).content.decode()
     with CaptureQueriesContext(connection) as queries:
         second = c.get(URL).content.decode()
-    # The user and the audit entry; the session comes from the cache (smk_dashboard.sessions).
+    # The user and the audit entry; the session comes from the cache
+    # (smk_dashboard.signin.sessions).
     assert len(queries.captured_queries) <= 2, [q["sql"] for q in queries.captured_queries]
     assert not any("django_session" in q["sql"] for q in queries.captured_queries)
     assert names(c.get(URL)) == ["Ani", "Budi"] and "bk_ulang" in second

@@ -184,11 +184,11 @@ def test_api_answers_with_a_token_are_never_stored(one):
 
 def forget_cached_session(client) -> None:
     """The two tests below change session rows in the database to stand for time passing; the
-    cached copy (smk_dashboard.sessions) never outlives the row's expiry, so time passing
+    cached copy (smk_dashboard.signin.sessions) never outlives the row's expiry, so time passing
     would have removed it too."""
     from django.core.cache import cache
 
-    from smk_dashboard.sessions import SessionStore
+    from smk_dashboard.signin.sessions import SessionStore
 
     cache.delete(SessionStore.cache_key_prefix + client.cookies["sessionid"].value)
 

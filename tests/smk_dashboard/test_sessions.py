@@ -1,4 +1,4 @@
-"""Sessions are kept in the database and read through the cache (smk_dashboard/sessions.py):
+"""Sessions are kept in the database and read through the cache (smk_dashboard/signin/sessions.py):
 a signed-in page does not query the session table, the site still signs people in and out
 when the cache cannot be reached, and a session deleted from the database stops working once
 its short-lived cached copy expires. Real Redis (the suite's), real database."""
@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from smk_dashboard import sessions
+from smk_dashboard.signin import sessions
 from students.models import Role
 
 pytestmark = pytest.mark.django_db

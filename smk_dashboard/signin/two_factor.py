@@ -4,7 +4,7 @@
   a code after the password on every new sign-in (TwoFactorMiddleware sends them to
   /accounts/2fa/verify/ until the session is verified).
 - Users whose role is in settings.REQUIRE_2FA_ROLES reach no page until they have enrolled and
-  verified; the API token endpoint asks them for a code too (smk_dashboard/api.py).
+  verified; the API token endpoint asks them for a code too (smk_dashboard/api/views.py).
 - Wrong codes are throttled per device by django-otp and written to the audit trail.
 """
 
@@ -29,8 +29,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from smk_dashboard.core.audit import audit_log
-
-from .middleware import mark_session_active
+from smk_dashboard.middleware import mark_session_active
 
 RECOVERY_CODE_COUNT = 10
 # Set at sign-in: whether this account has a confirmed device (so the middleware asks for a

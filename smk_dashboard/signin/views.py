@@ -1,5 +1,5 @@
 """/accounts/2fa/ (enrolment, recovery codes) and /accounts/2fa/verify/ (the code step after
-the password). The rules live in smk_dashboard/two_factor.py."""
+the password). The rules live in smk_dashboard/signin/two_factor.py."""
 
 from django import forms
 from django.contrib import messages
