@@ -142,7 +142,7 @@ def main() -> int:
     if not os.environ.get("DATABASE_URL"):
         shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True, exist_ok=True)
-    from smk_dashboard.embedded import embedded_redis
+    from smk_dashboard.ops.embedded import embedded_redis
 
     with embedded_redis() as url:
         os.environ["REDIS_URL"] = url

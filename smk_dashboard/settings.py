@@ -1,9 +1,9 @@
 """Settings for SMK Dashboard, read from the environment (django-environ).
 
 Safe by default: without any environment DEBUG is off, HTTPS is required and nothing encrypted
-can be written until FIELD_ENCRYPTION_KEY is set. `make run` (smk_dashboard/devserver.py) and
+can be written until FIELD_ENCRYPTION_KEY is set. `make run` (smk_dashboard/ops/devserver.py) and
 the test suite (tests/settings.py) switch the development values on explicitly
-(smk_dashboard/dev_env.py). Production sets SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL,
+(smk_dashboard/ops/dev_env.py). Production sets SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL,
 FIELD_ENCRYPTION_KEY, PSEUDONYM_KEY and MODEL_STORAGE_DIR; `manage.py check --deploy` then
 passes. Every variable is listed in .env.example.
 """
@@ -17,7 +17,7 @@ import environ
 from celery.schedules import crontab
 from kombu import Exchange, Queue
 
-from smk_dashboard.logging import logging_config
+from smk_dashboard.ops.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -60,8 +60,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First, so that the duration covers the whole stack and every log line has the request id.
-    "smk_dashboard.metrics.HttpMetricsMiddleware",
-    "smk_dashboard.request_id.RequestIdMiddleware",
+    "smk_dashboard.ops.metrics.HttpMetricsMiddleware",
+    "smk_dashboard.ops.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "smk_dashboard.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -176,7 +176,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # static/vendor/plotly/plotly.min.js is the partial "cartesian" plotly.js bundle that
-# `make static` fetches from the npm registry (smk_dashboard/vendor_assets.py): a third of the
+# `make static` fetches from the npm registry (smk_dashboard/ops/vendor_assets.py): a third of the
 # full one. Until it is there, pages fall back to the full bundle of the plotly wheel and
 # `manage.py check` warns (smk_dashboard.W010).
 PLOTLY_PARTIAL_BUNDLE = BASE_DIR / "static" / "vendor" / "plotly" / "plotly.min.js"
@@ -412,7 +412,7 @@ SMALL_CELL_THRESHOLD = 5
 
 # --- Logging ----------------------------------------------------------------------------------
 # LOG_FORMAT=json writes one JSON object per line; every record carries the request id
-# (smk_dashboard/logging.py). Celery workers and beat log through the same config.
+# (smk_dashboard/ops/logging.py). Celery workers and beat log through the same config.
 LOGGING = logging_config(
     log_format=env("LOG_FORMAT", default="plain"), level=env("LOG_LEVEL", default="INFO")
 )

@@ -17,7 +17,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from smk_dashboard.core import crypto
-from smk_dashboard.dev_env import LOCAL_HTTP
+from smk_dashboard.ops.dev_env import LOCAL_HTTP
 from students.models import ImportBatch, Role
 from students.tasks import import_batch_analyse_task
 from tests.api.conftest import build_school
@@ -88,7 +88,7 @@ print(r.content.decode())
 
 
 def test_make_run_shows_the_friendly_indonesian_404_not_the_debug_page():
-    # The environment smk_dashboard.devserver (make run) sets for itself.
+    # The environment smk_dashboard.ops.devserver (make run) sets for itself.
     out = run_python(MAKE_RUN_404, {"DEBUG": "off", **LOCAL_HTTP})
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("404 text/html")

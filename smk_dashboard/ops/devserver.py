@@ -10,7 +10,7 @@ they are better (scored first, then switched). The pages show the progress meanw
 Ctrl-C stops everything.
 
 It runs with DEBUG off, as production does, and sets only what plain HTTP on one machine needs
-(smk_dashboard/dev_env.py): a teacher trying the demo sees the friendly Indonesian error pages,
+(smk_dashboard/ops/dev_env.py): a teacher trying the demo sees the friendly Indonesian error pages,
 never a traceback or Django's list of URLs, and what is tried here is what a school gets.
 Tracebacks still appear in this terminal (the django.request log). `DEBUG=on make run`
 turns Django's debug pages back on for someone working on the code.
@@ -30,7 +30,7 @@ from pathlib import Path
 from .dev_env import use_development_environment
 from .embedded import embedded_redis
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
 
 
@@ -133,7 +133,7 @@ def serve() -> int:
     django.setup()
     from django.core.management import call_command
 
-    from .pages.demo import demo_npsn
+    from smk_dashboard.pages.demo import demo_npsn
 
     call_command("migrate", interactive=False, verbosity=0)
     children: list[subprocess.Popen] = []

@@ -1,4 +1,4 @@
-"""gunicorn settings for production: `gunicorn -c smk_dashboard/gunicorn.conf.py`.
+"""gunicorn settings for production: `gunicorn -c smk_dashboard/ops/gunicorn.conf.py`.
 
 Every value can be changed through the environment (listed in .env.example):
 GUNICORN_BIND, WEB_CONCURRENCY, GUNICORN_THREADS, GUNICORN_TIMEOUT, GUNICORN_MAX_REQUESTS,

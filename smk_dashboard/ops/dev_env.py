@@ -3,7 +3,7 @@
 settings.py defaults to production behaviour (DEBUG off, HTTPS only, a real encryption key
 required), so that a host that forgets a variable is safe. A developer's machine serves plain
 HTTP on 127.0.0.1 and needs a key for the encrypted fields: these values say so, out loud, and
-only `smk_dashboard.devserver` and `tests/settings.py` use them. A value already in the
+only `smk_dashboard.ops.devserver` and `tests/settings.py` use them. A value already in the
 environment wins.
 """
 

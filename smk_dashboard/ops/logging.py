@@ -1,7 +1,7 @@
 """Structured logs: the request id on every record, and a JSON formatter (LOG_FORMAT=json).
 
 The request id lives in a context variable. The web middleware sets it for each request
-(smk_dashboard.request_id), the Celery hooks set it for each task run from the message headers,
+(smk_dashboard.ops.request_id), the Celery hooks set it for each task run from the message headers,
 and RequestIdFilter copies it onto every log record that passes a handler, so a line written by
 a library deep inside a request or a task carries it too.
 """
@@ -79,10 +79,10 @@ def logging_config(*, log_format: str, level: str) -> dict:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "smk_dashboard.logging.RequestIdFilter"}},
+        "filters": {"request_id": {"()": "smk_dashboard.ops.logging.RequestIdFilter"}},
         "formatters": {
             "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-            "json": {"()": "smk_dashboard.logging.JsonFormatter"},
+            "json": {"()": "smk_dashboard.ops.logging.JsonFormatter"},
         },
         "handlers": {
             "console": {

@@ -57,7 +57,7 @@ def plotly_bundle_check(app_configs=None, **kwargs) -> list:
     return [
         Warning(
             "plotly.js parsial belum diambil: halaman memakai bundel lengkap (4,8 MB).",
-            hint="Jalankan `make static` (python -m smk_dashboard.vendor_assets).",
+            hint="Jalankan `make static` (python -m smk_dashboard.ops.vendor_assets).",
             id="smk_dashboard.W010",
         )
     ]

