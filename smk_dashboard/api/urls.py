@@ -8,8 +8,8 @@ from predictions import api_training
 from students import api as students_api
 from students import api_imports
 
-from . import api
-from .pages import students_api as student_predictions_api
+from . import students as student_predictions_api
+from . import views as api
 
 app_name = "api"
 urlpatterns = [

@@ -15,8 +15,7 @@ from rest_framework.views import APIView
 
 from smk_dashboard.core.api_support import token_expired
 from smk_dashboard.core.audit import audit_log
-
-from .signin.two_factor import two_factor_required, two_factor_verify
+from smk_dashboard.signin.two_factor import two_factor_required, two_factor_verify
 
 
 class ApiRootApi(APIView):
