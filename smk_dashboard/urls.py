@@ -9,11 +9,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from interventions import urls as intervention_urls
 from predictions import urls as prediction_urls
 
-from . import audit_urls
 from .api import urls as api_urls
 from .ops import views
 from .ops.metrics import metrics_view
-from .pages import home, privacy_urls, report_urls, student_urls
+from .pages import home, privacy_urls, student_urls
+from .pages.audit import urls as audit_urls
+from .pages.reports import urls as report_urls
 from .signin import urls as signin_urls
 
 urlpatterns = [

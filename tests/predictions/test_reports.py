@@ -10,8 +10,8 @@ from fpdf import FPDF
 from interventions.models import Intervention, Outcome, Programme
 from smk_dashboard.core.formats import MONTHS_ID, long_date
 from smk_dashboard.core.models import AuditEvent
-from smk_dashboard.pages.report_pdf import category_bars
-from smk_dashboard.pages.reports import (
+from smk_dashboard.pages.reports.pdf import category_bars
+from smk_dashboard.pages.reports.selectors import (
     SUPPRESSED,
     category_distribution,
     intervention_coverage,
@@ -215,7 +215,7 @@ def test_the_school_report_shows_the_bk_effectiveness_numbers(make_user):
 
 @pytest.mark.django_db
 def test_observed_results_leave_out_a_term_until_its_partial_ledger_is_marked_complete(school):
-    from smk_dashboard.pages.reports import observed_trend
+    from smk_dashboard.pages.reports.selectors import observed_trend
     from students.models import GradeRecord, SchoolTermStatus
     from tests.students.factories import SubjectFactory
 

@@ -12,7 +12,7 @@ from django.test import Client
 
 from smk_dashboard.core.models import AuditEvent
 from smk_dashboard.pages.privacy import research_export_rows
-from smk_dashboard.pages.reports import district_protected
+from smk_dashboard.pages.reports.selectors import district_protected
 from smk_dashboard.pages.suppression import (
     HIDDEN,
     SUPPRESSED,

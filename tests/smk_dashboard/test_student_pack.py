@@ -13,8 +13,8 @@ from django.utils import timezone
 from interventions import conduct_services, contact_services
 from interventions.conduct_models import Behaviour
 from interventions.models import Status
-from smk_dashboard.pages.pack import student_pack
-from smk_dashboard.pages.pack_pdf import student_pack_pdf
+from smk_dashboard.pages.pack.pdf import student_pack_pdf
+from smk_dashboard.pages.pack.selectors import student_pack
 from students.models import AttendanceSummary, GradeRecord, Role
 from tests.interventions.factories import InterventionFactory, SessionFactory
 from tests.predictions.factories import PredictionFactory

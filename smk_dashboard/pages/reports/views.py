@@ -16,13 +16,13 @@ from students.exports import xlsx_bytes
 from students.models import Student, StudentStatus
 from students.selectors import school_queryset_for_user
 
-from .report_pdf import (
+from .pdf import (
     district_report_pdf,
     district_report_tables,
     report_tables,
     school_report_pdf,
 )
-from .reports import district_report, school_report
+from .selectors import district_report, school_report
 
 
 def _attendance_heatmap(rows: list[dict], *, key: str = "alpa_rate") -> dict:

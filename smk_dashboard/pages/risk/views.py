@@ -31,7 +31,7 @@ from smk_dashboard.core.roles import RISK_VIEWER_ROLES, SCHOOL_WIDE_ROLES
 from students.exports import csv_stream, xlsx_bytes
 from students.selectors import class_queryset_for_user
 
-from .risk import (
+from .selectors import (
     RISK_PAGE_SIZE,
     RiskFilters,
     RiskRow,

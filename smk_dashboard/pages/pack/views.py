@@ -8,8 +8,8 @@ from django.views.decorators.http import require_GET
 
 from smk_dashboard.core.audit import audit_log
 
-from .pack import student_pack, student_pack_queryset
-from .pack_pdf import student_pack_pdf
+from .pdf import student_pack_pdf
+from .selectors import student_pack, student_pack_queryset
 
 
 @require_GET

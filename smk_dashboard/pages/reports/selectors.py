@@ -15,10 +15,9 @@ from interventions.models import Intervention, Outcome
 from predictions.models import Prediction
 from predictions.selectors import current_predictions
 from smk_dashboard.core.categories import LABELS
+from smk_dashboard.pages.suppression import HIDDEN, SMALL_CELL, SUPPRESSED, shown, sum_relation
 from students.models import AttendanceSummary, GradeRecord, School, Student, StudentStatus
 from students.term_status import exclude_unfinished_terms
-
-from .suppression import HIDDEN, SMALL_CELL, SUPPRESSED, shown, sum_relation
 
 GROUPINGS = {
     "grade_level": "student__school_class__grade_level",

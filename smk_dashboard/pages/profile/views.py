@@ -12,7 +12,7 @@ from smk_dashboard.core.audit import audit_log
 from smk_dashboard.core.roles import RISK_VIEWER_ROLES
 from students.selectors import student_profile_queryset
 
-from .profile import student_profile
+from .selectors import student_profile
 
 
 @require_GET
