@@ -12,8 +12,9 @@ from predictions import urls as prediction_urls
 from .api import urls as api_urls
 from .ops import views
 from .ops.metrics import metrics_view
-from .pages import home, privacy_urls, student_urls
+from .pages import home, student_urls
 from .pages.audit import urls as audit_urls
+from .pages.privacy import urls as privacy_urls
 from .pages.reports import urls as report_urls
 from .signin import urls as signin_urls
 

@@ -9,7 +9,7 @@ from django.test import Client
 from interventions.models import Intervention, InterventionSession, Programme
 from predictions.models import Prediction
 from smk_dashboard.core.models import AuditEvent
-from smk_dashboard.pages import privacy
+from smk_dashboard.pages.privacy import pseudonyms, research, services
 from students.models import ConsentStatus, GradeRecord, Role, StudentPrivacy
 from students.selectors import is_excluded_from_scoring, students_excluded_from_scoring
 from tests.api.conftest import build_school
@@ -83,20 +83,20 @@ def test_export_then_anonymise_round_trip_keeps_aggregates_and_drops_identity(on
     assert student.name not in json.dumps(after, ensure_ascii=False)
     assert len(after["grades"]) == 1 and GradeRecord.objects.filter(student=student).count() == 1
     assert after["predictions"][0]["factors"] == data["predictions"][0]["factors"]
-    assert after["interventions"][0]["reason"] == privacy.REDACTED
-    assert set(InterventionSession.objects.values_list("notes", flat=True)) == {privacy.REDACTED}
+    assert after["interventions"][0]["reason"] == services.REDACTED
+    assert set(InterventionSession.objects.values_list("notes", flat=True)) == {services.REDACTED}
     actions = set(
         AuditEvent.objects.filter(target_id=str(student.pk)).values_list("action", flat=True)
     )
     assert {"export.student.json", "export.student.pdf", "privacy.anonymise"} <= actions
     with pytest.raises(ValidationError):
-        privacy.student_anonymise(actor=operator, student=student)
+        services.student_anonymise(actor=operator, student=student)
 
 
 def test_anonymised_nisns_stay_unique_and_valid(one):
     operator = one.users[Role.OPERATOR]
     for student in one.students:
-        privacy.student_anonymise(actor=operator, student=student)
+        services.student_anonymise(actor=operator, student=student)
     nisns = [s.nisn for s in type(one.student).objects.filter(school=one.school)]
     assert len(set(nisns)) == len(nisns)
 
@@ -104,7 +104,7 @@ def test_anonymised_nisns_stay_unique_and_valid(one):
 def test_an_objecting_student_is_excluded_from_scoring_and_loses_stored_predictions(one):
     student = one.student
     assert students_excluded_from_scoring(school=one.school).count() == 0
-    privacy.student_consent_record(
+    services.student_consent_record(
         actor=one.users[Role.KEPSEK],
         student=student,
         consent="given",
@@ -114,7 +114,7 @@ def test_an_objecting_student_is_excluded_from_scoring_and_loses_stored_predicti
     assert not Prediction.objects.filter(student=student).exists()
     assert is_excluded_from_scoring(student)
     # Withdrawing the objection brings the student back into scoring.
-    privacy.student_consent_record(
+    services.student_consent_record(
         actor=one.users[Role.KEPSEK],
         student=student,
         consent="given",
@@ -163,7 +163,7 @@ def test_operator_rectifies_a_name_and_the_audit_keeps_only_field_names(one):
 
 def test_rectify_refuses_a_bad_nisn(one):
     with pytest.raises(ValidationError):
-        privacy.student_rectify(
+        services.student_rectify(
             actor=one.users[Role.OPERATOR], student=one.student, changes={"nisn": "12ab"}
         )
 
@@ -219,19 +219,19 @@ def test_research_export_is_pseudonymised_and_suppresses_small_cells(one, settin
 
 def test_pseudonyms_depend_on_the_key(settings):
     settings.PSEUDONYM_KEY = "a" * 40
-    first = privacy.pseudonym("0012345678", purpose="research")
+    first = pseudonyms.pseudonym("0012345678", purpose="research")
     settings.PSEUDONYM_KEY = "b" * 40
-    assert privacy.pseudonym("0012345678", purpose="research") != first
+    assert pseudonyms.pseudonym("0012345678", purpose="research") != first
 
 
 def test_research_export_leaves_out_students_whose_guardian_withdrew_consent(one, settings):
     settings.SMALL_CELL_THRESHOLD = 1
-    before, _suppressed = privacy.research_export_rows(school=one.school)
+    before, _suppressed = research.research_export_rows(school=one.school)
     withdrawn = one.students[0]
     StudentPrivacy.objects.create(student=withdrawn, consent=ConsentStatus.WITHDRAWN)
     StudentPrivacy.objects.create(student=one.students[1], consent=ConsentStatus.GIVEN)
-    after, _suppressed = privacy.research_export_rows(school=one.school)
-    gone = privacy.pseudonym(f"{one.school.npsn}:{withdrawn.nisn}", purpose="research")
+    after, _suppressed = research.research_export_rows(school=one.school)
+    gone = pseudonyms.pseudonym(f"{one.school.npsn}:{withdrawn.nisn}", purpose="research")
     assert gone in {r["pseudonym"] for r in before}
     assert gone not in {r["pseudonym"] for r in after} and len(after) == len(before) - 1
 

@@ -224,7 +224,7 @@ def test_a_signed_in_user_is_loaded_with_their_school_in_one_query(make_user, sc
 def test_an_objection_to_automated_decisions_removes_the_student_at_once(
     make_user, school, school_with_list
 ):
-    from smk_dashboard.pages.privacy import student_consent_record
+    from smk_dashboard.pages.privacy.services import student_consent_record
 
     c = client_for(make_user(Role.BK, school=school))
     assert names(c.get(URL)) == ["Ani", "Budi"]

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from smk_dashboard.core.models import AuditEvent
-from smk_dashboard.pages.privacy import research_export_rows
+from smk_dashboard.pages.privacy.research import research_export_rows
 from smk_dashboard.pages.reports.selectors import district_protected
 from smk_dashboard.pages.suppression import (
     HIDDEN,

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from students.models import ConsentStatus, Student
 
-from .privacy import RECTIFIABLE_FIELDS
+from .services import RECTIFIABLE_FIELDS
 
 
 class ConsentForm(forms.Form):

@@ -18,9 +18,9 @@ from smk_dashboard.core.roles import PRIVACY_ROLES, RECTIFY_ROLES
 from students.exports import csv_stream
 from students.models import Student
 
-from . import privacy
-from .privacy_forms import AnonymiseForm, ConsentForm, PrivacySearchForm, RectifyForm
-from .privacy_pdf import student_export_pdf
+from . import research, selectors, services
+from .forms import AnonymiseForm, ConsentForm, PrivacySearchForm, RectifyForm
+from .pdf import student_export_pdf
 
 
 def _require_role(request: HttpRequest, roles=PRIVACY_ROLES) -> None:
@@ -30,7 +30,7 @@ def _require_role(request: HttpRequest, roles=PRIVACY_ROLES) -> None:
 
 def _student(request: HttpRequest, pk: int, roles=PRIVACY_ROLES) -> Student:
     _require_role(request, roles)
-    qs = privacy.privacy_student_queryset(user=request.user).select_related(
+    qs = selectors.privacy_student_queryset(user=request.user).select_related(
         "school", "school_class"
     )
     return get_object_or_404(qs, pk=pk)
@@ -40,7 +40,7 @@ def _student(request: HttpRequest, pk: int, roles=PRIVACY_ROLES) -> Student:
 def index(request: HttpRequest) -> HttpResponse:
     _require_role(request)
     form = PrivacySearchForm(request.GET or None)
-    students = privacy.privacy_student_queryset(user=request.user).select_related(
+    students = selectors.privacy_student_queryset(user=request.user).select_related(
         "school_class", "privacy"
     )
     if form.is_valid() and form.cleaned_data["q"]:
@@ -53,7 +53,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
     student = _student(request, pk)
-    record = privacy.student_privacy_get(student=student)
+    record = selectors.student_privacy_get(student=student)
     form = ConsentForm(
         initial={
             "consent": record.consent,
@@ -80,7 +80,7 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
     student = _student(request, pk)
     form = ConsentForm(request.POST)
     if form.is_valid():
-        privacy.student_consent_record(
+        services.student_consent_record(
             actor=request.user, student=student, request=request, **form.cleaned_data
         )
         messages.success(request, _("Persetujuan dan keberatan tersimpan."))
@@ -92,8 +92,8 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def export_json(request: HttpRequest, pk: int) -> HttpResponse:
     student = _student(request, pk)
-    data = privacy.student_data_export(student=student)
-    privacy.student_export_audit(actor=request.user, student=student, fmt="json", request=request)
+    data = selectors.student_data_export(student=student)
+    services.student_export_audit(actor=request.user, student=student, fmt="json", request=request)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
     )
@@ -106,8 +106,8 @@ def export_json(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     student = _student(request, pk)
-    pdf = student_export_pdf(data=privacy.student_data_export(student=student))
-    privacy.student_export_audit(actor=request.user, student=student, fmt="pdf", request=request)
+    pdf = student_export_pdf(data=selectors.student_data_export(student=student))
+    services.student_export_audit(actor=request.user, student=student, fmt="pdf", request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         True, f"data-siswa-{student.pk}.pdf"
@@ -126,9 +126,9 @@ def rectify(request: HttpRequest, pk: int) -> HttpResponse:
         )
     form = RectifyForm(request.POST or None, instance=student)
     if request.method == "POST" and form.is_valid():
-        changes = {f: form.cleaned_data[f] for f in privacy.RECTIFIABLE_FIELDS}
+        changes = {f: form.cleaned_data[f] for f in services.RECTIFIABLE_FIELDS}
         try:
-            privacy.student_rectify(
+            services.student_rectify(
                 actor=request.user, student=original, changes=changes, request=request
             )
         except ValidationError as exc:
@@ -150,7 +150,7 @@ def anonymise(request: HttpRequest, pk: int) -> HttpResponse:
     form = AnonymiseForm(request.POST or None, student=student)
     if request.method == "POST" and form.is_valid():
         try:
-            privacy.student_anonymise(actor=request.user, student=student, request=request)
+            services.student_anonymise(actor=request.user, student=student, request=request)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -165,14 +165,14 @@ def research_export(request: HttpRequest) -> HttpResponse:
     school = request.user.school
     if school is None:
         raise PermissionDenied
-    rows, suppressed = privacy.research_export_rows(school=school)
+    rows, suppressed = research.research_export_rows(school=school)
     audit_log(
         action="export.research",
         request=request,
         school=school,
         detail={"rows": len(rows), "students_suppressed": suppressed},
     )
-    columns = privacy.RESEARCH_COLUMNS
+    columns = research.RESEARCH_COLUMNS
     # The same formula-safe CSV writer as every other export.
     response = HttpResponse(
         "".join(csv_stream(columns, ([row.get(c) for c in columns] for row in rows))),
