@@ -45,7 +45,7 @@ def prepare(students: int) -> None:
     from django.core.management import call_command
 
     from predictions import services, training
-    from smk_dashboard.pages.demo import DemoConfig, seed_demo
+    from smk_dashboard.pages.demo.seed import DemoConfig, seed_demo
 
     call_command("migrate", verbosity=0)
     seed_demo(DemoConfig(schools=1, students=students, terms=4, seed=7))

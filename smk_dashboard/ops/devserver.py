@@ -67,7 +67,7 @@ def seed_demo_school(index: int) -> bool:
     (each school has its own random stream). True when it was seeded now."""
     from django.conf import settings
 
-    from smk_dashboard.pages.demo import DemoConfig, demo_npsn, seed_demo
+    from smk_dashboard.pages.demo.seed import DemoConfig, demo_npsn, seed_demo
     from students.models import School
 
     if School.objects.filter(npsn=demo_npsn(index)).exists():
@@ -133,7 +133,7 @@ def serve() -> int:
     django.setup()
     from django.core.management import call_command
 
-    from smk_dashboard.pages.demo import demo_npsn
+    from smk_dashboard.pages.demo.seed import demo_npsn
 
     call_command("migrate", interactive=False, verbosity=0)
     children: list[subprocess.Popen] = []
