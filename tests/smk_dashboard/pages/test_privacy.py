@@ -197,7 +197,7 @@ def test_research_export_is_pseudonymised_and_suppresses_small_cells(one, settin
     extra = StudentFactory.create_batch(4, school=one.school, school_class=one.school_class)
     # The lone boy sits in another grade level: were he in the girls' class, its size minus
     # the 8 girls shown would count him, so the girls would be withheld too
-    # (tests/smk_dashboard/test_small_cells.py).
+    # (tests/smk_dashboard/pages/test_small_cells.py).
     other_level = SchoolClassFactory(
         school=one.school, major=one.school_class.major, grade_level=12
     )
@@ -297,7 +297,7 @@ def test_export_holds_points_contacts_letters_and_pkl_but_not_their_confidential
     assert "rahasia" in data["parent_contact_notes"]
     pdf = client.get(f"/privacy/students/{student.pk}/export.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    from tests.smk_dashboard.test_student_pack import pdf_text
+    from tests.smk_dashboard.pages.test_student_pack import pdf_text
 
     drawn = pdf_text(pdf.content)
     for shown in ("Terlambat", "Dibatalkan: salah siswa", "Ibu Siti", letter.number, "PT Maju"):
