@@ -18,16 +18,16 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 # The partial plotly.js bundle (bar, scatter, heatmap) from the npm registry, pinned by version
-# and sha512 (smk_dashboard/vendor_assets.py; Python only, no node/npm needed).
+# and sha512 (smk_dashboard/ops/vendor_assets.py; Python only, no node/npm needed).
 PLOTLY_BUNDLE := static/vendor/plotly/plotly.min.js
 static: $(PLOTLY_BUNDLE)
 
-$(PLOTLY_BUNDLE): smk_dashboard/vendor_assets.py | venv
-	$(PY) -m smk_dashboard.vendor_assets
+$(PLOTLY_BUNDLE): smk_dashboard/ops/vendor_assets.py | venv
+	$(PY) -m smk_dashboard.ops.vendor_assets
 	touch $@
 
 run: venv static
-	$(PY) -m smk_dashboard.devserver
+	$(PY) -m smk_dashboard.ops.devserver
 
 # makemigrations --skip-checks: a bare checkout has production settings (DEBUG off, no
 # FIELD_ENCRYPTION_KEY), which the system checks refuse; they run in the tests instead.
@@ -54,7 +54,7 @@ audit: venv
 	fi
 
 test: lint audit static
-	$(PY) -m smk_dashboard.embedded -- $(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m smk_dashboard.ops.embedded -- $(PY) -m pytest $(PYTEST_ARGS)
 
 format: venv
 	$(BIN)/ruff format .

@@ -62,13 +62,13 @@ def seed_scaled(scale: float) -> None:
     _django()
     from django.core.management import call_command
 
-    from smk_dashboard.pages import demo
+    from smk_dashboard.pages.demo import conduct, seed
 
-    demo._ConductStory.CONDUCT_EFFECT *= scale
-    demo._ConductStory.PKL_EFFECT *= scale
+    conduct.ConductStory.CONDUCT_EFFECT *= scale
+    conduct.ConductStory.PKL_EFFECT *= scale
     call_command("migrate", verbosity=0)
-    demo.delete_demo_schools(2)
-    demo.seed_demo(demo.DemoConfig())
+    seed.delete_demo_schools(2)
+    seed.seed_demo(seed.DemoConfig())
 
 
 def from_db(npsns: list[str]) -> dict[str, SequenceData]:

@@ -35,7 +35,7 @@ DAYS_PER_MONTH = 20
 
 def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smk_dashboard.settings")
-    from smk_dashboard.dev_env import use_development_environment
+    from smk_dashboard.ops.dev_env import use_development_environment
 
     # make run's environment: plain HTTP, the development key, no 2FA duty.
     use_development_environment()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smk_dashboard.settings")
-from smk_dashboard.dev_env import use_development_environment  # noqa: E402
+from smk_dashboard.ops.dev_env import use_development_environment  # noqa: E402
 
 # make run's environment: plain HTTP, the development key, no 2FA duty.
 use_development_environment()

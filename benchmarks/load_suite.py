@@ -1,6 +1,6 @@
 """Load suite (issue 8): the risk list, the student profile, the API student list and login, each
 at 20 and 100 concurrent users for a fixed time, against gunicorn started with the production
-config (smk_dashboard/gunicorn.conf.py) on PostgreSQL (production) or on SQLite (`make run`,
+config (smk_dashboard/ops/gunicorn.conf.py) on PostgreSQL (production) or on SQLite (`make run`,
 with --sqlite). Loopback only; bounded in time (--duration per scenario) and in count
 (--max-requests per scenario).
 

@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smk_dashboard.settings")
-from smk_dashboard.dev_env import use_development_environment  # noqa: E402
+from smk_dashboard.ops.dev_env import use_development_environment  # noqa: E402
 
 # make run's environment: plain HTTP, the development key, no 2FA duty.
 use_development_environment()
@@ -151,7 +151,7 @@ def start_gunicorn(
         "-m",
         "gunicorn",
         "-c",
-        str(ROOT / "smk_dashboard" / "gunicorn.conf.py"),
+        str(ROOT / "smk_dashboard" / "ops" / "gunicorn.conf.py"),
         "smk_dashboard.wsgi",
         "-b",
         f"127.0.0.1:{port}",

@@ -45,7 +45,7 @@ def prepare(students: int) -> None:
     from django.core.management import call_command
 
     from predictions import services, training
-    from smk_dashboard.pages.demo import DemoConfig, seed_demo
+    from smk_dashboard.pages.demo.seed import DemoConfig, seed_demo
 
     call_command("migrate", verbosity=0)
     seed_demo(DemoConfig(schools=1, students=students, terms=4, seed=7))
@@ -142,7 +142,7 @@ def main() -> int:
     if not os.environ.get("DATABASE_URL"):
         shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True, exist_ok=True)
-    from smk_dashboard.embedded import embedded_redis
+    from smk_dashboard.ops.embedded import embedded_redis
 
     with embedded_redis() as url:
         os.environ["REDIS_URL"] = url

@@ -9,7 +9,8 @@ class SmkDashboardConfig(AppConfig):
     def ready(self) -> None:
         # Registers the deploy checks and the login audit receivers (Django's auth signals are
         # the framework's only hook for logins; no business rule lives there).
-        from . import auth_audit, checks, two_factor  # noqa: F401
+        from .ops import checks  # noqa: F401
 
         # Page-cache bookkeeping: saves of what cached pages show make them stale.
         from .pages import page_cache_receivers  # noqa: F401
+        from .signin import audit, two_factor  # noqa: F401

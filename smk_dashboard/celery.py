@@ -19,7 +19,7 @@ def ping() -> str:
 
 
 # --- observability hooks (request ids, logging, worker metrics) ------------------------------
-from . import request_id  # noqa: E402,F401 — connects the request-id task signals
+from .ops import request_id  # noqa: E402,F401 — connects the request-id task signals
 
 
 @signals.setup_logging.connect(weak=False, dispatch_uid="smk_setup_logging")
@@ -38,13 +38,13 @@ def _serve_worker_metrics(**kwargs) -> None:
     from django.conf import settings
 
     if settings.WORKER_METRICS_PORT:
-        from .metrics import start_worker_metrics_server
+        from .ops.metrics import start_worker_metrics_server
 
         start_worker_metrics_server(settings.WORKER_METRICS_PORT, settings.WORKER_METRICS_ADDR)
 
 
 @signals.worker_process_shutdown.connect(weak=False, dispatch_uid="smk_worker_child_exit")
 def _forget_exited_child_metrics(pid=None, **kwargs) -> None:
-    from .metrics import mark_process_dead
+    from .ops.metrics import mark_process_dead
 
     mark_process_dead(pid or os.getpid())

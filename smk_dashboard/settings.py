@@ -1,9 +1,9 @@
 """Settings for SMK Dashboard, read from the environment (django-environ).
 
 Safe by default: without any environment DEBUG is off, HTTPS is required and nothing encrypted
-can be written until FIELD_ENCRYPTION_KEY is set. `make run` (smk_dashboard/devserver.py) and
+can be written until FIELD_ENCRYPTION_KEY is set. `make run` (smk_dashboard/ops/devserver.py) and
 the test suite (tests/settings.py) switch the development values on explicitly
-(smk_dashboard/dev_env.py). Production sets SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL,
+(smk_dashboard/ops/dev_env.py). Production sets SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL,
 FIELD_ENCRYPTION_KEY, PSEUDONYM_KEY and MODEL_STORAGE_DIR; `manage.py check --deploy` then
 passes. Every variable is listed in .env.example.
 """
@@ -17,7 +17,7 @@ import environ
 from celery.schedules import crontab
 from kombu import Exchange, Queue
 
-from smk_dashboard.logging import logging_config
+from smk_dashboard.ops.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -60,8 +60,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First, so that the duration covers the whole stack and every log line has the request id.
-    "smk_dashboard.metrics.HttpMetricsMiddleware",
-    "smk_dashboard.request_id.RequestIdMiddleware",
+    "smk_dashboard.ops.metrics.HttpMetricsMiddleware",
+    "smk_dashboard.ops.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "smk_dashboard.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -72,7 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): whether this session passed the two-factor step.
     "django_otp.middleware.OTPMiddleware",
-    "smk_dashboard.two_factor.TwoFactorMiddleware",
+    "smk_dashboard.signin.two_factor.TwoFactorMiddleware",
     # Signed-in answers are never cached (schools share computers); idle sessions end.
     "smk_dashboard.middleware.NoStoreWhenSignedInMiddleware",
     "smk_dashboard.middleware.SessionIdleTimeoutMiddleware",
@@ -145,8 +145,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # The lockout check runs first; request-less calls (test client, shell) skip it (see module).
 AUTHENTICATION_BACKENDS = [
-    "smk_dashboard.auth_backends.LockoutBackend",
-    "smk_dashboard.auth_backends.SchoolUserBackend",
+    "smk_dashboard.signin.backends.LockoutBackend",
+    "smk_dashboard.signin.backends.SchoolUserBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "/accounts/login/"
@@ -176,7 +176,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # static/vendor/plotly/plotly.min.js is the partial "cartesian" plotly.js bundle that
-# `make static` fetches from the npm registry (smk_dashboard/vendor_assets.py): a third of the
+# `make static` fetches from the npm registry (smk_dashboard/ops/vendor_assets.py): a third of the
 # full one. Until it is there, pages fall back to the full bundle of the plotly wheel and
 # `manage.py check` warns (smk_dashboard.W010).
 PLOTLY_PARTIAL_BUNDLE = BASE_DIR / "static" / "vendor" / "plotly" / "plotly.min.js"
@@ -220,8 +220,8 @@ FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = REDIS_URL
 # Rendered page fragments (smk_dashboard/core/page_cache.py) and cached sessions
-# (smk_dashboard/sessions.py). CACHE_URL defaults to the broker's Redis; the key prefix keeps
-# the two apart.
+# (smk_dashboard/signin/sessions.py). CACHE_URL defaults to the broker's Redis; the key
+# prefix keeps the two apart.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -375,8 +375,8 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 # Idle timeout: a session ends this many seconds after its last request (the middleware
 # SessionIdleTimeoutMiddleware moves the expiry forward at most once a minute).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
-# Sessions are kept in the database and read through the cache (smk_dashboard/sessions.py).
-SESSION_ENGINE = "smk_dashboard.sessions"
+# Sessions are kept in the database and read through the cache (smk_dashboard/signin/sessions.py).
+SESSION_ENGINE = "smk_dashboard.signin.sessions"
 # Scripts only from our own origin; plotly needs inline styles, never inline scripts.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -391,7 +391,7 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_LOCKOUT_CALLABLE = "smk_dashboard.lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "smk_dashboard.signin.lockout.lockout_response"
 # Only REMOTE_ADDR unless a proxy is declared: X-Forwarded-For is trivially forged.
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
@@ -412,7 +412,7 @@ SMALL_CELL_THRESHOLD = 5
 
 # --- Logging ----------------------------------------------------------------------------------
 # LOG_FORMAT=json writes one JSON object per line; every record carries the request id
-# (smk_dashboard/logging.py). Celery workers and beat log through the same config.
+# (smk_dashboard/ops/logging.py). Celery workers and beat log through the same config.
 LOGGING = logging_config(
     log_format=env("LOG_FORMAT", default="plain"), level=env("LOG_LEVEL", default="INFO")
 )

@@ -3,26 +3,27 @@ contracts see everything a web request can reach (pyproject.toml: no keras, no t
 
 from django.conf.urls import i18n
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from interventions import urls as intervention_urls
 from predictions import urls as prediction_urls
 
-from . import api_urls, audit_urls, two_factor_views, views
-from .metrics import metrics_view
-from .pages import home, privacy_urls, report_urls, student_urls
+from .api import urls as api_urls
+from .ops import views
+from .ops.metrics import metrics_view
+from .pages import home, student_urls
+from .pages.audit import urls as audit_urls
+from .pages.privacy import urls as privacy_urls
+from .pages.reports import urls as report_urls
+from .signin import urls as signin_urls
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("metrics", metrics_view, name="metrics"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/2fa/", two_factor_views.two_factor_setup, name="two_factor"),
-    path("accounts/2fa/verify/", two_factor_views.two_factor_verify_view, name="two_factor_verify"),
+    path("accounts/", include(signin_urls)),
     # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (API JSON, PDFs).
     path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include(i18n)),

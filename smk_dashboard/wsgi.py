@@ -3,7 +3,7 @@
 What a request would otherwise load on first use is loaded here, at import: the URL
 configuration with every view module it imports (about 1–2 s of CPU on the 2-core test
 machine) and the translation catalogues. gunicorn imports this module once, in its master
-(`preload_app` in smk_dashboard/gunicorn.conf.py), and forks every worker from it, so a
+(`preload_app` in smk_dashboard/ops/gunicorn.conf.py), and forks every worker from it, so a
 worker that replaces one recycled after `max_requests` answers serves its first page at once
 instead of holding it for 1–2 s while the other workers carry the load.
 """

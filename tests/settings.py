@@ -10,7 +10,7 @@ runs each test with settings.DEBUG = False, so error pages are the friendly ones
 
 import os
 
-from smk_dashboard.dev_env import DEV_FIELD_ENCRYPTION_KEYS
+from smk_dashboard.ops.dev_env import DEV_FIELD_ENCRYPTION_KEYS
 
 os.environ.setdefault("DEBUG", "on")
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", DEV_FIELD_ENCRYPTION_KEYS)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Container entrypoint for SMK Dashboard: `entrypoint.sh ROLE [extra args]`.
 #
-#   web             migrate --noinput, then gunicorn (smk_dashboard/gunicorn.conf.py)
+#   web             migrate --noinput, then gunicorn (smk_dashboard/ops/gunicorn.conf.py)
 #   worker-default  Celery worker on queue `default` (imports, scoring)
 #   worker-ml       Celery worker on queue `ml` (training on CPU)
 #   worker-gpu      Celery worker on queue `gpu` (training on a GPU host)
@@ -34,7 +34,7 @@ case "$ROLE" in
     case "${MIGRATE_ON_START:-on}" in
       on|1|true|yes) $PYTHON manage.py migrate --noinput ;;
     esac
-    exec $PYTHON -m gunicorn -c smk_dashboard/gunicorn.conf.py "$@"
+    exec $PYTHON -m gunicorn -c smk_dashboard/ops/gunicorn.conf.py "$@"
     ;;
   worker-default)
     exec $CELERY worker -Q default -n "default@%h" \

@@ -20,7 +20,7 @@ from students.selectors import (
     student_queryset_for_user,
 )
 
-from .risk import RiskFilters, student_risk_list
+from .risk.selectors import RiskFilters, student_risk_list
 
 TOP_ROLES = (Role.GURU, Role.WALIKELAS, Role.BK)
 TOP_N = 5

@@ -2,7 +2,9 @@ from django.urls import path
 
 from students import views
 
-from . import pack_views, profile_views, risk_views
+from .pack import views as pack_views
+from .profile import views as profile_views
+from .risk import views as risk_views
 
 app_name = "students"
 

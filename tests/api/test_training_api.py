@@ -19,7 +19,7 @@ from predictions.models import (
     TrainingRun,
 )
 from smk_dashboard.core.models import AuditEvent
-from smk_dashboard.pages.demo import DemoConfig, seed_demo
+from smk_dashboard.pages.demo.seed import DemoConfig, seed_demo
 from students.models import Role, School, User
 from tests.cache_keys import task_callbacks
 

@@ -6,7 +6,7 @@ import os
 import pytest
 
 from predictions.models import ModelVersion
-from smk_dashboard.pages.demo import DemoConfig, seed_demo
+from smk_dashboard.pages.demo.seed import DemoConfig, seed_demo
 from tests.conftest import celery_worker
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.django_db(transaction=True)]

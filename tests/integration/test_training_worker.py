@@ -10,7 +10,7 @@ from django.db import transaction
 
 from predictions import services, training
 from predictions.models import ModelVersion, RunStatus, TrainingRun
-from smk_dashboard.pages.demo import DemoConfig, seed_demo
+from smk_dashboard.pages.demo.seed import DemoConfig, seed_demo
 from students.models import School
 from tests.conftest import celery_worker
 

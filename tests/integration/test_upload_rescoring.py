@@ -11,7 +11,7 @@ from django.db import transaction
 
 from predictions import services, training
 from predictions.models import Prediction, ScoringRun, ScoringStatus
-from smk_dashboard.pages.demo import DemoConfig, seed_demo
+from smk_dashboard.pages.demo.seed import DemoConfig, seed_demo
 from students.importing.lifecycle import (
     import_batch_analyse,
     import_batch_confirm,

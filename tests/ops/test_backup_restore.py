@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from smk_dashboard.backup import MANIFEST, PREFIX, backup_list, backup_prune
+from smk_dashboard.ops.backup import MANIFEST, PREFIX, backup_list, backup_prune
 from students.models import School, Student
 from tests.conftest import database_url_for_subprocess
 from tests.ops.conftest import postgres_only

@@ -83,7 +83,7 @@ def test_only_the_web_role_migrates_on_start(entrypoint):
     assert "manage.py migrate --noinput" in _role_block(entrypoint, "web")
     for role in ("worker-default", "worker-ml", "worker-gpu", "beat", "backup", "backup-loop"):
         assert "migrate" not in _role_block(entrypoint, role), role
-    assert "gunicorn -c smk_dashboard/gunicorn.conf.py" in _role_block(entrypoint, "web")
+    assert "gunicorn -c smk_dashboard/ops/gunicorn.conf.py" in _role_block(entrypoint, "web")
 
 
 def test_web_is_published_on_loopback_only_and_has_a_health_check(compose):

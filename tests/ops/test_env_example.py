@@ -72,7 +72,7 @@ def test_every_variable_settings_reads_is_in_env_example():
 
 
 def test_every_variable_the_process_configs_read_is_in_env_example():
-    read = variables_read_by(ROOT / "smk_dashboard" / "gunicorn.conf.py")
+    read = variables_read_by(ROOT / "smk_dashboard" / "ops" / "gunicorn.conf.py")
     read |= variables_read_by(ROOT / "docs" / "deploy" / "healthcheck.py")
     script = (ROOT / "docs" / "deploy" / "entrypoint.sh").read_text()
     read |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)", script)) - {"PYTHON"}

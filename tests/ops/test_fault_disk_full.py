@@ -26,7 +26,7 @@ from django.db import connection
 from predictions import services, training
 from predictions.ml.registry import file_sha256
 from predictions.models import ModelVersion, RunStatus
-from smk_dashboard.pages.demo import DemoConfig, seed_demo
+from smk_dashboard.pages.demo.seed import DemoConfig, seed_demo
 from students.models import School
 from tests.conftest import ROOT, database_url_for_subprocess
 

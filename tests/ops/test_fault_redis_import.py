@@ -23,7 +23,7 @@ from django.core.files import File
 from django.db import transaction
 
 from smk_dashboard.celery import app as celery_app
-from smk_dashboard.embedded import _free_port, redis_server_binary
+from smk_dashboard.ops.embedded import _free_port, redis_server_binary
 from students.importing.lifecycle import import_batch_confirm, import_batch_create
 from students.models import (
     GradeRecord,

@@ -5,7 +5,7 @@ import re
 import pytest
 from prometheus_client import REGISTRY
 
-from smk_dashboard.metrics import observe_import, observe_scoring, observe_training
+from smk_dashboard.ops.metrics import observe_import, observe_scoring, observe_training
 from tests.ops.conftest import http_get
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from smk_dashboard.celery import ping
-from smk_dashboard.logging import JsonFormatter, RequestIdFilter, request_id_var
+from smk_dashboard.ops.logging import JsonFormatter, RequestIdFilter, request_id_var
 from tests.conftest import ROOT, celery_worker
 
 

@@ -1,5 +1,5 @@
 """What gunicorn's master does before it forks the workers (`preload_app`, on by default in
-smk_dashboard/gunicorn.conf.py): import the WSGI application. That import loads the URL
+smk_dashboard/ops/gunicorn.conf.py): import the WSGI application. That import loads the URL
 configuration and the views (so that a freshly forked worker does not load them on its first
 request), must open no database, cache or other network connection (a socket opened there
 would be shared by every forked worker) and must stay light (no pandas, scikit-learn or Keras

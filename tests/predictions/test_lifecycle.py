@@ -12,10 +12,10 @@ from django.test import Client
 from interventions.cases.selectors import kurang_without_intervention
 from predictions import scoring, services, training
 from predictions.models import ModelVersion, Prediction, ScoringRun, ScoringStatus
-from smk_dashboard.pages.demo import DemoConfig, seed_demo
+from smk_dashboard.pages.demo.seed import DemoConfig, seed_demo
 from smk_dashboard.pages.home import home_summary
-from smk_dashboard.pages.reports import district_report, school_report
-from smk_dashboard.pages.risk import RiskFilters, student_risk_list
+from smk_dashboard.pages.reports.selectors import district_report, school_report
+from smk_dashboard.pages.risk.selectors import RiskFilters, student_risk_list
 from students.models import AttendanceSummary, GradeRecord, School, Student, User
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]

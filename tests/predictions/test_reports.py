@@ -10,8 +10,8 @@ from fpdf import FPDF
 from interventions.models import Intervention, Outcome, Programme
 from smk_dashboard.core.formats import MONTHS_ID, long_date
 from smk_dashboard.core.models import AuditEvent
-from smk_dashboard.pages.report_pdf import category_bars
-from smk_dashboard.pages.reports import (
+from smk_dashboard.pages.reports.pdf import category_bars
+from smk_dashboard.pages.reports.selectors import (
     SUPPRESSED,
     category_distribution,
     intervention_coverage,
@@ -20,7 +20,7 @@ from smk_dashboard.pages.reports import (
 )
 from students.models import AttendanceSummary, Role
 from tests.predictions.factories import ModelVersionFactory, PredictionFactory
-from tests.smk_dashboard.test_student_pack import pdf_text
+from tests.smk_dashboard.pages.test_student_pack import pdf_text
 from tests.students.factories import SchoolClassFactory, SchoolFactory, StudentFactory, TermFactory
 
 pytestmark = pytest.mark.django_db
@@ -172,7 +172,7 @@ def test_district_report_aggregates_per_school_suppresses_small_cells_and_shows_
     by_school = {r["school"]: r for r in report["by_grade_level"]}
     assert set(by_school) == {"SMK Besar", "SMK Kecil"}
     # 6 + 7 + 2 = 15: with kurang and sedang both shown, 15 - 6 - 7 would give the 2 away,
-    # so a second cell of the row is hidden too (tests/smk_dashboard/test_small_cells.py).
+    # so a second cell of the row is hidden too (tests/smk_dashboard/pages/test_small_cells.py).
     assert by_school["SMK Besar"]["baik"] == SUPPRESSED
     row = [by_school["SMK Besar"][c] for c in ("kurang", "sedang", "baik", "n")]
     assert sum(not isinstance(v, int) for v in row) >= 2
@@ -215,7 +215,7 @@ def test_the_school_report_shows_the_bk_effectiveness_numbers(make_user):
 
 @pytest.mark.django_db
 def test_observed_results_leave_out_a_term_until_its_partial_ledger_is_marked_complete(school):
-    from smk_dashboard.pages.reports import observed_trend
+    from smk_dashboard.pages.reports.selectors import observed_trend
     from students.models import GradeRecord, SchoolTermStatus
     from tests.students.factories import SubjectFactory
 

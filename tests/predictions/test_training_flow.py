@@ -8,7 +8,7 @@ import pytest
 from predictions import scoring, services, training
 from predictions.ml.registry import file_sha256
 from predictions.models import ModelVersion, Prediction, RunStatus, TrainingRun
-from smk_dashboard.pages.demo import DemoConfig, seed_demo
+from smk_dashboard.pages.demo.seed import DemoConfig, seed_demo
 from students.models import School, Student, StudentPrivacy
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]

@@ -11,8 +11,8 @@ from interventions.cases.reports import kurang_coverage
 from interventions.cases.selectors import kurang_without_intervention
 from predictions.models import ModelVersion, Prediction
 from smk_dashboard.pages.home import home_summary
-from smk_dashboard.pages.reports import school_report
-from smk_dashboard.pages.risk import RiskFilters, student_risk_list
+from smk_dashboard.pages.reports.selectors import school_report
+from smk_dashboard.pages.risk.selectors import RiskFilters, student_risk_list
 from students.models import Role
 from tests.predictions.factories import ModelVersionFactory, PredictionFactory
 from tests.students.factories import (

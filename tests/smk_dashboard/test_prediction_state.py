@@ -11,7 +11,7 @@ from django.test import Client
 
 from predictions.models import Prediction, ScoringRun, risk_band, risk_percent_text
 from predictions.selectors import factor_text
-from smk_dashboard.pages.risk import RiskFilters, student_risk_list
+from smk_dashboard.pages.risk.selectors import RiskFilters, student_risk_list
 from students.models import AcademicTerm, AttendanceSummary, Role, term_label
 from tests.predictions.factories import ModelVersionFactory, PredictionFactory
 from tests.students.factories import (

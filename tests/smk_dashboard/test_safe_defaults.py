@@ -17,7 +17,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from smk_dashboard.core import crypto
-from smk_dashboard.dev_env import LOCAL_HTTP
+from smk_dashboard.ops.dev_env import LOCAL_HTTP
 from students.models import ImportBatch, Role
 from students.tasks import import_batch_analyse_task
 from tests.api.conftest import build_school
@@ -88,7 +88,7 @@ print(r.content.decode())
 
 
 def test_make_run_shows_the_friendly_indonesian_404_not_the_debug_page():
-    # The environment smk_dashboard.devserver (make run) sets for itself.
+    # The environment smk_dashboard.ops.devserver (make run) sets for itself.
     out = run_python(MAKE_RUN_404, {"DEBUG": "off", **LOCAL_HTTP})
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("404 text/html")
@@ -184,11 +184,11 @@ def test_api_answers_with_a_token_are_never_stored(one):
 
 def forget_cached_session(client) -> None:
     """The two tests below change session rows in the database to stand for time passing; the
-    cached copy (smk_dashboard.sessions) never outlives the row's expiry, so time passing
+    cached copy (smk_dashboard.signin.sessions) never outlives the row's expiry, so time passing
     would have removed it too."""
     from django.core.cache import cache
 
-    from smk_dashboard.sessions import SessionStore
+    from smk_dashboard.signin.sessions import SessionStore
 
     cache.delete(SessionStore.cache_key_prefix + client.cookies["sessionid"].value)
 

@@ -98,7 +98,7 @@ def test_the_fetched_tarball_must_match_the_pinned_npm_integrity(monkeypatch):
     import base64
     import hashlib
 
-    from smk_dashboard import vendor_assets
+    from smk_dashboard.ops import vendor_assets
 
     data = b"any tarball bytes"
     good = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()

@@ -6,7 +6,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from interventions.models import Intervention, Programme
-from smk_dashboard.pages.risk import RiskFilters, student_risk_list
+from smk_dashboard.pages.risk.selectors import RiskFilters, student_risk_list
 from students.models import Role
 from tests.predictions.factories import ModelVersionFactory, PredictionFactory
 from tests.students.factories import (

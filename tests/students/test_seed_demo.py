@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from interventions.models import InterventionSession
-from smk_dashboard.pages.demo import DemoConfig, delete_demo_schools, seed_demo
+from smk_dashboard.pages.demo.seed import DemoConfig, delete_demo_schools, seed_demo
 from students.models import AttendanceRecord, GradeRecord, Major, Student, User
 
 pytestmark = pytest.mark.django_db

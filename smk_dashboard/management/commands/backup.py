@@ -1,5 +1,6 @@
 """`manage.py backup`: pg_dump of the database plus a tar of MODEL_STORAGE_DIR (and MEDIA_ROOT),
-with a sha256 manifest, into BACKUP_DIR; keeps the newest BACKUP_KEEP. See smk_dashboard/backup.py.
+with a sha256 manifest, into BACKUP_DIR; keeps the newest BACKUP_KEEP. See
+smk_dashboard/ops/backup.py.
 """
 
 import json
@@ -8,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from smk_dashboard.backup import BackupError, backup_create
+from smk_dashboard.ops.backup import BackupError, backup_create
 
 
 class Command(BaseCommand):

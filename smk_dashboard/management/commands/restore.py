@@ -1,6 +1,6 @@
 """`manage.py restore PATH|latest`: checks the backup's sha256 manifest, then restores the
 database (pg_restore, one transaction) and MODEL_STORAGE_DIR (and MEDIA_ROOT). Stop the web and
-worker processes first. See smk_dashboard/backup.py and docs/deploy.md."""
+worker processes first. See smk_dashboard/ops/backup.py and docs/deploy.md."""
 
 import json
 from pathlib import Path
@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from smk_dashboard.backup import BackupError, backup_list, backup_restore, backup_verify
+from smk_dashboard.ops.backup import BackupError, backup_list, backup_restore, backup_verify
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from smk_dashboard.pages.demo import (
+from smk_dashboard.pages.demo.seed import (
     DemoConfig,
     delete_demo_schools,
     demo_npsn,

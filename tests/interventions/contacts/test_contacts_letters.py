@@ -190,7 +190,7 @@ def test_another_school_bk_gets_404_for_the_letter(other_school, bk, student):
 def test_anonymising_a_student_redacts_contacts_letters_and_session_details(bk, kepsek, student):
     from interventions.cases.session_services import session_record
     from interventions.models import InterventionSession
-    from smk_dashboard.pages.privacy import REDACTED, student_anonymise
+    from smk_dashboard.pages.privacy.services import REDACTED, student_anonymise
     from tests.interventions.factories import InterventionFactory
 
     contact_services.parent_contact_record(

@@ -1,0 +1,1 @@
+"""The one-page student pack (/students/<id>/summary.pdf): its contents and its PDF."""

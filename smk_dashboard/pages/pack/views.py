@@ -1,0 +1,24 @@
+"""/students/<id>/summary.pdf: the one-page student pack for bk, the student's walikelas and
+kepsek; 404 for anyone else (CONTRACTS §3)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_GET
+
+from smk_dashboard.core.audit import audit_log
+
+from .pdf import student_pack_pdf
+from .selectors import student_pack, student_pack_queryset
+
+
+@require_GET
+@login_required
+def student_pack_view(request: HttpRequest, student_id: int) -> HttpResponse:
+    student = get_object_or_404(student_pack_queryset(user=request.user), pk=student_id)
+    audit_log(action="student.pack", request=request, target=student)
+    response = HttpResponse(
+        student_pack_pdf(student_pack(student=student)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="ringkasan-{student.nisn}.pdf"'
+    return response

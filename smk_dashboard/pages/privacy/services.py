@@ -1,0 +1,175 @@
+"""Writes for the privacy pages: consent and objection, rectification, erasure by
+anonymisation, and the audit entry of an export. Every write is audited."""
+
+import hashlib
+import hmac
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from interventions.contacts.services import counselling_records_redact
+from interventions.models import Intervention, InterventionSession
+from predictions.models import Prediction
+from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.fields import SOCIO_ECONOMIC_FIELDS
+from smk_dashboard.core.page_cache import school_pages_changed
+from students.models import ConsentStatus, GradeRecord, Student, StudentPrivacy, User
+
+from .pseudonyms import pseudonym_key
+
+RECTIFIABLE_FIELDS = (
+    "name",
+    "nisn",
+    "nis",
+    "gender",
+    "birth_date",
+    "father_education",
+    "mother_education",
+    "father_occupation",
+    "mother_occupation",
+    "income_bracket",
+    "distance_km",
+    "kip_recipient",
+)
+REDACTED = "[dihapus saat anonimisasi]"
+
+
+# --- Consent and objection -----------------------------------------------------------------
+@transaction.atomic
+def student_consent_record(
+    *,
+    actor: User,
+    student: Student,
+    consent: str,
+    objects_to_automated_decisions: bool,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> StudentPrivacy:
+    """Record the guardian's consent and whether the student objects to automated decisions
+    (UU PDP art. 10). A new objection also deletes the student's stored predictions, so no
+    page shows a category for them; scoring skips them from then on."""
+    if consent not in ConsentStatus.values:
+        raise ValidationError(_("Status persetujuan tidak dikenal."))
+    privacy, _created = StudentPrivacy.objects.select_for_update().get_or_create(student=student)
+    now = timezone.now()
+    deleted_predictions = 0
+    if consent != privacy.consent:
+        privacy.consent = consent
+        privacy.consent_recorded_at = now
+    if objects_to_automated_decisions != privacy.objects_to_automated_decisions:
+        privacy.objects_to_automated_decisions = objects_to_automated_decisions
+        privacy.objection_recorded_at = now
+        if objects_to_automated_decisions:
+            deleted_predictions = Prediction.objects.filter(student=student).delete()[0]
+            school_pages_changed(student.school_id)  # cached lists must drop them at once
+    privacy.note = note[:300]
+    privacy.updated_by = actor
+    privacy.save()
+    audit_log(
+        action="privacy.consent",
+        user=actor,
+        request=request,
+        target=student,
+        detail={
+            "consent": consent,
+            "objects_to_automated_decisions": objects_to_automated_decisions,
+            "predictions_deleted": deleted_predictions,
+        },
+    )
+    return privacy
+
+
+# --- Rectification -------------------------------------------------------------------------
+@transaction.atomic
+def student_rectify(
+    *, actor: User, student: Student, changes: dict, request: HttpRequest | None = None
+) -> Student:
+    """Correct a student's personal data. Only the names in RECTIFIABLE_FIELDS may change; the
+    audit entry lists which fields changed, never their values."""
+    unknown = set(changes) - set(RECTIFIABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("Kolom ini tidak dapat diubah: %s") % ", ".join(sorted(unknown)))
+    changed = [f for f, v in changes.items() if getattr(student, f) != v]
+    if not changed:
+        return student
+    for field in changed:
+        setattr(student, field, changes[field])
+    student.full_clean()
+    student.save()
+    audit_log(
+        action="privacy.rectify",
+        user=actor,
+        request=request,
+        target=student,
+        detail={"fields": sorted(changed)},
+    )
+    return student
+
+
+# --- Erasure by anonymisation --------------------------------------------------------------
+def _anonymous_nisn(student: Student) -> str:
+    """Ten digits from a keyed hash of the row id (never of the real NISN, so the old number
+    cannot be confirmed from it); unique within the school."""
+    for attempt in range(100):
+        digest = hmac.new(
+            pseudonym_key(), f"anon-nisn:{student.pk}:{attempt}".encode(), hashlib.sha256
+        ).hexdigest()
+        candidate = f"{int(digest, 16) % 10**10:010d}"
+        clash = Student.objects.filter(school_id=student.school_id, nisn=candidate)
+        if not clash.exclude(pk=student.pk).exists():
+            return candidate
+    raise ValidationError(_("Tidak dapat membuat NISN pengganti; coba lagi."))  # pragma: no cover
+
+
+@transaction.atomic
+def student_anonymise(
+    *, actor: User, student: Student, request: HttpRequest | None = None
+) -> Student:
+    """Erase a student's identity while keeping aggregates: grades, attendance, ratings and
+    predictions (with their factors) stay attached to a pseudonymous row "Siswa anonim #<n>".
+    NISN becomes a keyed-hash placeholder, NIS, birth date and socio-economic fields are
+    cleared, free-text counselling notes are redacted. Models are retrained later as usual."""
+    student = Student.objects.select_for_update().get(pk=student.pk)
+    privacy, _created = StudentPrivacy.objects.get_or_create(student=student)
+    if privacy.anonymised_at is not None:
+        raise ValidationError(_("Data siswa ini sudah dianonimkan."))
+    student.name = f"Siswa anonim #{student.pk}"
+    student.nisn = _anonymous_nisn(student)
+    student.nis = ""
+    student.birth_date = None
+    for field in SOCIO_ECONOMIC_FIELDS:
+        setattr(student, field, False if field == "kip_recipient" else "")
+    student.full_clean()
+    student.save()
+    interventions = Intervention.objects.filter(student=student)
+    redacted_interventions = interventions.update(reason=REDACTED, goal="", closing_note="")
+    sessions = list(InterventionSession.objects.filter(intervention__student=student))
+    for session in sessions:
+        session.notes = REDACTED if session.notes else ""
+    InterventionSession.objects.bulk_update(sessions, ["notes"])
+    counselling_records_redact(student=student, placeholder=REDACTED)
+    privacy.anonymised_at = timezone.now()
+    privacy.note = ""
+    privacy.updated_by = actor
+    privacy.save()
+    audit_log(
+        action="privacy.anonymise",
+        user=actor,
+        request=request,
+        target=student,
+        detail={
+            "interventions_redacted": redacted_interventions,
+            "sessions_redacted": len(sessions),
+            "grades_kept": GradeRecord.objects.filter(student=student).count(),
+        },
+    )
+    return student
+
+
+def student_export_audit(
+    *, actor: User, student: Student, fmt: str, request: HttpRequest | None = None
+) -> None:
+    audit_log(action=f"export.student.{fmt}", user=actor, request=request, target=student)

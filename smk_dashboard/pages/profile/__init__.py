@@ -1,0 +1,1 @@
+"""The student profile (/students/<id>/)."""

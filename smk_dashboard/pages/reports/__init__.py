@@ -1,0 +1,1 @@
+"""The school report and the district report (/reports/): aggregates, PDFs and spreadsheets."""
