@@ -457,8 +457,10 @@ FEEDBACK_NOTE_MAX = 1000
 def prediction_feedback_record(
     *, prediction: Prediction, user: User, agrees: bool, note: str = ""
 ) -> PredictionFeedback:
-    """Record whether `user` finds `prediction` right ("sesuai") or not, with an optional
-    note. One answer per user and prediction: a second answer replaces the first."""
+    """Record whether `user` finds `prediction`'s flag right ("sesuai") or not, with an
+    optional note. The answer is about the prediction's student, term and category: one
+    answer per user and flag, so answering again (on this prediction, or on another model's
+    prediction of the same flag) replaces the first and points it at `prediction`."""
     note = (note or "").strip()
     if len(note) > FEEDBACK_NOTE_MAX:
         raise ValidationError(
@@ -466,6 +468,10 @@ def prediction_feedback_record(
             % {"max": FEEDBACK_NOTE_MAX}
         )
     feedback, _created = PredictionFeedback.objects.update_or_create(
-        prediction=prediction, user=user, defaults={"agrees": bool(agrees), "note": note}
+        user=user,
+        student_id=prediction.student_id,
+        term_id=prediction.term_id,
+        category=prediction.category,
+        defaults={"agrees": bool(agrees), "note": note, "prediction": prediction},
     )
     return feedback
