@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smk_dashboard.core.categories import LABELS
 from smk_dashboard.core.fields import factors_for_user
@@ -33,6 +34,7 @@ from .models import (
     ScoringStatus,
     TrainingRun,
 )
+from .promotion import WAIT, promotion_sentences
 
 
 def current_predictions(*, students: QuerySet[Student]) -> QuerySet[Prediction]:
@@ -244,6 +246,95 @@ def student_prediction_history(*, student: Student, user: User) -> list[Predicti
             None if p.my_feedback else next((f for f in mine if f.term_id == p.term_id), None)
         )
     return predictions
+
+
+RANK = {"kurang": 0, "sedang": 1, "baik": 2}
+
+
+def switch_changes(*, scoring: ScoringRun, limit: int = 300) -> dict:
+    """The students whose category a switch to `scoring`'s version changes: while it waits
+    ("ready"), its prediction against the student's current one; once switched, against the
+    category the switch recorded. {"rows": [{"student_id", "name", "school_class", "before",
+    "after", "worse"}], "n": all of them}; rows worse-first, then by class and name, at most
+    `limit`. Only students of the scoring's own school."""
+    rows = Prediction.objects.filter(scoring=scoring, student__school_id=scoring.school_id).values(
+        "student_id",
+        "category",
+        "previous_category",
+        "student__name",
+        "student__school_class__name",
+    )
+    if scoring.status == ScoringStatus.READY:
+        students = Student.objects.filter(school_id=scoring.school_id)
+        shown = dict(current_predictions(students=students).values_list("student_id", "category"))
+    elif scoring.status == ScoringStatus.DONE:
+        shown = {r["student_id"]: r["previous_category"] for r in rows if r["previous_category"]}
+    else:
+        return {"rows": [], "n": 0}
+    changed = [
+        {
+            "student_id": r["student_id"],
+            "name": r["student__name"],
+            "school_class": r["student__school_class__name"] or "",
+            "before": shown[r["student_id"]],
+            "after": r["category"],
+            "worse": RANK[r["category"]] < RANK.get(shown[r["student_id"]], 1),
+        }
+        for r in rows
+        if shown.get(r["student_id"]) not in (None, r["category"])
+    ]
+    changed.sort(key=lambda c: (not c["worse"], c["school_class"], c["name"]))
+    return {"rows": changed[:limit], "n": len(changed)}
+
+
+def training_run_promotion(*, run: TrainingRun) -> dict | None:
+    """What a finished run decided about its champion (`promotion.promotion_check`), in
+    words, with the scoring that previews the switch and the students it would change.
+    None for a run without a decision (failed, or trained before the rule)."""
+    check = dig(run.metrics, "promotion")
+    sentences = promotion_sentences(check)
+    if not sentences:
+        return None
+    scoring = (
+        ScoringRun.objects.filter(pk=check.get("scoring_id"), school_id=run.school_id)
+        .select_related("model_version")
+        .first()
+    )
+    waiting = check["decision"] == WAIT
+    if waiting and scoring is not None and scoring.status != ScoringStatus.READY:
+        # Decided since, or overtaken: the first sentence ("belum dipakai") is history now.
+        waiting = False
+        sentences[0] = {
+            ScoringStatus.DONE: _(
+                "Model baru sempat menunggu; operator sudah menjadikannya model aktif."
+            ),
+        }.get(
+            scoring.status,
+            _(
+                "Model baru tidak dipakai; pratinjaunya sudah usang karena model aktif berganti "
+                "atau penilaiannya gagal."
+            ),
+        )
+    return {
+        "decision": check["decision"],
+        "waiting": waiting,
+        "sentences": sentences,
+        "scoring": scoring,
+        "changes": switch_changes(scoring=scoring) if scoring else {"rows": [], "n": 0},
+    }
+
+
+def training_runs_waiting(*, school_id: int | None) -> set[int]:
+    """Ids of the school's training runs whose champion waits for the operator's decision
+    (its preview scoring is ready and not switched automatically)."""
+    return set(
+        ScoringRun.objects.filter(
+            school_id=school_id,
+            status=ScoringStatus.READY,
+            auto_switch=False,
+            training_run__isnull=False,
+        ).values_list("training_run_id", flat=True)
+    )
 
 
 def model_page_school(*, user: User, school_id: int | None = None) -> School | None:

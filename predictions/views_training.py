@@ -15,6 +15,8 @@ from students.models import Role
 from . import services
 from .metrics import cv_accuracy
 from .models import ModelVersion, ScoringPurpose, ScoringRun, TrainingRun
+from .promotion import RULE_TEXT
+from .selectors import switch_changes, training_run_promotion, training_runs_waiting
 
 MODEL_CHOICES = [
     ("rnn", gettext_lazy("RNN (GRU) atas urutan semester")),
@@ -65,6 +67,8 @@ def training(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Pelatihan #%(id)s masuk antrean.") % {"id": run.pk})
             return redirect("predictions:training_run", run_id=run.pk)
     context = {
+        "rule": RULE_TEXT,
+        "waiting": training_runs_waiting(school_id=request.user.school_id),
         "form": form,
         "runs": _runs(request).select_related("requested_by")[:20],
         "versions": ModelVersion.objects.filter(school_id=request.user.school_id)[:30],
@@ -80,7 +84,9 @@ def training_run(request: HttpRequest, run_id: int) -> HttpResponse:
     _operator(request)
     run = get_object_or_404(_runs(request), pk=run_id)
     versions = run.versions.order_by("algorithm")
-    return render(request, "predictions/training_run.html", {"run": run, "versions": versions})
+    promotion = training_run_promotion(run=run)
+    context = {"run": run, "versions": versions, "promotion": promotion}
+    return render(request, "predictions/training_run.html", context)
 
 
 @login_required
@@ -164,5 +170,9 @@ def scoring_confirm(request: HttpRequest, scoring_id: int) -> HttpResponse:
         "candidate": _quality(scoring.model_version),
         "active": _quality(active),
         "summary": scoring.summary,
+        "changes": switch_changes(scoring=scoring),
+        "promotion": training_run_promotion(run=scoring.training_run)
+        if scoring.training_run
+        else None,
     }
     return render(request, "predictions/scoring_confirm.html", context)
