@@ -69,7 +69,7 @@ def training_run_create(
     if not 2 <= folds <= 10:
         raise ValidationError(_("Jumlah fold harus antara 2 dan 10."))
     if promote not in ("rule", "if_better"):
-        raise ValidationError(_("Cara pemakaian model tidak dikenal: %(v)s.") % {"v": promote})
+        raise ValidationError(_("Aturan pemakaian model tidak dikenal: %(v)s.") % {"v": promote})
     run = TrainingRun.objects.create(
         school=school,
         requested_by=user,

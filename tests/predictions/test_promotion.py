@@ -144,3 +144,15 @@ def test_a_recall_drop_finer_than_tenths_is_said_per_hundred():
 
 def test_a_run_from_before_the_rule_has_no_words():
     assert promotion_sentences(None) == [] and promotion_sentences({}) == []
+
+
+def test_the_reasons_read_in_english_on_request():
+    check = promotion_check(
+        candidate=metrics(0.790, found=(35, 50)), active=metrics(0.793, found=(40, 50))
+    )
+    with translation.override("en"):
+        words = promotion_sentences(check)
+    assert words[-1] == (
+        "The new model is slightly worse at finding students who need attention: 8 of 10 → 7 of 10."
+    )
+    assert "macro F1 0.793 → 0.790 (difference −0.003)" in words[1]
