@@ -44,7 +44,11 @@ class TrainingRunOutputSerializer(serializers.Serializer):
     progress = serializers.IntegerField()
     device = serializers.CharField(allow_blank=True)
     config = serializers.DictField()
-    metrics = serializers.DictField(help_text="champion and, per model, the CV summary")
+    metrics = serializers.DictField(
+        help_text="champion and, per model, the CV summary; promotion: the rule's decision "
+        '("first", "auto" or "wait"), its reasons and figures, and the scoring that previews '
+        "the switch"
+    )
     error = serializers.CharField(allow_blank=True)
     attempts = serializers.IntegerField()
     created_at = serializers.DateTimeField()

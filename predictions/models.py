@@ -298,10 +298,21 @@ class Prediction(models.Model):
 
 
 class PredictionFeedback(models.Model):
-    """A teacher's check of one prediction: does it match what they see in class?
-    One answer per teacher and prediction; answering again replaces it."""
+    """A teacher's check of one flag: is `category` right for `student` in `term`, by what
+    they see in class? The answer belongs to the student, the term and the category, not to
+    the model that showed it: when another model (or a re-scoring) keeps the student in the
+    same category for the same term, the answer still applies ("dari prediksi sebelumnya");
+    when the category changes, it no longer does and the teacher is asked again
+    (`selectors.feedback_applying_to`). `prediction` is the prediction the teacher last
+    answered on. One answer per teacher and flag; answering again replaces it."""
+
+    # The flag an answer is about: a prediction with the same values is answered by it.
+    KEY = ("student_id", "term_id", "category")
 
     prediction = models.ForeignKey(Prediction, on_delete=models.CASCADE, related_name="feedback")
+    student = models.ForeignKey("students.Student", on_delete=models.CASCADE, related_name="+")
+    term = models.ForeignKey("students.AcademicTerm", on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(max_length=6, choices=Category.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     agrees = models.BooleanField(_("sesuai"))
     note = EncryptedTextField(_("catatan"), blank=True, max_length=1000)
@@ -314,9 +325,14 @@ class PredictionFeedback(models.Model):
         verbose_name_plural = _("umpan balik prediksi")
         constraints = [
             models.UniqueConstraint(
-                fields=["prediction", "user"], name="predictionfeedback_unique_user"
+                fields=["user", "student", "term", "category"],
+                name="predictionfeedback_one_per_flag",
             )
+        ]
+        indexes = [
+            models.Index(fields=["student", "term", "category"], name="predictionfeedback_flag"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.prediction_id} {self.user_id}: {'sesuai' if self.agrees else 'tidak'}"
+        answer = "sesuai" if self.agrees else "tidak"
+        return f"{self.student_id} {self.term_id} {self.category} {self.user_id}: {answer}"

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smk_dashboard.core.categories import LABELS
 from smk_dashboard.core.fields import factors_for_user
@@ -33,6 +34,7 @@ from .models import (
     ScoringStatus,
     TrainingRun,
 )
+from .promotion import WAIT, promotion_sentences
 
 
 def current_predictions(*, students: QuerySet[Student]) -> QuerySet[Prediction]:
@@ -172,25 +174,167 @@ def prediction_status(*, school_id: int | None, students: QuerySet[Student]) -> 
     )
 
 
+def _unpublished() -> Q:
+    """A candidate model's predictions the operator has not switched to: never history, never
+    counted (they live apart until the switch)."""
+    return Q(scoring__purpose=ScoringPurpose.SWITCH) & ~Q(scoring__status=ScoringStatus.DONE)
+
+
+def published_predictions() -> QuerySet[Prediction]:
+    return Prediction.objects.exclude(_unpublished())
+
+
+def _flag(row) -> tuple:
+    """The flag a prediction or an answer is about (`PredictionFeedback.KEY`)."""
+    get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+    return tuple(get(name) for name in PredictionFeedback.KEY)
+
+
+def _same_flag_as_outer() -> dict:
+    return {name: OuterRef(name) for name in PredictionFeedback.KEY}
+
+
+def feedback_applying_to(predictions: QuerySet[Prediction]) -> QuerySet[PredictionFeedback]:
+    """THE rule of issue 23: a teacher's answer applies to every prediction of the same
+    student, term and category (`PredictionFeedback.KEY`), whichever model made it. The
+    answers that apply to any of `predictions`. Every count of teachers' answers (model page,
+    effectiveness) and the profile card go through this key."""
+    return PredictionFeedback.objects.filter(Exists(predictions.filter(**_same_flag_as_outer())))
+
+
+def predictions_reviewed(predictions: QuerySet[Prediction]) -> dict:
+    """Of `predictions`, how many have at least one teacher's answer that applies
+    (`reviewed`) and at least one that agrees (`confirmed`); carried-over answers count."""
+    answers = PredictionFeedback.objects.filter(**_same_flag_as_outer())
+    agg = predictions.annotate(
+        _reviewed=Exists(answers), _confirmed=Exists(answers.filter(agrees=True))
+    ).aggregate(
+        reviewed=Count("id", filter=Q(_reviewed=True)),
+        confirmed=Count("id", filter=Q(_confirmed=True)),
+    )
+    return {"reviewed": agg["reviewed"] or 0, "confirmed": agg["confirmed"] or 0}
+
+
 def student_prediction_history(*, student: Student, user: User) -> list[Prediction]:
-    """Every stored prediction of the student, newest first, each with `top` (factors) and
-    `my_feedback` (the user's own answer or None)."""
-    # A candidate model's predictions the operator has not switched to are not history.
-    unpublished = Q(scoring__purpose=ScoringPurpose.SWITCH) & ~Q(scoring__status=ScoringStatus.DONE)
+    """Every stored prediction of the student, newest first, each with `top` (factors),
+    `my_feedback` (the user's own answer to that flag, or None), `feedback_carried` (that
+    answer was given on an earlier prediction of the same flag: "dari prediksi sebelumnya")
+    and `earlier_feedback` (no answer to this flag, but the user answered another flag of
+    the same term: shown beside the new flag while the teacher is asked again). Only the
+    user's own answers: other teachers' notes follow `core.fields.can_read_teacher_notes`."""
     predictions = list(
-        Prediction.objects.filter(student=student)
-        .exclude(unpublished)
+        published_predictions()
+        .filter(student=student)
         .select_related("term", "based_on_term", "model_version")
         .order_by("-created_at", "-id")
     )
-    mine = {
-        f.prediction_id: f
-        for f in PredictionFeedback.objects.filter(prediction__in=predictions, user=user)
-    }
+    mine = list(
+        PredictionFeedback.objects.filter(student=student, user=user)
+        .select_related("prediction")
+        .order_by("-updated_at", "-id")
+    )
+    by_flag = {_flag(f): f for f in mine}
     for p in predictions:
         p.top = top_factors(p.factors, n=5, user=user, based_on=p.based_on_term)
-        p.my_feedback = mine.get(p.id)
+        p.my_feedback = by_flag.get(_flag(p))
+        answered = p.my_feedback.prediction if p.my_feedback else None
+        p.feedback_carried = answered is not None and (answered.created_at, answered.pk) < (
+            p.created_at,
+            p.pk,
+        )
+        p.earlier_feedback = (
+            None if p.my_feedback else next((f for f in mine if f.term_id == p.term_id), None)
+        )
     return predictions
+
+
+RANK = {"kurang": 0, "sedang": 1, "baik": 2}
+
+
+def switch_changes(*, scoring: ScoringRun, limit: int = 300) -> dict:
+    """The students whose category a switch to `scoring`'s version changes: while it waits
+    ("ready"), its prediction against the student's current one; once switched, against the
+    category the switch recorded. {"rows": [{"student_id", "name", "school_class", "before",
+    "after", "worse"}], "n": all of them}; rows worse-first, then by class and name, at most
+    `limit`. Only students of the scoring's own school."""
+    rows = Prediction.objects.filter(scoring=scoring, student__school_id=scoring.school_id).values(
+        "student_id",
+        "category",
+        "previous_category",
+        "student__name",
+        "student__school_class__name",
+    )
+    if scoring.status == ScoringStatus.READY:
+        students = Student.objects.filter(school_id=scoring.school_id)
+        shown = dict(current_predictions(students=students).values_list("student_id", "category"))
+    elif scoring.status == ScoringStatus.DONE:
+        shown = {r["student_id"]: r["previous_category"] for r in rows if r["previous_category"]}
+    else:
+        return {"rows": [], "n": 0}
+    changed = [
+        {
+            "student_id": r["student_id"],
+            "name": r["student__name"],
+            "school_class": r["student__school_class__name"] or "",
+            "before": shown[r["student_id"]],
+            "after": r["category"],
+            "worse": RANK[r["category"]] < RANK.get(shown[r["student_id"]], 1),
+        }
+        for r in rows
+        if shown.get(r["student_id"]) not in (None, r["category"])
+    ]
+    changed.sort(key=lambda c: (not c["worse"], c["school_class"], c["name"]))
+    return {"rows": changed[:limit], "n": len(changed)}
+
+
+def training_run_promotion(*, run: TrainingRun) -> dict | None:
+    """What a finished run decided about its champion (`promotion.promotion_check`), in
+    words, with the scoring that previews the switch and the students it would change.
+    None for a run without a decision (failed, or trained before the rule)."""
+    check = dig(run.metrics, "promotion")
+    sentences = promotion_sentences(check)
+    if not sentences:
+        return None
+    scoring = (
+        ScoringRun.objects.filter(pk=check.get("scoring_id"), school_id=run.school_id)
+        .select_related("model_version")
+        .first()
+    )
+    waiting = check["decision"] == WAIT
+    if waiting and scoring is not None and scoring.status != ScoringStatus.READY:
+        # Decided since, or overtaken: the first sentence ("belum dipakai") is history now.
+        waiting = False
+        sentences[0] = {
+            ScoringStatus.DONE: _(
+                "Model baru sempat menunggu; operator sudah menjadikannya model aktif."
+            ),
+        }.get(
+            scoring.status,
+            _(
+                "Model baru tidak dipakai; pratinjaunya sudah usang karena model aktif berganti "
+                "atau penilaiannya gagal."
+            ),
+        )
+    return {
+        "decision": check["decision"],
+        "waiting": waiting,
+        "sentences": sentences,
+        "scoring": scoring,
+        "changes": switch_changes(scoring=scoring) if scoring else {"rows": [], "n": 0},
+    }
+
+
+def training_runs_waiting(*, school_id: int | None) -> set[int]:
+    """Ids of the school's training runs whose champion waits for the operator's decision
+    (its preview scoring is ready and not switched automatically)."""
+    return set(
+        ScoringRun.objects.filter(
+            school_id=school_id,
+            status=ScoringStatus.READY,
+            auto_switch=False,
+            training_run__isnull=False,
+        ).values_list("training_run_id", flat=True)
+    )
 
 
 def model_page_school(*, user: User, school_id: int | None = None) -> School | None:
@@ -210,32 +354,44 @@ def model_versions_for_school(*, school: School) -> QuerySet[ModelVersion]:
     return ModelVersion.objects.filter(school=school).select_related("training_run")
 
 
+def _rate(n: int, agrees: int) -> dict:
+    return {"n": n, "agrees": agrees, "rate": agrees / n if n else None}
+
+
 def prediction_verification_rate(
     *, school: School, model_version: ModelVersion | None = None
 ) -> dict:
-    """How often teachers found a prediction right: {"n", "agrees", "rate" (None if n=0)}."""
-    qs = PredictionFeedback.objects.filter(prediction__student__school=school)
+    """How often teachers found a prediction right: {"n", "agrees", "rate" (None if n=0)}.
+    With `model_version`: the answers that apply to its (published) predictions, carried-over
+    answers included (`feedback_applying_to`)."""
+    qs = PredictionFeedback.objects.all()
     if model_version is not None:
-        qs = qs.filter(prediction__model_version=model_version)
-    agg = qs.aggregate(n=Count("id"), agrees=Count("id", filter=Q(agrees=True)))
-    return {**agg, "rate": agg["agrees"] / agg["n"] if agg["n"] else None}
+        qs = feedback_applying_to(published_predictions().filter(model_version=model_version))
+    return _answers(qs.filter(student__school=school))
 
 
 def verification_rates_by_version(*, school: School) -> dict[int, dict]:
-    rows = (
-        PredictionFeedback.objects.filter(prediction__student__school=school)
-        .values("prediction__model_version_id")
-        .annotate(n=Count("id"), agrees=Count("id", filter=Q(agrees=True)))
-        .order_by()
+    """`prediction_verification_rate` of every version of the school in two queries: each
+    answer counts for every version whose published predictions carry its flag."""
+    answers: dict[tuple, list[bool]] = {}
+    for row in PredictionFeedback.objects.filter(student__school=school).values(
+        *PredictionFeedback.KEY, "agrees"
+    ):
+        answers.setdefault(_flag(row), []).append(row["agrees"])
+    if not answers:
+        return {}
+    counts: dict[int, list[int]] = {}
+    flags = (
+        published_predictions()
+        .filter(student_id__in={key[0] for key in answers})
+        .values_list(*PredictionFeedback.KEY, "model_version_id")
     )
-    return {
-        r["prediction__model_version_id"]: {
-            "n": r["n"],
-            "agrees": r["agrees"],
-            "rate": r["agrees"] / r["n"] if r["n"] else None,
-        }
-        for r in rows
-    }
+    for *flag, version_id in flags:
+        for agrees in answers.get(tuple(flag), ()):
+            n_agrees = counts.setdefault(version_id, [0, 0])
+            n_agrees[0] += 1
+            n_agrees[1] += agrees
+    return {version_id: _rate(n, a) for version_id, (n, a) in counts.items()}
 
 
 def counselling_capacity(*, school: School) -> dict:
@@ -249,27 +405,26 @@ def counselling_capacity(*, school: School) -> dict:
 
 def _answers(qs: QuerySet[PredictionFeedback]) -> dict:
     agg = qs.aggregate(n=Count("id"), agrees=Count("id", filter=Q(agrees=True)))
-    return {**agg, "rate": agg["agrees"] / agg["n"] if agg["n"] else None}
+    return _rate(agg["n"], agg["agrees"])
 
 
 def teacher_precision(*, version: ModelVersion, k: int) -> dict:
     """Teachers' answers as a second measure of `version`, independent of cross-validation.
 
     "kurang": of the teacher answers on its kurang predictions, how many say "sesuai" (the
-    precision of kurang among reviewed students). "at_k": the same, limited to the `k`
+    precision of kurang among reviewed students; answers carried over from another model's
+    prediction of the same flag count). "at_k": the same, limited to the `k`
     current kurang predictions with the highest P(kurang): the students the counsellors can
     take on. Each {"n" (answers), "agrees", "rate" (None if n=0)}; "at_k" also has "k"."""
-    feedback = PredictionFeedback.objects.filter(
-        prediction__model_version=version, prediction__category="kurang"
-    )
+    kurang = published_predictions().filter(model_version=version, category="kurang")
     top = list(
         Prediction.objects.current()
         .filter(model_version=version, category="kurang")
         .order_by("-p_kurang", "id")
         .values_list("id", flat=True)[:k]
     )
-    at_k = _answers(feedback.filter(prediction_id__in=top))
-    return {"kurang": _answers(feedback), "at_k": {**at_k, "k": k}}
+    at_k = _answers(feedback_applying_to(Prediction.objects.filter(id__in=top)))
+    return {"kurang": _answers(feedback_applying_to(kurang)), "at_k": {**at_k, "k": k}}
 
 
 def majority_baseline(cm: list[list[int]] | None) -> float | None:

@@ -53,11 +53,12 @@ def training_run_create(
     models: Sequence[str] = ALGORITHMS,
     folds: int = 5,
     seed: int = 42,
-    promote: str = "always",
+    promote: str = "rule",
 ) -> TrainingRun:
-    """Validate the request and record a pending run (nothing is queued). `promote`:
-    "always" makes the champion active (after it scored every student); "if_better" only
-    when its cross-validated macro-F1 beats the active model's."""
+    """Validate the request and record a pending run (nothing is queued). The champion
+    becomes active (after it scored every student) only when `promotion.promotion_check`
+    allows it; otherwise it waits for the operator. `promote`: "rule" (or the older
+    "if_better", the same rule now): there is no way to skip the rule."""
     models = list(dict.fromkeys(models))
     unknown = sorted(set(models) - set(ALGORITHMS))
     if unknown or not models:
@@ -67,12 +68,13 @@ def training_run_create(
         )
     if not 2 <= folds <= 10:
         raise ValidationError(_("Jumlah fold harus antara 2 dan 10."))
+    if promote not in ("rule", "if_better"):
+        raise ValidationError(_("Aturan pemakaian model tidak dikenal: %(v)s.") % {"v": promote})
     run = TrainingRun.objects.create(
         school=school,
         requested_by=user,
         scope={"school": school.npsn},
-        config={"models": models, "folds": folds, "seed": seed}
-        | ({"promote": promote} if promote != "always" else {}),
+        config={"models": models, "folds": folds, "seed": seed},
     )
     audit_log(action="training.start", user=user, target=run, school=school)
     return run
@@ -86,7 +88,7 @@ def training_run_start(
     folds: int = 5,
     seed: int = 42,
     queue: str | None = None,
-    promote: str = "always",
+    promote: str = "rule",
 ) -> TrainingRun:
     """Record a pending run and queue it once the transaction commits (queue from
     CELERY_TASK_ROUTES: `ml`, or `gpu` with TRAINING_QUEUE=gpu)."""
@@ -457,8 +459,10 @@ FEEDBACK_NOTE_MAX = 1000
 def prediction_feedback_record(
     *, prediction: Prediction, user: User, agrees: bool, note: str = ""
 ) -> PredictionFeedback:
-    """Record whether `user` finds `prediction` right ("sesuai") or not, with an optional
-    note. One answer per user and prediction: a second answer replaces the first."""
+    """Record whether `user` finds `prediction`'s flag right ("sesuai") or not, with an
+    optional note. The answer is about the prediction's student, term and category: one
+    answer per user and flag, so answering again (on this prediction, or on another model's
+    prediction of the same flag) replaces the first and points it at `prediction`."""
     note = (note or "").strip()
     if len(note) > FEEDBACK_NOTE_MAX:
         raise ValidationError(
@@ -466,6 +470,10 @@ def prediction_feedback_record(
             % {"max": FEEDBACK_NOTE_MAX}
         )
     feedback, _created = PredictionFeedback.objects.update_or_create(
-        prediction=prediction, user=user, defaults={"agrees": bool(agrees), "note": note}
+        user=user,
+        student_id=prediction.student_id,
+        term_id=prediction.term_id,
+        category=prediction.category,
+        defaults={"agrees": bool(agrees), "note": note, "prediction": prediction},
     )
     return feedback

@@ -1,6 +1,7 @@
 """One school's training run, end to end, in a worker (`training_run_execute`): rows →
 features → cross-validation of every model on the same folds → champion → fairness and
-temporal checks → artifacts → ModelVersion rows → atomic promotion."""
+temporal checks → artifacts → ModelVersion rows → scoring → promotion, atomic, when the
+champion passes `promotion.promotion_check`; otherwise it waits for the operator."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from .ml.labels import LABELS
 from .ml.registry import library_versions, save_model
 from .ml.train import train_and_select
 from .models import ModelVersion, RunStatus, TrainingRun
+from .promotion import WAIT, promotion_check
 from .training_data import school_frames
 
 logger = logging.getLogger(__name__)
@@ -192,22 +194,28 @@ def train_school_models(
         }
     champion_f1 = result.metrics[champion]["macro_f1"]["mean"]
     active = ModelVersion.objects.filter(school=school, is_active=True).first()
-    active_f1 = _macro_f1(active)
-    if config.get("promote") == "if_better" and active_f1 is not None and champion_f1 <= active_f1:
+    # The one rule (predictions.promotion): on its own only when not worse than the active.
+    check = promotion_check(
+        candidate=versions[champion].metrics, active=active.metrics if active else None
+    )
+    auto = check["decision"] != WAIT
+    if auto:
+        log(f"Menilai semua siswa aktif dengan {champion} sebelum menjadikannya model aktif ...")
+    else:
         log(
-            f"{champion} (macro-F1 {champion_f1:.3f}) tidak lebih baik dari model aktif "
-            f"{active} ({active_f1:.3f}); model aktif tetap."
+            f"{champion} (macro-F1 {champion_f1:.3f}) tidak langsung dipakai "
+            f"({', '.join(check['reasons'])}); model aktif {active} tetap. "
+            "Semua siswa dinilai agar operator bisa melihat perubahannya ..."
         )
-        return _summary(result, device, champion)
     # Score, then switch: every active student is scored with the champion before it becomes
-    # active, and the switch happens in one transaction. A failure leaves the old model.
-    log(f"Menilai semua siswa aktif dengan {champion} sebelum menjadikannya model aktif ...")
+    # active, and the switch happens in one transaction. A failure leaves the old model. A
+    # champion that waits stops at "ready": the operator's "Jadikan aktif" preview.
     progress(96)
     scoring_run = services.scoring_run_start(
         school=school,
         version=versions[champion],
         purpose="switch",
-        auto_switch=True,
+        auto_switch=auto,
         user=run.requested_by,
         training_run=run,
         queue=False,
@@ -223,19 +231,24 @@ def train_school_models(
             )
             % {"model": versions[champion], "error": scoring_run.error or repr(exc)}
         ) from exc
-    log(
-        f"Model aktif: {champion} (macro-F1 {champion_f1:.3f}); "
-        f"{scoring_run.n_students} siswa dinilai, "
-        f"{scoring_run.summary.get('changed', 0)} berganti kategori."
-    )
-    return _summary(result, device, champion)
-
-
-def _macro_f1(version) -> float | None:
-    try:
-        return float(version.metrics["cv"]["macro_f1"]["mean"])
-    except (AttributeError, KeyError, TypeError, ValueError):
-        return None
+    changed = scoring_run.summary.get("changed", 0)
+    if auto:
+        log(
+            f"Model aktif: {champion} (macro-F1 {champion_f1:.3f}); "
+            f"{scoring_run.n_students} siswa dinilai, {changed} berganti kategori."
+        )
+    else:
+        log(
+            f"{scoring_run.n_students} siswa dinilai dengan {champion}; {changed} akan berganti "
+            "kategori bila dijadikan aktif. Menunggu keputusan operator."
+        )
+    promotion = {
+        **check,
+        "candidate_id": versions[champion].pk,
+        "active_id": active.pk if active else None,
+        "scoring_id": scoring_run.pk,
+    }
+    return {**_summary(result, device, champion), "promotion": promotion}
 
 
 def _summary(result, device: str, champion: str) -> dict:
@@ -298,7 +311,7 @@ def training_run_execute(*, run_id: int) -> TrainingRun:
         status=RunStatus.SUCCEEDED,
         progress=100,
         finished_at=timezone.now(),
-        metrics=result["summary"],
+        metrics={**result["summary"], "promotion": result["promotion"]},
         device=result["device"],
     )
     school_pages_changed(run.school_id)

@@ -26,7 +26,8 @@ from statistics import mean
 from django.db.models import Avg, Count
 from django.utils import timezone
 
-from predictions.models import Category, Prediction, PredictionFeedback
+from predictions.models import Category, Prediction
+from predictions.selectors import predictions_reviewed
 from students.models import (
     AcademicTerm,
     AttendanceSummary,
@@ -377,9 +378,10 @@ def kurang_confirmed(*, school: School, term_id: int | None = None) -> dict:
     confirmed. `share` is confirmed over all kurang students; `share_of_reviewed` is confirmed
     over those reviewed."""
     kurang_ids = [r["id"] for r in _flagged_kurang(school, term_id)]
-    feedback = PredictionFeedback.objects.filter(prediction_id__in=kurang_ids)
-    reviewed = feedback.values("prediction_id").distinct().count()
-    confirmed = feedback.filter(agrees=True).values("prediction_id").distinct().count()
+    # Answers follow the student, term and flag: one given on an earlier model's prediction
+    # of the same flag counts (predictions.selectors.predictions_reviewed).
+    counts = predictions_reviewed(Prediction.objects.filter(id__in=kurang_ids))
+    reviewed, confirmed = counts["reviewed"], counts["confirmed"]
     return {
         "share": _pct(confirmed, len(kurang_ids)),
         "share_of_reviewed": _pct(confirmed, reviewed),

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 from predictions import services
 from predictions.metrics import cv_accuracy
 from predictions.models import ModelVersion, ScoringPurpose, ScoringRun, TrainingRun
+from predictions.promotion import RULE_TEXT
+from predictions.selectors import switch_changes, training_run_promotion, training_runs_waiting
 from students.models import Role
 
 MODEL_CHOICES = [
@@ -64,6 +66,8 @@ def training(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Pelatihan #%(id)s masuk antrean.") % {"id": run.pk})
             return redirect("predictions:training_run", run_id=run.pk)
     context = {
+        "rule": RULE_TEXT,
+        "waiting": training_runs_waiting(school_id=request.user.school_id),
         "form": form,
         "runs": _runs(request).select_related("requested_by")[:20],
         "versions": ModelVersion.objects.filter(school_id=request.user.school_id)[:30],
@@ -79,7 +83,9 @@ def training_run(request: HttpRequest, run_id: int) -> HttpResponse:
     _operator(request)
     run = get_object_or_404(_runs(request), pk=run_id)
     versions = run.versions.order_by("algorithm")
-    return render(request, "predictions/training_run.html", {"run": run, "versions": versions})
+    promotion = training_run_promotion(run=run)
+    context = {"run": run, "versions": versions, "promotion": promotion}
+    return render(request, "predictions/training_run.html", context)
 
 
 @login_required
@@ -163,5 +169,9 @@ def scoring_confirm(request: HttpRequest, scoring_id: int) -> HttpResponse:
         "candidate": _quality(scoring.model_version),
         "active": _quality(active),
         "summary": scoring.summary,
+        "changes": switch_changes(scoring=scoring),
+        "promotion": training_run_promotion(run=scoring.training_run)
+        if scoring.training_run
+        else None,
     }
     return render(request, "predictions/scoring_confirm.html", context)

@@ -148,6 +148,10 @@ class PredictionFeedbackFactory(DjangoModelFactory):
         model = models.PredictionFeedback
 
     prediction = factory.SubFactory(PredictionFactory)
+    # The flag answered is the prediction's (as `prediction_feedback_record` stores it).
+    student = factory.SelfAttribute("prediction.student")
+    term = factory.SelfAttribute("prediction.term")
+    category = factory.SelfAttribute("prediction.category")
     user = factory.SubFactory(
         "tests.students.factories.UserFactory",
         school=factory.SelfAttribute("..prediction.student.school"),

@@ -11,7 +11,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from interventions.models import Intervention, Programme
-from predictions.models import PredictionFeedback
+from predictions.services import prediction_feedback_record
 from smk_dashboard.core.crypto import decrypt_text
 from smk_dashboard.core.fields import NEUTRAL_FACTOR_CODE, factors_for_user
 from students.models import NonAcademicRating, Role
@@ -184,7 +184,7 @@ def test_free_text_about_a_student_and_kip_status_are_encrypted_at_rest(world):
         start_date=dt.date(2026, 2, 2),
     )
     prediction = student.predictions.get()
-    feedback = PredictionFeedback.objects.create(
+    feedback = prediction_feedback_record(
         prediction=prediction, user=users[Role.GURU], agrees=False, note="Anak ini rajin"
     )
     for table, column, pk, plain in (

@@ -174,7 +174,7 @@ def test_coverage_without_predictions_is_empty_not_zero(school):
 
 
 def test_confirmed_share_counts_teacher_feedback_on_kurang_predictions(school, world):
-    from predictions.models import PredictionFeedback
+    from predictions.services import prediction_feedback_record
 
     latest = reports._latest_predictions(school).values()
     latest_term = max(r["term_id"] for r in latest)
@@ -185,8 +185,8 @@ def test_confirmed_share_counts_teacher_feedback_on_kurang_predictions(school, w
     ).order_by("id")
     assert len(latest_kurang) >= 2, "the world fixture has at least two kurang students"
     teacher = UserFactory(role=Role.WALIKELAS, school=school)
-    PredictionFeedback.objects.create(prediction=latest_kurang[0], user=teacher, agrees=True)
-    PredictionFeedback.objects.create(prediction=latest_kurang[1], user=teacher, agrees=False)
+    prediction_feedback_record(prediction=latest_kurang[0], user=teacher, agrees=True)
+    prediction_feedback_record(prediction=latest_kurang[1], user=teacher, agrees=False)
     confirmed = reports.kurang_confirmed(school=school)
     n = confirmed["kurang"]
     assert (confirmed["confirmed"], confirmed["reviewed"]) == (1, 2)
@@ -199,12 +199,14 @@ def test_the_effectiveness_page_uses_counts_and_no_source_study_figure(school, w
     label without the real count, and a sentence for any empty column."""
     from django.test import Client
 
-    from predictions.models import PredictionFeedback
+    from predictions.services import prediction_feedback_record
 
     latest = reports._latest_predictions(school).values()
     kurang = [r["id"] for r in latest if r["category"] == "kurang"]
     teacher = UserFactory(role=Role.WALIKELAS, school=school)
-    PredictionFeedback.objects.create(prediction_id=kurang[0], user=teacher, agrees=True)
+    prediction_feedback_record(
+        prediction=Prediction.objects.get(pk=kurang[0]), user=teacher, agrees=True
+    )
     client = Client()
     client.force_login(bk)
     body = client.get("/interventions/effectiveness/").content.decode()
