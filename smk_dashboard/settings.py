@@ -209,6 +209,9 @@ IMPORT_READER_TIMEOUT = env.int("IMPORT_READER_TIMEOUT", default=300)
 # An upload still being read, or a confirmed import still queued or running, this long after
 # it was queued or started lost its worker: the periodic sweep fails it with a message.
 IMPORT_STALE_SECONDS = env.int("IMPORT_STALE_SECONDS", default=60 * 60)
+# A preview nobody confirmed or discarded this many days after its analysis expires, and the
+# uploaded file (personal data that never went into the school's data) is deleted.
+IMPORT_PREVIEW_EXPIRE_DAYS = env.int("IMPORT_PREVIEW_EXPIRE_DAYS", default=7)
 
 # --- Encryption at rest (counselling notes, socio-economic fields) -----------------------------
 # A Fernet key (urlsafe base64, 32 bytes). Required: never derived from SECRET_KEY, whose default
@@ -267,6 +270,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "import-batches-fail-stale": {
         "task": "students.tasks.import_batches_fail_stale_task",
         "schedule": 10 * 60,
+    },
+    "import-previews-expire": {
+        "task": "students.tasks.import_previews_expire_task",
+        "schedule": crontab(minute=15),
     },
     "training-runs-fail-stale": {
         "task": "predictions.tasks.training_runs_fail_stale_task",

@@ -1,7 +1,10 @@
 """REST API for spreadsheet imports: the same service and the same rules as the web upload
 (students/importing/). Upload (202: the batch, `analysing`) → the preview task builds the
 preview in the worker; follow `status_url` until the status is `preview` (or `rejected` /
-`failed` with a message) → confirm → the import task (queued on commit) → status. Operator:
+`failed` with a message) → confirm → the import task (queued on commit) → status. A preview
+nobody confirms ends `cancelled` (discarded on the web page) or `expired` (the periodic sweep);
+one analysed before the school's data changed has `stale` true, and confirming it answers 400
+and queues a new analysis (status `analysing` again). Operator:
 every batch of their school; walikelas and guru: their own uploads (guru: grades of what they
 teach); other roles 403; a batch out of sight 404."""
 
@@ -18,6 +21,7 @@ from rest_framework.views import APIView
 from smk_dashboard.core.api_support import service_errors
 
 from .importers.values import parse_term
+from .importing.freshness import import_batch_stale
 from .importing.lifecycle import import_batch_confirm, import_batch_create, import_kinds_for_user
 from .models import ImportBatch, ImportKind
 from .selectors import import_batch_queryset_for_user
@@ -92,6 +96,7 @@ class ImportBatchOutputSerializer(serializers.Serializer):
     rejected = serializers.IntegerField()
     message = serializers.CharField(allow_blank=True)
     warnings = serializers.SerializerMethodField()
+    stale = serializers.SerializerMethodField()
     sheets = serializers.SerializerMethodField()
     errors = _RowErrorSerializer(many=True)
     status_url = serializers.SerializerMethodField()
@@ -99,6 +104,10 @@ class ImportBatchOutputSerializer(serializers.Serializer):
 
     class Meta:
         ref_name = "ImportBatch"
+
+    def get_stale(self, obj) -> bool:
+        """A preview analysed before the school's students or classes changed."""
+        return import_batch_stale(batch=obj)
 
     def get_warnings(self, obj) -> list[str]:
         return [str(w) for w in obj.preview.get("warnings", [])]

@@ -137,3 +137,38 @@ class ImportConfirmForm(forms.Form):
     valid_rows_only = forms.BooleanField(
         label=_("Impor baris yang valid saja (baris bermasalah dilewati)"), required=False
     )
+
+
+class ClassMajorBulkForm(forms.Form):
+    """Several classes (ticked one by one, or a whole abbreviation group at once: the group's
+    checkbox carries its class ids, so it works without JavaScript) and the one major they
+    go under. Which ids belong to the school is the service's check."""
+
+    classes = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    groups = forms.MultipleChoiceField(required=False)
+    major = forms.ModelChoiceField(
+        queryset=None,
+        empty_label=None,
+        error_messages={"required": _("Pilih kompetensi keahlian.")},
+    )
+
+    def __init__(self, *args, majors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["major"].queryset = majors
+        posted = self.data.getlist if hasattr(self.data, "getlist") else lambda k: []
+        # The choices are whatever ids were posted; only digits pass (clean below).
+        self.fields["classes"].choices = [(v, v) for v in posted("classes")]
+        self.fields["groups"].choices = [(v, v) for v in posted("groups")]
+
+    def clean(self):
+        data = super().clean()
+        ids = set(data.get("classes") or [])
+        for group in data.get("groups") or []:
+            parts = [p for p in group.split(",") if p]
+            if not all(p.isdigit() for p in parts):
+                raise forms.ValidationError(_("Pilihan kelas tidak dikenal."))
+            ids.update(int(p) for p in parts)
+        if not ids:
+            raise forms.ValidationError(_("Pilih sedikitnya satu kelas."))
+        data["class_ids"] = sorted(ids)
+        return data

@@ -4,6 +4,8 @@ scoping rule: every page, API, export and admin view starts from it."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -167,3 +169,46 @@ def import_batch_queryset_for_user(*, user: User) -> QuerySet:
     if user.role in TEACHER_ROLES:
         return qs.filter(created_by=user)
     return qs.none()
+
+
+_CLASS_SPLIT = re.compile(r"[\s\-_/.,()]+")
+_GRADE_TOKENS = {"X", "XI", "XII", "XIII", "10", "11", "12", "13"}
+
+
+def class_abbreviation(name: str) -> str:
+    """The part of a rombel name that names its programme: "XI TKJ 2" → "TKJ",
+    "X-TJKT-1" → "TJKT", "XII Lasara A" → "LASARA". Grade levels, numbers and single-letter
+    parallel labels are dropped; "" when nothing is left."""
+    tokens = []
+    for token in _CLASS_SPLIT.split(name.upper()):
+        token = re.sub(r"\d+$", "", token)
+        if len(token) > 1 and token not in _GRADE_TOKENS:
+            tokens.append(token)
+    return " ".join(tokens)
+
+
+@dataclass
+class ClassGroup:
+    """Classes of one school that share an abbreviation, for the operator's bulk tidy-up."""
+
+    abbreviation: str
+    classes: list[SchoolClass]
+
+    @property
+    def ids(self) -> str:
+        return ",".join(str(c.pk) for c in self.classes)
+
+
+def school_class_groups(*, school: School, only_code: str | None = None) -> list[ClassGroup]:
+    """The school's classes grouped by `class_abbreviation` (groups and classes by name),
+    each with its major and `n_students`. `only_code`: only classes under that major code
+    (the importer's "Belum ditentukan"). One query."""
+    classes = SchoolClass.objects.filter(school=school).select_related("major")
+    if only_code is not None:
+        classes = classes.filter(major__code=only_code)
+    classes = classes.annotate(n_students=Count("students")).order_by("name", "pk")
+    groups: dict[str, list[SchoolClass]] = {}
+    for school_class in classes:
+        groups.setdefault(class_abbreviation(school_class.name), []).append(school_class)
+    ordered = sorted(groups.items(), key=lambda g: (g[0] == "", g[0]))  # no abbreviation: last
+    return [ClassGroup(abbreviation=a, classes=c) for a, c in ordered]

@@ -4,12 +4,16 @@ students/importing/."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.page_cache import school_pages_changed
 
 from .importers.values import clean_text
 from .models import (
@@ -71,19 +75,55 @@ def major_create(*, school: School, code: str, name: str, field: str, user: User
 def school_class_major_set(*, school_class: SchoolClass, major: Major, user: User | None) -> int:
     """Put a class (made by an import under "Belum ditentukan", or wrong) under its real major;
     its students who carried the old major follow. Returns how many students moved."""
-    school = school_class.school
+    return school_classes_major_set(
+        school=school_class.school, class_ids=[school_class.pk], major=major, user=user
+    ).students
+
+
+@dataclass(frozen=True)
+class MajorAssigned:
+    """What a bulk assignment changed: classes moved, students who followed them."""
+
+    classes: int
+    students: int
+
+
+@transaction.atomic
+def school_classes_major_set(
+    *, school: School, class_ids: Iterable[int], major: Major, user: User | None
+) -> MajorAssigned:
+    """Put several classes of the school under one major at once (the operator's tidy-up after
+    an import): every class, and each of its students who carried the class's old major,
+    moves, or none does. Classes already under `major` are left as they are. Each moved class
+    gets its own "class.major" audit entry, as when it is moved alone; the school's cached
+    pages are made stale once. A class id of another school is refused, not skipped."""
     _require_operator(user, school)
     if major.school_id != school.id:
         raise ValidationError(_("Kompetensi keahlian itu milik sekolah lain."))
-    old = school_class.major_id
-    school_class.major = major
-    school_class.save(update_fields=["major"])
-    moved = Student.objects.filter(school_class=school_class, major_id=old).update(major=major)
-    audit_log(
-        action="class.major",
-        user=user,
-        target=school_class,
-        school=school,
-        detail={"from": old, "to": major.id, "students": moved},
-    )
-    return moved
+    ids = sorted({int(pk) for pk in class_ids})
+    if not ids:
+        raise ValidationError(_("Pilih sedikitnya satu kelas."))
+    classes = list(SchoolClass.objects.select_for_update().filter(pk__in=ids).order_by("name"))
+    if len(classes) != len(ids) or any(c.school_id != school.id for c in classes):
+        raise ValidationError(_("Sebagian kelas yang dipilih tidak ditemukan di sekolah Anda."))
+    changed, moved_students = [], 0
+    for school_class in classes:
+        old = school_class.major_id
+        if old == major.id:
+            continue
+        school_class.major = major
+        moved = Student.objects.filter(school_class=school_class, major_id=old).update(major=major)
+        changed.append(school_class)
+        moved_students += moved
+        audit_log(
+            action="class.major",
+            user=user,
+            target=school_class,
+            school=school,
+            detail={"from": old, "to": major.id, "students": moved},
+        )
+    if changed:
+        SchoolClass.objects.bulk_update(changed, ["major"])
+        # bulk_update and update() send no signal: report the change to the page cache here.
+        school_pages_changed(school.id)
+    return MajorAssigned(classes=len(changed), students=moved_students)

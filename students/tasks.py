@@ -7,6 +7,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from .importing.housekeeping import import_previews_expire
 from .importing.lifecycle import (
     import_batch_analyse,
     import_batch_fail,
@@ -64,3 +65,10 @@ def import_batch_analyse_task(batch_id: int) -> str:
 def import_batches_fail_stale_task() -> int:
     """Periodic: fail import batches whose worker never finished them (IMPORT_STALE_SECONDS)."""
     return import_batches_fail_stale(silent_seconds=settings.IMPORT_STALE_SECONDS)
+
+
+@shared_task(name="students.tasks.import_previews_expire_task")
+def import_previews_expire_task() -> int:
+    """Periodic: expire previews nobody confirmed within IMPORT_PREVIEW_EXPIRE_DAYS (their
+    files are deleted)."""
+    return import_previews_expire(days=settings.IMPORT_PREVIEW_EXPIRE_DAYS)

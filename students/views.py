@@ -14,10 +14,20 @@ from django.views.decorators.http import require_GET, require_POST
 
 from smk_dashboard.core.audit import audit_log
 
-from .forms import ImportConfirmForm, ImportMappingForm, ImportUploadForm
+from .forms import ClassMajorBulkForm, ImportConfirmForm, ImportMappingForm, ImportUploadForm
 from .importers import FileRejected
 from .importers.majors import UNASSIGNED_CODE
 from .importers.report import TEMPLATES, blank_template_xlsx
+from .importing.freshness import (
+    import_batch_changes_since,
+    import_batch_earlier_copy,
+    import_batch_stale,
+)
+from .importing.housekeeping import (
+    import_batch_discard,
+    import_batch_may_discard,
+    import_batch_refresh,
+)
 from .importing.lifecycle import (
     import_batch_confirm,
     import_batch_create,
@@ -26,8 +36,13 @@ from .importing.lifecycle import (
 )
 from .importing.report import import_error_report
 from .models import ImportBatch, ImportKind, ImportStatus, Major, MajorField, Role, SchoolClass
-from .selectors import import_batch_queryset_for_user
-from .services import major_create, school_class_major_set, term_mark_complete
+from .selectors import import_batch_queryset_for_user, school_class_groups
+from .services import (
+    major_create,
+    school_class_major_set,
+    school_classes_major_set,
+    term_mark_complete,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HISTORY_SIZE = 30
@@ -79,6 +94,14 @@ def imports(request):
 def import_detail(request, pk: int):
     batch = _batch(request, pk)
     context = {"batch": batch, "confirm_form": ImportConfirmForm()}
+    if batch.status == ImportStatus.PREVIEW:
+        stale = import_batch_stale(batch=batch)
+        context["tidy"] = {
+            "stale": stale,
+            "changes_since": import_batch_changes_since(batch=batch) if stale else [],
+            "earlier_copy": import_batch_earlier_copy(batch=batch),
+            "may_discard": import_batch_may_discard(batch=batch, user=request.user),
+        }
     if batch.status == ImportStatus.PREVIEW or (
         batch.status == ImportStatus.REJECTED and "semester" in batch.message.lower()
     ):
@@ -120,6 +143,32 @@ def import_confirm(request, pk: int):
             valid_rows_only=form.cleaned_data.get("valid_rows_only", False),
             request=request,
         )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("students:import_detail", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def import_discard(request, pk: int):
+    """ "Batalkan" on a preview: the uploader's own, or any of the school for the operator."""
+    batch = _batch(request, pk)
+    try:
+        import_batch_discard(batch=batch, user=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Impor dibatalkan; file yang diunggah sudah dihapus."))
+    return redirect("students:import_detail", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def import_refresh(request, pk: int):
+    """Read an out-of-date preview's file again (the analysis task)."""
+    batch = _batch(request, pk)
+    try:
+        import_batch_refresh(batch=batch, user=request.user, request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("students:import_detail", pk=batch.pk)
@@ -177,53 +226,82 @@ def import_template(request, kind: str):
 @login_required
 def import_setup(request):
     """After a first import: classes the importer put under "Belum ditentukan" get their real
-    major, and terms left unfinished by a partial ledger are marked complete (operator)."""
+    major (several at once, or a whole abbreviation group), and terms left unfinished by a
+    partial ledger are marked complete (operator). `?semua=1` lists every class."""
     user = request.user
     if not user.school_id or not (user.is_superuser or user.role == Role.OPERATOR):
         raise PermissionDenied(_("Halaman ini hanya untuk operator sekolah."))
     school = user.school
+    show_all = request.GET.get("semua") == "1"
+    majors = Major.objects.filter(school=school).exclude(code=UNASSIGNED_CODE).order_by("name")
+    bulk_form = ClassMajorBulkForm(majors=majors)
     if request.method == "POST":
         action = request.POST.get("action")
-        try:
-            if action == "major":
-                major_create(
-                    school=school,
-                    code=request.POST.get("code", ""),
-                    name=request.POST.get("name", ""),
-                    field=request.POST.get("field", ""),
-                    user=user,
-                )
-                messages.success(request, _("Kompetensi keahlian ditambahkan."))
-            elif action == "assign":
-                school_class = get_object_or_404(
-                    SchoolClass, school=school, pk=request.POST.get("school_class") or 0
-                )
-                major = get_object_or_404(Major, school=school, pk=request.POST.get("major") or 0)
-                school_class_major_set(school_class=school_class, major=major, user=user)
-                messages.success(
-                    request,
-                    _("Kelas %(c)s kini di %(m)s.") % {"c": school_class.name, "m": major.name},
-                )
-            elif action == "complete":
-                term_mark_complete(school=school, term_code=request.POST.get("term", ""), user=user)
-                messages.success(request, _("Semester ditandai lengkap."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("students:import_setup")
-    majors = list(Major.objects.filter(school=school).order_by("name"))
-    unassigned = (
-        SchoolClass.objects.filter(school=school, major__code=UNASSIGNED_CODE)
-        .select_related("major")
-        .order_by("name")
-    )
+        if action == "assign_many":
+            bulk_form = ClassMajorBulkForm(request.POST, majors=majors)
+            if bulk_form.is_valid() and _assign_many(request, school, bulk_form):
+                return redirect(request.get_full_path())
+        else:
+            _setup_action(request, school, action)
+            return redirect(request.get_full_path())
     unfinished = school.term_statuses.filter(complete=False).select_related("term")
     return render(
         request,
         "students/import_setup.html",
         {
-            "unassigned": unassigned,
-            "majors": [m for m in majors if m.code != UNASSIGNED_CODE],
+            "groups": school_class_groups(
+                school=school, only_code=None if show_all else UNASSIGNED_CODE
+            ),
+            "show_all": show_all,
+            "bulk_form": bulk_form,
+            "majors": majors,
             "unfinished": unfinished,
             "fields": MajorField.choices,
         },
     )
+
+
+def _assign_many(request, school, form) -> bool:
+    major = form.cleaned_data["major"]
+    try:
+        done = school_classes_major_set(
+            school=school, class_ids=form.cleaned_data["class_ids"], major=major, user=request.user
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return False
+    messages.success(
+        request,
+        _("%(c)s kelas (%(s)s siswa) kini di %(m)s.")
+        % {"c": done.classes, "s": done.students, "m": major.name},
+    )
+    return True
+
+
+def _setup_action(request, school, action: str | None) -> None:
+    user = request.user
+    try:
+        if action == "major":
+            major_create(
+                school=school,
+                code=request.POST.get("code", ""),
+                name=request.POST.get("name", ""),
+                field=request.POST.get("field", ""),
+                user=user,
+            )
+            messages.success(request, _("Kompetensi keahlian ditambahkan."))
+        elif action == "assign":
+            school_class = get_object_or_404(
+                SchoolClass, school=school, pk=request.POST.get("school_class") or 0
+            )
+            major = get_object_or_404(Major, school=school, pk=request.POST.get("major") or 0)
+            school_class_major_set(school_class=school_class, major=major, user=user)
+            messages.success(
+                request,
+                _("Kelas %(c)s kini di %(m)s.") % {"c": school_class.name, "m": major.name},
+            )
+        elif action == "complete":
+            term_mark_complete(school=school, term_code=request.POST.get("term", ""), user=user)
+            messages.success(request, _("Semester ditandai lengkap."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))

@@ -27,6 +27,7 @@ from students.importers.sniff import check_file_size
 from students.models import ImportBatch, ImportKind, ImportStatus, Role, School, User
 
 from .analysis import Analysis, import_analyse
+from .freshness import import_batch_stale, school_data_stamp
 from .report import import_summary, record_analysis
 from .write import write
 
@@ -174,7 +175,10 @@ def import_batch_analyse(*, batch_id: int) -> ImportBatch | None:
     batch = ImportBatch.objects.select_related("school", "created_by").filter(pk=batch_id).first()
     if batch is None or batch.status != ImportStatus.ANALYSING:
         return batch
-    ImportBatch.objects.filter(pk=batch.pk).update(started_at=timezone.now(), progress=5)
+    batch.started_at = timezone.now()
+    ImportBatch.objects.filter(pk=batch.pk).update(started_at=batch.started_at, progress=5)
+    # Read before the file is analysed: a change made while it runs makes the preview stale.
+    stamp = school_data_stamp(school_id=batch.school_id)
     path = Path(batch.file.path)
     try:
         batch.file_format = sniff_format(path)
@@ -190,6 +194,7 @@ def import_batch_analyse(*, batch_id: int) -> ImportBatch | None:
         record_analysis(batch, analysis)
         batch.status = ImportStatus.PREVIEW
         batch.message = ""
+        batch.data_stamp = stamp
     batch.progress = 100
     batch.save()
     return batch
@@ -219,9 +224,27 @@ def import_batch_confirm(
     request=None,
 ) -> ImportBatch:
     """Queue a previewed batch for processing (after commit). A file with rejected rows is
-    refused unless the user chose to import the valid rows only."""
+    refused unless the user chose to import the valid rows only. A preview analysed before
+    the school's data changed (freshness.py) is refused with `PreviewStale`, after its new
+    analysis was queued: the user confirms what the refreshed preview shows, not the old one."""
     if batch.status != ImportStatus.PREVIEW:
         raise ValidationError(_("Impor ini tidak menunggu konfirmasi."))
+    if import_batch_stale(batch=batch):
+        import_batch_preview(batch=batch)
+        audit_log(
+            action="import.refresh",
+            user=user,
+            request=request,
+            target=batch,
+            school=batch.school,
+            detail={"reason": "confirm_stale", "file": batch.file_name},
+        )
+        raise PreviewStale(
+            _(
+                "Data sekolah berubah sejak pratinjau ini dibuat, jadi file ini sedang dibaca "
+                "ulang. Periksa pratinjau yang baru, lalu konfirmasi lagi."
+            )
+        )
     if batch.rejected and not valid_rows_only:
         raise ValidationError(
             _(
@@ -247,6 +270,10 @@ def import_batch_confirm(
     )
     enqueue_on_commit("students.tasks.import_batch_process_task", batch.id)
     return batch
+
+
+class PreviewStale(ValidationError):
+    """The preview no longer matches the school's data; a new analysis has been queued."""
 
 
 def _progress_updater(batch_id: int, start: int, end: int):
@@ -351,7 +378,9 @@ def _finish_rejected(batch: ImportBatch, message: str) -> ImportBatch:
 def import_batch_fail(*, batch_id: int, message: str, only_if: Iterable[str] = ()) -> bool:
     """Record a crash: the batch is `failed`, and the transaction already rolled back.
     `only_if`: fail it only while its status is one of these. Returns whether it was failed."""
-    batches = ImportBatch.objects.filter(pk=batch_id).exclude(status=ImportStatus.DONE)
+    batches = ImportBatch.objects.filter(pk=batch_id).exclude(
+        status__in=(ImportStatus.DONE, ImportStatus.CANCELLED, ImportStatus.EXPIRED)
+    )
     if only_if:
         batches = batches.filter(status__in=list(only_if))
     if not batches.update(

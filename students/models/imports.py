@@ -24,6 +24,10 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", _("Sedang diproses")
     DONE = "done", _("Selesai")
     FAILED = "failed", _("Gagal")
+    # A preview nobody confirmed: thrown away by its uploader or the operator, or swept after
+    # IMPORT_PREVIEW_EXPIRE_DAYS. Nothing was written; the stored file is deleted.
+    CANCELLED = "cancelled", _("Dibatalkan")
+    EXPIRED = "expired", _("Kedaluwarsa")
 
 
 def import_upload_path(batch: "ImportBatch", filename: str) -> str:
@@ -72,6 +76,9 @@ class ImportBatch(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
     progress = models.PositiveSmallIntegerField(default=0)
+    # The school's data as this preview saw it (importing/freshness.py): when it no longer
+    # matches, another import or an edit changed the students or classes since the analysis.
+    data_stamp = models.CharField(max_length=64, blank=True)
     task_id = models.CharField(max_length=50, blank=True)
 
     class Meta:
@@ -94,4 +101,13 @@ class ImportBatch(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.REJECTED)
+        return self.status in FINISHED_STATUSES
+
+
+FINISHED_STATUSES = (
+    ImportStatus.DONE,
+    ImportStatus.FAILED,
+    ImportStatus.REJECTED,
+    ImportStatus.CANCELLED,
+    ImportStatus.EXPIRED,
+)

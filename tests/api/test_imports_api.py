@@ -18,7 +18,7 @@ from smk_dashboard.core.models import AuditEvent
 from students.models import ImportBatch, ImportStatus, Role, Student
 from students.tasks import import_batch_analyse_task
 from tests.cache_keys import task_callbacks
-from tests.students.factories import MajorFactory, SchoolClassFactory
+from tests.students.factories import MajorFactory, SchoolClassFactory, StudentFactory
 from tests.students.spreadsheets import roster_rows, write_csv, write_xlsx
 
 BUDI = ("0081234567", "2425001", "Budi Santoso", "L", dt.date(2008, 5, 17), "XI TKJ 1")
@@ -201,3 +201,19 @@ def wait_for(client, url, done, timeout=60) -> dict:
             break
         time.sleep(0.3)
     return status
+
+
+def test_a_stale_preview_says_so_and_its_confirm_answers_400_and_reads_the_file_again(
+    world, tkj, api_client_for, tmp_path, django_capture_on_commit_callbacks
+):
+    client = api_client_for(world.one.users[Role.OPERATOR])
+    body = previewed(client, roster_file(tmp_path, [BUDI]))
+    assert body["stale"] is False
+    StudentFactory(school=world.one.school, school_class=tkj)  # the school's data changed
+    assert client.get(body["status_url"]).json()["stale"] is True
+    with django_capture_on_commit_callbacks() as callbacks:
+        refused = client.post(f"/api/v1/imports/{body['id']}/confirm/", {}, format="json")
+    assert refused.status_code == 400 and "dibaca ulang" in refused.json()["detail"]
+    assert len(task_callbacks(callbacks)) == 1  # the new analysis, not the import
+    assert ImportBatch.objects.get(pk=body["id"]).status == ImportStatus.ANALYSING
+    assert not Student.objects.filter(nisn=BUDI[0]).exists()

@@ -89,7 +89,9 @@ def test_operator_imports_a_school_workbook_and_tidies_up(
     page.get_by_test_id("setup-link").click()
     assert "Lasara" in page.get_by_test_id("unassigned-classes").inner_text()
     shoot(page, "import-setup")
-    row = page.locator("[data-testid=unassigned-classes] tr", has_text="Lasara")
-    row.locator("select[name=major]").select_option(label="TKJ · " + major.name)
-    row.get_by_role("button", name="Simpan").click()
+    lasara = SchoolClass.objects.get(school=school, name="Lasara")
+    page.check(f"#class-{lasara.pk}")
+    page.select_option("[data-testid=bulk-major]", label="TKJ · " + major.name)
+    page.get_by_test_id("bulk-assign").click()
+    page.get_by_text("1 kelas").wait_for()
     assert SchoolClass.objects.get(school=school, name="Lasara").major == major
