@@ -51,7 +51,12 @@ def grade_trend_figure(trend: Sequence[dict], *, kkm: int | None = None) -> dict
             }
         )
     layout = _layout(yaxis={"title": {"text": gettext("Rata-rata nilai")}, "range": [0, 100]})
-    layout["xaxis"] = {"type": "category", "title": {"text": gettext("Semester")}}
+    # automargin: room at both ends for a term's full name ("Genap 2025/2026").
+    layout["xaxis"] = {
+        "type": "category",
+        "title": {"text": gettext("Semester")},
+        "automargin": True,
+    }
     if kkm is not None and terms:
         layout["shapes"] = [
             {
