@@ -108,10 +108,10 @@ def _prediction_reason(prediction, *, user) -> str:
         return ""
     visible = factors_for_user((prediction.factors or [])[:3], user=user)
     factors = "; ".join(f.get("text", "") for f in visible)
-    text = _("Prediksi %(term)s: %(category)s (peluang kurang %(p).0f%%).") % {
+    text = _("Prediksi %(term)s: %(category)s (risiko %(risk)s).") % {
         "term": prediction.term,
         "category": prediction.get_category_display(),
-        "p": 100 * prediction.p_kurang,
+        "risk": prediction.risk_label,
     }
     return f"{text} {factors}".strip()
 

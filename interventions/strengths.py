@@ -10,6 +10,7 @@ from django.db.models import Avg, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smk_dashboard.core.formats import term_label
 from students.models import AttendanceSummary, GradeRecord, Student, StudentStatus, User
 from students.selectors import student_queryset_for_user
 
@@ -45,7 +46,7 @@ def _improving_subjects(student: Student) -> list[Strength]:
     )
     by_subject: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for r in rows:
-        by_subject[r["subject__name"]].append((r["term__code"], float(r["avg"])))
+        by_subject[r["subject__name"]].append((term_label(r["term__code"]), float(r["avg"])))
     out = []
     for subject, series in sorted(by_subject.items()):
         if len(series) < 2:
@@ -76,7 +77,7 @@ def _attendance_recovered(student: Student) -> list[Strength]:
             Strength(
                 "attendance",
                 _("Alpa turun dari %(a)d menjadi %(b)d hari (%(t0)s → %(t1)s)")
-                % {"a": before.alpa, "b": now.alpa, "t0": before.term.code, "t1": now.term.code},
+                % {"a": before.alpa, "b": now.alpa, "t0": before.term.label, "t1": now.term.label},
             )
         ]
     return []

@@ -120,10 +120,17 @@ class StudentPredictionListApi(APIView):
 
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
-        term = serializers.CharField(source="term.code")
+        term = serializers.CharField(source="term.code", help_text="kode semester, mis. 2026-1")
+        term_label = serializers.CharField(
+            source="term.label", help_text="semester untuk dibaca orang, mis. Ganjil 2026/2027"
+        )
         based_on_term = serializers.CharField(source="based_on_term.code")
+        based_on_term_label = serializers.CharField(source="based_on_term.label")
         category = serializers.CharField()
         p_kurang = serializers.FloatField()
+        risk_label = serializers.CharField(
+            help_text='peluang perlu perhatian untuk dibaca orang, mis. "sangat tinggi, > 95%"'
+        )
         p_sedang = serializers.FloatField()
         p_baik = serializers.FloatField()
         factors = serializers.JSONField()

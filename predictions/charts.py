@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from django.utils.translation import get_language, gettext
 
 from smk_dashboard.core.categories import LABELS, category_label
+from smk_dashboard.core.formats import term_label
 
 CATEGORY_COLOURS = {"kurang": "#dc3545", "sedang": "#ffc107", "baik": "#198754"}
 GROUP_NAMES = {"umum": "Umum", "kejuruan": "Kejuruan", "mulok": "Muatan lokal"}
@@ -34,7 +35,8 @@ def _layout(title: str = "", **extra) -> dict:
 
 
 def grade_trend_figure(trend: Sequence[dict], *, kkm: int | None = None) -> dict:
-    """Lines of the average score per subject group across terms."""
+    """Lines of the average score per subject group across terms (oldest first, each written
+    "Ganjil 2025/2026")."""
     terms = sorted({r["term"] for r in trend})
     data = []
     for group in sorted({r["group"] for r in trend}):
@@ -44,12 +46,17 @@ def grade_trend_figure(trend: Sequence[dict], *, kkm: int | None = None) -> dict
                 "type": "scatter",
                 "mode": "lines+markers",
                 "name": gettext(GROUP_NAMES[group]) if group in GROUP_NAMES else group,
-                "x": terms,
+                "x": [term_label(t) for t in terms],
                 "y": [round(by_term[t], 1) if t in by_term else None for t in terms],
             }
         )
     layout = _layout(yaxis={"title": {"text": gettext("Rata-rata nilai")}, "range": [0, 100]})
-    layout["xaxis"] = {"type": "category", "title": {"text": gettext("Semester")}}
+    # automargin: room at both ends for a term's full name ("Genap 2025/2026").
+    layout["xaxis"] = {
+        "type": "category",
+        "title": {"text": gettext("Semester")},
+        "automargin": True,
+    }
     if kkm is not None and terms:
         layout["shapes"] = [
             {
@@ -235,8 +242,9 @@ def fairness_figure(rows: Sequence[dict], *, title: str = "") -> dict:
 
 def category_stack_figure(rows: Sequence[dict], *, key: str, title: str = "") -> dict:
     """Stacked bars of category counts (or shares) per group. rows:
-    [{key: "X", "kurang": 3, "sedang": 10, "baik": 20}]; None values are left out."""
-    xs = [str(r[key]) for r in rows]
+    [{key: "X", "kurang": 3, "sedang": 10, "baik": 20}]; None values are left out. Per term
+    (key "term"), each bar is named as people read a term ("Ganjil 2026/2027")."""
+    xs = [term_label(r[key]) if key == "term" else str(r[key]) for r in rows]
 
     def share(r: dict, c: str) -> float | None:
         n, v = r.get("n"), r.get(c)

@@ -5,8 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from smk_dashboard.core.categories import Category
+from smk_dashboard.core.categories import Category, RiskBand, risk_band
 from smk_dashboard.core.crypto import EncryptedTextField
+from smk_dashboard.core.formats import chance, risk_label
 
 
 class RunStatus(models.TextChoices):
@@ -188,34 +189,8 @@ class Change(models.TextChoices):
     SAME = "same", _("Tetap")
 
 
-class RiskBand(models.TextChoices):
-    """How likely a student ends in "perlu perhatian", in words people act on."""
-
-    SANGAT_TINGGI = "sangat_tinggi", _("sangat tinggi")
-    TINGGI = "tinggi", _("tinggi")
-    SEDANG = "sedang", _("sedang")
-    RENDAH = "rendah", _("rendah")
-
-
-RISK_BANDS = ((0.75, RiskBand.SANGAT_TINGGI), (0.5, RiskBand.TINGGI), (0.25, RiskBand.SEDANG))
-RISK_STEP = 5  # percent: finer steps would claim a precision the models do not have
-
-
-def risk_band(p_kurang: float) -> str:
-    for low, band in RISK_BANDS:
-        if p_kurang >= low:
-            return band
-    return RiskBand.RENDAH
-
-
-def risk_percent_text(p_kurang: float) -> str:
-    """The probability rounded to 5 %, never "0%" or "100%": a model is never certain."""
-    percent = round(float(p_kurang) * 100 / RISK_STEP) * RISK_STEP
-    if percent < RISK_STEP:
-        return f"< {RISK_STEP}%"
-    if percent > 100 - RISK_STEP:
-        return f"> {100 - RISK_STEP}%"
-    return f"{percent}%"
+# The band words and the capped figure live in core, one definition for every surface.
+risk_percent_text = chance
 
 
 class PredictionQuerySet(models.QuerySet):
@@ -294,7 +269,12 @@ class Prediction(models.Model):
 
     @property
     def risk_text(self) -> str:
-        return risk_percent_text(self.p_kurang)
+        return chance(self.p_kurang)
+
+    @property
+    def risk_label(self) -> str:
+        """ "sangat tinggi, > 95%": how every page, export and e-mail writes this chance."""
+        return risk_label(self.p_kurang)
 
 
 class PredictionFeedback(models.Model):

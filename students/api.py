@@ -46,6 +46,7 @@ class StudentGradeListApi(APIView):
 
     class OutputSerializer(serializers.Serializer):
         term = serializers.CharField(source="term.code")
+        term_label = serializers.CharField(source="term.label")
         subject_code = serializers.CharField(source="subject.code")
         subject = serializers.CharField(source="subject.name")
         component = serializers.CharField()
@@ -120,6 +121,7 @@ class StudentAttendanceSummaryApi(APIView):
 
     class OutputSerializer(serializers.Serializer):
         term = serializers.CharField(source="term.code")
+        term_label = serializers.CharField(source="term.label")
         sakit = serializers.IntegerField()
         izin = serializers.IntegerField()
         alpa = serializers.IntegerField()

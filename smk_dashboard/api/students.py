@@ -20,6 +20,7 @@ from smk_dashboard.core.api_support import (
 from smk_dashboard.core.audit import audit_log, audit_student_list
 from smk_dashboard.core.categories import Category
 from smk_dashboard.core.fields import SOCIO_ECONOMIC_FIELDS, FieldGroup, can_see
+from smk_dashboard.core.formats import risk_label, term_label
 from smk_dashboard.core.roles import RISK_VIEWER_ROLES, STUDENT_RECORD_ROLES
 from students.api import RefSerializer
 from students.models import Student, StudentPrivacy, StudentStatus, User
@@ -80,7 +81,13 @@ def student_api_list(*, user: User, filters: dict) -> QuerySet[Student]:
     return qs.order_by(*API_SORTS.get(filters.get("sort") or "name", API_SORTS["name"]))
 
 
-PREDICTION_KEYS = ("latest_category", "latest_p_kurang", "latest_term")
+PREDICTION_KEYS = (
+    "latest_category",
+    "latest_p_kurang",
+    "latest_risk_label",
+    "latest_term",
+    "latest_term_label",
+)
 
 
 def hide_predictions(row: dict, *, user: User) -> dict:
@@ -149,7 +156,13 @@ class StudentListApi(APIView):
         major = RefSerializer(allow_null=True)
         latest_category = serializers.CharField(allow_null=True)
         latest_p_kurang = serializers.FloatField(allow_null=True)
+        latest_risk_label = serializers.SerializerMethodField(
+            help_text='mis. "sangat tinggi, > 95%": latest_p_kurang untuk dibaca orang'
+        )
         latest_term = serializers.CharField(allow_null=True)
+        latest_term_label = serializers.SerializerMethodField(
+            help_text="mis. Ganjil 2026/2027: latest_term untuk dibaca orang"
+        )
         prediction_status = serializers.SerializerMethodField()
 
         class Meta:
@@ -158,10 +171,16 @@ class StudentListApi(APIView):
         def get_prediction_status(self, obj) -> str:
             return prediction_status(obj)
 
+        def get_latest_risk_label(self, obj) -> str | None:
+            return None if obj.latest_p_kurang is None else risk_label(obj.latest_p_kurang)
+
+        def get_latest_term_label(self, obj) -> str | None:
+            return None if obj.latest_term is None else term_label(obj.latest_term)
+
         def to_representation(self, instance):
             data = super().to_representation(instance)
             if instance.excluded_from_scoring:
-                data.update(latest_category=None, latest_p_kurang=None, latest_term=None)
+                data.update(dict.fromkeys(PREDICTION_KEYS))
             return data
 
     @extend_schema(

@@ -1,8 +1,14 @@
 """Numbers, shares and dates as people read them: Indonesian by default ("3,5%",
 "1 Desember 2026"), English with the English switch ("3.5%", "1 December 2026").
 
+A chance and a term are written one way everywhere a person reads them (pages, forms, PDF,
+CSV/XLSX, e-mail, chart axes): ``risk_label(0.967)`` → "sangat tinggi, > 95%" and
+``term_label("2026-1")`` → "Ganjil 2026/2027". Machine outputs (the API, research data) keep
+the numbers and codes and add these labels beside them.
+
 Also a template library (registered in settings as ``formats``): ``{{ rate|pct }}``,
-``{{ n|share:total }}``, ``{{ day|long_date }}``."""
+``{{ n|share:total }}``, ``{{ day|long_date }}``, ``{{ p.p_kurang|risk_label }}``,
+``{{ p.p_sedang|chance }}``, ``{{ code|term_label }}``."""
 
 from __future__ import annotations
 
@@ -10,7 +16,9 @@ import datetime as dt
 
 from django import template
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
+
+from .categories import RISK_STEP, RiskBand, risk_band
 
 register = template.Library()
 
@@ -91,6 +99,57 @@ def long_datetime(moment, *, lang: str | None = None) -> str:
     if _english(lang):
         return f"{long_date(moment, lang=lang)} at {moment:%H:%M}"
     return f"{long_date(moment, lang=lang)} pukul {moment:%H.%M}"
+
+
+def chance(probability) -> str:
+    """A model's probability as people read it: rounded to 5%, and never "0%" or "100%"
+    (a model is never certain): below 5% is "< 5%", above 95% is "> 95%". "-" for None."""
+    if probability is None or probability == "":
+        return "-"
+    exact = float(probability) * 100
+    if exact < RISK_STEP:
+        return f"< {RISK_STEP}%"
+    if exact > 100 - RISK_STEP:
+        return f"> {100 - RISK_STEP}%"
+    return f"{round(exact / RISK_STEP) * RISK_STEP}%"
+
+
+def risk_label(p_kurang) -> str:
+    """THE way a chance of "perlu perhatian" is written: the band and the capped figure,
+    "sangat tinggi, > 95%" (English "very high, > 95%"). "-" for None."""
+    if p_kurang is None or p_kurang == "":
+        return "-"
+    return f"{RiskBand(risk_band(float(p_kurang))).label}, {chance(p_kurang)}"
+
+
+def term_label(term) -> str:
+    """THE way a term is written for people: '2026-1' → 'Ganjil 2026/2027', '2026-2' →
+    'Genap 2026/2027' (English 'Odd'/'Even'). Takes a code or anything with a `code`
+    (an AcademicTerm); anything else is returned as it is, None as ""."""
+    code = getattr(term, "code", term)
+    try:
+        year, semester = (int(part) for part in str(code).split("-"))
+    except (TypeError, ValueError):
+        return "" if code is None else str(code)
+    if semester not in (1, 2) or not 1000 <= year <= 9999:
+        return str(code)
+    name = gettext("Ganjil") if semester == 1 else gettext("Genap")
+    return f"{name} {year}/{year + 1}"
+
+
+@register.filter(name="risk_label")
+def risk_label_filter(p_kurang) -> str:
+    return risk_label(p_kurang)
+
+
+@register.filter(name="chance")
+def chance_filter(probability) -> str:
+    return chance(probability)
+
+
+@register.filter(name="term_label")
+def term_label_filter(term) -> str:
+    return term_label(term)
 
 
 @register.filter(name="pct")

@@ -11,6 +11,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from smk_dashboard.core import formats
+
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # the 1900 date system, including Lotus' leap-year bug
 MONTHS = {
     "januari": 1, "jan": 1, "january": 1,
@@ -359,10 +361,8 @@ def school_year_of(text: str) -> int | None:
 
 
 def term_label(code: str) -> str:
-    """ "2025-1" -> "Ganjil 2025/2026": the one way terms are shown to people."""
-    year, semester = int(code[:4]), int(code[-1])
-    name = _("Ganjil") if semester == 1 else _("Genap")
-    return f"{name} {year}/{year + 1}"
+    """ "2025-1" -> "Ganjil 2025/2026": the one way terms are shown to people (core.formats)."""
+    return formats.term_label(code)
 
 
 def semester_of_months(months: set[int]) -> int | None:

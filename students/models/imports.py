@@ -1,11 +1,9 @@
 """One uploaded spreadsheet (ImportBatch): its kind, its status and what became of it."""
 
-import re
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .school import AcademicTerm, School, User
+from .school import AcademicTerm, School, User, term_label
 
 
 class ImportKind(models.TextChoices):
@@ -93,11 +91,7 @@ class ImportBatch(models.Model):
     @property
     def term_label(self) -> str:
         """ "Ganjil 2025/2026" for term_code 2025-1: how people read a term."""
-        if not re.fullmatch(r"\d{4}-[12]", self.term_code or ""):
-            return self.term_code
-        name = _("Ganjil") if self.term_code.endswith("1") else _("Genap")
-        year = int(self.term_code[:4])
-        return f"{name} {year}/{year + 1}"
+        return term_label(self.term_code)
 
     @property
     def is_finished(self) -> bool:

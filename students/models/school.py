@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from smk_dashboard.core import formats
 from smk_dashboard.core.roles import Role
 
 
@@ -144,17 +145,8 @@ class AcademicTerm(models.Model):
         return f"{day.year}-1" if day.month >= 7 else f"{day.year - 1}-2"
 
 
-def term_label(code: str) -> str:
-    """'2026-1' → 'Ganjil 2026/2027', '2026-2' → 'Genap 2026/2027': the one way a term is
-    written for people. Anything else is returned as it is."""
-    try:
-        year, semester = (int(part) for part in str(code).split("-"))
-    except (TypeError, ValueError):
-        return str(code or "")
-    if semester not in (1, 2):
-        return str(code)
-    name = _("Ganjil") if semester == 1 else _("Genap")
-    return f"{name} {year}/{year + 1}"
+# '2026-1' → 'Ganjil 2026/2027': the one way a term is written for people (core.formats).
+term_label = formats.term_label
 
 
 class GradeLevel(models.IntegerChoices):

@@ -34,7 +34,7 @@ def test_a_teacher_filters_the_risk_list_opens_a_profile_and_gives_feedback(
 
     assert page.get_by_test_id("student-name").inner_text() == "Rina Perlu Dibantu"
     prediction = page.get_by_test_id("prediction").first
-    assert "72%" in prediction.inner_text()
+    assert "tinggi, 70%" in prediction.inner_text()
     prediction.get_by_text("tidak sesuai").click()
     prediction.locator("input[name=note]").fill("Sudah rajin masuk sejak bulan lalu")
     prediction.get_by_role("button", name="Kirim").click()

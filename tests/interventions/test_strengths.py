@@ -40,7 +40,7 @@ def texts(student) -> list[str]:
 def test_a_subject_counts_as_improving_only_by_the_meaningful_gain(school, student, terms):
     grades(student, SubjectFactory(school=school, name="Matematika"), terms, [60, 72])
     grades(student, SubjectFactory(school=school, name="Bahasa Inggris"), terms, [70, 75])
-    assert texts(student) == ["Matematika naik 12 poin (2024-1 → 2024-2)"]
+    assert texts(student) == ["Matematika naik 12 poin (Ganjil 2024/2025 → Genap 2024/2025)"]
 
 
 def test_the_meaningful_gain_is_a_setting(settings, school, student, terms):
@@ -72,7 +72,7 @@ def test_attendance_recovered_and_an_intervention_closed_as_membaik(student, ter
         student=student, owner=bk, status=Status.COMPLETED, outcome=Outcome.NO_CHANGE
     )
     found = texts(student)
-    assert "Alpa turun dari 8 menjadi 1 hari (2024-1 → 2024-2)" in found
+    assert "Alpa turun dari 8 menjadi 1 hari (Ganjil 2024/2025 → Genap 2024/2025)" in found
     assert sum("membaik" in t for t in found) == 1
 
 

@@ -43,15 +43,19 @@ def _client(user) -> Client:
     [
         (0.0, "< 5%", "rendah"),
         (0.024, "< 5%", "rendah"),
-        (0.031, "5%", "rendah"),
+        (0.031, "< 5%", "rendah"),
+        (0.05, "5%", "rendah"),
         (0.26, "25%", "sedang"),
         (0.5, "50%", "tinggi"),
-        (0.951, "95%", "sangat_tinggi"),
+        (0.949, "95%", "sangat_tinggi"),
+        (0.951, "> 95%", "sangat_tinggi"),
+        (0.967, "> 95%", "sangat_tinggi"),
         (0.99, "> 95%", "sangat_tinggi"),
         (1.0, "> 95%", "sangat_tinggi"),
     ],
 )
 def test_a_probability_is_shown_rounded_to_5_percent_and_never_as_0_or_100(p, text, band):
+    # Beyond 5% from either end the figure is capped, not rounded: 0.967 is "> 95%".
     assert risk_percent_text(p) == text
     assert risk_band(p) == band
 

@@ -68,8 +68,8 @@ def test_csv_export_holds_every_filtered_row_escaped_and_is_audited(bk_with_rows
     assert table[0][:3] == ["NISN", "Nama", "Rombel"]
     assert len(table) == 1 + 56
     assert table[1][1] == '\'=HYPERLINK("http://jahat")'
-    # p_kurang 0.91: a band and the probability rounded to 5 %, never a false precision.
-    assert table[1][5:8] == ["Perlu perhatian", "sangat tinggi", "90%"]
+    # p_kurang 0.91: the band and the probability rounded to 5 %, never a false precision.
+    assert table[1][5:7] == ["Perlu perhatian", "sangat tinggi, 90%"]
     assert AuditEvent.objects.filter(action="export.csv").count() == 1
     only_kurang = read_csv(bk_with_rows.get(URL, {"export": "csv", "category": "kurang"}))
     assert len(only_kurang) == 2
@@ -85,8 +85,7 @@ def test_xlsx_export_writes_text_never_formulas(bk_with_rows):
     cell = sheet.cell(row=2, column=2)
     assert cell.data_type == "s"
     assert cell.value == '\'=HYPERLINK("http://jahat")'
-    assert sheet.cell(row=2, column=7).value == "sangat tinggi"
-    assert sheet.cell(row=2, column=8).value == "90%"
+    assert sheet.cell(row=2, column=7).value == "sangat tinggi, 90%"
     assert AuditEvent.objects.filter(action="export.xlsx").exists()
 
 

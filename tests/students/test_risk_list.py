@@ -263,7 +263,7 @@ def test_phones_get_one_card_per_student_with_band_first_reason_and_action(
     assert cards.count('data-testid="risk-card"') == 1
     assert "Kartu Siswa" in cards and "Alpa 9 hari" in cards
     assert "Faktor sosial-ekonomi" not in cards  # only the first reason
-    assert f"{prediction.risk_band_label}</span> ({prediction.risk_text})" in cards  # the band
+    assert f"{prediction.risk_label}</span>" in cards  # the band and its figure, "tinggi, 70%"
     assert "Buat intervensi" in cards
 
 

@@ -39,6 +39,14 @@ def _axes(pdf: FPDF, x: float, y: float, w: float, h: float, title: str, top: fl
     pdf.set_text_color(0, 0, 0)
 
 
+def _axis_label(pdf: FPDF, x: float, y: float, w: float, label: str) -> None:
+    """A label under the x axis; a term ("Ganjil 2024/2025") on two short lines so that
+    neighbouring terms do not overlap."""
+    for i, part in enumerate(str(label).split(" ", 1)):
+        pdf.set_xy(x, y + 2.6 * i)
+        pdf.cell(w, 3, _t(part), align="C")
+
+
 def line_chart(pdf, x, y, w, h, title, points: list[tuple[str, float]], ref: float | None):
     """Average score per term as a line with dots; `ref` (KKM) as a dashed line."""
     top = 100.0
@@ -70,8 +78,7 @@ def line_chart(pdf, x, y, w, h, title, points: list[tuple[str, float]], ref: flo
         pdf.circle(x=px(i), y=py(value), radius=0.9, style="F")
         pdf.set_xy(px(i) - 8, py(value) - 4.5)
         pdf.cell(16, 3, f"{value:.0f}", align="C")
-        pdf.set_xy(px(i) - 8, y + h + 0.5)
-        pdf.cell(16, 3, _t(label), align="C")
+        _axis_label(pdf, px(i) - 8, y + h + 0.5, 16, label)
     pdf.set_line_width(0.2)
     pdf.set_draw_color(0, 0, 0)
 
@@ -95,8 +102,7 @@ def bar_chart(pdf, x, y, w, h, title, bars: list[tuple[str, int]]):
             pdf.rect(bx, y + h - bh, slot * 0.7, bh, style="F")
         pdf.set_xy(bx - 2, y + h - bh - 3.2)
         pdf.cell(slot * 0.7 + 4, 3, str(n), align="C")
-        pdf.set_xy(plot_x + i * slot, y + h + 0.5)
-        pdf.cell(slot, 3, _t(label), align="C")
+        _axis_label(pdf, plot_x + i * slot, y + h + 0.5, slot, label)
 
 
 def student_pack_pdf(data: dict, *, compress: bool = True) -> bytes:
@@ -146,7 +152,7 @@ def student_pack_pdf(data: dict, *, compress: bool = True) -> bytes:
     )  # fmt: skip
     unit = "bulan" if data["absence_unit"] == "month" else "semester"
     bar_chart(pdf, LEFT + 96, y, 90, 40, f"Hari tidak hadir (S+I+A) per {unit}", data["absences"])
-    pdf.set_xy(LEFT, y + 45)
+    pdf.set_xy(LEFT, y + 47)  # below the two-line term labels
 
     _heading(pdf, "Prediksi saat ini")
     prediction, model = data["prediction"], data["model"]
@@ -161,7 +167,7 @@ def student_pack_pdf(data: dict, *, compress: bool = True) -> bytes:
             0,
             5,
             _t(f"{prediction['category_label']} - semester {prediction['term']} "
-               f"(peluang perlu perhatian {100 * prediction['p_kurang']:.0f}%)"),
+               f"(risiko perlu perhatian {prediction['risk']})"),
             new_x="LMARGIN",
             new_y="NEXT",
         )  # fmt: skip

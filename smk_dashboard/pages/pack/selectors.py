@@ -16,6 +16,7 @@ from interventions.strengths import student_strengths
 from predictions.metrics import cv_accuracy
 from predictions.models import Prediction
 from predictions.selectors import active_model_version
+from smk_dashboard.core.formats import term_label
 from smk_dashboard.core.roles import Role
 from students.models import AttendanceSummary, Student, User
 from students.selectors import (
@@ -47,7 +48,7 @@ def _terms_average(grade_trend: list[dict]) -> list[tuple[str, float]]:
     by_term: dict[str, list[float]] = defaultdict(list)
     for row in grade_trend:
         by_term[row["term"]].append(row["avg"])
-    return [(term, sum(v) / len(v)) for term, v in by_term.items()]
+    return [(term_label(term), sum(v) / len(v)) for term, v in by_term.items()]
 
 
 def _absence_series(student: Student) -> tuple[str, list[tuple[str, int]]]:
@@ -60,7 +61,7 @@ def _absence_series(student: Student) -> tuple[str, list[tuple[str, int]]]:
         return "month", [(m.strftime("%m/%y"), n) for m, n in sorted(months.items())][-12:]
     summaries = AttendanceSummary.objects.filter(student=student).select_related("term")
     rows = sorted(summaries, key=lambda s: (s.term.year, s.term.semester))
-    return "term", [(s.term.code, s.sakit + s.izin + s.alpa) for s in rows]
+    return "term", [(s.term.label, s.sakit + s.izin + s.alpa) for s in rows]
 
 
 def student_pack(*, student: Student) -> dict:
@@ -102,8 +103,9 @@ def student_pack(*, student: Student) -> dict:
         else {
             "category": prediction.category,
             "category_label": prediction.get_category_display(),
-            "term": prediction.term.code,
+            "term": prediction.term.label,
             "p_kurang": prediction.p_kurang,
+            "risk": prediction.risk_label,
             "reasons": [f.get("text", "") for f in (prediction.factors or [])[:MAX_FACTORS] if f],
         },
         "model": None

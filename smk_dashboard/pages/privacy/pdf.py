@@ -102,14 +102,17 @@ def student_export_pdf(*, data: dict) -> bytes:
     _table(
         pdf,
         ["Semester", "Mata pelajaran", "Komponen", "Nilai"],
-        [[g["term"], g["subject"], g["component"], f"{g['score']:.2f}"] for g in data["grades"]],
+        [
+            [g["term_label"], g["subject"], g["component"], f"{g['score']:.2f}"]
+            for g in data["grades"]
+        ],
     )
     _heading(pdf, "Rekap presensi")
     _table(
         pdf,
         ["Semester", "Sakit", "Izin", "Alpa", "Hari efektif"],
         [
-            [a["term"], a["sakit"], a["izin"], a["alpa"], a["school_days"] or "-"]
+            [a["term_label"], a["sakit"], a["izin"], a["alpa"], a["school_days"] or "-"]
             for a in data["attendance_summaries"]
         ],
     )
@@ -126,11 +129,12 @@ def student_export_pdf(*, data: dict) -> bytes:
     else:
         _table(
             pdf,
-            ["Semester", "Perkiraan", "Alasan utama", "Model"],
+            ["Semester", "Perkiraan", "Risiko perlu perhatian", "Alasan utama", "Model"],
             [
                 [
-                    x["term"],
+                    x["term_label"],
                     category_label(x["category"]),
+                    x["risk_label"],
                     "; ".join(
                         str(f.get("text") or f.get("label") or f.get("feature") or f)
                         if isinstance(f, dict)
@@ -191,7 +195,7 @@ def student_export_pdf(*, data: dict) -> bytes:
         ["Semester", "Tempat PKL", "Pembimbing", "Hadir", "Sikap", "Keterampilan"],
         [
             [
-                x["term"],
+                x["term_label"],
                 x["company"],
                 x["mentor"] or "-",
                 f"{x['days_present']}/{x['days_total']}" if x["days_present"] is not None else "-",

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Avg, Count, OuterRef, Subquery
 
 from predictions.models import Prediction
+from smk_dashboard.core.formats import term_label
 from smk_dashboard.pages.suppression import withheld_groups
 from students.models import AttendanceSummary, ConsentStatus, GradeRecord, School, Student
 
@@ -20,6 +21,7 @@ RESEARCH_COLUMNS = [
     "grade_level",
     "gender",
     "term",
+    "term_label",
     "mean_score",
     "n_scores",
     "sakit",
@@ -88,6 +90,7 @@ def research_export_rows(*, school: School) -> tuple[list[dict], int]:
                 "grade_level": s["school_class__grade_level"] or "",
                 "gender": s["gender"],
                 "term": g["term__code"],
+                "term_label": term_label(g["term__code"]),
                 "mean_score": round(float(g["mean"]), 2),
                 "n_scores": g["n"],
                 "sakit": att.get("sakit", ""),

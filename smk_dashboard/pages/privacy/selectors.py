@@ -127,6 +127,7 @@ def student_data_export(*, student: Student) -> dict:
         "grades": [
             {
                 "term": g.term.code,
+                "term_label": g.term.label,
                 "subject": g.subject.name,
                 "component": g.component,
                 "score": float(g.score),
@@ -136,6 +137,7 @@ def student_data_export(*, student: Student) -> dict:
         "attendance_summaries": [
             {
                 "term": s.term.code,
+                "term_label": s.term.label,
                 "sakit": s.sakit,
                 "izin": s.izin,
                 "alpa": s.alpa,
@@ -145,15 +147,23 @@ def student_data_export(*, student: Student) -> dict:
         ],
         "attendance_days": [{"date": d.date.isoformat(), "status": d.status} for d in daily],
         "ratings": [
-            {"term": r.term.code, "motivation": r.motivation, "social_skills": r.social_skills}
+            {
+                "term": r.term.code,
+                "term_label": r.term.label,
+                "motivation": r.motivation,
+                "social_skills": r.social_skills,
+            }
             for r in ratings
         ],
         "predictions": [
             {
                 "term": p.term.code,
+                "term_label": p.term.label,
                 "based_on_term": p.based_on_term.code,
+                "based_on_term_label": p.based_on_term.label,
                 "category": p.category,
                 "probabilities": {"kurang": p.p_kurang, "sedang": p.p_sedang, "baik": p.p_baik},
+                "risk_label": p.risk_label,
                 "factors": p.factors,
                 "model": f"{p.model_version.algorithm} v{p.model_version.version}",
                 "created_at": p.created_at.isoformat(),
@@ -216,6 +226,7 @@ def student_data_export(*, student: Student) -> dict:
         "pkl_placements": [
             {
                 "term": p.term.code,
+                "term_label": p.term.label,
                 "company": p.company,
                 "mentor": p.mentor,
                 "days_present": p.days_present,

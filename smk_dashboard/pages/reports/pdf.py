@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from smk_dashboard.core.categories import LABELS, category_label
-from smk_dashboard.core.formats import long_date, percent, share_of
+from smk_dashboard.core.formats import long_date, percent, share_of, term_label
 from smk_dashboard.core.pdf import pdf_text
 from students.exports import Percent
 
@@ -42,14 +42,17 @@ def _category_head(label: str) -> list[str]:
     return [label, *(category_label(c) for c in LABELS), _("Jumlah")]
 
 
-def _category_table(title: str, label: str, rows: list[dict], key: str, *, pdf: bool, school=False):
+def _category_table(
+    title: str, label: str, rows: list[dict], key: str, *, pdf: bool, school=False, terms=False
+):
     """Counts per category; XLSX adds a share column per category (numbers formatted as %),
-    the PDF prints the share beside each count."""
+    the PDF prints the share beside each count. `terms`: the groups are terms, written
+    "Ganjil 2026/2027"."""
     lead = [_("Sekolah")] if school else []
     head = lead + _category_head(label)
     out = []
     for r in rows:
-        first = ([r["school"]] if school else []) + [r[key]]
+        first = ([r["school"]] if school else []) + [term_label(r[key]) if terms else r[key]]
         if pdf:
             out.append([*first, *(_with_share(r[c], r["n"]) for c in LABELS), _cell(r["n"])])
         else:
@@ -82,7 +85,12 @@ def report_tables(report: dict, *, pdf: bool = False) -> list[tuple[str, list[st
             _("Kategori prediksi per rombel"), _("Rombel"), report["by_class"], "group", pdf=pdf
         ),
         _category_table(
-            _("Tren prediksi per semester"), _("Semester"), report["trend"], "term", pdf=pdf
+            _("Tren prediksi per semester"),
+            _("Semester"),
+            report["trend"],
+            "term",
+            pdf=pdf,
+            terms=True,
         ),
         _category_table(
             _("Hasil nyata per semester (rata-rata rapor)"),
@@ -90,6 +98,7 @@ def report_tables(report: dict, *, pdf: bool = False) -> list[tuple[str, list[st
             report["observed_trend"],
             "term",
             pdf=pdf,
+            terms=True,
         ),
     ]
     hot = sorted(
@@ -103,7 +112,13 @@ def report_tables(report: dict, *, pdf: bool = False) -> list[tuple[str, list[st
             _("Titik rawan kehadiran (rombel x semester, alpa tertinggi)"),
             [_("Rombel"), _("Semester"), _("Siswa"), _("Alpa"), _("Tidak hadir")],
             [
-                [r["group"], r["term"], r["students"], fmt(r["alpa_rate"]), fmt(r["absence_rate"])]
+                [
+                    r["group"],
+                    term_label(r["term"]),
+                    r["students"],
+                    fmt(r["alpa_rate"]),
+                    fmt(r["absence_rate"]),
+                ]
                 for r in hot[:30]
             ],
         )
@@ -133,7 +148,9 @@ def district_report_tables(
     "<5" for a small count and "*" for a count hidden beside it (`suppression`); a share is
     given only where both its count and the total are shown."""
     tables = [
-        _category_table(title, label, report[key], "group", pdf=pdf, school=True)
+        _category_table(
+            title, label, report[key], "group", pdf=pdf, school=True, terms=key.endswith("trend")
+        )
         for key, title, label in (
             ("by_grade_level", _("Kategori prediksi per tingkat"), _("Tingkat")),
             ("by_major", _("Kategori prediksi per kompetensi keahlian"), _("Kompetensi keahlian")),
@@ -147,7 +164,13 @@ def district_report_tables(
             _("Kehadiran"),
             [_("Sekolah"), _("Semester"), _("Siswa"), _("Alpa"), _("Tidak hadir")],
             [
-                [r["group"], r["term"], r["students"], fmt(r["alpa_rate"]), fmt(r["absence_rate"])]
+                [
+                    r["group"],
+                    term_label(r["term"]),
+                    r["students"],
+                    fmt(r["alpa_rate"]),
+                    fmt(r["absence_rate"]),
+                ]
                 for r in report["attendance"]
             ],
         )
@@ -222,7 +245,7 @@ def category_bars(pdf: FPDF, title: str, rows: list[dict], key: str) -> int:
     for r in rows:
         y = pdf.get_y()
         pdf.set_xy(x0, y)
-        label = pdf_text(r[key])
+        label = pdf_text(term_label(r[key]) if key == "term" else r[key])
         while pdf.get_string_width(label) > label_w - 2 and len(label) > 4:
             label = label[:-2] + "."
         pdf.cell(label_w, height, label)

@@ -11,6 +11,7 @@ from predictions.charts import category_stack_figure, heatmap_figure
 from predictions.selectors import model_page_school, prediction_status
 from smk_dashboard.core.access import role_required
 from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.formats import term_label
 from smk_dashboard.core.roles import DISTRICT_REPORT_ROLES, SCHOOL_REPORT_ROLES
 from students.exports import xlsx_bytes
 from students.models import Student, StudentStatus
@@ -30,7 +31,7 @@ def _attendance_heatmap(rows: list[dict], *, key: str = "alpa_rate") -> dict:
     terms = sorted({r["term"] for r in rows})
     cell = {(r["group"], r["term"]): r[key] for r in rows}
     z = [[v if isinstance(v := cell.get((g, t)), float) else None for t in terms] for g in groups]
-    return heatmap_figure(z, x=terms, y=groups)
+    return heatmap_figure(z, x=[term_label(t) for t in terms], y=groups)
 
 
 @require_GET

@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce, Round
 from interventions.models import Intervention
 from interventions.models import Status as InterventionStatus
 from predictions.metrics import cv_accuracy
-from predictions.models import RISK_STEP, ModelVersion, Prediction
+from predictions.models import ModelVersion, Prediction
 from predictions.selectors import (
     PredictionStatus,
     active_model_version,
@@ -32,7 +32,7 @@ from predictions.selectors import (
     prediction_status,
     top_factors,
 )
-from smk_dashboard.core.categories import CATEGORY_RANK
+from smk_dashboard.core.categories import CATEGORY_RANK, RISK_STEP
 from smk_dashboard.core.fields import FieldGroup, can_see
 from students.models import AttendanceSummary, Major, Student, StudentStatus, User
 from students.selectors import class_queryset_for_user, student_queryset_for_user

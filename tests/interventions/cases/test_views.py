@@ -166,7 +166,7 @@ def test_create_is_prefilled_from_the_student_and_prediction_and_links_them(bk, 
     page = client.get(url)
     assert page.status_code == 200
     assert student.name in page.content.decode()
-    assert "81%" in page.context["form"].initial["reason"]
+    assert "(risiko sangat tinggi, 80%)" in page.context["form"].initial["reason"]
     response = client.post(
         url,
         {

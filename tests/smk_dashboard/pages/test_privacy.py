@@ -288,7 +288,8 @@ def test_export_holds_points_contacts_letters_and_pkl_but_not_their_confidential
          "subject": "Panggilan orang tua"},
     ]  # fmt: skip
     assert data["pkl_placements"] == [
-        {"term": one.term.code, "company": "PT Maju", "mentor": "Pak Joko", "days_present": 50,
+        {"term": one.term.code, "term_label": one.term.label, "company": "PT Maju",
+         "mentor": "Pak Joko", "days_present": 50,
          "days_total": 60, "rating_attitude": 80.0, "rating_skills": 77.5},
     ]  # fmt: skip
     # Confidential like counselling notes: handed over by the guru BK, never in the file.

@@ -156,8 +156,9 @@ def test_the_pack_holds_identity_trends_prediction_accuracy_points_strengths_and
 ):
     data = student_pack(student=rich_student)
     assert data["identity"]["class"] == rich_student.school_class.name
-    assert data["grades"] == [("2024-1", 55.0), ("2024-2", 78.0)]
-    assert data["absence_unit"] == "term" and data["absences"] == [("2024-1", 10), ("2024-2", 3)]
+    assert data["grades"] == [("Ganjil 2024/2025", 55.0), ("Genap 2024/2025", 78.0)]
+    assert data["absence_unit"] == "term"
+    assert data["absences"] == [("Ganjil 2024/2025", 10), ("Genap 2024/2025", 3)]
     assert data["prediction"]["category"] == "kurang"
     assert data["prediction"]["reasons"][0] == "Alpa 6 hari pada semester ini"
     assert data["model"]["accuracy"][0] == pytest.approx(0.8)
