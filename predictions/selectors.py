@@ -5,7 +5,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from smk_dashboard.core.categories import LABELS
@@ -45,6 +59,48 @@ def current_predictions(*, students: QuerySet[Student]) -> QuerySet[Prediction]:
     return Prediction.objects.current().filter(model_version_id__in=active, student__in=students)
 
 
+def published() -> Q:
+    """The predictions readers were shown: written by a scoring that finished (a refresh of
+    the active model, or a switch the operator or a training run confirmed), or before
+    scorings were recorded. A candidate's preview ("Jadikan aktif" that waits for
+    confirmation, was cancelled, went stale or failed) never was, and counts nowhere."""
+    return (
+        Q(scoring__isnull=True)
+        | Q(scoring__status=ScoringStatus.DONE)
+        | Q(is_current=True, model_version__is_active=True)
+    )
+
+
+def published_predictions(
+    *, students: QuerySet[Student], latest_per_term: bool = False
+) -> QuerySet[Prediction]:
+    """THE history of `students`: every prediction they were shown (`published`). With
+    `latest_per_term`, one per student and predicted term: the one shown last (the current
+    one, where it predicts that term; else the one whose scoring finished last). Trends,
+    before/after comparisons and "sejak prediksi sebelumnya" all read it, so a term's counts
+    agree with what the pages showed, and the current term's with the current predictions."""
+    shown = Prediction.objects.filter(published(), student__in=students)
+    if not latest_per_term:
+        return shown
+    now_current = Case(
+        When(is_current=True, model_version__is_active=True, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    ranked = shown.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("student_id"), F("term_id")],
+            order_by=[
+                now_current.desc(),
+                Coalesce("scoring__finished_at", "created_at").desc(),
+                F("id").desc(),
+            ],
+        )
+    ).filter(rank=1)
+    return Prediction.objects.filter(id__in=ranked.values("id"))
+
+
 def active_model_version(*, school_id: int | None) -> ModelVersion | None:
     if school_id is None:
         return None
@@ -64,7 +120,7 @@ def new_kurang_queryset(*, current_kurang: QuerySet[Prediction]) -> QuerySet[Pre
     scoring ("prediksi pertama") has nobody "new". Rows written before scorings recorded their
     change are compared with the student's history."""
     previous = (
-        Prediction.objects.filter(student_id=OuterRef("student_id"))
+        Prediction.objects.filter(published(), student_id=OuterRef("student_id"))
         .filter(_earlier())
         .order_by("-created_at", "-id")
         .values("category")[:1]
@@ -176,10 +232,8 @@ def student_prediction_history(*, student: Student, user: User) -> list[Predicti
     """Every stored prediction of the student, newest first, each with `top` (factors) and
     `my_feedback` (the user's own answer or None)."""
     # A candidate model's predictions the operator has not switched to are not history.
-    unpublished = Q(scoring__purpose=ScoringPurpose.SWITCH) & ~Q(scoring__status=ScoringStatus.DONE)
     predictions = list(
-        Prediction.objects.filter(student=student)
-        .exclude(unpublished)
+        published_predictions(students=Student.objects.filter(pk=student.pk))
         .select_related("term", "based_on_term", "model_version")
         .order_by("-created_at", "-id")
     )

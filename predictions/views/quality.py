@@ -18,7 +18,6 @@ from predictions.metrics import (
     model_verdict,
     run_details,
 )
-from predictions.models import Prediction
 from predictions.selectors import (
     algorithm_reports,
     counselling_capacity,
@@ -26,6 +25,7 @@ from predictions.selectors import (
     model_page_school,
     model_versions_for_school,
     prediction_verification_rate,
+    published_predictions,
     teacher_precision,
     verification_rates_by_version,
 )
@@ -136,7 +136,7 @@ def model_quality(request: HttpRequest) -> HttpResponse:
 def prediction_feedback(request: HttpRequest, prediction_id: int) -> HttpResponse:
     """Record "sesuai / tidak sesuai" (+ note) for a prediction of a student the user sees."""
     prediction = get_object_or_404(
-        Prediction.objects.filter(student__in=student_queryset_for_user(user=request.user)),
+        published_predictions(students=student_queryset_for_user(user=request.user)),
         pk=prediction_id,
     )
     agrees = request.POST.get("agrees")
