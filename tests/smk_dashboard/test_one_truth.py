@@ -401,3 +401,21 @@ def test_the_history_selector_picks_the_current_prediction_for_the_current_term(
     assert counts(latest.filter(term=t1).values_list("category", flat=True)) == history["truth_t1"]
     shown = published_predictions(students=Student.objects.filter(school=history["school"]))
     assert not shown.filter(model_version__in=[v2, v4]).exists()
+
+
+def test_batal_on_the_waiting_preview_cancels_it_and_changes_nothing(history):
+    _v1, _v2, _v3, v4 = history["versions"]
+    waiting = v4.scorings.get(status=ScoringStatus.READY)
+    operator = _client(history["users"][Role.OPERATOR])
+    page = operator.get(f"/predictions/scoring/{waiting.pk}/").content.decode()
+    assert 'data-testid="cancel-switch"' in page
+    response = operator.post(f"/predictions/scoring/{waiting.pk}/", {"action": "cancel"})
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == ScoringStatus.CANCELLED
+    assert ModelVersion.objects.get(is_active=True) == history["versions"][0]
+    current = Prediction.objects.current().values_list("category", flat=True)
+    assert counts(current) == history["truth"]
+    # A cancelled preview cannot be confirmed afterwards.
+    operator.post(f"/predictions/scoring/{waiting.pk}/")
+    assert not ModelVersion.objects.get(pk=v4.pk).is_active
