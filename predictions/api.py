@@ -19,10 +19,11 @@ from smk_dashboard.core.audit import audit_log
 from smk_dashboard.core.categories import LABELS
 from smk_dashboard.core.fields import factors_for_user
 from smk_dashboard.core.roles import MODEL_QUALITY_ROLES, RISK_VIEWER_ROLES
-from students.models import User
+from students.models import Student, User
 from students.selectors import student_queryset_for_user
 
-from .models import ModelVersion, Prediction
+from .models import ModelVersion
+from .selectors import published_predictions
 
 
 def _model_versions_for_user(*, user: User) -> QuerySet[ModelVersion]:
@@ -149,7 +150,7 @@ class StudentPredictionListApi(APIView):
         require_roles(request, RISK_VIEWER_ROLES)
         student = get_object_or_404(student_queryset_for_user(user=request.user), pk=pk)
         predictions = (
-            Prediction.objects.filter(student=student)
+            published_predictions(students=Student.objects.filter(pk=student.pk))
             .exclude(student__privacy__objects_to_automated_decisions=True)
             .select_related("term", "based_on_term", "model_version")
             .order_by("-created_at", "-id")

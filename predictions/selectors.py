@@ -5,24 +5,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smk_dashboard.core.categories import LABELS
 from smk_dashboard.core.fields import factors_for_user
-from smk_dashboard.core.roles import Role
-from students.models import AcademicTerm, School, Student, User, term_label
+from students.models import AcademicTerm, Student, User, term_label
 
 from .factor_text import display_text
 from .metrics import (
-    ALGORITHM_NAMES,
-    METRIC_ROWS,
-    STUDY_CLAIMS,
-    all_models,
-    confusion_matrix,
     dig,
-    mean_std,
 )
 from .models import (
     ModelVersion,
@@ -47,6 +54,51 @@ def current_predictions(*, students: QuerySet[Student]) -> QuerySet[Prediction]:
     return Prediction.objects.current().filter(model_version_id__in=active, student__in=students)
 
 
+def published() -> Q:
+    """The predictions readers were shown: written by a scoring that finished (a refresh of
+    the active model, or a switch the operator or a training run confirmed), or before
+    scorings were recorded. A candidate's preview ("Jadikan aktif" that waits for
+    confirmation, was cancelled, went stale or failed) never was, and counts nowhere."""
+    return (
+        Q(scoring__isnull=True)
+        | Q(scoring__status=ScoringStatus.DONE)
+        | Q(is_current=True, model_version__is_active=True)
+    )
+
+
+def published_predictions(
+    *, students: QuerySet[Student] | None = None, latest_per_term: bool = False
+) -> QuerySet[Prediction]:
+    """THE history of `students` (every school's when None): every prediction they were
+    shown (`published`). With
+    `latest_per_term`, one per student and predicted term: the one shown last (the current
+    one, where it predicts that term; else the one whose scoring finished last). Trends,
+    before/after comparisons and "sejak prediksi sebelumnya" all read it, so a term's counts
+    agree with what the pages showed, and the current term's with the current predictions."""
+    shown = Prediction.objects.filter(published())
+    if students is not None:
+        shown = shown.filter(student__in=students)
+    if not latest_per_term:
+        return shown
+    now_current = Case(
+        When(is_current=True, model_version__is_active=True, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    ranked = shown.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("student_id"), F("term_id")],
+            order_by=[
+                now_current.desc(),
+                Coalesce("scoring__finished_at", "created_at").desc(),
+                F("id").desc(),
+            ],
+        )
+    ).filter(rank=1)
+    return Prediction.objects.filter(id__in=ranked.values("id"))
+
+
 def active_model_version(*, school_id: int | None) -> ModelVersion | None:
     if school_id is None:
         return None
@@ -66,7 +118,7 @@ def new_kurang_queryset(*, current_kurang: QuerySet[Prediction]) -> QuerySet[Pre
     scoring ("prediksi pertama") has nobody "new". Rows written before scorings recorded their
     change are compared with the student's history."""
     previous = (
-        Prediction.objects.filter(student_id=OuterRef("student_id"))
+        Prediction.objects.filter(published(), student_id=OuterRef("student_id"))
         .filter(_earlier())
         .order_by("-created_at", "-id")
         .values("category")[:1]
@@ -174,17 +226,7 @@ def prediction_status(*, school_id: int | None, students: QuerySet[Student]) -> 
     )
 
 
-def _unpublished() -> Q:
-    """A candidate model's predictions the operator has not switched to: never history, never
-    counted (they live apart until the switch)."""
-    return Q(scoring__purpose=ScoringPurpose.SWITCH) & ~Q(scoring__status=ScoringStatus.DONE)
-
-
-def published_predictions() -> QuerySet[Prediction]:
-    return Prediction.objects.exclude(_unpublished())
-
-
-def _flag(row) -> tuple:
+def flag_of(row) -> tuple:
     """The flag a prediction or an answer is about (`PredictionFeedback.KEY`)."""
     get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
     return tuple(get(name) for name in PredictionFeedback.KEY)
@@ -223,8 +265,7 @@ def student_prediction_history(*, student: Student, user: User) -> list[Predicti
     the same term: shown beside the new flag while the teacher is asked again). Only the
     user's own answers: other teachers' notes follow `core.fields.can_read_teacher_notes`."""
     predictions = list(
-        published_predictions()
-        .filter(student=student)
+        published_predictions(students=Student.objects.filter(pk=student.pk))
         .select_related("term", "based_on_term", "model_version")
         .order_by("-created_at", "-id")
     )
@@ -233,10 +274,10 @@ def student_prediction_history(*, student: Student, user: User) -> list[Predicti
         .select_related("prediction")
         .order_by("-updated_at", "-id")
     )
-    by_flag = {_flag(f): f for f in mine}
+    by_flag = {flag_of(f): f for f in mine}
     for p in predictions:
         p.top = top_factors(p.factors, n=5, user=user, based_on=p.based_on_term)
-        p.my_feedback = by_flag.get(_flag(p))
+        p.my_feedback = by_flag.get(flag_of(p))
         answered = p.my_feedback.prediction if p.my_feedback else None
         p.feedback_carried = answered is not None and (answered.created_at, answered.pk) < (
             p.created_at,
@@ -335,136 +376,3 @@ def training_runs_waiting(*, school_id: int | None) -> set[int]:
             training_run__isnull=False,
         ).values_list("training_run_id", flat=True)
     )
-
-
-def model_page_school(*, user: User, school_id: int | None = None) -> School | None:
-    """The school whose models the user reviews: their own; a superuser may pick one."""
-    if user.school_id is not None:
-        return user.school
-    if not user.is_superuser:
-        return None
-    schools = School.objects.order_by("id")
-    if school_id:
-        return schools.filter(id=school_id).first()
-    with_models = ModelVersion.objects.values("school_id")
-    return schools.filter(id__in=with_models).first() or schools.first()
-
-
-def model_versions_for_school(*, school: School) -> QuerySet[ModelVersion]:
-    return ModelVersion.objects.filter(school=school).select_related("training_run")
-
-
-def _rate(n: int, agrees: int) -> dict:
-    return {"n": n, "agrees": agrees, "rate": agrees / n if n else None}
-
-
-def prediction_verification_rate(
-    *, school: School, model_version: ModelVersion | None = None
-) -> dict:
-    """How often teachers found a prediction right: {"n", "agrees", "rate" (None if n=0)}.
-    With `model_version`: the answers that apply to its (published) predictions, carried-over
-    answers included (`feedback_applying_to`)."""
-    qs = PredictionFeedback.objects.all()
-    if model_version is not None:
-        qs = feedback_applying_to(published_predictions().filter(model_version=model_version))
-    return _answers(qs.filter(student__school=school))
-
-
-def verification_rates_by_version(*, school: School) -> dict[int, dict]:
-    """`prediction_verification_rate` of every version of the school in two queries: each
-    answer counts for every version whose published predictions carry its flag."""
-    answers: dict[tuple, list[bool]] = {}
-    for row in PredictionFeedback.objects.filter(student__school=school).values(
-        *PredictionFeedback.KEY, "agrees"
-    ):
-        answers.setdefault(_flag(row), []).append(row["agrees"])
-    if not answers:
-        return {}
-    counts: dict[int, list[int]] = {}
-    flags = (
-        published_predictions()
-        .filter(student_id__in={key[0] for key in answers})
-        .values_list(*PredictionFeedback.KEY, "model_version_id")
-    )
-    for *flag, version_id in flags:
-        for agrees in answers.get(tuple(flag), ()):
-            n_agrees = counts.setdefault(version_id, [0, 0])
-            n_agrees[0] += 1
-            n_agrees[1] += agrees
-    return {version_id: _rate(n, a) for version_id, (n, a) in counts.items()}
-
-
-def counselling_capacity(*, school: School) -> dict:
-    """How many flagged students the school's counsellors can take on: the school's
-    `students_per_counsellor` × its active BK accounts (at least one counsellor counted)."""
-    counsellors = User.objects.filter(school=school, role=Role.BK, is_active=True).count()
-    per = school.students_per_counsellor
-    counted = max(counsellors, 1)
-    return {"per": per, "counsellors": counsellors, "counted": counted, "k": per * counted}
-
-
-def _answers(qs: QuerySet[PredictionFeedback]) -> dict:
-    agg = qs.aggregate(n=Count("id"), agrees=Count("id", filter=Q(agrees=True)))
-    return _rate(agg["n"], agg["agrees"])
-
-
-def teacher_precision(*, version: ModelVersion, k: int) -> dict:
-    """Teachers' answers as a second measure of `version`, independent of cross-validation.
-
-    "kurang": of the teacher answers on its kurang predictions, how many say "sesuai" (the
-    precision of kurang among reviewed students; answers carried over from another model's
-    prediction of the same flag count). "at_k": the same, limited to the `k`
-    current kurang predictions with the highest P(kurang): the students the counsellors can
-    take on. Each {"n" (answers), "agrees", "rate" (None if n=0)}; "at_k" also has "k"."""
-    kurang = published_predictions().filter(model_version=version, category="kurang")
-    top = list(
-        Prediction.objects.current()
-        .filter(model_version=version, category="kurang")
-        .order_by("-p_kurang", "id")
-        .values_list("id", flat=True)[:k]
-    )
-    at_k = _answers(feedback_applying_to(Prediction.objects.filter(id__in=top)))
-    return {"kurang": _answers(feedback_applying_to(kurang)), "at_k": {**at_k, "k": k}}
-
-
-def majority_baseline(cm: list[list[int]] | None) -> float | None:
-    """Accuracy of always guessing the most common true class: the floor a model must beat."""
-    if not cm:
-        return None
-    totals = [sum(row) for row in cm]
-    return max(totals) / sum(totals) if sum(totals) else None
-
-
-def algorithm_reports(metrics: dict) -> list[dict]:
-    """One entry per algorithm in the version's metrics, ready for the page:
-    name, rows of (label, mean, std), confusion matrix, reliability, study claim."""
-    reports = []
-    for key, entry in all_models(metrics).items():
-        cm = confusion_matrix(entry)
-        # The engine pools the kurang probability of every test fold into bins.
-        reliability = dig(entry, "reliability_kurang")
-        if not (isinstance(reliability, dict) and reliability.get("mean_predicted")):
-            reliability = None
-        reports.append(
-            {
-                "key": key,
-                "name": ALGORITHM_NAMES.get(key, key),
-                "is_baseline": key in ("rf", "lr", "gbdt"),
-                "metrics": {m: mean_std(entry.get(m)) for m, *_rest in METRIC_ROWS},
-                "recall": {
-                    label: mean_std(dig(entry, "recall_per_class", label)) for label in LABELS
-                },
-                "confusion_matrix": cm,
-                "n_test": sum(sum(r) for r in cm) if cm else None,
-                "majority_baseline": majority_baseline(cm),
-                "reliability": reliability,
-                "fit_seconds": entry.get("fit_seconds"),
-                "study_claim": STUDY_CLAIMS.get(key),
-            }
-        )
-    return reports
-
-
-def fairness_rows(metrics: dict, key: str) -> list[dict]:
-    rows = dig(metrics, "fairness", key)
-    return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []

@@ -406,6 +406,31 @@ def scoring_run_switch(*, scoring: ScoringRun, user: User | None = None) -> Mode
     return version
 
 
+def scoring_run_cancel(*, scoring: ScoringRun, user: User | None = None) -> ScoringRun:
+    """ "Batal" on a candidate's preview: the scoring is cancelled, the active model and its
+    predictions stay, and the candidate's predictions are never shown anywhere
+    (`selectors.published`). Only a SWITCH scoring that has not switched and is not being
+    written right now (pending or ready) can be cancelled."""
+    with transaction.atomic():
+        scoring = ScoringRun.objects.select_for_update().get(pk=scoring.pk)
+        if scoring.purpose != ScoringPurpose.SWITCH or scoring.status not in (
+            ScoringStatus.PENDING,
+            ScoringStatus.READY,
+        ):
+            raise ValidationError(_("Penilaian ini tidak bisa dibatalkan lagi."))
+        scoring.status, scoring.finished_at = ScoringStatus.CANCELLED, timezone.now()
+        scoring.save(update_fields=["status", "finished_at"])
+        audit_log(
+            action="model.switch_cancel",
+            user=user,
+            target=scoring.model_version,
+            school=scoring.school,
+            detail={"scoring": scoring.pk},
+        )
+        school_pages_changed(scoring.school_id)
+    return scoring
+
+
 def predictions_refresh_current(*, student_ids) -> None:
     """Make each student's newest prediction (by created_at, then id) the current one, after
     predictions were written or removed other than by `predictions_score`."""

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from predictions.models import Category
 from students.models import AcademicTerm, School, Student
@@ -53,6 +55,39 @@ class Case:
     def has_gap(self) -> bool:
         return None in (self.avg_change, self.attendance_change)
 
+    @property
+    def contradiction(self) -> str:
+        """Why the outcome label disagrees with the numbers, or ""."""
+        return outcome_contradiction(
+            outcome=self.outcome,
+            avg_change=self.avg_change,
+            attendance_change=self.attendance_change,
+        )
+
+    @property
+    def fell(self) -> bool:
+        """The term average or the attendance fell from before to after."""
+        return any(c is not None and c < 0 for c in (self.avg_change, self.attendance_change))
+
+
+def outcome_contradiction(
+    *, outcome: str, avg_change: float | None, attendance_change: float | None
+) -> str:
+    """A case labelled "Membaik" whose term average or attendance fell (by 0.1 or more, as
+    the page rounds them): "Label tidak sejalan dengan data: rata-rata nilai turun 3,0 poin"."""
+    if outcome != Outcome.IMPROVED:
+        return ""
+    falls = []
+    if avg_change is not None and avg_change < 0:
+        falls.append(_("rata-rata nilai turun %(n)s poin") % {"n": number_format(-avg_change, 1)})
+    if attendance_change is not None and attendance_change < 0:
+        falls.append(
+            _("kehadiran turun %(n)s poin persen") % {"n": number_format(-attendance_change, 1)}
+        )
+    if not falls:
+        return ""
+    return _("Label tidak sejalan dengan data: %(falls)s") % {"falls": f" {_('dan')} ".join(falls)}
+
 
 def _terms_by_start_date(completed: list[Intervention]) -> dict[int, tuple[int, int]]:
     """For interventions without a reference prediction (started before the school's first
@@ -88,6 +123,16 @@ def intervention_cases(*, school: School, students: QuerySet[Student]) -> list[C
         .select_related("student", "student__school_class", "programme")
         .order_by("-closed_at", "-start_date", "-id")
     )
+    return _cases(school, completed)
+
+
+def intervention_before_after(*, intervention: Intervention) -> Case:
+    """The same before/after for one intervention, open or closed: what the close form shows
+    before the counsellor picks an outcome."""
+    return _cases(intervention.student.school, [intervention])[0]
+
+
+def _cases(school: School, completed: list[Intervention]) -> list[Case]:
     by_student = _with_triggers(_latest_predictions(school), completed)
     refs = {i.id: _reference_prediction(i, by_student) for i in completed}
     by_date = _terms_by_start_date([i for i in completed if refs[i.id] is None])
@@ -112,7 +157,7 @@ def intervention_cases(*, school: School, students: QuerySet[Student]) -> list[C
             start_date=i.start_date,
             closed_on=timezone.localtime(i.closed_at).date() if i.closed_at else None,
             outcome=i.outcome,
-            outcome_label=str(Outcome(i.outcome).label),
+            outcome_label=str(Outcome(i.outcome).label) if i.outcome else "",
             category=ref["category"] if ref else None,
             category_label=str(Category(ref["category"]).label) if ref else "",
             before_term=term_names.get(span[0], "") if span else "",

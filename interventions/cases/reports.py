@@ -27,12 +27,13 @@ from django.db.models import Avg, Count
 from django.utils import timezone
 
 from predictions.models import Category, Prediction
-from predictions.selectors import predictions_reviewed
+from predictions.selectors import predictions_reviewed, published_predictions
 from students.models import (
     AcademicTerm,
     AttendanceSummary,
     GradeRecord,
     School,
+    Student,
     StudentStatus,
 )
 
@@ -135,16 +136,11 @@ def _flagged_kurang(school: School, term_id: int | None) -> list[dict]:
 
 
 def _latest_predictions(school: School) -> dict[tuple[int, int], dict]:
-    """The latest prediction per (student, predicted term) in the school."""
-    rows = (
-        Prediction.objects.filter(student__school=school)
-        .order_by("student_id", "term_id", "-created_at", "-id")
-        .values("id", "student_id", "term_id", "based_on_term_id", "category", "created_at")
+    """Per (student, predicted term) of the school, the prediction readers saw last."""
+    rows = published_predictions(students=school.students.all(), latest_per_term=True).values(
+        "id", "student_id", "term_id", "based_on_term_id", "category", "created_at"
     )
-    latest: dict[tuple[int, int], dict] = {}
-    for row in rows:
-        latest.setdefault((row["student_id"], row["term_id"]), row)
-    return latest
+    return {(row["student_id"], row["term_id"]): row for row in rows}
 
 
 def _term_averages(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], float]:
@@ -232,7 +228,9 @@ def _with_triggers(
         by_student[row["student_id"]].append(row)
     trigger_ids = {i.triggered_by_id for i in completed if i.triggered_by_id}
     known = {row["id"] for row in latest.values()}
-    for row in Prediction.objects.filter(id__in=trigger_ids - known).values(
+    helped = Student.objects.filter(id__in={i.student_id for i in completed})
+    shown = published_predictions(students=helped)
+    for row in shown.filter(id__in=trigger_ids - known).values(
         "id", "student_id", "term_id", "based_on_term_id", "category", "created_at"
     ):
         by_student[row["student_id"]].append(row)

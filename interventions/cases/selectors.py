@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from predictions.models import Prediction
-from predictions.selectors import current_predictions
+from predictions.selectors import current_predictions, published_predictions
 from smk_dashboard.core.audit import audit_log
 from smk_dashboard.core.categories import Category
 from smk_dashboard.core.roles import INTERVENTION_CREATOR_ROLES
@@ -326,7 +326,8 @@ def student_search(*, user: User, q: str, limit: int = 20) -> list[Student]:
 
 
 def prediction_for_student(*, student: Student, pk: int) -> Prediction | None:
-    return Prediction.objects.filter(student=student, pk=pk).select_related("term").first()
+    shown = published_predictions(students=Student.objects.filter(pk=student.pk))
+    return shown.filter(pk=pk).select_related("term").first()
 
 
 def programmes_for_school(*, user: User) -> QuerySet[Programme]:

@@ -244,7 +244,13 @@ def intervention_close(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Intervensi ditutup."))
             return redirect("interventions:detail", pk=pk)
-    return render(request, "interventions/close.html", {"intervention": intervention, "form": form})
+    # The numbers come first, so that the label the counsellor picks can agree with them.
+    before_after = case_outcomes.intervention_before_after(intervention=intervention)
+    return render(
+        request,
+        "interventions/close.html",
+        {"intervention": intervention, "form": form, "before_after": before_after},
+    )
 
 
 @allowed(permissions.can_view_interventions)

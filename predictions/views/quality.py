@@ -18,8 +18,7 @@ from predictions.metrics import (
     model_verdict,
     run_details,
 )
-from predictions.models import Prediction
-from predictions.selectors import (
+from predictions.quality import (
     algorithm_reports,
     counselling_capacity,
     fairness_rows,
@@ -29,6 +28,7 @@ from predictions.selectors import (
     teacher_precision,
     verification_rates_by_version,
 )
+from predictions.selectors import published_predictions
 from predictions.services import prediction_feedback_record
 from smk_dashboard.core.access import role_required
 from smk_dashboard.core.roles import MODEL_QUALITY_ROLES, RISK_VIEWER_ROLES
@@ -136,7 +136,7 @@ def model_quality(request: HttpRequest) -> HttpResponse:
 def prediction_feedback(request: HttpRequest, prediction_id: int) -> HttpResponse:
     """Record "sesuai / tidak sesuai" (+ note) for a prediction of a student the user sees."""
     prediction = get_object_or_404(
-        Prediction.objects.filter(student__in=student_queryset_for_user(user=request.user)),
+        published_predictions(students=student_queryset_for_user(user=request.user)),
         pk=prediction_id,
     )
     agrees = request.POST.get("agrees")

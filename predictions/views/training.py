@@ -151,6 +151,14 @@ def scoring_confirm(request: HttpRequest, scoring_id: int) -> HttpResponse:
         ScoringRun.objects.filter(school_id=request.user.school_id).select_related("model_version"),
         pk=scoring_id,
     )
+    if request.method == "POST" and request.POST.get("action") == "cancel":
+        try:
+            services.scoring_run_cancel(scoring=scoring, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("predictions:scoring", scoring_id=scoring.pk)
+        messages.info(request, _("Dibatalkan; model aktif dan prediksinya tidak berubah."))
+        return redirect("predictions:training")
     if request.method == "POST":
         try:
             version = services.scoring_run_switch(scoring=scoring, user=request.user)

@@ -6,7 +6,7 @@ import pytest
 
 from predictions import metrics as m
 from predictions.metrics import model_verdict
-from predictions.selectors import counselling_capacity, teacher_precision
+from predictions.quality import counselling_capacity, teacher_precision
 from students.models import Role
 from tests.predictions.factories import (
     ModelVersionFactory,

@@ -12,8 +12,7 @@ from collections.abc import Iterable
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from interventions.models import Intervention, Outcome
-from predictions.models import Prediction
-from predictions.selectors import current_predictions
+from predictions.selectors import current_predictions, published_predictions
 from smk_dashboard.core.categories import LABELS
 from smk_dashboard.pages.suppression import HIDDEN, SMALL_CELL, SUPPRESSED, shown, sum_relation
 from students.models import AttendanceSummary, GradeRecord, School, Student, StudentStatus
@@ -66,19 +65,14 @@ def category_distribution(
 
 
 def category_trend(*, schools: Iterable[School], per_school: bool = False) -> list[dict]:
-    """Per predicted term: the students in each category, using each student's latest
-    prediction for that term (any model version)."""
-    newer = Prediction.objects.filter(
-        student_id=OuterRef("student_id"), term_id=OuterRef("term_id")
-    )
-    newer = newer.filter(
-        Q(created_at__gt=OuterRef("created_at"))
-        | Q(created_at=OuterRef("created_at"), id__gt=OuterRef("id"))
-    )
+    """Per predicted term: the students in each category, using for each student the
+    prediction of that term readers saw last (`published_predictions`): never a candidate's
+    preview; for the current term, the current predictions."""
     keys = (["student__school__name"] if per_school else []) + ["term__code"]
     rows = (
-        Prediction.objects.filter(student__school__in=schools)
-        .filter(~Exists(newer))
+        published_predictions(
+            students=Student.objects.filter(school__in=schools), latest_per_term=True
+        )
         .values(*keys)
         .annotate(**_category_counts())
         .order_by("term__code", *keys)

@@ -8,7 +8,8 @@ from django.views.decorators.http import require_GET
 
 from interventions.cases.reports import effectiveness_report
 from predictions.charts import category_stack_figure, heatmap_figure
-from predictions.selectors import model_page_school, prediction_status
+from predictions.quality import model_page_school
+from predictions.selectors import prediction_status
 from smk_dashboard.core.access import role_required
 from smk_dashboard.core.audit import audit_log
 from smk_dashboard.core.formats import term_label

@@ -30,6 +30,7 @@ from predictions.selectors import (
     active_model_version,
     current_predictions,
     prediction_status,
+    published_predictions,
     top_factors,
 )
 from smk_dashboard.core.categories import CATEGORY_RANK, RISK_STEP
@@ -184,7 +185,7 @@ def risk_rows(predictions: list[Prediction], *, user: User) -> list[RiskRow]:
     current_ids = {p.id for p in predictions}
     earlier: dict[int, list[dict]] = {}
     for row in (
-        Prediction.objects.filter(student_id__in=student_ids)
+        published_predictions(students=Student.objects.filter(id__in=student_ids))
         .exclude(id__in=current_ids)
         .order_by("student_id", "-created_at", "-id")
         .values("id", "student_id", "category", "created_at")

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from predictions.models import PredictionFeedback
-from predictions.selectors import prediction_verification_rate, verification_rates_by_version
+from predictions.quality import prediction_verification_rate, verification_rates_by_version
 from predictions.services import prediction_feedback_record
 from students.models import Role
 from tests.predictions.factories import (

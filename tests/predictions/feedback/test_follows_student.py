@@ -8,12 +8,12 @@ from django.test import Client
 
 from interventions.cases import reports
 from predictions.models import ModelVersion, PredictionFeedback
-from predictions.selectors import (
+from predictions.quality import (
     prediction_verification_rate,
-    student_prediction_history,
     teacher_precision,
     verification_rates_by_version,
 )
+from predictions.selectors import student_prediction_history
 from predictions.services import prediction_feedback_record
 from students.models import Role
 from tests.predictions.factories import ModelVersionFactory, PredictionFactory
