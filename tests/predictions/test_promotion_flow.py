@@ -8,7 +8,7 @@ from django.test import Client
 
 from predictions import services, training
 from predictions.models import ModelVersion, Prediction, ScoringRun, ScoringStatus
-from smk_dashboard.pages.demo import DemoConfig, seed_demo
+from smk_dashboard.pages.demo.seed import DemoConfig, seed_demo
 from students.models import School, User
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
