@@ -20,5 +20,5 @@ def student_pack_view(request: HttpRequest, student_id: int) -> HttpResponse:
     response = HttpResponse(
         student_pack_pdf(student_pack(student=student)), content_type="application/pdf"
     )
-    response["Content-Disposition"] = f'inline; filename="ringkasan-{student.nisn}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="ringkasan-{student.nisn or student.pk}.pdf"'
     return response
