@@ -19,6 +19,7 @@ from .models import (
     SchoolClass,
     Student,
     StudentPrivacy,
+    StudentStatus,
     TeachingAssignment,
     User,
 )
@@ -167,3 +168,25 @@ def import_batch_queryset_for_user(*, user: User) -> QuerySet:
     if user.role in TEACHER_ROLES:
         return qs.filter(created_by=user)
     return qs.none()
+
+
+INCOMPLETE_LISTED = 200
+
+
+def students_incomplete(*, school: School) -> dict:
+    """Current students whose data is not complete yet (a ledger brought them without
+    gender or NISN): how many miss each, and the first of them for the setup page."""
+    students = Student.objects.filter(school=school, status=StudentStatus.AKTIF).filter(
+        Q(gender="") | Q(nisn="")
+    )
+    counts = students.aggregate(
+        total=Count("id"),
+        gender=Count("id", filter=Q(gender="")),
+        nisn=Count("id", filter=Q(nisn="")),
+    )
+    listed = (
+        students.select_related("school_class")
+        .only("id", "name", "nis", "nisn", "gender", "school_class__name")
+        .order_by("school_class__name", "name")[:INCOMPLETE_LISTED]
+    )
+    return counts | {"students": list(listed)}

@@ -85,9 +85,12 @@ def model_quality(request: HttpRequest) -> HttpResponse:
             ("kip", _("Per penerima KIP/PIP")),
         ):
             rows = fairness_rows(shown.metrics, key)
-            if key == "kip":
-                names = {"1": _("Penerima KIP/PIP"), "0": _("Bukan penerima")}
-                rows = [{**r, "group": names.get(r["group"], r["group"])} for r in rows]
+            names = {
+                "kip": {"1": _("Penerima KIP/PIP"), "0": _("Bukan penerima")},
+                "gender": {"L": _("Laki-laki"), "P": _("Perempuan")},
+            }.get(key, {})
+            names["tidak diketahui"] = _("tidak diketahui")  # no gender (or major) on record
+            rows = [{**r, "group": names.get(r["group"], r["group"])} for r in rows]
             if rows:
                 fairness[key] = {"title": title, "rows": rows}
                 figures[f"fair-{key}"] = fairness_figure(rows)

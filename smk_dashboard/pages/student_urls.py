@@ -13,6 +13,7 @@ urlpatterns = [
     path("imports/setup/", views.import_setup, name="import_setup"),
     path("imports/<int:pk>/mapping/", views.import_mapping, name="import_mapping"),
     path("imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("imports/<int:pk>/identity/", views.import_resolve, name="import_resolve"),
     path("imports/<int:pk>/status/", views.import_status, name="import_status"),
     path("imports/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
     path("imports/template/<str:kind>.xlsx", views.import_template, name="import_template"),

@@ -27,6 +27,11 @@ IDENTITY_ACCEPT = "_identity_ok"  # mapping key: the operator ticked the name / 
 SKIP, NEW, STUDENT = "skip", "new", "student:"
 
 
+def kept_identity_keys(mapping: dict) -> dict:
+    """The identity answers of a mapping, kept when the user maps the columns again."""
+    return {k: v for k, v in mapping.items() if k in (IDENTITY_CHOICES, IDENTITY_ACCEPT)}
+
+
 def _match(data: dict, index: SchoolIndex) -> tuple[tuple | None, str, list[tuple]]:
     """(student, why it is a conflict or "", the stored students the conflict concerns)."""
     nisn, nis, name = data.get("nisn") or "", data.get("nis") or "", data.get("name") or ""
@@ -57,6 +62,7 @@ def _stored(student: tuple, index: SchoolIndex, scope: Scope) -> dict:
         return {"id": None, "hidden": True}
     return {
         "id": student[0],
+        "choice": STUDENT + str(student[0]),
         "name": student[5],
         "nisn": student[1],
         "nis": student[2],
@@ -105,7 +111,7 @@ def identify(
             parsed.data["_student"] = student[0] if student else None
             continue
         stored = [_stored(s, index, scope) for s in candidates]
-        options = [STUDENT + str(s["id"]) for s in stored if s["id"] is not None]
+        options = [s["choice"] for s in stored if s["id"] is not None]
         options += [NEW, SKIP] if roster else [SKIP]
         _mark(parsed, why, stored, options)
         choice = choices.get(parsed.key, "")

@@ -50,8 +50,13 @@ def identity_preview(result: ParseResult) -> dict:
         "identity_total": len(identity),
         "held": sum(1 for p in rows if p.data.get("_held")),
         "incomplete": [
-            _where(p) | {"name": p.data.get("name", ""), "nisn": p.data.get("nisn", ""),
-                         "nis": p.data.get("nis", ""), "missing": _missing(p.data)}
+            _where(p)
+            | {
+                "name": p.data.get("name", ""),
+                "nisn": p.data.get("nisn", ""),
+                "nis": p.data.get("nis", ""),
+                "missing": _missing(p.data),
+            }
             for p in incomplete[:MAX_LISTED]
         ],  # fmt: skip
         "incomplete_total": len(incomplete),
@@ -62,7 +67,8 @@ def identity_preview(result: ParseResult) -> dict:
 
 
 def _update(parsed) -> dict:
-    return _where(parsed) | {"name": parsed.data.get("name", ""), "changes": parsed.data["_changes"]}
+    data = parsed.data
+    return _where(parsed) | {"name": data.get("name", ""), "changes": data["_changes"]}
 
 
 def _former(result: ParseResult) -> dict:
@@ -91,4 +97,3 @@ def summary_lists(identity: dict) -> dict:
         for i in identity.get("incomplete", [])
     ]
     return {"conflicts": conflicts, "incomplete": incomplete}
-
