@@ -83,11 +83,13 @@ def file_side(parsed: ParsedRow) -> dict:
 
 
 def _mark(parsed: ParsedRow, why: str, stored: list[dict], choices: list[str]) -> None:
-    parsed.conflict = {"reason": why, "stored": stored, "choices": choices, "refused": ""}
-    parsed.add_error(
-        _("Konflik identitas: %(why)s Baris ini tidak diimpor sampai Anda memilih di pratinjau.")
-        % {"why": why}
-    )
+    error = _(
+        "Konflik identitas: %(why)s Baris ini tidak diimpor sampai Anda memilih di pratinjau."
+    ) % {"why": why}
+    parsed.conflict = {
+        "reason": why, "stored": stored, "choices": choices, "refused": "", "error": error
+    }  # fmt: skip
+    parsed.add_error(error)
 
 
 def _refuse(parsed: ParsedRow, choice: str, message: str) -> None:
@@ -164,8 +166,8 @@ def _apply_choice(parsed: ParsedRow, choice: str, index: SchoolIndex, roster: bo
             data["nis"] = ""  # the NIS belongs to another child: the new one starts without
             data["_nis_dropped"] = nis
         data["_student"] = None
+    parsed.errors = [e for e in parsed.errors if e != parsed.conflict["error"]]
     parsed.conflict = None
-    parsed.errors = [e for e in parsed.errors if not e.startswith(_("Konflik identitas"))]
 
 
 def file_conflicts(result: ParseResult) -> None:

@@ -71,7 +71,7 @@ def test_a_conflicting_ledger_row_is_skipped_and_the_stored_student_stays(
     page.get_by_test_id("skipped-rows").wait_for(timeout=60_000)
     assert page.get_by_test_id("identity-conflicts").count() == 0
     assert "Baru: 3" in page.get_by_test_id("row-outcomes").inner_text()
-    assert "3 siswa baru dibuat dengan data belum lengkap" in (
+    assert "3 siswa baru akan dibuat dengan data belum lengkap" in (
         page.get_by_test_id("incomplete").inner_text()
     )
     shoot(page, "preview-resolved")
