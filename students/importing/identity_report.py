@@ -32,7 +32,7 @@ def identity_preview(result: ParseResult) -> dict:
         "conflicts": conflicts[:MAX_LISTED],
         "conflicts_total": len(conflicts),
         "repeats": result.repeats,
-        "skipped_rows": result.skipped_rows[:MAX_LISTED],
+        "skipped_rows": [_skipped(key) for key in result.skipped_rows[:MAX_LISTED]],
         "former": _former(result),
     }
     if result.kind != "roster":
@@ -64,6 +64,11 @@ def identity_preview(result: ParseResult) -> dict:
         "nis_dropped": sum(1 for p in new if p.data.get("_nis_dropped")),
     }
     return out
+
+
+def _skipped(key: str) -> dict:
+    sheet, _sep, row = key.rpartition("!")
+    return {"key": key, "sheet": sheet, "row": row}
 
 
 def _update(parsed) -> dict:

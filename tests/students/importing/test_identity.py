@@ -256,7 +256,8 @@ def test_skip_and_new_student_choices_leave_adi_unchanged(school, adi, make_user
     before = snapshot(school)[0]
     batch = answer(batch, {conflict["key"]: "skip"}, operator)
     assert batch.preview["identity"]["conflicts_total"] == 0 and batch.rejected == 0
-    assert batch.preview["identity"]["skipped_rows"] == [conflict["key"]]
+    [skipped] = batch.preview["identity"]["skipped_rows"]
+    assert (skipped["key"], skipped["row"]) == (conflict["key"], "5")
     batch = answer(batch, {conflict["key"]: ""}, operator)  # changed their mind: undo
     assert batch.preview["identity"]["conflicts_total"] == 1
     batch = answer(batch, {conflict["key"]: "new"}, operator)
