@@ -28,7 +28,6 @@ from .models import (
     Change,
     ModelVersion,
     Prediction,
-    PredictionFeedback,
     RunStatus,
     ScoringPurpose,
     ScoringRun,
@@ -473,32 +472,3 @@ def model_storage_dir(school: School):
     directory = settings.MODEL_STORAGE_DIR / school.npsn
     directory.mkdir(parents=True, exist_ok=True)
     return directory
-
-
-# --------------------------------------------------------------------------- teacher feedback
-
-FEEDBACK_NOTE_MAX = 1000
-
-
-@transaction.atomic
-def prediction_feedback_record(
-    *, prediction: Prediction, user: User, agrees: bool, note: str = ""
-) -> PredictionFeedback:
-    """Record whether `user` finds `prediction`'s flag right ("sesuai") or not, with an
-    optional note. The answer is about the prediction's student, term and category: one
-    answer per user and flag, so answering again (on this prediction, or on another model's
-    prediction of the same flag) replaces the first and points it at `prediction`."""
-    note = (note or "").strip()
-    if len(note) > FEEDBACK_NOTE_MAX:
-        raise ValidationError(
-            _("Catatan terlalu panjang: paling banyak %(max)s karakter.")
-            % {"max": FEEDBACK_NOTE_MAX}
-        )
-    feedback, _created = PredictionFeedback.objects.update_or_create(
-        user=user,
-        student_id=prediction.student_id,
-        term_id=prediction.term_id,
-        category=prediction.category,
-        defaults={"agrees": bool(agrees), "note": note, "prediction": prediction},
-    )
-    return feedback

@@ -60,14 +60,21 @@ def detect_device() -> str:
     return "cpu"
 
 
+UNKNOWN_GROUP = "tidak diketahui"
+
+
 def fairness_table(
     codes: np.ndarray, proba: np.ndarray, groups: pd.Series
 ) -> list[dict[str, float | int | str | None]]:
     """Per group: n, n_kurang, recall of kurang and the false-positive rate of kurang,
-    from out-of-fold predictions (no sample is scored by a model that saw it)."""
+    from out-of-fold predictions (no sample is scored by a model that saw it). Students
+    whose group is not known (a ledger brought them without gender) are counted as the
+    group "tidak diketahui", never dropped."""
+    known = groups.notna() & (groups.astype(str).str.strip() != "")
+    groups = groups.astype(object).where(known, UNKNOWN_GROUP)
     pred = proba.argmax(axis=1)
     rows = []
-    for name in sorted(groups.dropna().unique(), key=str):
+    for name in sorted(groups.unique(), key=lambda g: (g == UNKNOWN_GROUP, str(g))):
         mask = (groups == name).to_numpy()
         true_k, pred_k = codes[mask] == 0, pred[mask] == 0
         n_neg = int((~true_k).sum())

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .importers.identity import kept_identity_keys
 from .importers.parsing import SHEET_CHOICE
 from .importers.values import parse_term, term_label
 from .importers.vocabulary import FIELD_LABELS, mappable_fields
@@ -69,6 +70,7 @@ class ImportMappingForm(forms.Form):
 
     def __init__(self, *args, batch, **kwargs):
         super().__init__(*args, **kwargs)
+        self.batch = batch
         self.fields["term"] = TermField(label=_("Semester"), initial=batch.term_code)
         sheets = batch.preview.get("all_sheets", [])
         if len(sheets) > 1:
@@ -120,8 +122,9 @@ class ImportMappingForm(forms.Form):
             groups.setdefault(why, []).append((name, column))
         return list(groups.items())
 
-    def mapping(self) -> dict[str, str]:
-        result = {}
+    def mapping(self) -> dict:
+        # the answers to identity conflicts stay when the columns are mapped again
+        result = kept_identity_keys(self.batch.mapping)
         if self.cleaned_data.get("sheet"):
             result[SHEET_CHOICE] = self.cleaned_data["sheet"]
         for name, column in self.columns:
@@ -136,6 +139,9 @@ class ImportMappingForm(forms.Form):
 class ImportConfirmForm(forms.Form):
     valid_rows_only = forms.BooleanField(
         label=_("Impor baris yang valid saja (baris bermasalah dilewati)"), required=False
+    )
+    apply_identity_changes = forms.BooleanField(
+        label=_("Terapkan juga perubahan nama atau NISN"), required=False
     )
 
 

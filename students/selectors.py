@@ -21,6 +21,7 @@ from .models import (
     SchoolClass,
     Student,
     StudentPrivacy,
+    StudentStatus,
     TeachingAssignment,
     User,
 )
@@ -212,3 +213,25 @@ def school_class_groups(*, school: School, only_code: str | None = None) -> list
         groups.setdefault(class_abbreviation(school_class.name), []).append(school_class)
     ordered = sorted(groups.items(), key=lambda g: (g[0] == "", g[0]))  # no abbreviation: last
     return [ClassGroup(abbreviation=a, classes=c) for a, c in ordered]
+
+
+INCOMPLETE_LISTED = 200
+
+
+def students_incomplete(*, school: School) -> dict:
+    """Current students whose data is not complete yet (a ledger brought them without
+    gender or NISN): how many miss each, and the first of them for the setup page."""
+    students = Student.objects.filter(school=school, status=StudentStatus.AKTIF).filter(
+        Q(gender="") | Q(nisn="")
+    )
+    counts = students.aggregate(
+        total=Count("id"),
+        gender=Count("id", filter=Q(gender="")),
+        nisn=Count("id", filter=Q(nisn="")),
+    )
+    listed = (
+        students.select_related("school_class")
+        .only("id", "name", "nis", "nisn", "gender", "school_class__name")
+        .order_by("school_class__name", "name")[:INCOMPLETE_LISTED]
+    )
+    return counts | {"students": list(listed)}

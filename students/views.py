@@ -18,6 +18,7 @@ from .forms import ClassMajorBulkForm, ImportConfirmForm, ImportMappingForm, Imp
 from .importers import FileRejected
 from .importers.majors import UNASSIGNED_CODE
 from .importers.report import TEMPLATES, blank_template_xlsx
+from .importing.conflicts import import_batch_accept_identity_changes, import_batch_resolve
 from .importing.freshness import (
     import_batch_changes_since,
     import_batch_earlier_copy,
@@ -36,7 +37,7 @@ from .importing.lifecycle import (
 )
 from .importing.report import import_error_report
 from .models import ImportBatch, ImportKind, ImportStatus, Major, MajorField, Role, SchoolClass
-from .selectors import import_batch_queryset_for_user, school_class_groups
+from .selectors import import_batch_queryset_for_user, school_class_groups, students_incomplete
 from .services import (
     major_create,
     school_class_major_set,
@@ -137,6 +138,9 @@ def import_confirm(request, pk: int):
     form = ImportConfirmForm(request.POST)
     form.is_valid()
     try:
+        import_batch_accept_identity_changes(
+            batch=batch, accept=form.cleaned_data.get("apply_identity_changes", False)
+        )
         import_batch_confirm(
             batch=batch,
             user=request.user,
@@ -169,6 +173,22 @@ def import_refresh(request, pk: int):
     batch = _batch(request, pk)
     try:
         import_batch_refresh(batch=batch, user=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("students:import_detail", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def import_resolve(request, pk: int):
+    """The operator's answers to the preview's identity conflicts: one radio group per row
+    ("row:<sheet>!<row>" -> "student:<id>" | "new" | "skip"), or "undo" for a skipped row."""
+    batch = _batch(request, pk)
+    choices = {k.removeprefix("row:"): v for k, v in request.POST.items() if k.startswith("row:")}
+    if request.POST.get("undo"):
+        choices[request.POST["undo"]] = ""
+    try:
+        import_batch_resolve(batch=batch, choices=choices, user=request.user, request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("students:import_detail", pk=batch.pk)
@@ -257,6 +277,7 @@ def import_setup(request):
             "majors": majors,
             "unfinished": unfinished,
             "fields": MajorField.choices,
+            "incomplete": students_incomplete(school=school),
         },
     )
 

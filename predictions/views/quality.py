@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from predictions.charts import confusion_figure, fairness_figure, reliability_figure
+from predictions.feedback import prediction_feedback_record
 from predictions.metrics import (
     ALGORITHM_NAMES,
     METRIC_ROWS,
@@ -29,7 +30,6 @@ from predictions.quality import (
     verification_rates_by_version,
 )
 from predictions.selectors import published_predictions
-from predictions.services import prediction_feedback_record
 from smk_dashboard.core.access import role_required
 from smk_dashboard.core.roles import MODEL_QUALITY_ROLES, RISK_VIEWER_ROLES
 from students.selectors import student_queryset_for_user
@@ -85,9 +85,12 @@ def model_quality(request: HttpRequest) -> HttpResponse:
             ("kip", _("Per penerima KIP/PIP")),
         ):
             rows = fairness_rows(shown.metrics, key)
-            if key == "kip":
-                names = {"1": _("Penerima KIP/PIP"), "0": _("Bukan penerima")}
-                rows = [{**r, "group": names.get(r["group"], r["group"])} for r in rows]
+            names = {
+                "kip": {"1": _("Penerima KIP/PIP"), "0": _("Bukan penerima")},
+                "gender": {"L": _("Laki-laki"), "P": _("Perempuan")},
+            }.get(key, {})
+            names["tidak diketahui"] = _("tidak diketahui")  # no gender (or major) on record
+            rows = [{**r, "group": names.get(r["group"], r["group"])} for r in rows]
             if rows:
                 fairness[key] = {"title": title, "rows": rows}
                 figures[f"fair-{key}"] = fairness_figure(rows)

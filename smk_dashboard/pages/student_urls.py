@@ -17,6 +17,7 @@ urlpatterns = [
     path("imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("imports/<int:pk>/discard/", views.import_discard, name="import_discard"),
     path("imports/<int:pk>/refresh/", views.import_refresh, name="import_refresh"),
+    path("imports/<int:pk>/identity/", views.import_resolve, name="import_resolve"),
     path("imports/<int:pk>/status/", views.import_status, name="import_status"),
     path("imports/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
     path("imports/template/<str:kind>.xlsx", views.import_template, name="import_template"),

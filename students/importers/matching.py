@@ -58,8 +58,11 @@ class Scope:
 @dataclass
 class SchoolIndex:
     school: School
-    by_nisn: dict[str, tuple] = field(default_factory=dict)  # nisn -> (id, nis, class, major)
+    # nisn -> (id, nisn, nis, class id, major id, name, gender); blanks are never keys
+    by_nisn: dict[str, tuple] = field(default_factory=dict)
     by_nis: dict[str, tuple] = field(default_factory=dict)
+    by_id: dict[int, tuple] = field(default_factory=dict)
+    class_names: dict[int, str] = field(default_factory=dict)  # id -> name
     classes: dict[str, tuple[int, int]] = field(default_factory=dict)  # key -> (id, major id)
     majors: dict[str, int] = field(default_factory=dict)
     major_codes: dict[str, int] = field(default_factory=dict)
@@ -69,9 +72,11 @@ class SchoolIndex:
     def load(cls, school: School, *, year: int | None = None) -> SchoolIndex:
         index = cls(school=school)
         for row in Student.objects.filter(school=school).values_list(
-            "id", "nisn", "nis", "school_class_id", "major_id"
+            "id", "nisn", "nis", "school_class_id", "major_id", "name", "gender"
         ):
-            index.by_nisn[row[1]] = row
+            index.by_id[row[0]] = row
+            if row[1]:
+                index.by_nisn[row[1]] = row
             if row[2]:
                 index.by_nis[row[2]] = row
         # A class name may repeat across school years: the term's year wins, then the latest.
@@ -80,6 +85,7 @@ class SchoolIndex:
             .values_list("id", "name", "major_id", "academic_year")
             .order_by("academic_year", "id")
         ):
+            index.class_names[cid] = name
             key = normalize_key(name)
             if year is None or cyear == year or key not in index.classes:
                 index.classes[key] = (cid, major_id)
@@ -96,8 +102,9 @@ class SchoolIndex:
         return index
 
     def student(self, parsed: ParsedRow) -> tuple | None:
-        nisn, nis = parsed.data.get("nisn"), parsed.data.get("nis")
-        return (nisn and self.by_nisn.get(nisn)) or (nis and self.by_nis.get(nis)) or None
+        """The student a row was matched to by identity.identify (None: new or unknown)."""
+        sid = parsed.data.get("_student")
+        return self.by_id.get(sid) if sid else None
 
     def major_id(self, text: str) -> int | None:
         key = normalize_key(text)
@@ -135,7 +142,7 @@ def unknown_student_errors(result: ParseResult, index: SchoolIndex) -> None:
     """Grades and attendance need students that are already in this school's roster."""
     # One message whether or not the NISN is enrolled at another school: an upload must
     # never reveal that (issue 12).
-    for parsed in (p for p in result.rows if index.student(p) is None and not p.errors):
+    for parsed in (p for p in result.rows if not p.data.get("_student") and not p.errors):
         who = parsed.data.get("nisn") or parsed.data.get("nis")
         parsed.add_error(
             _("Siswa %(v)s belum terdaftar di sekolah ini: impor daftar siswa dulu.") % {"v": who}

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from . import attendance, grades, pkl, points, roster
 from .errors import FileRejected
 from .headers import Table, find_table, title_npsn
+from .identity import IDENTITY_ACCEPT, IDENTITY_CHOICES, SKIP, file_conflicts
 from .reading import read_sheets
 from .rows import KINDS, ParsedRow, ParseResult, Progress
 from .values import clean_text, is_blank, parse_term, school_year_of
@@ -41,6 +42,8 @@ def parse_file(
     reason. `mapping["_sheet"]` restricts the import to the sheet the user chose."""
     mapping = dict(mapping or {})
     chosen = mapping.pop(SHEET_CHOICE, "")
+    choices = mapping.pop(IDENTITY_CHOICES, None) or {}
+    mapping.pop(IDENTITY_ACCEPT, None)
     sheets = read_sheets(path, fmt, max_rows=max_rows)
     result = ParseResult(kind=kind, sheets=sheets)
     if chosen and chosen not in {sheet.name for sheet in sheets}:
@@ -96,8 +99,68 @@ def parse_file(
         "points": points.parse,
     }
     parser[kind](result, progress=progress)
+    drop_skipped(result, choices)
+    fold_repeats(result)
+    file_conflicts(result)
     mark_duplicates(result)
     return result
+
+
+def drop_skipped(result: ParseResult, choices: dict[str, str]) -> None:
+    """Rows the operator chose to skip in the preview ("lewati") are left out."""
+    skipped = {key for key, choice in choices.items() if choice == SKIP}
+    if not skipped:
+        return
+    result.skipped_rows = [r.key for r in result.rows if r.key in skipped]
+    result.rows = [r for r in result.rows if r.key not in skipped]
+
+
+def _merged(first: ParsedRow, again: ParsedRow) -> bool:
+    """Fold `again` into `first` when it says nothing that disagrees with it (the same
+    student on the master sheet and on the class sheet); False when they disagree."""
+    if first.errors or again.errors:
+        return False
+    empty = ("", None)
+    both = [
+        k
+        for k in first.data.keys() & again.data.keys()
+        if first.data[k] not in empty and again.data[k] not in empty
+    ]
+    if any(first.data[k] != again.data[k] for k in both):
+        return False
+    scores = {c[:3]: c[3] for c in first.cells}
+    if any(scores.get(c[:3], c[3]) != c[3] for c in again.cells):
+        return False
+    for key, value in again.data.items():
+        if value not in empty and first.data.get(key) in empty:
+            first.data[key] = value
+    first.cells += [c for c in again.cells if c[:3] not in scores]
+    return True
+
+
+def fold_repeats(result: ParseResult) -> None:
+    """A student repeated in one file (or in two sheets of one workbook) with nothing that
+    disagrees is one student: counted once (result.repeats says how many rows were folded)."""
+    if not (
+        result.kind == "roster"
+        or (result.kind == "grades" and result.layout == "wide")
+        or (result.kind == "attendance" and result.layout == "recap")
+    ):
+        return
+    seen: dict[tuple, ParsedRow] = {}
+    kept = []
+    for parsed in result.rows:
+        nisn, nis = parsed.data.get("nisn"), parsed.data.get("nis")
+        term = parsed.data.get("term", "")
+        keys = [k for k in (("nisn", nisn, term), ("nis", nis, term)) if k[1]]
+        first = next((seen[k] for k in keys if k in seen), None)
+        if first is not None and _merged(first, parsed):
+            result.repeats += 1
+            continue
+        for k in keys:
+            seen.setdefault(k, parsed)
+        kept.append(parsed)
+    result.rows = kept
 
 
 def _is_grid(table: Table) -> bool:
@@ -144,6 +207,8 @@ def mark_duplicates(result: ParseResult) -> None:
     are errors, because nobody can tell which one is right."""
     seen: dict[tuple, ParsedRow] = {}
     for parsed in result.rows:
+        if parsed.conflict is not None:  # the same NISN under two names: a conflict already
+            continue
         for key in _duplicate_keys(result, parsed):
             first = seen.get(key)
             if first is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from .errors import FileRejected
+from .former import current_school_year, former_reason
 from .headers import title_class
 from .rows import (
     ParsedRow,
@@ -44,10 +45,14 @@ OPTIONAL = {
 }
 
 
+REGISTER_FIELDS = ("entry_year", "leave_year", "status_note")
+
+
 def parse(result: ParseResult, *, progress: Progress | None = None) -> None:
     """Fills result.rows; data keys: nisn, nis, name, school_class, major and, when the column
     exists and the cell is filled, gender, birth_date and the socio-economic fields."""
     result.layout = "roster"
+    year = current_school_year(result.term_code)
     for table in result.tables:
         require_identity_columns(table)
         if "name" not in table.fields:
@@ -74,6 +79,11 @@ def parse(result: ParseResult, *, progress: Progress | None = None) -> None:
                 except ValueError as exc:
                     parsed.add_error(str(exc))
             household_income(parsed.data)
+            register = {f: cell(row, table, f) for f in REGISTER_FIELDS if f in table.fields}
+            why = former_reason(parsed.data, register, year) if register else ""
+            if why:  # a register of every student ever enrolled: only current ones come in
+                result.former.append((table.sheet, parsed.number, why))
+                continue
             result.rows.append(parsed)
 
 

@@ -28,6 +28,14 @@ class ParsedRow:
     errors: list[str] = field(default_factory=list)
     # grades: (subject header, component, term code, score); attendance: (date, code)
     cells: list[tuple] = field(default_factory=list)
+    # an identity conflict (identity.py): what the file says, the stored students it points
+    # to and why; never written until the operator resolves it
+    conflict: dict | None = None
+
+    @property
+    def key(self) -> str:
+        """Names the row in the operator's conflict choices: "sheet!row"."""
+        return f"{self.sheet}!{self.number}"
 
     def add_error(self, message: str) -> None:
         if message not in self.errors:
@@ -64,6 +72,10 @@ class ParseResult:
     ignored: list[tuple[str, str]] = field(default_factory=list)  # (column, why) not imported
     subjects: list[str] = field(default_factory=list)  # grades: the subjects in the file
     no_data: list[NoData] = field(default_factory=list)  # blank sheets, months, columns
+    # roster: former students a register lists (sheet, row, why), left out of the import
+    former: list[tuple[str, int, str]] = field(default_factory=list)
+    repeats: int = 0  # rows repeating a student of an earlier row or sheet: counted once
+    skipped_rows: list[str] = field(default_factory=list)  # keys the operator chose to skip
 
     @property
     def rejected(self) -> list[ParsedRow]:

@@ -92,6 +92,22 @@ ROSTER_ALIASES = {
         "layak pip", "kip pip ya tidak",
     ],
     "grade_level": ["tingkat", "tingkat kelas", "kelas tingkat"],
+    # a register of every student ever enrolled (buku induk / klaper): who is still here
+    "entry_year": [
+        "tahun masuk", "tanggal masuk", "tgl masuk", "thn masuk", "diterima tanggal",
+        "tanggal diterima", "tgl diterima", "diterima tgl", "masuk tahun", "tahun diterima",
+        "diterima di sekolah ini tanggal", "tahun angkatan", "angkatan",
+    ],
+    "leave_year": [
+        "tahun keluar", "tanggal keluar", "tgl keluar", "thn keluar", "tahun lulus",
+        "tanggal lulus", "tgl lulus", "lulus tahun", "keluar tahun", "tanggal mutasi",
+        "tgl mutasi", "tahun mutasi", "mutasi", "keluar", "meninggalkan sekolah tanggal",
+        "tanggal meninggalkan sekolah",
+    ],
+    "status_note": [
+        "status", "status siswa", "status pd", "status peserta didik", "keadaan",
+        "keterangan keluar", "alasan keluar",
+    ],
     "distance_km": [
         "jarak ke sekolah", "jarak rumah ke sekolah", "jarak rumah ke sekolah km",
         "jarak ke sekolah km", "jarak km", "jarak",
@@ -193,6 +209,9 @@ FIELD_LABELS = {
     "grade": _("Nilai mata pelajaran"),
     "day": _("Tanggal (presensi harian)"),
     "grade_level": _("Tingkat (X, XI, XII)"),
+    "entry_year": _("Tahun / tanggal masuk"),
+    "leave_year": _("Tahun / tanggal keluar atau lulus"),
+    "status_note": _("Status siswa (aktif, lulus, mutasi)"),
 }
 
 # A header made only of these words names the class: "Rombel / Kelas", "Kls.", "Nama Rombel

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from students.importers import FileRejected, ParseResult, parse_file
+from students.importers.identity import IDENTITY_ACCEPT, IDENTITY_CHOICES
 from students.importers.matching import SchoolIndex, Scope
 from students.models import School, User
 
@@ -56,5 +57,13 @@ def import_analyse(
     year = int(result.term_code[:4]) if result.term_code else None
     index = SchoolIndex.load(school, year=year)
     scope = Scope.for_user(user, school)
-    plan = resolve(result, index, scope, create_missing=create_missing)
+    mapping = mapping or {}
+    plan = resolve(
+        result,
+        index,
+        scope,
+        create_missing=create_missing,
+        choices=mapping.get(IDENTITY_CHOICES) or {},
+        accept_identity_changes=bool(mapping.get(IDENTITY_ACCEPT)),
+    )
     return Analysis(result=result, index=index, scope=scope, plan=plan)

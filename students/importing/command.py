@@ -11,12 +11,14 @@ from django.utils.translation import gettext as _
 
 from smk_dashboard.core.audit import audit_log
 from students.importers import FileRejected, sniff_format
+from students.importers.identity import IDENTITY_ACCEPT
 from students.importers.parsing import SHEET_CHOICE
 from students.importers.preview import no_data_preview
 from students.importers.sniff import check_file_size
 from students.models import ImportStatus, School
 
 from .analysis import import_analyse
+from .identity_report import identity_preview, summary_lists
 from .lifecycle import import_batch_create, import_batch_process
 from .report import flat_errors, import_summary
 from .write import write
@@ -32,11 +34,14 @@ def import_file_run(
     valid_rows_only: bool = False,
     dry_run: bool = False,
     sheet: str = "",
+    accept_identity_changes: bool = False,
 ) -> dict:
     """The command-line entry point, in-process. Returns the JSON summary; `ok` is False when
     the file is rejected (nothing written). A dry run writes nothing at all: it runs the
     same write in a transaction that is rolled back, so the counts are the real ones."""
     mapping = {SHEET_CHOICE: sheet} if sheet else {}  # --sheet: as choosing it in the preview
+    if accept_identity_changes:  # as ticking the name / NISN changes in the confirm form
+        mapping[IDENTITY_ACCEPT] = True
     if dry_run:
         return _dry_run(school, kind, path, term_code, create_missing, valid_rows_only, mapping)
     with path.open("rb") as fh:
@@ -86,6 +91,14 @@ def _dry_run(school, kind, path, term_code, create_missing, valid_rows_only, map
         "errors": flat_errors(errors),
         "no_data": no_data_preview(analysis.result),
     }
+    identity = identity_preview(analysis.result)
+    summary |= {
+        "conflicts_count": identity["conflicts_total"],
+        "incomplete_count": identity.get("incomplete_total", 0),
+        "former_skipped": identity["former"]["count"],
+        "repeats": identity["repeats"],
+        "identity_changes_held": identity.get("held", 0),
+    } | summary_lists(identity)
     if rejected and not valid_rows_only:
         message = _("%(n)s baris bermasalah; tidak ada data yang disimpan.") % {"n": len(rejected)}
         return summary | {"ok": False, "message": message}

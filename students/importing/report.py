@@ -15,6 +15,7 @@ from students.importers.values import clean_text
 from students.models import ImportBatch
 
 from .analysis import Analysis
+from .identity_report import identity_preview, summary_lists
 
 MAX_STORED_ERRORS = 1000
 SAMPLE_ROWS = 10
@@ -48,6 +49,7 @@ def record_analysis(batch: ImportBatch, analysis: Analysis) -> None:
         },
         "sheets": sheets_preview(result),
         "no_data": no_data_preview(result),
+        "identity": identity_preview(result),
         "sample_header": [clean_text(v) for v in sheet.rows[first.header_rows[-1]]][:40],
         "sample": [[clean_text(v) for v in row][:40] for row in sample_rows],
     }
@@ -88,9 +90,16 @@ def import_summary(*, batch: ImportBatch, with_errors: bool = True) -> dict:
         "records": batch.preview.get("records", {}),
         "message": batch.message,
     }
+    identity = batch.preview.get("identity") or {}
+    summary["conflicts_count"] = identity.get("conflicts_total", 0)
+    summary["incomplete_count"] = identity.get("incomplete_total", 0)
+    summary["former_skipped"] = (identity.get("former") or {}).get("count", 0)
+    summary["repeats"] = identity.get("repeats", 0)
+    summary["identity_changes_held"] = identity.get("held", 0)
     if with_errors:  # these name students: kept out of the audit log's detail
         summary["errors"] = flat_errors(batch.errors)
         summary["no_data"] = batch.preview.get("no_data", [])  # blank sheets, months: skipped
+        summary |= summary_lists(identity)
     return summary
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from students.importers.identity import identify
 from students.importers.majors import UNASSIGNED_CODE, UNASSIGNED_NAME, known_major
 from students.importers.matching import (
     SchoolIndex,
@@ -20,6 +21,7 @@ from students.importers.matching import (
 from students.importers.parsing import ParseResult
 from students.importers.values import normalize_key, term_of_date
 
+from .outcomes import roster_outcome
 from .plan import ROW_WRITERS, Plan
 
 
@@ -30,13 +32,27 @@ def _school_year(result: ParseResult) -> int:
     return today.year if today.month >= 7 else today.year - 1
 
 
-def resolve(result: ParseResult, index: SchoolIndex, scope: Scope, *, create_missing: bool) -> Plan:
-    """Match every row; rows that cannot be written get an error. Returns the plan of what
-    must be created first (majors, classes, subjects, terms)."""
+def resolve(
+    result: ParseResult,
+    index: SchoolIndex,
+    scope: Scope,
+    *,
+    create_missing: bool,
+    choices: dict[str, str] | None = None,
+    accept_identity_changes: bool = False,
+) -> Plan:
+    """Match every row; rows that cannot be written get an error. `choices`: the operator's
+    answers to identity conflicts (identity.py); `accept_identity_changes`: the operator
+    ticked the updates that change a student's name or NISN (without it those rows are held
+    back). Returns the plan of what must be created first (majors, classes, subjects,
+    terms)."""
     plan = Plan(result.kind, create_missing and scope.can_create, _school_year(result))
     check_npsn(result, index.school)
+    identify(result, index, scope, choices or {})
     if result.kind == "roster":
         _resolve_roster(result, index, scope, plan)
+        for parsed in result.rows:
+            roster_outcome(parsed, index, accept=accept_identity_changes)
         return plan
     if result.kind == "grades":
         _coverage(result, index, plan)
@@ -46,7 +62,6 @@ def resolve(result: ParseResult, index: SchoolIndex, scope: Scope, *, create_mis
         student = index.student(parsed)
         if student is None:
             continue
-        parsed.data["_student"] = student[0]
         if scope.class_ids is not None and student[3] not in scope.class_ids:
             out_of_scope_error(parsed)
             continue
@@ -65,7 +80,7 @@ def resolve(result: ParseResult, index: SchoolIndex, scope: Scope, *, create_mis
             days.update(day for day, _code in parsed.cells)
     plan.terms.update({term_of_date(day) for day in days})  # ~200 school days, 1M cells
     if result.kind in ROW_WRITERS:
-        matched = [p for p in result.rows if "_student" in p.data and not p.errors]
+        matched = [p for p in result.rows if p.data.get("_student") and not p.errors]
         ROW_WRITERS[result.kind].resolve(matched, index.school)
     return plan
 
@@ -128,18 +143,9 @@ def _resolve_grade_cells(parsed, student, index: SchoolIndex, scope: Scope, plan
 def _resolve_roster(result: ParseResult, index: SchoolIndex, scope: Scope, plan: Plan) -> None:
     for parsed in result.rows:
         data = parsed.data
-        student = index.by_nisn.get(data["nisn"]) if data["nisn"] else None
-        if student is None and data["nis"]:
-            student = index.by_nis.get(data["nis"])
-        holder = index.by_nis.get(data["nis"]) if data["nis"] else None
-        if student and holder and holder[0] != student[0]:
-            parsed.add_error(_("NIS %(v)s sudah dipakai siswa lain.") % {"v": data["nis"]})
-        if student is None:
-            if not data["nisn"] and not parsed.errors:
-                parsed.add_error(_("NISN wajib diisi untuk siswa baru."))
-            if "gender" not in data:
-                parsed.add_error(_("Jenis kelamin wajib diisi untuk siswa baru."))
-        data["_student"] = student[0] if student else None
+        student = index.student(parsed)
+        # A new student needs a name and a NISN or NIS; gender and NISN may come later
+        # ("data belum lengkap" on the operator's setup page).
         major = _resolve_major(parsed, index, plan)
         school_class = _resolve_class(parsed, index, plan, major)
         if isinstance(school_class, int) and major is None:

@@ -107,7 +107,8 @@ def write(analysis, *, school: School, batch: ImportBatch | None = None) -> dict
     result: ParseResult = analysis.result
     refs = _create_missing(plan, school)
     terms = _terms(plan.terms)
-    rows = [p for p in result.rows if not p.errors]
+    # held: an update that changes a name or NISN the operator did not tick (outcomes.py)
+    rows = [p for p in result.rows if not p.errors and not p.data.get("_held")]
     counter = Counter()
     if result.kind == "roster":
         write_roster(rows, school, refs, counter)

@@ -47,12 +47,18 @@ class Education(models.IntegerChoices):
 
 class Student(models.Model):
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="students")
+    # Blank when the file that brought the student had no NISN (a per-KD ledger with NIS
+    # only): listed as "data belum lengkap" on the operator's setup page.
     nisn = models.CharField(
-        "NISN", max_length=10, validators=[RegexValidator(r"^\d{10}$", _("NISN harus 10 digit."))]
+        "NISN",
+        max_length=10,
+        blank=True,
+        validators=[RegexValidator(r"^\d{10}$", _("NISN harus 10 digit."))],
     )
     nis = models.CharField("NIS", max_length=20, blank=True)
     name = models.CharField(_("nama"), max_length=200)
-    gender = models.CharField(_("jenis kelamin"), max_length=1, choices=Gender.choices)
+    # Blank = not known yet (a class ledger has no gender column): "tidak diketahui".
+    gender = models.CharField(_("jenis kelamin"), max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
     major = models.ForeignKey(
         Major, null=True, blank=True, on_delete=models.PROTECT, related_name="students"
@@ -79,7 +85,9 @@ class Student(models.Model):
         verbose_name = _("siswa")
         verbose_name_plural = _("siswa")
         constraints = [
-            models.UniqueConstraint(fields=["school", "nisn"], name="student_unique_nisn"),
+            models.UniqueConstraint(
+                fields=["school", "nisn"], condition=~Q(nisn=""), name="student_unique_nisn"
+            ),
             models.UniqueConstraint(
                 fields=["school", "nis"], condition=~Q(nis=""), name="student_unique_nis"
             ),
@@ -90,4 +98,5 @@ class Student(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.nisn})"
+        ident = self.nisn or (f"NIS {self.nis}" if self.nis else "-")
+        return f"{self.name} ({ident})"

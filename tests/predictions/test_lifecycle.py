@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from interventions.cases.selectors import kurang_without_intervention
-from predictions import scoring, services, training
+from predictions import feedback, scoring, services, training
 from predictions.models import ModelVersion, Prediction, ScoringRun, ScoringStatus
 from smk_dashboard.pages.demo.seed import DemoConfig, seed_demo
 from smk_dashboard.pages.home import home_summary
@@ -72,7 +72,7 @@ def test_new_grades_rescored_compare_with_the_previous_scoring_whatever_model(tr
     target = current.first()
     assert target is not None
     before = set(_shown(trained))
-    services.prediction_feedback_record(
+    feedback.prediction_feedback_record(
         prediction=target, user=User.objects.get(username="bk"), agrees=True
     )
     # Every grade of the student collapses and unexcused absence piles up.

@@ -76,7 +76,7 @@ def test_metrics_table_confusion_matrices_reliability_and_fairness_are_shown(mak
     for i, row in enumerate(reversed(errors["z"])):
         assert [v is not None for v in row] == [j != i for j in range(3)]
     assert figs["rel-rnn"]["data"][1]["x"] == [0.1, 0.5, 0.9]
-    assert figs["fair-gender"]["data"][0]["y"] == ["L", "P"]
+    assert figs["fair-gender"]["data"][0]["y"] == ["Laki-laki", "Perempuan"]
     assert figs["fair-major"]["data"][0]["y"] == ["Teknik Komputer"]
     assert "Teknik Komputer" in html
     assert "Apa arti angka-angka ini?" in html

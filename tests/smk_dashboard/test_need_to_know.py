@@ -11,7 +11,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from interventions.models import Intervention, Programme
-from predictions.services import prediction_feedback_record
+from predictions.feedback import prediction_feedback_record
 from smk_dashboard.core.crypto import decrypt_text
 from smk_dashboard.core.fields import NEUTRAL_FACTOR_CODE, factors_for_user
 from students.models import NonAcademicRating, Role

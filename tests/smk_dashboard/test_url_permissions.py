@@ -172,6 +172,9 @@ ALLOW_LIST: dict[str, dict] = {
     "students/imports/<int:pk>/": {"expect": OPERATOR_BATCH, "kwargs": {"pk": "batch"}},
     "students/imports/<int:pk>/mapping/": {"expect": POST_ONLY, "kwargs": {"pk": "batch"}},
     "students/imports/<int:pk>/confirm/": {"expect": POST_ONLY, "kwargs": {"pk": "batch"}},
+    "students/imports/<int:pk>/identity/": {"expect": POST_ONLY, "kwargs": {"pk": "batch"}},
+    "students/imports/<int:pk>/discard/": {"expect": POST_ONLY, "kwargs": {"pk": "batch"}},
+    "students/imports/<int:pk>/refresh/": {"expect": POST_ONLY, "kwargs": {"pk": "batch"}},
     "students/imports/<int:pk>/status/": {"expect": OPERATOR_BATCH, "kwargs": {"pk": "batch"}},
     "students/imports/<int:pk>/errors.xlsx": {
         # This batch has no row errors, so there is no report to download.

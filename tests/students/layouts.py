@@ -190,17 +190,21 @@ LEDGER_SUBJECTS = ["PAPB", "PANCASILA", "B.INDO", "MTK", "IPAS", "INFORMATIKA", 
 
 
 def grade_ledger_with_attendance(
-    path: Path, *, blank_attendance: bool = False, blank_subject: str = ""
+    path: Path,
+    *,
+    blank_attendance: bool = False,
+    blank_subject: str = "",
+    people: list[tuple] | None = None,
 ) -> Path:
     """A class ledger: a score column per subject, then SAKIT / IZIN / ALPA. With
     `blank_attendance` the S / I / A cells were never filled in; `blank_subject` names a
-    subject column left empty for every student."""
+    subject column left empty for every student; `people` replaces PEOPLE."""
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = "X AKL 1"
     _put(ws, 1, ["NO", "NAMA", "NISN", "NIS", *LEDGER_SUBJECTS, "SAKIT", "IZIN", "ALPA",
                  "EKSTRA", "KELAS"])  # fmt: skip
-    for i, (nisn, nis, name, _jk) in enumerate(PEOPLE):
+    for i, (nisn, nis, name, _jk) in enumerate(people or PEOPLE):
         r = i + 2
         scores = [80 + i + k for k in range(len(LEDGER_SUBJECTS))]
         sakit = 2 if i == 0 else None  # blank = 0
@@ -295,14 +299,17 @@ def recap_sia(i: int, m: int) -> tuple[int, int, int]:
     return (i + m) % 3, (i * m) % 2, 1 if (i == 1 and m == 2) else 0
 
 
-def walikelas_recap(path: Path, blank_months: tuple[int, ...] = ()) -> Path:
+def walikelas_recap(
+    path: Path, blank_months: tuple[int, ...] = (), people: list[tuple] | None = None
+) -> Path:
     """One sheet per rombel; three-row header with months over S / I / A / JML, totals and
     percentages as formulas, a RATA-RATA footer; NIS and NISN in one cell. The months in
     `blank_months` (0 = JULI) were never filled in: their S / I / A cells are empty and their
     JML a formula, as the printed form has it; range(6) is a form nobody filled."""
     book = openpyxl.Workbook()
     book.remove(book.active)
-    sheets = {"X KA 1": PEOPLE[:2], "X KA 2": PEOPLE[2:]}
+    everyone = people or PEOPLE
+    sheets = {"X KA 1": everyone[:2], "X KA 2": everyone[2:]}
     for sheet_name, people in sheets.items():
         ws = book.create_sheet(sheet_name)
         ws["A1"] = "REKAP KEHADIRAN SISWA"
@@ -330,7 +337,7 @@ def walikelas_recap(path: Path, blank_months: tuple[int, ...] = ()) -> Path:
         ws.cell(row=top, column=total + 3, value="PERSENTASE")
         ws.merge_cells(start_row=top, start_column=total + 3, end_row=sub, end_column=total + 3)
         for n, (nisn, nis, name, jk) in enumerate(people):
-            i = PEOPLE.index((nisn, nis, name, jk))
+            i = everyone.index((nisn, nis, name, jk))
             r = sub + 1 + n
             _put(ws, r, [n + 1, f"{nis} / {nisn}", name, jk])
             for m in range(6):
@@ -409,5 +416,34 @@ def erapor_attendance(path: Path, blank_rows: tuple[int, ...] = ()) -> Path:
         uuid = f"5f0c1e2a-0000-4000-8000-00000000000{i}"
         counts = [None] * 3 if i in blank_rows else [i, 1 if i == 2 else 0, None]
         _put(ws, 7 + i, [uuid, i + 1, nisn, name, *counts])
+    book.save(path)
+    return path
+
+
+# --- 10. buku klaper: every student ever enrolled --------------------------------------------
+
+KLAPER_ROWS = [
+    # nis, nisn, name, jk, tahun masuk, tanggal keluar, keterangan
+    ("2324001", "0071230011", "Eko Lulusan Contoh", "L", 2020, "2023-06-10", "Lulus"),
+    ("2324002", "0071230012", "Fitri Mutasi Contoh", "P", 2022, None, "Mutasi keluar"),
+    ("2324003", "0071230013", "Gilang Lama Contoh", "L", 2021, None, None),
+    *[(nis, nisn, name, jk, 2023 + i % 3, None, "Aktif")
+      for i, (nisn, nis, name, jk) in enumerate(PEOPLE)],
+]  # fmt: skip
+
+
+def klaper_register(path: Path) -> Path:
+    """A buku klaper: one row per student ever enrolled, with the year of entry, the date of
+    leaving and a note; no class column. Of its rows only PEOPLE are still at school in
+    2025/2026 (entered 2023–2025); the others graduated, moved out or entered in 2021."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Klaper"
+    ws["A1"] = "BUKU KLAPER SISWA"
+    ws["A2"] = "SMK Negeri Contoh 1"
+    _put(ws, 4, ["No", "No Induk", "NISN", "Nama Siswa", "L/P", "Tahun Masuk",
+                 "Tanggal Keluar", "Status"])  # fmt: skip
+    for i, row in enumerate(KLAPER_ROWS):
+        _put(ws, 5 + i, [i + 1, *row])
     book.save(path)
     return path

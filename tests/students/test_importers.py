@@ -206,8 +206,16 @@ def test_daily_grid_with_real_date_headers_and_bad_code(tmp_path):
     )
 
 
-def test_duplicate_nisn_in_the_file_marks_both_rows(tmp_path):
+def test_the_same_student_twice_in_the_file_is_counted_once(tmp_path):
     rows = roster_rows([STUDENTS[0], STUDENTS[0]], title=False)
+    result = parse(write_openpyxl(tmp_path / "dup.xlsx", rows))
+    assert len(result.rows) == 1 and not result.rows[0].errors
+    assert result.repeats == 1
+
+
+def test_duplicate_nisn_with_different_data_marks_both_rows(tmp_path):
+    moved = (*STUDENTS[0][:5], "XI TKJ 2")  # same child, two classes: which one is right?
+    rows = roster_rows([STUDENTS[0], moved], title=False)
     result = parse(write_openpyxl(tmp_path / "dup.xlsx", rows))
     assert all("muncul lebih dari sekali" in " ".join(r.errors) for r in result.rows)
 

@@ -30,20 +30,26 @@ def budi(school):
     return StudentFactory(school=school, nisn="0081234567", name="Budi Santoso")
 
 
-def test_the_template_imports_as_it_is(school, budi, tmp_path):
+@pytest.fixture
+def contoh(school):
+    """The student of the blank template's example row (NISN and name as the template has)."""
+    return StudentFactory(school=school, nisn="0081234567", nis="2425001", name="Contoh Siswa")
+
+
+def test_the_template_imports_as_it_is(school, contoh, tmp_path):
     path = tmp_path / "templat-pkl.xlsx"
     path.write_bytes(blank_template_xlsx("pkl"))
     summary = command(path, "--school", school.npsn, "--kind", "pkl")
     assert (summary["created"], summary["rejected"]) == (1, 0)
     placement = PklPlacement.objects.get()
-    assert placement.student == budi and placement.term.code == "2024-2"
+    assert placement.student == contoh and placement.term.code == "2024-2"
     assert (placement.company, placement.mentor) == ("PT Contoh Teknik", "Bapak Contoh")
     assert (placement.days_present, placement.days_total) == (58, 60)
     assert (float(placement.rating_attitude), float(placement.rating_skills)) == (85.0, 80.0)
 
 
 def test_a_reimport_updates_what_changed_and_counts_the_rest_unchanged(school, budi, tmp_path):
-    other = StudentFactory(school=school, nisn="0081234568")
+    other = StudentFactory(school=school, nisn="0081234568", name="Sari")
     rows = [HEADER, [1, budi.nisn, "Budi", "PT A", "Bu Rina", 40, 40, 90, 88],
             [2, other.nisn, "Sari", "CV B", "", 30, 40, 70, None]]  # fmt: skip
     args = ("--school", school.npsn, "--kind", "pkl", "--term", "2025-2")
@@ -78,12 +84,12 @@ def test_the_walikelas_import_page_offers_pkl_and_its_template(school):
     assert not ImportBatch.objects.exists()
 
 
-def test_the_profile_shows_pkl_placements(school, budi, tmp_path):
+def test_the_profile_shows_pkl_placements(school, contoh, tmp_path):
     path = tmp_path / "templat-pkl.xlsx"
     path.write_bytes(blank_template_xlsx("pkl"))
     command(path, "--school", school.npsn, "--kind", "pkl")
     bk = UserFactory(role=Role.BK, school=school)
     client = Client()
     client.force_login(bk)
-    page = client.get(f"/students/{budi.pk}/").content.decode()
+    page = client.get(f"/students/{contoh.pk}/").content.decode()
     assert 'data-testid="pkl-row"' in page and "PT Contoh Teknik" in page and "58/60" in page

@@ -279,7 +279,7 @@ def test_the_error_report_download_reads_the_stored_report_not_the_upload(
     client, operator, tmp_path
 ):
     client.force_login(operator)
-    evil = ("0091234568", "2425002", "Tanpa Kelamin", None, None, "XI TKJ 1")
+    evil = ("00912345X8", "2425002", "NISN Salah", None, None, "XI TKJ 1")
     post_file(client, write_xlsx(tmp_path / "d.xlsx", {"S": roster_rows([BUDI, evil])}))
     batch = ImportBatch.objects.get()
     url = reverse("students:import_errors", args=[batch.pk])

@@ -20,5 +20,6 @@ def student_pack_view(request: HttpRequest, student_id: int) -> HttpResponse:
     response = HttpResponse(
         student_pack_pdf(student_pack(student=student)), content_type="application/pdf"
     )
-    response["Content-Disposition"] = f'inline; filename="ringkasan-{student.nisn}.pdf"'
+    name = student.nisn or student.pk  # a student brought by a ledger may have no NISN yet
+    response["Content-Disposition"] = f'inline; filename="ringkasan-{name}.pdf"'
     return response

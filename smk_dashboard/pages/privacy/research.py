@@ -85,7 +85,9 @@ def research_export_rows(*, school: School) -> tuple[list[dict], int]:
         objected = s["privacy__objects_to_automated_decisions"]
         rows.append(
             {
-                "pseudonym": pseudonym(f"{school.npsn}:{s['nisn']}", purpose="research"),
+                "pseudonym": pseudonym(
+                    f"{school.npsn}:{s['nisn'] or 'id' + str(s['pk'])}", purpose="research"
+                ),
                 "major_field": s["major__field"] or "",
                 "grade_level": s["school_class__grade_level"] or "",
                 "gender": s["gender"],

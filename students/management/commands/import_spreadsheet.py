@@ -1,5 +1,6 @@
 """`manage.py import_spreadsheet FILE --school NPSN --kind roster|grades|attendance
-[--term 2024-1] [--sheet NAME] [--create-missing] [--valid-rows-only] [--dry-run]`: the web
+[--term 2024-1] [--sheet NAME] [--create-missing] [--valid-rows-only]
+[--accept-identity-changes] [--dry-run]`: the web
 upload's service, in-process."""
 
 import json
@@ -41,6 +42,12 @@ class Command(BaseCommand):
             default="",
             help="impor hanya lembar ini dari workbook (nama lembar seperti di Excel)",
         )
+        parser.add_argument(
+            "--accept-identity-changes",
+            action="store_true",
+            help="terapkan juga perubahan nama atau NISN siswa yang sudah ada (tanpa ini, "
+            "baris itu dilewati dan dihitung di identity_changes_held)",
+        )
         parser.add_argument("--dry-run", action="store_true", help="periksa saja, tanpa menulis")
 
     def handle(self, *args, **options):
@@ -67,6 +74,7 @@ class Command(BaseCommand):
             valid_rows_only=options["valid_rows_only"],
             dry_run=options["dry_run"],
             sheet=options["sheet"],
+            accept_identity_changes=options["accept_identity_changes"],
         )
         summary.setdefault("errors", [])
         self.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2, default=str))

@@ -150,7 +150,7 @@ def test_share_of_kurang_students_helped_within_n_days(school, world):
     Prediction.objects.filter(pk=newer.pk).update(created_at=at(DAY0 + dt.timedelta(days=1)))
 
     # A past term: each student's latest prediction of that term (without a term the report
-    # counts the current predictions, like every other page: test_one_current_prediction.py).
+    # counts the current predictions, like every other page: one_truth/test_current_prediction.py).
     coverage = reports.kurang_coverage(
         school=school, within_days=30, today=DAY0 + dt.timedelta(days=60), term_id=t3.pk
     )
@@ -174,7 +174,7 @@ def test_coverage_without_predictions_is_empty_not_zero(school):
 
 
 def test_confirmed_share_counts_teacher_feedback_on_kurang_predictions(school, world):
-    from predictions.services import prediction_feedback_record
+    from predictions.feedback import prediction_feedback_record
 
     latest = reports._latest_predictions(school).values()
     latest_term = max(r["term_id"] for r in latest)
@@ -199,7 +199,7 @@ def test_the_effectiveness_page_uses_counts_and_no_source_study_figure(school, w
     label without the real count, and a sentence for any empty column."""
     from django.test import Client
 
-    from predictions.services import prediction_feedback_record
+    from predictions.feedback import prediction_feedback_record
 
     latest = reports._latest_predictions(school).values()
     kurang = [r["id"] for r in latest if r["category"] == "kurang"]

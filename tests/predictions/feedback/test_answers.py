@@ -2,9 +2,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from predictions.feedback import prediction_feedback_record
 from predictions.models import PredictionFeedback
 from predictions.quality import prediction_verification_rate, verification_rates_by_version
-from predictions.services import prediction_feedback_record
 from students.models import Role
 from tests.predictions.factories import (
     ModelVersionFactory,

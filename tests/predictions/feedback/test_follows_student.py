@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from interventions.cases import reports
+from predictions.feedback import prediction_feedback_record
 from predictions.models import ModelVersion, PredictionFeedback
 from predictions.quality import (
     prediction_verification_rate,
@@ -14,7 +15,6 @@ from predictions.quality import (
     verification_rates_by_version,
 )
 from predictions.selectors import student_prediction_history
-from predictions.services import prediction_feedback_record
 from students.models import Role
 from tests.predictions.factories import ModelVersionFactory, PredictionFactory
 from tests.students.factories import (

@@ -43,7 +43,7 @@ def test_imports_a_roster_and_prints_the_json_summary(school, tkj, tmp_path):
 
 @pytest.mark.django_db
 def test_term_and_create_missing_options(school, tkj, tmp_path):
-    StudentFactory(school=school, school_class=tkj, nisn=BUDI[0])
+    StudentFactory(school=school, school_class=tkj, nisn=BUDI[0], name=BUDI[2])
     rows = [["NISN", "Nama", "Matematika", "Projek Kreatif"], [BUDI[0], "Budi", 80, 90]]
     path = write_csv(tmp_path / "leger.csv", rows, sep=",")
     args = (path, "--school", school.npsn, "--kind", "grades", "--term", "2024-2")

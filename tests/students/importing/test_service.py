@@ -86,18 +86,30 @@ def test_the_same_file_twice_changes_nothing_the_second_time(school, tkj, tmp_pa
 def test_a_corrected_file_updates_only_what_changed(school, tkj, tmp_path):
     run(school, "roster", roster(tmp_path, [BUDI, SITI]))
     fixed = (*SITI[:2], "Siti Aminah Putri", *SITI[3:])
-    summary = run(school, "roster", roster(tmp_path, [BUDI, fixed], "fixed.xlsx"))
+    path = roster(tmp_path, [BUDI, fixed], "fixed.xlsx")
+    held = run(school, "roster", path)  # a new name needs its own tick
+    assert (held["updated"], held["unchanged"], held["identity_changes_held"]) == (0, 1, 1)
+    assert Student.objects.get(nisn=SITI[0]).name == "Siti Aminah"
+    summary = run(school, "roster", path, accept_identity_changes=True)
     assert (summary["created"], summary["updated"], summary["unchanged"]) == (0, 1, 1)
     assert Student.objects.get(nisn=SITI[0]).name == "Siti Aminah Putri"
 
 
-def test_upsert_falls_back_to_nis_and_corrects_the_nisn(school, tkj, tmp_path):
-    student = StudentFactory(school=school, school_class=tkj, nisn="0000000001", nis="2425001")
+def test_upsert_falls_back_to_nis_when_the_student_has_no_nisn_yet(school, tkj, tmp_path):
+    student = StudentFactory(school=school, school_class=tkj, nisn="", nis="2425001", name=BUDI[2])
     summary = run(school, "roster", roster(tmp_path, [BUDI]))
-    assert summary["updated"] == 1
+    assert summary["updated"] == 1 and summary["identity_changes_held"] == 0
     student.refresh_from_db()
     assert student.nisn == "0081234567"
     assert Student.objects.count() == 1
+
+
+def test_a_nis_of_a_student_with_another_nisn_is_a_conflict(school, tkj, tmp_path):
+    student = StudentFactory(school=school, school_class=tkj, nisn="0000000001", nis="2425001")
+    summary = run(school, "roster", roster(tmp_path, [BUDI]), valid_rows_only=True)
+    assert summary["conflicts_count"] == 1 and summary["updated"] == 0
+    student.refresh_from_db()
+    assert student.nisn == "0000000001"
 
 
 def test_blank_cells_never_erase_stored_values(school, tkj, tmp_path):
@@ -117,7 +129,7 @@ def test_a_file_with_rejected_rows_writes_nothing(school, tkj, tmp_path):
 
 
 def test_import_valid_rows_only_skips_the_rejected_rows(school, tkj, tmp_path):
-    bad = ("0081234599", "2425003", "Tanpa Kelamin", None, None, "XI TKJ 1")
+    bad = ("00812345X9", "2425003", "NISN Salah", "L", None, "XI TKJ 1")
     summary = run(school, "roster", roster(tmp_path, [BUDI, bad]), valid_rows_only=True)
     assert summary["ok"] and (summary["created"], summary["rejected"]) == (1, 1)
     assert list(Student.objects.values_list("nisn", flat=True)) == [BUDI[0]]
@@ -185,8 +197,8 @@ def leger(tmp_path, rows_by_student, title="Semester : Ganjil 2024/2025"):
 
 @pytest.fixture
 def graded(school, tkj):
-    budi = StudentFactory(school=school, school_class=tkj, nisn=BUDI[0], nis=BUDI[1])
-    siti = StudentFactory(school=school, school_class=tkj, nisn=SITI[0], nis=SITI[1])
+    budi = StudentFactory(school=school, school_class=tkj, nisn=BUDI[0], nis=BUDI[1], name=BUDI[2])
+    siti = StudentFactory(school=school, school_class=tkj, nisn=SITI[0], nis=SITI[1], name=SITI[2])
     mtk = SubjectFactory(school=school, code="MTK", name="Matematika")
     bind = SubjectFactory(school=school, code="BIND", name="Bahasa Indonesia")
     return budi, siti, mtk, bind
@@ -220,7 +232,9 @@ def test_corrected_ledger_updates_only_the_changed_score(school, graded, tmp_pat
 
 def test_scores_outside_0_100_write_nothing(school, graded, tmp_path):
     summary = run(
-        school, "grades", leger(tmp_path, [[81234567, "B", 80, 85, 90], [91234568, "S", 101, 1, 1]])
+        school,
+        "grades",
+        leger(tmp_path, [[81234567, "Budi", 80, 85, 90], [91234568, "Siti", 101, 1, 1]]),
     )  # noqa: E501
     assert not summary["ok"] and not GradeRecord.objects.exists()
 
@@ -274,7 +288,9 @@ def test_daily_grid_writes_days_and_refreshes_the_term_summary(school, graded, t
 
 def test_a_crash_mid_import_leaves_the_database_as_it_was(school, graded, tmp_path, monkeypatch):
     header = ["NISN", "Nama", *range(1, 32)]
-    path = write_xlsx(tmp_path / "d.xlsx", {"Juli 2024": [header, [BUDI[0], "B", *(["H"] * 31)]]})
+    path = write_xlsx(
+        tmp_path / "d.xlsx", {"Juli 2024": [header, [BUDI[0], "Budi", *(["H"] * 31)]]}
+    )
 
     def crash(**kwargs):
         raise RuntimeError("disk full")
@@ -333,9 +349,9 @@ def test_guru_imports_grades_only_for_the_classes_and_subjects_taught(
     guru = make_user(Role.GURU, school=school)
     TeachingAssignmentFactory(teacher=guru, school_class=tkj, subject=mtk, term=TermFactory())
     other_class = SchoolClassFactory(school=school, major=tkj.major)
-    StudentFactory(school=school, school_class=other_class, nisn="0070000001")
+    StudentFactory(school=school, school_class=other_class, nisn="0070000001", name="Lain")
     rows = [["Semester : Ganjil 2024/2025"], ["NISN", "Nama", "Matematika", "Bahasa Indonesia"]]
-    rows += [[BUDI[0], "Budi", 80, None], ["0070000001", "Lain", 70, None], [SITI[0], "S", 1, 2]]
+    rows += [[BUDI[0], "Budi", 80, None], ["0070000001", "Lain", 70, None], [SITI[0], "Siti", 1, 2]]
     batch = batch_for(guru, "grades", write_csv(tmp_path / "g.csv", rows))
     errors = {e["row"]: " ".join(e["errors"]) for e in batch.errors}
     assert 3 not in errors

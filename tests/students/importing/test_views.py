@@ -21,7 +21,7 @@ from tests.students.factories import MajorFactory, SchoolClassFactory
 from tests.students.spreadsheets import roster_rows, write_xlsx
 
 BUDI = ("0081234567", "2425001", "Budi Santoso", "L", None, "XI TKJ 1")
-EVIL = ("0091234568", "2425002", '=HYPERLINK("http://x","klik")', None, None, "XI TKJ 1")
+EVIL = ("00912345X8", "2425002", '=HYPERLINK("http://x","klik")', None, None, "XI TKJ 1")
 
 
 @pytest.fixture
@@ -92,7 +92,7 @@ def test_upload_shows_preview_with_columns_sample_and_row_errors(client, operato
     assert response.url == reverse("students:import_detail", args=[batch.pk])
     page = client.get(response.url).content.decode()
     assert "Nama Peserta Didik" in page and "Budi Santoso" in page
-    assert "Jenis kelamin wajib diisi untuk siswa baru." in page
+    assert "NISN tidak valid: 00912345X8" in page
     assert batch.status == ImportStatus.PREVIEW and not Student.objects.exists()
 
 
@@ -116,7 +116,8 @@ def test_manual_mapping_assigns_an_unrecognised_column(client, operator, tmp_pat
     )
     build_previews()
     batch = ImportBatch.objects.get()
-    assert batch.rejected == 1  # gender unknown: a new student needs it
+    assert batch.rejected == 0  # gender unknown: created as "data belum lengkap"
+    assert batch.preview["identity"]["incomplete_missing"] == {"gender": 1}
     page = client.get(reverse("students:import_detail", args=[batch.pk]))
     form = page.context["mapping_form"]
     name = next(n for n, c in form.columns if c["header"] == "Sex")
@@ -126,6 +127,7 @@ def test_manual_mapping_assigns_an_unrecognised_column(client, operator, tmp_pat
     build_previews()
     batch.refresh_from_db()
     assert batch.mapping == {"sex": "gender"} and batch.rejected == 0
+    assert batch.preview["identity"]["incomplete_total"] == 0
 
 
 def test_a_file_over_the_size_limit_is_refused_on_the_form(client, operator, tmp_path, settings):
@@ -159,9 +161,9 @@ def test_error_report_has_original_rows_an_error_column_and_escaped_formulas(
     header = rows[2]
     assert header[-1] == "Kesalahan" and header[:4] == ["No", "NISN", "NIS", "Nama Peserta Didik"]
     assert len(rows) == 4  # two title rows, the header, the one rejected row
-    assert rows[3][1] == "0091234568"  # text, leading zero kept
+    assert rows[3][1] == EVIL[0]  # text, leading zeros kept
     assert rows[3][3] == "'" + EVIL[2]  # never a live formula
-    assert "Jenis kelamin wajib" in rows[3][-1]
+    assert "NISN tidak valid" in rows[3][-1]
 
 
 @pytest.mark.parametrize("kind", ["roster", "grades", "attendance"])

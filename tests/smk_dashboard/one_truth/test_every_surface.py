@@ -22,8 +22,8 @@ import pytest
 from django.test import Client
 
 from interventions.models import Intervention, Status
+from predictions import feedback, services
 from predictions import scoring as worker
-from predictions import services
 from predictions.ml.registry import file_sha256
 from predictions.models import ModelVersion, Prediction, ScoringPurpose, ScoringStatus
 from predictions.selectors import published_predictions
@@ -145,7 +145,7 @@ def history(monkeypatch, tmp_path):
     fake.plans[v1.pk] = (t2, base1, plan(7, 9))
     _score(fake, v1, purpose=ScoringPurpose.REFRESH)
     answered = Prediction.objects.get(student=students[7], model_version=v1, term=t2)
-    services.prediction_feedback_record(
+    feedback.prediction_feedback_record(
         prediction=answered, user=users[Role.GURU], agrees=True, note="sesuai"
     )
     trigger = Prediction.objects.get(student=students[0], model_version=v1, term=t2)
