@@ -7,8 +7,8 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PYTEST_ARGS ?=
 # The suite runs on every core (pytest-xdist): one test database and one Redis database per
-# worker (tests/settings.py); modules that share a costly fixture stay on one worker
-# (xdist_group). PYTEST_WORKERS=0 runs it in one process.
+# worker (tests/settings.py); each module runs on one worker (--dist loadscope), so a module
+# fixture (a trained school, a collectstatic) is built once. PYTEST_WORKERS=0: one process.
 PYTEST_WORKERS ?= auto
 
 .PHONY: run test venv static lint audit format worker clean
@@ -59,7 +59,7 @@ audit: venv
 
 test: lint audit static
 	$(PY) -m smk_dashboard.embedded -- $(PY) -m pytest \
-		-n $(PYTEST_WORKERS) --maxprocesses 8 --dist loadgroup $(PYTEST_ARGS)
+		-n $(PYTEST_WORKERS) --maxprocesses 8 --dist loadscope $(PYTEST_ARGS)
 
 format: venv
 	$(BIN)/ruff format .

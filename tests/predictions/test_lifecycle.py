@@ -20,8 +20,7 @@ from smk_dashboard.pages.reports import district_report, school_report
 from smk_dashboard.pages.risk import RiskFilters, student_risk_list
 from students.models import AttendanceSummary, GradeRecord, School, Student, User
 
-# One worker runs the module, so that the school is trained once (`make test`: --dist loadgroup).
-pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.xdist_group("lifecycle")]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
