@@ -6,6 +6,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 PYTEST_ARGS ?=
+# The suite runs on every core (pytest-xdist): one test database and one Redis database per
+# worker (tests/settings.py); each module runs on one worker (--dist loadscope), so a module
+# fixture (a trained school, a collectstatic) is built once. PYTEST_WORKERS=0: one process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test venv static lint audit format worker clean
 
@@ -54,7 +58,8 @@ audit: venv
 	fi
 
 test: lint audit static
-	$(PY) -m smk_dashboard.ops.embedded -- $(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m smk_dashboard.ops.embedded -- $(PY) -m pytest \
+		-n $(PYTEST_WORKERS) --maxprocesses 8 --dist loadscope $(PYTEST_ARGS)
 
 format: venv
 	$(BIN)/ruff format .

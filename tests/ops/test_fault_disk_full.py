@@ -82,12 +82,17 @@ def _run_child(run_id: int, *, mechanism: str, directory, storage_root) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.parametrize("mechanism", ["tmpfs", "rlimit"])
+# Skipped before the school is seeded and trained, not after.
+_POSTGRESQL_ONLY = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="RLIMIT_FSIZE would also stop SQLite's own file writes: PostgreSQL only",
+)
+
+
+@pytest.mark.parametrize("mechanism", ["tmpfs", pytest.param("rlimit", marks=_POSTGRESQL_ONLY)])
 def test_a_full_disk_while_saving_the_artifact_keeps_the_previous_model_active(
     trained_school, settings, mechanism
 ):
-    if mechanism == "rlimit" and connection.vendor != "postgresql":
-        pytest.skip("RLIMIT_FSIZE would also stop SQLite's own file writes: PostgreSQL only")
     if mechanism == "tmpfs" and not _user_namespaces_work():
         pytest.skip("unprivileged user namespaces (unshare -Urm) are not allowed here")
     school = trained_school

@@ -4,10 +4,12 @@ models trained on a small demo school, in this process."""
 
 import csv
 import io
+import shutil
 from collections import Counter
 
 import pytest
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 
 from interventions.cases.selectors import kurang_without_intervention
 from predictions import feedback, scoring, services, training
@@ -21,17 +23,37 @@ from students.models import AttendanceSummary, GradeRecord, School, Student, Use
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
+@pytest.fixture(scope="module")
+def _trained_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A demo school trained with lr and rf, once for the module: inside a transaction that
+    each test rolls back to (Django's TestCase.setUpTestData does the same), with a copy of
+    the artifacts as trained."""
+    storage = tmp_path_factory.mktemp("models")
+    as_trained = tmp_path_factory.mktemp("models-as-trained")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MODEL_STORAGE_DIR=storage),
+        transaction.atomic(),
+    ):
+        seed_demo(DemoConfig(schools=1, students=120, terms=3, seed=1, password="rahasia-uji-123"))
+        school = School.objects.get(npsn="20100001")
+        run = services.training_run_create(school=school, user=None, models=["lr", "rf"], folds=3)
+        run = training.training_run_execute(run_id=run.pk)
+        assert run.status == "succeeded", run.error
+        shutil.copytree(storage, as_trained, dirs_exist_ok=True)
+        yield school.pk, storage, as_trained
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def trained(settings, tmp_path):
+def trained(_trained_once, db, settings):
     """A demo school trained with lr and rf: the champion is active and has scored every
-    student; the other version is trained but not active."""
-    settings.MODEL_STORAGE_DIR = tmp_path / "models"
-    seed_demo(DemoConfig(schools=1, students=120, terms=3, seed=1, password="rahasia-uji-123"))
-    school = School.objects.get(npsn="20100001")
-    run = services.training_run_create(school=school, user=None, models=["lr", "rf"], folds=3)
-    run = training.training_run_execute(run_id=run.pk)
-    assert run.status == "succeeded", run.error
-    return school
+    student; the other version is trained but not active. Database rows and artifact files
+    are as trained at the start of every test."""
+    school_pk, storage, as_trained = _trained_once
+    settings.MODEL_STORAGE_DIR = storage
+    shutil.copytree(as_trained, storage, dirs_exist_ok=True)  # undo a test's damaged file
+    return School.objects.get(pk=school_pk)
 
 
 def _shown(school):

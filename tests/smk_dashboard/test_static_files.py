@@ -14,6 +14,7 @@ from django.test import Client, override_settings
 
 from students.models import Role
 from tests.predictions.factories import ModelVersionFactory
+from tests.static_compress import compress_each_content_once
 
 BUNDLE = "vendor/plotly/plotly.min.js"
 ONE_YEAR = 365 * 24 * 60 * 60
@@ -33,7 +34,10 @@ def collected(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("static")
     storages = {**settings.STORAGES, "staticfiles": MANIFEST}
-    with override_settings(STATIC_ROOT=root, STORAGES=storages, **PRODUCTION):
+    with (
+        override_settings(STATIC_ROOT=root, STORAGES=storages, **PRODUCTION),
+        compress_each_content_once(),  # the same files, each content compressed once
+    ):
         call_command(
             "collectstatic",
             "--noinput",
