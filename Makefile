@@ -8,7 +8,7 @@ PY := $(BIN)/python
 PYTEST_ARGS ?=
 # The suite runs on every core (pytest-xdist): one test database and one Redis database per
 # worker (tests/settings.py). Tests go to whichever worker is free (--dist load): a module
-# fixture is built at most once per worker that runs the module's tests (--dist load,
+# fixture is built at most once per worker that runs the module's tests (--dist loadscope,
 # one worker per module, measured slower: the longest modules end on one worker).
 # PYTEST_WORKERS=0 runs the suite in one process.
 PYTEST_WORKERS ?= auto
