@@ -7,8 +7,10 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PYTEST_ARGS ?=
 # The suite runs on every core (pytest-xdist): one test database and one Redis database per
-# worker (tests/settings.py); each module runs on one worker (--dist loadscope), so a module
-# fixture (a trained school, a collectstatic) is built once. PYTEST_WORKERS=0: one process.
+# worker (tests/settings.py). Tests go to whichever worker is free (--dist load): a module
+# fixture is built at most once per worker that runs the module's tests (--dist loadscope,
+# one worker per module, measured slower: the longest modules end on one worker).
+# PYTEST_WORKERS=0 runs the suite in one process.
 PYTEST_WORKERS ?= auto
 
 .PHONY: run test venv static lint audit format worker clean
@@ -59,7 +61,7 @@ audit: venv
 
 test: lint audit static
 	$(PY) -m smk_dashboard.ops.embedded -- $(PY) -m pytest \
-		-n $(PYTEST_WORKERS) --maxprocesses 8 --dist loadscope $(PYTEST_ARGS)
+		-n $(PYTEST_WORKERS) --maxprocesses 8 --dist load $(PYTEST_ARGS)
 
 format: venv
 	$(BIN)/ruff format .
