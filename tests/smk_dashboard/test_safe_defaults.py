@@ -228,7 +228,7 @@ def test_a_download_name_with_non_ascii_letters_is_encoded_per_rfc_6266(
     major = MajorFactory(school=school, code="TKJ", name="Teknik Komputer dan Jaringan")
     SchoolClassFactory(school=school, major=major, name="XI TKJ 1")
     client.force_login(make_user(Role.OPERATOR, school=school))
-    bad_row = ("0091234568", "2425002", "Siti", None, None, "XI TKJ 1")  # no sex: rejected
+    bad_row = ("12A4567890", "2425002", "Siti", "P", None, "XI TKJ 1")  # bad NISN: rejected
     path = write_xlsx(tmp_path / "x.xlsx", {"Siswa": roster_rows([bad_row])})
     upload = SimpleUploadedFile('daftar-kelas-é "X".xlsx', path.read_bytes())
     client.post(reverse("students:imports"), {"kind": "roster", "file": upload})

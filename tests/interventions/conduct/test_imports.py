@@ -32,13 +32,25 @@ def budi(school):
     return StudentFactory(school=school, nisn="0081234567", name="Budi Santoso")
 
 
-def test_the_template_imports_with_the_catalogue_points(school, budi, tmp_path):
+@pytest.fixture
+def template_student(school):
+    """The student the points template's example row names (NISN and name agree: issue 23
+    never matches a row whose name disagrees with the stored student's)."""
+    point_catalogue_seed(school=school)
+    return StudentFactory(school=school, nisn="0081234567", name="Contoh Siswa")
+
+
+def test_the_template_imports_with_the_catalogue_points(school, template_student, tmp_path):
     path = tmp_path / "templat-poin.xlsx"
     path.write_bytes(blank_template_xlsx("points"))
     summary = command(path, "--school", school.npsn, "--kind", "points")
     assert (summary["created"], summary["rejected"]) == (1, 0)
     entry = PointEntry.objects.get()
-    assert (entry.student, entry.behaviour.name, entry.points) == (budi, "Terlambat", 5)
+    assert (entry.student, entry.behaviour.name, entry.points) == (
+        template_student,
+        "Terlambat",
+        5,
+    )
     assert entry.date == dt.date(2025, 3, 12) and entry.description == "Datang pukul 07.30"
     # The same file again changes nothing.
     again = command(path, "--school", school.npsn, "--kind", "points")
@@ -116,11 +128,13 @@ def test_points_imported_through_the_web_flow_are_recorded_by_the_importing_user
     assert "diimpor oleh Wati Wali" in page and "poin-kelas.xlsx" in page
 
 
-def test_points_imported_from_the_command_line_say_so_without_a_user(school, budi, tmp_path):
+def test_points_imported_from_the_command_line_say_so_without_a_user(
+    school, template_student, tmp_path
+):
     path = tmp_path / "templat-poin.xlsx"
     path.write_bytes(blank_template_xlsx("points"))
     command(path, "--school", school.npsn, "--kind", "points")
-    entry = PointEntry.objects.get()
+    entry = PointEntry.objects.get(student=template_student)
     assert entry.imported and entry.recorded_by is None and entry.import_batch.source == "cli"
 
 
@@ -136,3 +150,14 @@ def test_points_recorded_on_the_form_are_not_marked_imported(school, walikelas, 
         date=TODAY,
     )
     assert not entry.imported and entry.import_batch is None and entry.recorded_by == walikelas
+
+
+def test_the_template_row_is_a_conflict_for_a_student_of_that_nisn_with_another_name(
+    school, budi, tmp_path
+):
+    """The wrong child (issue 23): the template names "Contoh Siswa", the school's student of
+    that NISN is Budi Santoso. Nothing is written."""
+    path = tmp_path / "templat-poin.xlsx"
+    path.write_bytes(blank_template_xlsx("points"))
+    summary = import_file_run(school=school, kind="points", path=path)
+    assert summary["conflicts"] and not PointEntry.objects.exists()
