@@ -131,13 +131,27 @@ def import_mapping(request, pk: int):
     return redirect("students:import_detail", pk=batch.pk)
 
 
+def _back_to_preview(request, batch, action, success: str = ""):
+    """Run one write on the batch (a callable); a refusal becomes the page's message, and the
+    user goes back to the preview either way."""
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if success:
+            messages.success(request, success)
+    return redirect("students:import_detail", pk=batch.pk)
+
+
 @login_required
 @require_POST
 def import_confirm(request, pk: int):
     batch = _batch(request, pk)
     form = ImportConfirmForm(request.POST)
     form.is_valid()
-    try:
+
+    def confirm():
         import_batch_accept_identity_changes(
             batch=batch, accept=form.cleaned_data.get("apply_identity_changes", False)
         )
@@ -147,9 +161,8 @@ def import_confirm(request, pk: int):
             valid_rows_only=form.cleaned_data.get("valid_rows_only", False),
             request=request,
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("students:import_detail", pk=batch.pk)
+
+    return _back_to_preview(request, batch, confirm)
 
 
 @login_required
@@ -157,13 +170,12 @@ def import_confirm(request, pk: int):
 def import_discard(request, pk: int):
     """ "Batalkan" on a preview: the uploader's own, or any of the school for the operator."""
     batch = _batch(request, pk)
-    try:
-        import_batch_discard(batch=batch, user=request.user, request=request)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Impor dibatalkan; file yang diunggah sudah dihapus."))
-    return redirect("students:import_detail", pk=batch.pk)
+    return _back_to_preview(
+        request,
+        batch,
+        lambda: import_batch_discard(batch=batch, user=request.user, request=request),
+        success=_("Impor dibatalkan; file yang diunggah sudah dihapus."),
+    )
 
 
 @login_required
@@ -171,11 +183,11 @@ def import_discard(request, pk: int):
 def import_refresh(request, pk: int):
     """Read an out-of-date preview's file again (the analysis task)."""
     batch = _batch(request, pk)
-    try:
-        import_batch_refresh(batch=batch, user=request.user, request=request)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("students:import_detail", pk=batch.pk)
+    return _back_to_preview(
+        request,
+        batch,
+        lambda: import_batch_refresh(batch=batch, user=request.user, request=request),
+    )
 
 
 @login_required
@@ -187,11 +199,13 @@ def import_resolve(request, pk: int):
     choices = {k.removeprefix("row:"): v for k, v in request.POST.items() if k.startswith("row:")}
     if request.POST.get("undo"):
         choices[request.POST["undo"]] = ""
-    try:
-        import_batch_resolve(batch=batch, choices=choices, user=request.user, request=request)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("students:import_detail", pk=batch.pk)
+    return _back_to_preview(
+        request,
+        batch,
+        lambda: import_batch_resolve(
+            batch=batch, choices=choices, user=request.user, request=request
+        ),
+    )
 
 
 @login_required
