@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smk_dashboard.core.categories import CATEGORY_RANK
 from smk_dashboard.core.fields import factors_for_user
 from students.models import AcademicTerm, Student, User, term_label
 
@@ -289,9 +290,6 @@ def student_prediction_history(*, student: Student, user: User) -> list[Predicti
     return predictions
 
 
-RANK = {"kurang": 0, "sedang": 1, "baik": 2}
-
-
 def switch_changes(*, scoring: ScoringRun, limit: int = 300) -> dict:
     """The students whose category a switch to `scoring`'s version changes: while it waits
     ("ready"), its prediction against the student's current one; once switched, against the
@@ -319,7 +317,7 @@ def switch_changes(*, scoring: ScoringRun, limit: int = 300) -> dict:
             "school_class": r["student__school_class__name"] or "",
             "before": shown[r["student_id"]],
             "after": r["category"],
-            "worse": RANK[r["category"]] < RANK.get(shown[r["student_id"]], 1),
+            "worse": CATEGORY_RANK[r["category"]] < CATEGORY_RANK.get(shown[r["student_id"]], 1),
         }
         for r in rows
         if shown.get(r["student_id"]) not in (None, r["category"])
