@@ -2,9 +2,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from smk_dashboard.core.formats import term_label
+
 from .importers.identity import kept_identity_keys
 from .importers.parsing import SHEET_CHOICE
-from .importers.values import parse_term, term_label
+from .importers.values import parse_term
 from .importers.vocabulary import FIELD_LABELS, mappable_fields
 from .models import ImportKind
 

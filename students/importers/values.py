@@ -11,8 +11,6 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from smk_dashboard.core import formats
-
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # the 1900 date system, including Lotus' leap-year bug
 MONTHS = {
     "januari": 1, "jan": 1, "january": 1,
@@ -358,11 +356,6 @@ def school_year_of(text: str) -> int | None:
     if m and int(m[2]) == int(m[1]) + 1:
         return int(m[1])
     return None
-
-
-def term_label(code: str) -> str:
-    """ "2025-1" -> "Ganjil 2025/2026": the one way terms are shown to people (core.formats)."""
-    return formats.term_label(code)
 
 
 def semester_of_months(months: set[int]) -> int | None:

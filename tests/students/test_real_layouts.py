@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from smk_dashboard.core.formats import term_label
 from students.importers import FileRejected, parse_file, sniff_format
-from students.importers.values import parse_term, term_label
+from students.importers.values import parse_term
 from students.importing.command import import_file_run
 from students.models import (
     AttendanceSummary,
