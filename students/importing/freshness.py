@@ -9,7 +9,7 @@
 - `import_batch_earlier_copy`: was this very file (same sha256, same school, same kind)
   already confirmed? It never blocks: a school may upload the same ledger again on purpose.
 
-Reads only; the writes that use them live in lifecycle.py and discard.py."""
+Reads only; the writes that use them live in lifecycle.py and housekeeping.py."""
 
 from __future__ import annotations
 
