@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "rahasia-uji-123"
 WIDTHS = (1366, 390)
-# CONTRACTS.md §3, per role. "profile" and "intervention" are found by following the first link
+# CONTRACTS.md §3 and the counselling, audit and privacy pages, per role. "profile" and "intervention" are found by following the first link
 # of the risk list and the intervention list, so each role opens a record it may see.
 PAGES = {
     "guru": ["/", "/students/risk/", "profile", "/students/imports/", "/accounts/2fa/"],
@@ -34,6 +34,11 @@ PAGES = {
         "/predictions/models/",
         "/interventions/",
         "intervention",
+        "/interventions/new/",
+        "/interventions/caseload/",
+        "/interventions/effectiveness/",
+        "/interventions/programmes/",
+        "/interventions/points/catalogue/",
     ],
     "kepsek": [
         "/",
@@ -41,8 +46,15 @@ PAGES = {
         "/predictions/models/",
         "/interventions/",
         "/reports/school/",
+        "/audit/",
     ],
-    "operator": ["/", "/students/imports/", "/predictions/models/", "/predictions/training/"],
+    "operator": [
+        "/",
+        "/students/imports/",
+        "/predictions/models/",
+        "/predictions/training/",
+        "/privacy/",
+    ],
     "sudin": ["/", "/reports/district/"],
 }
 RUN_AXE = """async () => {
