@@ -32,6 +32,13 @@ $(PLOTLY_BUNDLE): smk_dashboard/ops/vendor_assets.py | venv
 	$(PY) -m smk_dashboard.ops.vendor_assets
 	touch $@
 
+# axe-core (WCAG rules) for the browser tests' accessibility checks, pinned the same way; it is
+# never served (.run/vendor/, outside static/).
+AXE_BUNDLE := .run/vendor/axe-core/axe.min.js
+$(AXE_BUNDLE): smk_dashboard/ops/vendor_assets.py | venv
+	$(PY) -m smk_dashboard.ops.vendor_assets axe-core
+	touch $@
+
 run: venv static
 	$(PY) -m smk_dashboard.ops.devserver
 
@@ -59,7 +66,7 @@ audit: venv
 		echo "pip-audit DILEWATI: PyPI tidak dapat dihubungi (offline); jalankan 'make audit' saat online."; \
 	fi
 
-test: lint audit static
+test: lint audit static $(AXE_BUNDLE)
 	$(PY) -m smk_dashboard.ops.embedded -- $(PY) -m pytest \
 		-n $(PYTEST_WORKERS) --maxprocesses 8 --dist load $(PYTEST_ARGS)
 

@@ -17,7 +17,39 @@ from smk_dashboard.core.formats import term_label
 CATEGORY_COLOURS = {"kurang": "#dc3545", "sedang": "#ffc107", "baik": "#198754"}
 GROUP_NAMES = {"umum": "Umum", "kejuruan": "Kejuruan", "mulok": "Muatan lokal"}
 STATUS_NAMES = {"S": "Sakit", "I": "Izin", "A": "Alpa"}
-STATUS_COLOURS = {"S": "#6c757d", "I": "#0d6efd", "A": "#dc3545"}
+# Sakit light, izin middle, alpa dark: told apart by lightness and by fill pattern, not by hue
+# alone (WCAG 1.4.1), each 3:1 or more against white (1.4.11).
+STATUS_COLOURS = {"S": "#7d8ea4", "I": "#a8431f", "A": "#2b0b10"}
+STATUS_PATTERNS = {"S": "", "I": "/", "A": "x"}
+# Lines of a chart differ by marker shape and dash as well as colour.
+LINE_STYLES = [
+    ("circle", "solid"),
+    ("square", "dash"),
+    ("diamond", "dot"),
+    ("triangle-up", "dashdot"),
+]
+BAR_PATTERNS = ["", "/", ".", "x"]
+
+
+def distinguish(data: list[dict]) -> list[dict]:
+    """Give each series a marker shape and dash (lines) or a fill pattern (bars)."""
+    for i, trace in enumerate(data):
+        if trace.get("meta") == "reference":
+            continue
+        if trace.get("type") == "scatter":
+            symbol, dash = LINE_STYLES[i % len(LINE_STYLES)]
+            trace.setdefault("marker", {})["symbol"] = symbol
+            trace.setdefault("line", {})["dash"] = dash
+        elif trace.get("type") == "bar":
+            pattern = BAR_PATTERNS[i % len(BAR_PATTERNS)]
+            if pattern:
+                trace.setdefault("marker", {})["pattern"] = {"shape": pattern, "solidity": 0.3}
+    return data
+
+
+def _in_words(n: int) -> str:
+    words = {2: gettext("dua"), 3: gettext("tiga"), 4: gettext("empat"), 5: gettext("lima")}
+    return words.get(n, str(n))
 
 
 def _layout(title: str = "", **extra) -> dict:
@@ -50,6 +82,7 @@ def grade_trend_figure(trend: Sequence[dict], *, kkm: int | None = None) -> dict
                 "y": [round(by_term[t], 1) if t in by_term else None for t in terms],
             }
         )
+    distinguish(data)
     layout = _layout(yaxis={"title": {"text": gettext("Rata-rata nilai")}, "range": [0, 100]})
     # automargin: room at both ends for a term's full name ("Genap 2025/2026").
     layout["xaxis"] = {
@@ -72,7 +105,47 @@ def grade_trend_figure(trend: Sequence[dict], *, kkm: int | None = None) -> dict
         layout["annotations"] = [
             {"xref": "paper", "x": 0, "y": kkm, "text": f"KKM {kkm}", "showarrow": False}
         ]
-    return {"data": data, "layout": layout}
+    return {"data": data, "layout": layout, "summary": _grade_summary(data, kkm)}
+
+
+def _grade_summary(data: list[dict], kkm: int | None) -> str:
+    """ "Rata-rata Umum turun dari 72 ke 64 dalam tiga semester; ..." """
+    from predictions.chart_text import format_value
+
+    parts = []
+    for trace in data:
+        points = [(x, y) for x, y in zip(trace["x"], trace["y"], strict=True) if y is not None]
+        if not points:
+            continue
+        first, last = points[0][1], points[-1][1]
+        values = {"name": trace["name"], "first": format_value(first), "last": format_value(last)}
+        if len(points) == 1:
+            parts.append(gettext("rata-rata %(name)s %(last)s") % values)
+            continue
+        values["n"] = _in_words(len(points))
+        if last < first:
+            text = gettext(
+                "rata-rata %(name)s turun dari %(first)s ke %(last)s dalam %(n)s semester"
+            )
+        elif last > first:
+            text = gettext(
+                "rata-rata %(name)s naik dari %(first)s ke %(last)s dalam %(n)s semester"
+            )
+        else:
+            text = gettext("rata-rata %(name)s tetap %(last)s dalam %(n)s semester")
+        parts.append(text % values)
+    if not parts:
+        return gettext("Belum ada nilai.")
+    sentence = "; ".join(parts)
+    sentence = sentence[0].upper() + sentence[1:]
+    if kkm is not None:
+        below = [t["name"] for t in data if t["y"] and t["y"][-1] is not None and t["y"][-1] < kkm]
+        if below:
+            sentence += "; " + gettext("di bawah KKM %(kkm)s: %(names)s") % {
+                "kkm": kkm,
+                "names": ", ".join(below),
+            }
+    return sentence + "."
 
 
 def attendance_month_figure(rows: Sequence[dict]) -> dict:
@@ -88,12 +161,27 @@ def attendance_month_figure(rows: Sequence[dict]) -> dict:
                 "name": gettext(STATUS_NAMES[status]),
                 "x": labels,
                 "y": [counts.get(m, 0) for m in months],
-                "marker": {"color": STATUS_COLOURS[status]},
+                "marker": {
+                    "color": STATUS_COLOURS[status],
+                    "pattern": {"shape": STATUS_PATTERNS[status], "solidity": 0.3},
+                },
             }
         )
     layout = _layout(barmode="stack", yaxis={"title": {"text": gettext("Hari")}})
-    layout["xaxis"] = {"type": "category"}
-    return {"data": data, "layout": layout}
+    layout["xaxis"] = {"type": "category", "title": {"text": gettext("Bulan")}}
+    totals = {t["name"]: sum(t["y"]) for t in data}
+    summary = gettext(
+        "Dalam %(months)s bulan: %(sakit)s hari sakit, %(izin)s hari izin, %(alpa)s hari alpa."
+    ) % {
+        "months": len(months),
+        "sakit": totals[gettext(STATUS_NAMES["S"])],
+        "izin": totals[gettext(STATUS_NAMES["I"])],
+        "alpa": totals[gettext(STATUS_NAMES["A"])],
+    }
+    if months:
+        worst = max(range(len(months)), key=lambda i: sum(t["y"][i] for t in data))
+        summary += " " + gettext("Terbanyak pada %(month)s.") % {"month": labels[worst]}
+    return {"data": data, "layout": layout, "summary": summary}
 
 
 def confusion_figure(cm: list[list[int]], *, title: str = "") -> dict:
@@ -162,7 +250,13 @@ def confusion_figure(cm: list[list[int]], *, title: str = "") -> dict:
         "automargin": True,
         "fixedrange": True,
     }
-    return {"data": data, "layout": layout}
+    total = sum(map(sum, cm))
+    right = sum(cm[i][i] for i in range(n))
+    summary = gettext("Model menebak benar %(right)s dari %(total)s siswa.") % {
+        "right": right,
+        "total": total,
+    }
+    return {"data": data, "layout": layout, "summary": summary}
 
 
 def reliability_figure(reliability: dict, *, title: str = "") -> dict:
@@ -175,9 +269,10 @@ def reliability_figure(reliability: dict, *, title: str = "") -> dict:
             "type": "scatter",
             "mode": "lines",
             "name": "Sempurna",
+            "meta": "reference",  # left out of the table behind the chart
             "x": [0, 1],
             "y": [0, 1],
-            "line": {"dash": "dot", "color": "#adb5bd"},
+            "line": {"dash": "dot", "color": "#6c757d"},
         },
         {
             "type": "scatter",
@@ -231,6 +326,7 @@ def fairness_figure(rows: Sequence[dict], *, title: str = "") -> dict:
             "hovertemplate": "%{y}: %{x:.0%}<extra></extra>",
         },
     ]
+    distinguish(data)
     height = max(200, 44 * len(rows) + 110)
     layout = _layout(title, barmode="group", height=height)
     layout["xaxis"] = {"range": [0, 1], "tickformat": ".1%", "fixedrange": True}
@@ -263,6 +359,7 @@ def category_stack_figure(rows: Sequence[dict], *, key: str, title: str = "") ->
         }
         for c in LABELS
     ]
+    distinguish(data)
     # The legend sits above the plot: below it, it ran into tilted group labels (rombel).
     layout = _layout(
         title,

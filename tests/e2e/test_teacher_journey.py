@@ -27,7 +27,8 @@ def test_a_teacher_filters_the_risk_list_opens_a_profile_and_gives_feedback(
     page.goto(page.url.rstrip("/") + "/students/risk/")
     assert page.get_by_test_id("risk-row").count() == 2
     assert "akurasi terukur" in page.get_by_test_id("model-accuracy").inner_text()
-    page.select_option("#f-category", "kurang")  # risk.js submits on change
+    page.select_option("#f-category", "kurang")  # a filter applies on its button (WCAG 3.2.2)
+    page.get_by_test_id("apply-filters").click()
     page.wait_for_url("**category=kurang**")
     assert page.get_by_test_id("risk-row").count() == 1
     page.get_by_role("link", name="Rina Perlu Dibantu").click()

@@ -114,4 +114,7 @@ def test_the_fetched_tarball_must_match_the_pinned_npm_integrity(monkeypatch):
         "https://npm.mirror.example/plotly.js-cartesian-dist-min/-/"
         f"plotly.js-cartesian-dist-min-{vendor_assets.VERSION}.tgz"
     )
+    assert vendor_assets.tarball_url(vendor_assets.AXE) == (
+        f"https://npm.mirror.example/axe-core/-/axe-core-{vendor_assets.AXE.version}.tgz"
+    )
     assert vendor_assets.bundle_is_current()  # the file on disk is the pinned one
