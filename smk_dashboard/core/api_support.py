@@ -16,6 +16,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 
+from smk_dashboard.core.params import parse_int
+
 
 class _RatesFromSettings:
     """DRF copies the rates when the class is defined; read them when a request arrives, so
@@ -46,6 +48,17 @@ class SafeJSONParser(JSONParser):
             return super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise exceptions.ParseError(_("JSON tidak sah: bersarang terlalu dalam."))
+
+
+class IdField(serializers.IntegerField):
+    """An id or whole number in a query string or body: ASCII digits only (or a JSON integer),
+    bounded, read by the one parser of smk_dashboard.core.params. DRF's IntegerField takes
+    "1_000" and full-width digits as numbers."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and parse_int(data.strip()) is None:
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 def token_expired(token) -> bool:
