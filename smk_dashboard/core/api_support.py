@@ -1,11 +1,8 @@
 """Shared REST API plumbing: throttles, token expiry, pagination and the schema hook."""
 
-import datetime as dt
 from contextlib import contextmanager
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, serializers
@@ -16,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 
+from smk_dashboard.core.api_tokens import api_token_find
 from smk_dashboard.core.params import parse_int
 
 
@@ -61,19 +59,19 @@ class IdField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
-def token_expired(token) -> bool:
-    ttl = dt.timedelta(hours=settings.API_TOKEN_TTL_HOURS)
-    return token.created < timezone.now() - ttl
-
-
 class ExpiringTokenAuthentication(TokenAuthentication):
-    """`Authorization: Token <key>`; a token older than API_TOKEN_TTL_HOURS is refused."""
+    """`Authorization: Token <token>`, looked up by its digest (smk_dashboard/core/api_tokens):
+    an unknown, expired token, or one issued before the user's password changed, is refused."""
 
     def authenticate_credentials(self, key):
-        user, token = super().authenticate_credentials(key)
-        if token_expired(token):
-            raise exceptions.AuthenticationFailed(_("Token kedaluwarsa; minta token baru."))
-        return user, token
+        token = api_token_find(key)
+        if token is None:
+            raise exceptions.AuthenticationFailed(
+                _("Token tidak sah atau kedaluwarsa; minta token baru.")
+            )
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("Akun tidak aktif."))
+        return token.user, token
 
 
 PAGE_PARAM = OpenApiParameter("page", int, description="Nomor halaman (mulai 1).")
