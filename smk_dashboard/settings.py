@@ -403,6 +403,9 @@ AXES_LOCKOUT_CALLABLE = "smk_dashboard.signin.lockout.lockout_response"
 # Larger than AXES_FAILURE_LIMIT: a whole school may sign in from one NAT address.
 AXES_HANDLER = "smk_dashboard.signin.lockout.AddressLimitHandler"
 LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
+# First enrolment of a role in REQUIRE_2FA_ROLES needs a one-time code from the school's
+# operator or kepsek (/accounts/enrolment-codes/); it expires after this many hours.
+TWO_FACTOR_ENROLMENT_CODE_HOURS = env.int("TWO_FACTOR_ENROLMENT_CODE_HOURS", default=72)
 # Only REMOTE_ADDR unless a proxy is declared: X-Forwarded-For is trivially forged.
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")

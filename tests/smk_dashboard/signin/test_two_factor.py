@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from smk_dashboard.core.models import AuditEvent
+from smk_dashboard.signin.enrolment import enrolment_code_issue
 from students.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -171,7 +172,10 @@ def test_a_bk_with_two_factor_required_cannot_reach_any_page_without_a_code(
     assert api.status_code == 403 and "verifikasi dua langkah" in api.json()["detail"]
     page = client.get("/accounts/2fa/")
     assert "wajib" in page.content.decode()
-    # Enrolment with the code opens the pages.
+    # The one-time enrolment code from the kepsek first, then the app's code opens the pages.
+    code = enrolment_code_issue(issuer=make_user(Role.KEPSEK, school=school), user=bk)
+    client.post("/accounts/2fa/", {"action": "enrolment_code", "enrolment_code": code})
+    client.get("/accounts/2fa/")
     device = TOTPDevice.objects.get(user=bk)
     client.post("/accounts/2fa/", {"action": "confirm", "code": totp_code(device)})
     assert client.get("/students/risk/").status_code == 200
@@ -244,4 +248,5 @@ def test_a_locked_out_sign_in_is_audited(make_user, school, settings):
     response = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
     assert response.status_code == 429
     event = AuditEvent.objects.filter(action="login.locked_out").first()
-    assert event is not None and event.detail == {"username": user.username}
+    assert event is not None
+    assert event.detail == {"username": user.username, "scope": "account"}
