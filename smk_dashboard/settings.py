@@ -75,6 +75,8 @@ MIDDLEWARE = [
     # Signed-in answers are never cached (schools share computers); idle sessions end.
     "smk_dashboard.middleware.NoStoreWhenSignedInMiddleware",
     "smk_dashboard.middleware.SessionIdleTimeoutMiddleware",
+    # A signed-in read that answers 404 (another school's student) is audited.
+    "smk_dashboard.middleware.AuditDeniedReadMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login attempt into the lockout page.
