@@ -201,6 +201,11 @@ MODEL_STORAGE_DIR = Path(env("MODEL_STORAGE_DIR", default=str(BASE_DIR / "model_
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=20 * 1024 * 1024)
+# Uploaded spreadsheets and their error reports are deleted this many days after the upload
+# (the import's row stays); files and folders are readable by the app's user only.
+UPLOAD_RETENTION_DAYS = env.int("UPLOAD_RETENTION_DAYS", default=30)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
 # Issue 12: cells from A1 to the farthest filled cell, all sheets together, checked before any
 # grid is built; the reader runs in a child process with this address-space cap and timeout.
@@ -275,6 +280,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "import-previews-expire": {
         "task": "students.tasks.import_previews_expire_task",
         "schedule": crontab(minute=15),
+    },
+    # Uploaded spreadsheets hold parents' income and KIP in clear: kept UPLOAD_RETENTION_DAYS.
+    "import-files-purge": {
+        "task": "students.tasks.import_files_purge_task",
+        "schedule": crontab(hour=1, minute=45),
     },
     "training-runs-fail-stale": {
         "task": "predictions.tasks.training_runs_fail_stale_task",
