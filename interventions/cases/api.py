@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from smk_dashboard.core.api_support import IdField, paginated, paginated_response, service_errors
 from smk_dashboard.core.audit import audit_student_list
+from smk_dashboard.core.bounds import MAX_DECISIONS
 from students.api import PAGE_PARAM, PAGE_SIZE_PARAM
 from students.selectors import student_queryset_for_user
 
@@ -386,7 +387,7 @@ class SessionListCreateApi(APIView):
         attendees = serializers.CharField(max_length=5000, required=False, allow_blank=True)
         visit_address = serializers.CharField(max_length=1000, required=False, allow_blank=True)
         findings = serializers.CharField(max_length=20000, required=False, allow_blank=True)
-        decisions = _DecisionInputSerializer(many=True, required=False)
+        decisions = _DecisionInputSerializer(many=True, required=False, max_length=MAX_DECISIONS)
         referral_to = serializers.CharField(max_length=200, required=False, allow_blank=True)
         referral_reason = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
