@@ -117,3 +117,18 @@ def test_the_api_refuses_full_width_digits_in_an_id_filter(world):
     client = _client(world.users[Role.BK])
     response = client.get(reverse("api:student-list"), {"class": "１２"})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/students/{n}/",
+        "/students/{n}/summary.pdf",
+        "/api/v1/students/{n}/",
+        "/interventions/{n}/",
+        "/interventions/letters/students/{n}/new/",
+    ],
+)
+def test_an_id_in_the_path_beyond_any_database_integer_is_a_404(world, url):
+    response = _client(world.users[Role.BK]).get(url.format(n="9" * 30))
+    assert response.status_code == 404
