@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from smk_dashboard.core.audit import audit_student_list
 from smk_dashboard.core.fields import factors_for_user
+from smk_dashboard.core.params import parse_id, parse_ids
 
 from .cases import permissions, selectors, services
 from .cases.forms import InterventionCreateForm, RescheduleForm
@@ -28,22 +29,22 @@ from .referrals import services as referral_services
 @require_http_methods(["GET", "POST"])
 def intervention_create(request: HttpRequest) -> HttpResponse:
     user = request.user
-    referral_id = request.GET.get("referral") or request.POST.get("referral") or ""
+    referral_id = parse_id(request.GET.get("referral") or request.POST.get("referral"))
     referral = (
-        referral_selectors.open_referral_get(user=user, pk=int(referral_id))
-        if referral_id.isdigit()
+        referral_selectors.open_referral_get(user=user, pk=referral_id)
+        if referral_id is not None
         else None
     )
-    student_id = request.GET.get("student") or request.POST.get("student")
+    student_id = parse_id(request.GET.get("student") or request.POST.get("student"))
     if referral is not None:
-        student_id = str(referral.student_id)
-    if not (student_id or "").isdigit():
+        student_id = referral.student_id
+    if student_id is None:
         return _student_picker(request)
-    student = selectors.student_scope_get(user=user, pk=int(student_id))
-    prediction_id = request.GET.get("prediction") or request.POST.get("prediction") or ""
+    student = selectors.student_scope_get(user=user, pk=student_id)
+    prediction_id = parse_id(request.GET.get("prediction") or request.POST.get("prediction"))
     prediction = (
-        selectors.prediction_for_student(student=student, pk=int(prediction_id))
-        if prediction_id.isdigit()
+        selectors.prediction_for_student(student=student, pk=prediction_id)
+        if prediction_id is not None
         else selectors.current_prediction(student=student)
     )
     programmes = selectors.programmes_for_school(user=user).filter(active=True)
@@ -166,7 +167,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
 def follow_ups_reschedule(request: HttpRequest) -> HttpResponse:
     """Bulk "jadwalkan ulang" of the caseload's overdue follow-ups (issue 14)."""
     form = RescheduleForm(request.POST)
-    ids = [int(v) for v in request.POST.getlist("intervention") if v.isdigit()]
+    ids = parse_ids(request.POST.getlist("intervention"))
+    if ids is None:
+        raise Http404("intervention")
     visible = selectors.intervention_queryset_for_user(user=request.user).filter(pk__in=ids)
     if len(set(ids)) != visible.count():
         raise Http404("intervention")

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
+from smk_dashboard.core.audit import audit_log
+
 
 class ContentSecurityPolicyMiddleware:
     """Adds the Content-Security-Policy header: no inline scripts, no third-party origins."""
@@ -33,6 +35,42 @@ class NoStoreWhenSignedInMiddleware:
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class AuditDeniedReadMiddleware:
+    """A signed-in request to a page or endpoint that answers 404 (a student, class or
+    intervention of another school or outside the user's classes: the app never says
+    "forbidden" for those) is written to the audit trail as `access.not_found`, with the view
+    and the ids asked for, under the user's school (issue 25, finding 12). Unknown URLs
+    (nothing resolved) are not: scanners would fill the trail."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        user = getattr(request, "user", None)
+        if (
+            response.status_code == 404
+            and match is not None
+            and user is not None
+            and user.is_authenticated
+        ):
+            asked = {k: str(v)[:40] for k, v in match.kwargs.items()}
+            asked.update(
+                {k: request.GET.get(k, "")[:40] for k in _ID_PARAMETERS if k in request.GET}
+            )
+            audit_log(
+                action="access.not_found",
+                request=request,
+                detail={"view": match.view_name, "path": request.path[:200], "ids": asked},
+            )
+        return response
+
+
+# Query parameters that name a record (the new-intervention form, the letter form, ...).
+_ID_PARAMETERS = ("student", "prediction", "referral", "todo", "class", "intervention")
 
 
 class SessionIdleTimeoutMiddleware:

@@ -44,7 +44,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
@@ -76,6 +75,8 @@ MIDDLEWARE = [
     # Signed-in answers are never cached (schools share computers); idle sessions end.
     "smk_dashboard.middleware.NoStoreWhenSignedInMiddleware",
     "smk_dashboard.middleware.SessionIdleTimeoutMiddleware",
+    # A signed-in read that answers 404 (another school's student) is audited.
+    "smk_dashboard.middleware.AuditDeniedReadMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login attempt into the lockout page.
@@ -200,6 +201,11 @@ MODEL_STORAGE_DIR = Path(env("MODEL_STORAGE_DIR", default=str(BASE_DIR / "model_
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=20 * 1024 * 1024)
+# Uploaded spreadsheets and their error reports are deleted this many days after the upload
+# (the import's row stays); files and folders are readable by the app's user only.
+UPLOAD_RETENTION_DAYS = env.int("UPLOAD_RETENTION_DAYS", default=30)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
 # Issue 12: cells from A1 to the farthest filled cell, all sheets together, checked before any
 # grid is built; the reader runs in a child process with this address-space cap and timeout.
@@ -275,6 +281,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "students.tasks.import_previews_expire_task",
         "schedule": crontab(minute=15),
     },
+    # Uploaded spreadsheets hold parents' income and KIP in clear: kept UPLOAD_RETENTION_DAYS.
+    "import-files-purge": {
+        "task": "students.tasks.import_files_purge_task",
+        "schedule": crontab(hour=1, minute=45),
+    },
     "training-runs-fail-stale": {
         "task": "predictions.tasks.training_runs_fail_stale_task",
         "schedule": 10 * 60,
@@ -328,6 +339,12 @@ REST_FRAMEWORK = {
         "smk_dashboard.core.api_support.SafeJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
+    ],
+    # The browsable HTML API only while developing: in production every answer is JSON (no
+    # forms that post to endpoints, no HTML rendering of API data in a browser).
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "smk_dashboard.core.api_support.Pagination",
@@ -399,6 +416,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_CALLABLE = "smk_dashboard.signin.lockout.lockout_response"
+# Besides the per (user name, address) limit above: this many failures from one address within
+# the cool-off time, over all user names tried, lock that address out (issue 25, finding 10).
+# Larger than AXES_FAILURE_LIMIT: a whole school may sign in from one NAT address.
+AXES_HANDLER = "smk_dashboard.signin.lockout.AddressLimitHandler"
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
+# First enrolment of a role in REQUIRE_2FA_ROLES needs a one-time code from the school's
+# operator or kepsek (/accounts/enrolment-codes/); it expires after this many hours.
+TWO_FACTOR_ENROLMENT_CODE_HOURS = env.int("TWO_FACTOR_ENROLMENT_CODE_HOURS", default=72)
 # Only REMOTE_ADDR unless a proxy is declared: X-Forwarded-For is trivially forged.
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from smk_dashboard.core.formats import term_label
+from smk_dashboard.core.params import parse_id, parse_ids
 
 from .importers.identity import kept_identity_keys
 from .importers.parsing import SHEET_CHOICE
@@ -147,12 +148,20 @@ class ImportConfirmForm(forms.Form):
     )
 
 
+def _strict_id(value) -> int:
+    """An id in ASCII digits (smk_dashboard.core.params); anything else a form error."""
+    number = parse_id(value)
+    if number is None:
+        raise ValueError(value)
+    return number
+
+
 class ClassMajorBulkForm(forms.Form):
     """Several classes (ticked one by one, or a whole abbreviation group at once: the group's
     checkbox carries its class ids, so it works without JavaScript) and the one major they
     go under. Which ids belong to the school is the service's check."""
 
-    classes = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    classes = forms.TypedMultipleChoiceField(coerce=_strict_id, required=False)
     groups = forms.MultipleChoiceField(required=False)
     major = forms.ModelChoiceField(
         queryset=None,
@@ -173,9 +182,10 @@ class ClassMajorBulkForm(forms.Form):
         ids = set(data.get("classes") or [])
         for group in data.get("groups") or []:
             parts = [p for p in group.split(",") if p]
-            if not all(p.isdigit() for p in parts):
+            group_ids = parse_ids(parts)
+            if group_ids is None:
                 raise forms.ValidationError(_("Pilihan kelas tidak dikenal."))
-            ids.update(int(p) for p in parts)
+            ids.update(group_ids)
         if not ids:
             raise forms.ValidationError(_("Pilih sedikitnya satu kelas."))
         data["class_ids"] = sorted(ids)

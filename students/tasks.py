@@ -14,6 +14,7 @@ from .importing.lifecycle import (
     import_batch_process,
     import_batches_fail_stale,
 )
+from .importing.retention import import_files_purge
 
 logger = logging.getLogger(__name__)
 
@@ -72,3 +73,10 @@ def import_previews_expire_task() -> int:
     """Periodic: expire previews nobody confirmed within IMPORT_PREVIEW_EXPIRE_DAYS (their
     files are deleted)."""
     return import_previews_expire(days=settings.IMPORT_PREVIEW_EXPIRE_DAYS)
+
+
+@shared_task(name="students.tasks.import_files_purge_task")
+def import_files_purge_task() -> int:
+    """Periodic: delete uploaded spreadsheets (and error reports) of finished imports older
+    than UPLOAD_RETENTION_DAYS; the import rows stay."""
+    return import_files_purge(days=settings.UPLOAD_RETENTION_DAYS)

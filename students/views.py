@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.params import parse_id
 
 from .forms import ClassMajorBulkForm, ImportConfirmForm, ImportMappingForm, ImportUploadForm
 from .importers import FileRejected
@@ -327,9 +328,11 @@ def _setup_action(request, school, action: str | None) -> None:
             messages.success(request, _("Kompetensi keahlian ditambahkan."))
         elif action == "assign":
             school_class = get_object_or_404(
-                SchoolClass, school=school, pk=request.POST.get("school_class") or 0
+                SchoolClass, school=school, pk=parse_id(request.POST.get("school_class")) or 0
             )
-            major = get_object_or_404(Major, school=school, pk=request.POST.get("major") or 0)
+            major = get_object_or_404(
+                Major, school=school, pk=parse_id(request.POST.get("major")) or 0
+            )
             school_class_major_set(school_class=school_class, major=major, user=user)
             messages.success(
                 request,

@@ -12,8 +12,9 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from smk_dashboard.core.api_support import paginated, paginated_response, service_errors
+from smk_dashboard.core.api_support import IdField, paginated, paginated_response, service_errors
 from smk_dashboard.core.audit import audit_student_list
+from smk_dashboard.core.bounds import MAX_DECISIONS
 from students.api import PAGE_PARAM, PAGE_SIZE_PARAM
 from students.selectors import student_queryset_for_user
 
@@ -111,8 +112,8 @@ class InterventionListCreateApi(APIView):
 
     class FilterSerializer(serializers.Serializer):
         status = serializers.ChoiceField(required=False, choices=Status.values)
-        programme = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-        student = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+        programme = IdField(required=False, min_value=1, max_value=MAX_ID)
+        student = IdField(required=False, min_value=1, max_value=MAX_ID)
         scope = serializers.ChoiceField(required=False, choices=["all", "mine"])
         overdue = serializers.BooleanField(required=False, default=False)
 
@@ -122,16 +123,16 @@ class InterventionListCreateApi(APIView):
         def get_fields(self):
             fields = super().get_fields()
             # `class` is a Python keyword, so it cannot be a class attribute.
-            fields["class"] = serializers.IntegerField(
+            fields["class"] = IdField(
                 required=False, min_value=1, max_value=MAX_ID, help_text="id rombel"
             )
             return fields
 
     class InputSerializer(_InterventionFieldsSerializer):
-        student = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+        student = IdField(min_value=1, max_value=MAX_ID)
         start_date = serializers.DateField()
-        owner = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
-        triggered_by = serializers.IntegerField(
+        owner = IdField(min_value=1, max_value=MAX_ID, required=False)
+        triggered_by = IdField(
             min_value=1, max_value=MAX_ID, required=False, help_text="id prediksi pemicu"
         )
 
@@ -386,7 +387,7 @@ class SessionListCreateApi(APIView):
         attendees = serializers.CharField(max_length=5000, required=False, allow_blank=True)
         visit_address = serializers.CharField(max_length=1000, required=False, allow_blank=True)
         findings = serializers.CharField(max_length=20000, required=False, allow_blank=True)
-        decisions = _DecisionInputSerializer(many=True, required=False)
+        decisions = _DecisionInputSerializer(many=True, required=False, max_length=MAX_DECISIONS)
         referral_to = serializers.CharField(max_length=200, required=False, allow_blank=True)
         referral_reason = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from smk_dashboard.core.bounds import BoundedDateField
 from students.models import User
 
 from .models import Outcome, Programme, ReferralStatus, SessionKind, Status, Tier
@@ -61,7 +62,7 @@ class InterventionCreateForm(StyledForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Hanya staf yang boleh melihat data siswa ini."),
     )
-    start_date = forms.DateField(label=_("Tanggal mulai"), widget=DateInput())
+    start_date = BoundedDateField(label=_("Tanggal mulai"), widget=DateInput())
     follow_up_days = forms.IntegerField(
         label=_("Tindak lanjut setiap (hari)"), min_value=1, max_value=MAX_FOLLOW_UP_DAYS
     )
@@ -74,14 +75,14 @@ class InterventionCreateForm(StyledForm):
 
 
 class SessionForm(StyledForm):
-    date = forms.DateField(label=_("Tanggal sesi"), widget=DateInput())
+    date = BoundedDateField(label=_("Tanggal sesi"), widget=DateInput())
     attended = forms.BooleanField(label=_("Siswa hadir"), required=False, initial=True)
     notes = forms.CharField(
         label=_("Apa yang terjadi (catatan konseling, rahasia)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    next_follow_up = forms.DateField(
+    next_follow_up = BoundedDateField(
         label=_("Tindak lanjut berikutnya"),
         required=False,
         widget=DateInput(),
@@ -258,7 +259,7 @@ class ReferralForm(StyledForm):
 
 
 class RescheduleForm(StyledForm):
-    date = forms.DateField(
+    date = BoundedDateField(
         label=_("Tanggal tindak lanjut baru"),
         widget=DateInput(),
         error_messages={"required": _("Isi tanggal tindak lanjut baru.")},

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from predictions.models import Prediction
 from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.bounds import date_error
 from smk_dashboard.core.roles import INTERVENTION_CREATOR_ROLES
 from students.models import Role, Student, User
 from students.selectors import student_queryset_for_user
@@ -105,6 +106,8 @@ def intervention_create(
         )
     if triggered_by is not None and triggered_by.student_id != student.pk:
         errors.append(_("Prediksi pemicu bukan milik siswa ini."))
+    if message := date_error(start_date, label=_("Tanggal mulai")):
+        errors.append(message)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -289,6 +292,10 @@ def _check_session_dates(
         )
     if date > timezone.localdate():
         errors.append(_("Tanggal sesi tidak boleh di masa depan."))
+    if message := date_error(date, label=_("Tanggal sesi")):
+        errors.append(message)
+    if message := date_error(next_follow_up, label=_("Tindak lanjut berikutnya")):
+        errors.append(message)
     if next_follow_up is not None and next_follow_up <= date:
         errors.append(_("Tindak lanjut berikutnya harus sesudah tanggal sesi."))
     if errors:

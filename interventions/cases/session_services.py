@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.bounds import MAX_DECISIONS, date_error
 from students.models import User
 
 from . import permissions, services
@@ -42,11 +43,18 @@ def _clean_typed_fields(
             errors.append(_("Konferensi kasus: tuliskan para peserta."))
         if not decisions:
             errors.append(_("Konferensi kasus: tuliskan sedikitnya satu keputusan."))
+        if len(decisions) > MAX_DECISIONS:
+            errors.append(
+                _("Konferensi kasus: paling banyak %(max)d keputusan.") % {"max": MAX_DECISIONS}
+            )
+            decisions = []
         for d in decisions:
             if not (d.get("decision") or "").strip() or not (d.get("responsible") or "").strip():
                 errors.append(_("Setiap keputusan perlu isi dan penanggung jawab."))
             elif d.get("due_date") is None or d["due_date"] < date:
                 errors.append(_("Batas waktu keputusan tidak boleh sebelum tanggal konferensi."))
+            elif message := date_error(d["due_date"], label=_("Batas waktu keputusan")):
+                errors.append(message)
     if kind == SessionKind.REFERRAL and not (referral_to.strip() and referral_reason.strip()):
         errors.append(_("Rujukan: tuliskan dirujuk ke mana dan alasannya."))
     return errors

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from interventions.cases.forms import DateInput, StyledForm
+from smk_dashboard.core.bounds import BoundedDateField
 
 from .models import Behaviour, BehaviourKind, LetterKind
 
@@ -33,7 +34,7 @@ class ThresholdForm(StyledForm):
 
 class PointEntryForm(StyledForm):
     behaviour = forms.ModelChoiceField(label=_("Perilaku"), queryset=Behaviour.objects.none())
-    date = forms.DateField(label=_("Tanggal"), widget=DateInput())
+    date = BoundedDateField(label=_("Tanggal"), widget=DateInput())
     description = forms.CharField(
         label=_("Keterangan"),
         required=False,

@@ -6,12 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from interventions.cases.forms import DateInput, StyledForm
 from interventions.conduct.models import LetterKind
+from smk_dashboard.core.bounds import BoundedDateField
 
 from .models import ContactChannel
 
 
 class ContactForm(StyledForm):
-    date = forms.DateField(label=_("Tanggal"), widget=DateInput())
+    date = BoundedDateField(label=_("Tanggal"), widget=DateInput())
     channel = forms.ChoiceField(label=_("Cara"), choices=ContactChannel.choices)
     contact_person = forms.CharField(
         label=_("Yang dihubungi"), max_length=120, help_text=_("Misalnya: Ibu Siti (ibu kandung).")
@@ -23,7 +24,7 @@ class ContactForm(StyledForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     follow_up = forms.CharField(label=_("Tindak lanjut"), required=False, max_length=300)
-    follow_up_date = forms.DateField(
+    follow_up_date = BoundedDateField(
         label=_("Tanggal tindak lanjut"), required=False, widget=DateInput()
     )
 
@@ -34,7 +35,7 @@ class ContactForm(StyledForm):
 
 class LetterForm(StyledForm):
     kind = forms.ChoiceField(label=_("Jenis surat"), choices=LetterKind.choices)
-    date = forms.DateField(label=_("Tanggal surat"), widget=DateInput())
+    date = BoundedDateField(label=_("Tanggal surat"), widget=DateInput())
     subject = forms.CharField(label=_("Perihal"), max_length=200)
     body = forms.CharField(
         label=_("Isi surat"), max_length=10000, widget=forms.Textarea(attrs={"rows": 14})

@@ -15,6 +15,7 @@ from interventions.cases.views import allowed
 from interventions.conduct import selectors as conduct_selectors
 from interventions.conduct.models import LetterKind
 from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.params import parse_id
 from smk_dashboard.core.roles import PARENT_CONTACT_ROLES, Role
 
 from . import letters, selectors, services
@@ -56,11 +57,9 @@ def contact_create(request: HttpRequest, student_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def letter_create(request: HttpRequest, student_id: int) -> HttpResponse:
     student = _student_for_contact(request, student_id)
-    todo_id = request.GET.get("todo") or request.POST.get("todo") or ""
+    todo_id = parse_id(request.GET.get("todo") or request.POST.get("todo"))
     todo = (
-        conduct_selectors.todo_get(user=request.user, pk=int(todo_id))
-        if todo_id.isdigit()
-        else None
+        conduct_selectors.todo_get(user=request.user, pk=todo_id) if todo_id is not None else None
     )
     if todo is not None and todo.student_id != student.pk:
         raise Http404("todo")

@@ -31,6 +31,7 @@ from predictions.quality import (
 )
 from predictions.selectors import published_predictions
 from smk_dashboard.core.access import role_required
+from smk_dashboard.core.params import parse_id
 from smk_dashboard.core.roles import MODEL_QUALITY_ROLES, RISK_VIEWER_ROLES
 from students.selectors import student_queryset_for_user
 
@@ -39,10 +40,7 @@ VERIFICATION_MIN_ANSWERS = 10
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return parse_id(value)
 
 
 def _with_enough(rate: dict | None) -> dict | None:

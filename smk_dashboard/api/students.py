@@ -13,6 +13,7 @@ from predictions.models import Prediction
 from smk_dashboard.core.api_support import (
     PAGE_PARAM,
     PAGE_SIZE_PARAM,
+    IdField,
     paginated,
     paginated_response,
     require_roles,
@@ -126,7 +127,7 @@ class StudentListApi(APIView):
     """Students the caller may see, with the latest predicted category."""
 
     class FilterSerializer(serializers.Serializer):
-        major = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+        major = IdField(required=False, min_value=1, max_value=2**31 - 1)
         category = serializers.ChoiceField(
             required=False, choices=[*Category.values, NOT_PREDICTED]
         )
@@ -140,7 +141,7 @@ class StudentListApi(APIView):
         def get_fields(self):
             fields = super().get_fields()
             # `class` is a Python keyword, so it cannot be a class attribute.
-            fields["class"] = serializers.IntegerField(
+            fields["class"] = IdField(
                 required=False, min_value=1, max_value=2**31 - 1, help_text="id rombel"
             )
             return fields

@@ -1,19 +1,17 @@
 """API root and token authentication (/api/v1/auth/token/)."""
 
 from django.contrib.auth import authenticate
-from django.db import transaction
+from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from smk_dashboard.core.api_support import token_expired
+from smk_dashboard.core.api_tokens import ApiToken, api_token_issue, api_tokens_revoke
 from smk_dashboard.core.audit import audit_log
 from smk_dashboard.signin.two_factor import two_factor_required, two_factor_verify
 
@@ -57,19 +55,58 @@ class ApiRootApi(APIView):
 
 
 def _token_revoke(request) -> Response:
-    deleted, _rows = Token.objects.filter(user=request.user).delete()
+    """Revoke the token this request came with (this client), or every token of the user
+    with `all` (or when signed in by session, which has no token of its own)."""
+    everything = str(request.query_params.get("all") or request.data.get("all") or "") in (
+        "1",
+        "true",
+        "ya",
+    )
+    token = request.auth if isinstance(request.auth, ApiToken) and not everything else None
+    revoked = api_tokens_revoke(user=request.user, token=token)
     audit_log(
         action="api.token.revoke",
         request=request,
         target=request.user,
-        detail={"revoked": bool(deleted)},
+        detail={"revoked": revoked, "client": token.client if token else "*"},
     )
     return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+def _refused(request, *, username: str, user=None, reason: str = "") -> serializers.ValidationError:
+    """The one answer to every refused token request. A wrong password, and a right password
+    without the second factor it needs (missing or wrong code, or a role that must enrol
+    first), read the same: the answer never tells whether the password was right. The second
+    kind counts towards the lockout like a wrong password and is audited with its reason."""
+    if user is not None:
+        user_login_failed.send(
+            sender=__name__,
+            credentials={"username": username},
+            request=request._request,
+        )
+        audit_log(
+            action="api.token.second_factor",
+            user=user,
+            request=request,
+            target=user,
+            detail={"reason": reason},
+        )
+    return serializers.ValidationError({"detail": _refused_message()})
+
+
+def _refused_message() -> str:
+    return _(
+        "Nama pengguna, kata sandi, atau kode verifikasi dua langkah salah. Akun yang wajib "
+        "memakai verifikasi dua langkah mendaftarkannya dahulu di /accounts/2fa/."
+    )
+
+
 class TokenObtainApi(APIView):
-    """POST username and password, get `{"token": ...}`; send it as `Authorization: Token
-    <token>`. Failed attempts count towards the lockout (django-axes) and are audited."""
+    """POST username and password (and `otp`, the second-factor code, for accounts that use
+    one), get `{"token": ...}`; send it as `Authorization: Token <token>`. Each `client` name
+    holds its own token (issuing again replaces it); tokens expire after API_TOKEN_TTL_HOURS
+    and end when the password changes. Every refusal reads the same; failures count towards
+    the lockout (django-axes) and are audited."""
 
     throttle_scope = "auth"
 
@@ -88,12 +125,20 @@ class TokenObtainApi(APIView):
             help_text="Kode verifikasi dua langkah (TOTP atau kode pemulihan), wajib untuk akun "
             "yang memakai verifikasi dua langkah.",
         )
+        client = serializers.CharField(
+            max_length=60,
+            required=False,
+            allow_blank=True,
+            help_text="Nama klien (mis. skrip-rekap); tiap klien memegang tokennya sendiri.",
+        )
 
         class Meta:
             ref_name = "TokenObtainInput"
 
     class OutputSerializer(serializers.Serializer):
         token = serializers.CharField()
+        client = serializers.CharField()
+        expires = serializers.DateTimeField()
 
         class Meta:
             ref_name = "TokenObtainOutput"
@@ -103,34 +148,33 @@ class TokenObtainApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        username = data["username"]
         # The Django request, so that django-axes marks a lockout where its middleware sees it.
-        user = authenticate(request._request, username=data["username"], password=data["password"])
+        user = authenticate(request._request, username=username, password=data["password"])
         if user is None or not user.is_active:
-            raise serializers.ValidationError({"detail": _("Nama pengguna atau kata sandi salah.")})
+            raise _refused(request, username=username)
         # A token is a sign-in too: an account with a second factor gives its code here.
         if user_has_device(user):
             code = data.get("otp", "")
-            if not code or two_factor_verify(user=user, code=code, request=request) is None:
-                raise serializers.ValidationError(
-                    {"otp": _("Kode verifikasi dua langkah salah atau belum diisi.")}
-                )
+            if not code:
+                raise _refused(request, username=username, user=user, reason="code_missing")
+            if two_factor_verify(user=user, code=code, request=request) is None:
+                raise _refused(request, username=username, user=user, reason="code_wrong")
         elif two_factor_required(user):
-            raise PermissionDenied(
-                _("Aktifkan verifikasi dua langkah di /accounts/2fa/ sebelum meminta token API.")
-            )
-        with transaction.atomic():
-            token, created = Token.objects.select_for_update().get_or_create(user=user)
-            if not created and token_expired(token):
-                token.delete()
-                token, created = Token.objects.create(user=user), True
+            raise _refused(request, username=username, user=user, reason="not_enrolled")
+        key, token = api_token_issue(user=user, client=data.get("client") or "")
         audit_log(
             action="api.token.issue",
             user=user,
             request=request,
             target=user,
-            detail={"new": created},
+            detail={"client": token.client},
         )
-        return Response(self.OutputSerializer({"token": token.key}).data)
+        return Response(
+            self.OutputSerializer(
+                {"token": key, "client": token.client, "expires": token.expires}
+            ).data
+        )
 
     @extend_schema(request=None, responses={204: None}, operation_id="auth_token_delete")
     def delete(self, request):
@@ -138,7 +182,7 @@ class TokenObtainApi(APIView):
 
 
 class TokenRevokeApi(APIView):
-    """Revoke the caller's token (sign out of API clients everywhere)."""
+    """Revoke the caller's token (this client); `all=1` revokes every client's token."""
 
     permission_classes = [IsAuthenticated]
 

@@ -1,11 +1,8 @@
 """Shared REST API plumbing: throttles, token expiry, pagination and the schema hook."""
 
-import datetime as dt
 from contextlib import contextmanager
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, serializers
@@ -15,6 +12,9 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
+
+from smk_dashboard.core.api_tokens import api_token_find
+from smk_dashboard.core.params import parse_int
 
 
 class _RatesFromSettings:
@@ -48,19 +48,30 @@ class SafeJSONParser(JSONParser):
             raise exceptions.ParseError(_("JSON tidak sah: bersarang terlalu dalam."))
 
 
-def token_expired(token) -> bool:
-    ttl = dt.timedelta(hours=settings.API_TOKEN_TTL_HOURS)
-    return token.created < timezone.now() - ttl
+class IdField(serializers.IntegerField):
+    """An id or whole number in a query string or body: ASCII digits only (or a JSON integer),
+    bounded, read by the one parser of smk_dashboard.core.params. DRF's IntegerField takes
+    "1_000" and full-width digits as numbers."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and parse_int(data.strip()) is None:
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class ExpiringTokenAuthentication(TokenAuthentication):
-    """`Authorization: Token <key>`; a token older than API_TOKEN_TTL_HOURS is refused."""
+    """`Authorization: Token <token>`, looked up by its digest (smk_dashboard/core/api_tokens):
+    an unknown, expired token, or one issued before the user's password changed, is refused."""
 
     def authenticate_credentials(self, key):
-        user, token = super().authenticate_credentials(key)
-        if token_expired(token):
-            raise exceptions.AuthenticationFailed(_("Token kedaluwarsa; minta token baru."))
-        return user, token
+        token = api_token_find(key)
+        if token is None:
+            raise exceptions.AuthenticationFailed(
+                _("Token tidak sah atau kedaluwarsa; minta token baru.")
+            )
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("Akun tidak aktif."))
+        return token.user, token
 
 
 PAGE_PARAM = OpenApiParameter("page", int, description="Nomor halaman (mulai 1).")

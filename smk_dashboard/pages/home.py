@@ -11,6 +11,7 @@ from interventions.cases.selectors import home_context as intervention_home_cont
 from interventions.page_context import counselling_home_context
 from predictions.selectors import current_predictions, new_kurang_queryset, prediction_status
 from predictions.services import school_needs_retraining
+from smk_dashboard.core.audit import audit_student_list
 from smk_dashboard.core.categories import Category
 from smk_dashboard.core.roles import Role
 from students.models import AcademicTerm, GradeRecord, SchoolClass, Student, StudentStatus, User
@@ -81,4 +82,32 @@ def home(request: HttpRequest) -> HttpResponse:
         context["needs_retraining"] = school_needs_retraining(school=request.user.school)
     context.update(intervention_home_context(user=request.user))
     context.update(counselling_home_context(user=request.user))
-    return render(request, f"home/{role}.html", context)
+    response = render(request, f"home/{role}.html", context)
+    # The panels name students (top of the risk list, follow-ups, referrals, to-dos): the
+    # page is a read of those students like any list (issue 25, finding 12).
+    audit_student_list(request=request, action="home.view", student_ids=_named_student_ids(context))
+    return response
+
+
+def _named_student_ids(context: dict) -> list[int]:
+    """The ids of the students the home page's panels show, in panel order."""
+    ids: list[int] = []
+    for value in context.values():
+        if isinstance(value, dict | str | bytes) or not hasattr(value, "__iter__"):
+            continue
+        for item in value:
+            if isinstance(item, Student):
+                ids.append(item.pk)
+                continue
+            if isinstance(item, dict):
+                item = item.get("student")
+                if isinstance(item, Student):
+                    ids.append(item.pk)
+                continue
+            student_id = getattr(item, "student_id", None)
+            if student_id is None:
+                student = getattr(item, "student", None)
+                student_id = getattr(student, "pk", None)
+            if isinstance(student_id, int):
+                ids.append(student_id)
+    return ids

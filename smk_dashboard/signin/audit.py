@@ -8,6 +8,8 @@ from django.dispatch import receiver
 
 from smk_dashboard.core.audit import audit_log
 
+from .lockout import ADDRESS_LOCKED
+
 
 @receiver(user_logged_in, dispatch_uid="audit_login_success")
 def _login_succeeded(sender, request, user, **kwargs) -> None:
@@ -50,10 +52,13 @@ def _logged_out(sender, request, user, **kwargs) -> None:
 @receiver(user_locked_out, dispatch_uid="audit_locked_out")
 def _locked_out(sender, request, username=None, ip_address=None, **kwargs) -> None:
     # django-axes refused this attempt (too many failures): the trail shows the lockout itself.
+    # The school of the account named, so that its kepsek sees attacks on their staff.
     name = str(username or "")[:150]
+    by_address = bool(getattr(request, ADDRESS_LOCKED, False))
     audit_log(
         action="login.locked_out",
         request=request,
-        detail={"username": name},
+        school=_school_of(name),
+        detail={"username": name, "scope": "address" if by_address else "account"},
         anonymous_username=name,
     )

@@ -9,4 +9,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("2fa/", views.two_factor_setup, name="two_factor"),
     path("2fa/verify/", views.two_factor_verify_view, name="two_factor_verify"),
+    # Outside /accounts/2fa/: a session that still owes its own second factor cannot open it.
+    path("enrolment-codes/", views.enrolment_codes, name="two_factor_enrolment_codes"),
 ]

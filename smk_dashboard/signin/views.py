@@ -2,10 +2,11 @@
 the password). The rules live in smk_dashboard/signin/two_factor.py."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -16,8 +17,18 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from smk_dashboard.core.access import role_required
 from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.params import parse_id
 
+from .enrolment import (
+    ISSUER_ROLES,
+    SESSION_ENROL_ALLOWED,
+    enrolment_candidates,
+    enrolment_code_issue,
+    enrolment_code_redeem,
+    pending_codes,
+)
 from .two_factor import (
     SESSION_HAS_DEVICE,
     recovery_codes_create,
@@ -79,8 +90,15 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
                 "enrolled": True,
                 "codes_left": recovery_codes_left(user=user),
                 "required": two_factor_required(user),
+                "can_issue_codes": user.is_superuser or user.role in ISSUER_ROLES,
             },
         )
+    if (
+        not has_device
+        and two_factor_required(user)
+        and request.session.get(SESSION_ENROL_ALLOWED) != user.pk
+    ):
+        return _enrolment_code_step(request, action)
     device = totp_device_for_enrolment(user=user)
     form = CodeForm(request.POST if action == "confirm" else None)
     if action == "confirm" and form.is_valid():
@@ -90,6 +108,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         if codes is not None:
             otp_login(request, TOTPDevice.objects.get(pk=device.pk))
             request.session[SESSION_HAS_DEVICE] = True
+            request.session.pop(SESSION_ENROL_ALLOWED, None)
             return render(
                 request,
                 "registration/two_factor_codes.html",
@@ -112,6 +131,70 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             "next": request.GET.get("next", ""),
         },
     )
+
+
+class EnrolmentCodeForm(forms.Form):
+    enrolment_code = forms.CharField(
+        label=gettext_lazy("Kode pendaftaran"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "autofocus": True,
+                "class": "form-control form-control-lg text-center",
+            }
+        ),
+    )
+
+
+def _enrolment_code_step(request: HttpRequest, action: str) -> HttpResponse:
+    """First enrolment of a role that must use two-factor sign-in: the one-time code from the
+    operator or kepsek comes first; only then is a secret made and its QR code shown."""
+    user = request.user
+    form = EnrolmentCodeForm(request.POST if action == "enrolment_code" else None)
+    if action == "enrolment_code" and form.is_valid():
+        if enrolment_code_redeem(
+            user=user, code=form.cleaned_data["enrolment_code"], request=request
+        ):
+            # Any secret made before (shown to whoever had the password) is dropped.
+            TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+            request.session[SESSION_ENROL_ALLOWED] = user.pk
+            return redirect(request.get_full_path())
+        form.add_error(
+            "enrolment_code",
+            _("Kode pendaftaran salah, sudah dipakai, atau kedaluwarsa. Minta kode baru."),
+        )
+    return render(
+        request,
+        "registration/two_factor_enrolment_code.html",
+        {"form": form, "next": request.GET.get("next", "")},
+    )
+
+
+@role_required(ISSUER_ROLES)
+@require_http_methods(["GET", "POST"])
+def enrolment_codes(request: HttpRequest) -> HttpResponse:
+    """/accounts/enrolment-codes/ (operator, kepsek): the school's staff who must enrol a
+    second factor and have not yet, and a button that issues each a one-time code."""
+    issued = None
+    candidates = enrolment_candidates(issuer=request.user)
+    if request.method == "POST":
+        target = get_object_or_404(candidates, pk=parse_id(request.POST.get("user")) or 0)
+        issued = {
+            "user": target,
+            "code": enrolment_code_issue(issuer=request.user, user=target, request=request),
+            "hours": settings.TWO_FACTOR_ENROLMENT_CODE_HOURS,
+        }
+    users = list(candidates.select_related("school"))
+    pending = pending_codes(users=users)
+    response = render(
+        request,
+        "registration/enrolment_codes.html",
+        {"rows": [(u, pending.get(u.pk)) for u in users], "issued": issued},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -34,10 +34,12 @@ XLSX_MAX_COLUMNS = 16_384
 CSV_FIELD_LIMIT = csv.field_size_limit()
 CHUNK = 4 * 1024 * 1024
 # The `r="AB12"` reference of every cell that names its position (rows name theirs with digits
-# only). Two plain patterns run at C speed; a cell-tag pattern only counts the cells.
-CELL_COLUMN = re.compile(rb' r="([A-Z]{1,3})[0-9]')
-CELL_ROW = re.compile(rb' r="[A-Z]{1,3}([0-9]{1,9})"')
-ROW_NUMBER = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br="([0-9]{1,9})"')
+# only), read as the reader's XML parser reads an attribute: any whitespace before the name
+# and around `=`, single or double quotes, letters in either case, however many of them (a
+# reference past XFD is still a column the reader would make room for). One pattern at C speed;
+# a cell-tag pattern only counts the cells.
+CELL_REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{1,7})([0-9]{1,12})["']""")
+ROW_NUMBER = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\sr\s*=\s*["']([0-9]{1,12})["']""")
 CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -60,15 +62,19 @@ class GridError(Exception):
 
 
 def column_number(letters: bytes | str) -> int:
-    """ "A" -> 1, "XFD" -> 16384."""
+    """ "A" -> 1, "XFD" -> 16384 (lower case read as upper case, as the reader does)."""
     number = 0
-    for ch in letters if isinstance(letters, str) else letters.decode("ascii"):
+    for ch in (letters if isinstance(letters, str) else letters.decode("ascii")).upper():
         number = number * 26 + (ord(ch) - 64)
     return number
 
 
+# Rare spellings of a cell tag: a namespace prefix, or a tab or line break after the name.
+_UNUSUAL_CELL_TAGS = (b":c ", b":c>", b":c/", b"<c\t", b"<c\n", b"<c\r", b":c\t", b":c\n", b":c\r")
+
+
 def _count_cells(data: bytes) -> int:
-    if b":c " in data or b":c>" in data or b":c/" in data:  # a namespace prefix: rare
+    if any(tag in data for tag in _UNUSUAL_CELL_TAGS):
         return len(CELL_TAG.findall(data))
     return data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>")
 
@@ -85,11 +91,11 @@ def _xml_extent(stream) -> tuple[int, int]:
             cut = data.rfind(b">") + 1
             data, rest = data[:cut], data[cut:]
         if data:
-            columns = CELL_COLUMN.findall(data)
-            referenced += len(columns)
-            if columns:
-                max_col = max(max_col, max(column_number(c) for c in set(columns)))
-                max_row = max(max_row, max(int(r) for r in set(CELL_ROW.findall(data))))
+            refs = CELL_REF.findall(data)
+            referenced += len(refs)
+            if refs:
+                max_col = max(max_col, max(column_number(c) for c in {c for c, _r in refs}))
+                max_row = max(max_row, max(int(r) for r in {r for _c, r in refs}))
             cells += _count_cells(data)
             if cells > referenced:  # only then do rows without cell references matter
                 row_tags += len(ROW_TAG.findall(data))

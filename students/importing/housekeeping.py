@@ -42,7 +42,7 @@ def import_batch_discard(*, batch: ImportBatch, user: User, request=None) -> Imp
     if not import_batch_may_discard(batch=batch, user=user):
         raise PermissionDenied(_("Anda tidak berhak membatalkan impor ini."))
     name = user.get_full_name() or user.get_username()
-    done = _close(
+    done = close_preview(
         batch,
         ImportStatus.CANCELLED,
         _("Dibatalkan oleh %(u)s. Tidak ada data yang disimpan dan file yang diunggah sudah "
@@ -92,7 +92,7 @@ def import_previews_expire(*, days: int) -> int:
     ) % {"d": days}
     expired = 0
     for batch in old.select_related("school", "created_by"):
-        if not _close(batch, ImportStatus.EXPIRED, message):
+        if not close_preview(batch, ImportStatus.EXPIRED, message):
             continue
         expired += 1
         audit_log(
@@ -105,7 +105,7 @@ def import_previews_expire(*, days: int) -> int:
     return expired
 
 
-def _close(batch: ImportBatch, status: str, message: str) -> bool:
+def close_preview(batch: ImportBatch, status: str, message: str) -> bool:
     """Move a `preview` batch to `status` and delete its stored files once that commits. The
     update is conditional, so a batch confirmed (or closed) meanwhile is left alone."""
     paths = [batch.file.name, (batch.preview or {}).get("error_report")]

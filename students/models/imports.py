@@ -78,6 +78,10 @@ class ImportBatch(models.Model):
     # matches, another import or an edit changed the students or classes since the analysis.
     data_stamp = models.CharField(max_length=64, blank=True)
     task_id = models.CharField(max_length=50, blank=True)
+    # The uploaded file and its error report are deleted after UPLOAD_RETENTION_DAYS, or when
+    # a student is anonymised (importing/retention.py); the row stays, with this note.
+    file_removed_at = models.DateTimeField(null=True, blank=True)
+    file_removed_note = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,18 +1,18 @@
 import datetime as dt
 
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from smk_dashboard.core.api_tokens import ApiToken, token_digest
 from smk_dashboard.core.models import AuditEvent
 from students.models import Role
 
 PASSWORD = "rahasia-uji-123"
 
 
-def obtain(client: APIClient, username: str, password: str = PASSWORD, **extra):
-    return client.post(
-        "/api/v1/auth/token/", {"username": username, "password": password}, format="json", **extra
+def obtain(api: APIClient, username: str, password: str = PASSWORD, **body):
+    return api.post(
+        "/api/v1/auth/token/", {"username": username, "password": password, **body}, format="json"
     )
 
 
@@ -43,7 +43,7 @@ def test_revoked_token_no_longer_works(world):
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.post("/api/v1/auth/token/revoke/").status_code == 204
     assert client.get("/api/v1/students/").status_code == 401
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()
     assert AuditEvent.objects.filter(action="api.token.revoke", user=user).exists()
 
 
@@ -60,7 +60,7 @@ def test_an_expired_token_is_refused_and_a_new_one_issued(world, settings):
     user = world.one.users[Role.BK]
     client = APIClient()
     old = obtain(client, user.username).json()["token"]
-    Token.objects.filter(key=old).update(created=timezone.now() - dt.timedelta(days=30))
+    ApiToken.objects.filter(digest=token_digest(old)).update(expires=timezone.now())
     client.credentials(HTTP_AUTHORIZATION=f"Token {old}")
     assert client.get("/api/v1/").status_code == 401
     new = obtain(APIClient(), user.username).json()["token"]
@@ -96,3 +96,43 @@ def test_token_requests_are_throttled(world, settings):
     client = APIClient()
     statuses = [obtain(client, f"nobody{i}", "x").status_code for i in range(3)]
     assert statuses == [400, 400, 429]
+
+
+def test_tokens_are_stored_only_as_a_digest(world):
+    user = world.one.users[Role.BK]
+    token = obtain(APIClient(), user.username).json()["token"]
+    row = ApiToken.objects.get(user=user)
+    assert row.digest == token_digest(token)
+    stored = [str(v) for v in ApiToken.objects.filter(user=user).values().get().values()]
+    assert token not in " ".join(stored)
+
+
+def test_each_client_has_its_own_token_and_expiry(world, settings):
+    settings.API_TOKEN_TTL_HOURS = 2
+    user = world.one.users[Role.KEPSEK]
+    laptop = obtain(APIClient(), user.username, client="laptop").json()
+    script = obtain(APIClient(), user.username, client="skrip-rekap").json()
+    assert laptop["token"] != script["token"]
+    assert {r.client for r in ApiToken.objects.filter(user=user)} == {"laptop", "skrip-rekap"}
+    row = ApiToken.objects.get(user=user, client="laptop")
+    assert dt.timedelta(hours=1, minutes=59) < row.expires - row.created <= dt.timedelta(hours=2)
+    # Revoking one client leaves the other working.
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {laptop['token']}")
+    assert client.post("/api/v1/auth/token/revoke/").status_code == 204
+    assert client.get("/api/v1/").status_code == 401
+    other = APIClient()
+    other.credentials(HTTP_AUTHORIZATION=f"Token {script['token']}")
+    assert other.get("/api/v1/").status_code == 200
+
+
+def test_a_password_change_ends_every_token(world):
+    user = world.one.users[Role.BK]
+    token = obtain(APIClient(), user.username).json()["token"]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/v1/").status_code == 200
+    user.set_password("kata-sandi-baru-456")
+    user.save()
+    assert client.get("/api/v1/").status_code == 401
+    assert not ApiToken.objects.filter(user=user).exists()

@@ -12,7 +12,6 @@ from django.core.files import File
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (
@@ -25,6 +24,7 @@ from interventions.cases import services
 from interventions.cases.programmes import programme_catalogue_seed
 from predictions.ml.registry import file_sha256
 from predictions.models import ModelVersion, ScoringRun, TrainingRun
+from smk_dashboard.core.api_tokens import api_token_issue
 from smk_dashboard.wsgi import application
 from students.importing.lifecycle import import_batch_create
 from students.models import Role
@@ -43,7 +43,7 @@ CHECKS = [
 
 @pytest.fixture
 def api_token(world) -> str:
-    return Token.objects.create(user=world.one.users[Role.KEPSEK]).key
+    return api_token_issue(user=world.one.users[Role.KEPSEK])[0]
 
 
 @pytest.fixture
@@ -159,7 +159,7 @@ def test_operator_writes_answer_as_the_schema_says(
         (r"promote/", {"id": version.pk}),
         (r"scoring-runs/", {"id": scoring.pk}),
     ]
-    token = Token.objects.create(user=operator).key
+    token = api_token_issue(user=operator)[0]
     schema = load_schema(token).include(path_regex=r"imports|training-runs|promote|scoring-runs")
     exercised, failures = fuzz(schema, token, seeded)
     assert len(exercised) >= 5, exercised
@@ -190,7 +190,7 @@ def test_counsellor_writes_answer_as_the_schema_says(world, _keep_test_connectio
         (r"(close|start)/", {"id": to_close.pk}),
         (r"interventions/\{id\}/$", {"id": detail.pk}),
     ]
-    token = Token.objects.create(user=bk).key
+    token = api_token_issue(user=bk)[0]
     schema = load_schema(token).include(path_regex=r"interventions")
     exercised, failures = fuzz(schema, token, seeded)
     assert len(exercised) >= 8, exercised

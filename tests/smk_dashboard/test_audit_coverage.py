@@ -22,6 +22,7 @@ from tests.smk_dashboard.test_url_permissions import (
 STUDENT_OBJECTS = {"student", "school_class", "intervention", "session"}
 # Lists whose rows are named students.
 STUDENT_LISTS = {
+    "",  # the home pages: top of the risk list, follow-ups, referrals, to-dos (issue 25)
     "api/v1/students/",
     "api/v1/interventions/",
     "students/risk/",

@@ -60,6 +60,8 @@ ALLOW_LIST: dict[str, dict] = {
     "accounts/2fa/": {"expect": page(SIGNED_IN)},
     # Without a device there is no code to ask for: on to enrolment (anonymous: to login).
     "accounts/2fa/verify/": {"expect": everyone(302)},
+    # One-time codes for a first two-factor enrolment (issue 25): operator and kepsek.
+    "accounts/enrolment-codes/": {"expect": page({Role.OPERATOR, Role.KEPSEK})},
     "favicon.ico": {"expect": everyone(302)},
     "i18n/setlang/": {"expect": everyone(302)},
     "api/v1/": {"expect": api(SIGNED_IN)},

@@ -16,6 +16,7 @@ from predictions.models import Prediction
 from smk_dashboard.core.audit import audit_log
 from smk_dashboard.core.fields import SOCIO_ECONOMIC_FIELDS
 from smk_dashboard.core.page_cache import school_pages_changed
+from students.importing.retention import import_files_erase_for_school
 from students.models import ConsentStatus, GradeRecord, Student, StudentPrivacy, User
 
 from .pseudonyms import pseudonym_key
@@ -151,6 +152,10 @@ def student_anonymise(
         session.notes = REDACTED if session.notes else ""
     InterventionSession.objects.bulk_update(sessions, ["notes"])
     counselling_records_redact(student=student, placeholder=REDACTED)
+    # The uploaded spreadsheets that may name the student (and their error reports) go too.
+    files = import_files_erase_for_school(
+        school=student.school, actor=actor, reason="privacy.anonymise"
+    )
     privacy.anonymised_at = timezone.now()
     privacy.note = ""
     privacy.updated_by = actor
@@ -164,6 +169,8 @@ def student_anonymise(
             "interventions_redacted": redacted_interventions,
             "sessions_redacted": len(sessions),
             "grades_kept": GradeRecord.objects.filter(student=student).count(),
+            "upload_files_removed": files["files_removed"],
+            "import_previews_cancelled": files["previews_cancelled"],
         },
     )
     return student

@@ -35,6 +35,7 @@ from predictions.selectors import (
 )
 from smk_dashboard.core.categories import CATEGORY_RANK, RISK_STEP
 from smk_dashboard.core.fields import FieldGroup, can_see
+from smk_dashboard.core.params import parse_id
 from students.models import AttendanceSummary, Major, Student, StudentStatus, User
 from students.selectors import class_queryset_for_user, student_queryset_for_user
 
@@ -54,10 +55,7 @@ RISK_PAGE_SIZE = 50
 
 
 def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return parse_id(value)
 
 
 @dataclass(frozen=True)

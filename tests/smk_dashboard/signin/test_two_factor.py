@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from smk_dashboard.core.models import AuditEvent
+from smk_dashboard.signin.enrolment import enrolment_code_issue
 from students.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -171,7 +172,10 @@ def test_a_bk_with_two_factor_required_cannot_reach_any_page_without_a_code(
     assert api.status_code == 403 and "verifikasi dua langkah" in api.json()["detail"]
     page = client.get("/accounts/2fa/")
     assert "wajib" in page.content.decode()
-    # Enrolment with the code opens the pages.
+    # The one-time enrolment code from the kepsek first, then the app's code opens the pages.
+    code = enrolment_code_issue(issuer=make_user(Role.KEPSEK, school=school), user=bk)
+    client.post("/accounts/2fa/", {"action": "enrolment_code", "enrolment_code": code})
+    client.get("/accounts/2fa/")
     device = TOTPDevice.objects.get(user=bk)
     client.post("/accounts/2fa/", {"action": "confirm", "code": totp_code(device)})
     assert client.get("/students/risk/").status_code == 200
@@ -192,10 +196,17 @@ def test_a_token_for_an_account_with_two_factor_needs_the_code(enrolled):
     url = "/api/v1/auth/token/"
     body = {"username": user.username, "password": PASSWORD}
     missing = client.post(url, body, format="json")
-    assert missing.status_code == 400 and "otp" in missing.json()
+    assert missing.status_code == 400
     assert "token" not in missing.json()
     wrong = client.post(url, {**body, "otp": a_wrong_code(device)}, format="json")
     assert wrong.status_code == 400
+    # A wrong password reads exactly like a right one without its code.
+    bad_password = client.post(url, {**body, "password": "salah-sekali"}, format="json")
+    assert bad_password.status_code == missing.status_code == wrong.status_code
+    assert bad_password.json() == missing.json() == wrong.json()
+    assert AuditEvent.objects.filter(
+        action="api.token.second_factor", user=user, detail={"reason": "code_missing"}
+    ).exists()
     assert AuditEvent.objects.filter(action="login.2fa_failed", user=user).exists()
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
     right = client.post(url, {**body, "otp": totp_code(device, 1)}, format="json")
@@ -210,7 +221,14 @@ def test_no_token_for_a_required_role_that_has_not_enrolled(make_user, school, s
     response = APIClient().post(
         "/api/v1/auth/token/", {"username": kepsek.username, "password": PASSWORD}, format="json"
     )
-    assert response.status_code == 403 and "/accounts/2fa/" in response.json()["detail"]
+    assert response.status_code == 400 and "/accounts/2fa/" in response.json()["detail"]
+    wrong = APIClient().post(
+        "/api/v1/auth/token/", {"username": kepsek.username, "password": "salah"}, format="json"
+    )
+    assert wrong.json() == response.json()
+    assert AuditEvent.objects.filter(
+        action="api.token.second_factor", user=kepsek, detail={"reason": "not_enrolled"}
+    ).exists()
 
 
 def test_a_token_without_two_factor_works_as_before_for_other_users(make_user, school, settings):
@@ -230,4 +248,5 @@ def test_a_locked_out_sign_in_is_audited(make_user, school, settings):
     response = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
     assert response.status_code == 429
     event = AuditEvent.objects.filter(action="login.locked_out").first()
-    assert event is not None and event.detail == {"username": user.username}
+    assert event is not None
+    assert event.detail == {"username": user.username, "scope": "account"}

@@ -1,0 +1,87 @@
+"""Issue 25 ("also"): dates and counts within sensible bounds in forms and the API. An
+intervention starting 0001-01-01 and a case conference with 1,000 decisions are refused with a
+message, and nothing is stored."""
+
+from django.test import Client
+
+from interventions.models import Intervention, InterventionSession
+from students.models import Role
+from tests.api.test_interventions_api import case  # noqa: F401  (fixture)
+
+
+def _payload(case, start_date):  # noqa: F811
+    return {
+        "student": case.one.students[1].pk,
+        "programme": case.programmes[2].pk,
+        "reason": "Rata-rata di bawah KKM",
+        "start_date": start_date,
+    }
+
+
+def test_the_api_refuses_an_intervention_starting_in_year_one(case, api_client_for):  # noqa: F811
+    before = Intervention.objects.count()
+    client = api_client_for(case.bk)
+    for day in ("0001-01-01", "9999-12-31"):
+        response = client.post("/api/v1/interventions/", _payload(case, day), format="json")
+        assert response.status_code == 400, response.content
+        assert "Tanggal mulai harus antara" in response.content.decode()
+    assert Intervention.objects.count() == before
+
+
+def test_the_form_refuses_an_intervention_starting_in_year_one(case):  # noqa: F811
+    client = Client()
+    client.force_login(case.bk)
+    before = Intervention.objects.count()
+    data = {
+        **_payload(case, "0001-01-01"),
+        "owner": case.bk.pk,
+        "follow_up_days": 14,
+    }
+    response = client.post(f"/interventions/new/?student={data['student']}", data)
+    assert response.status_code == 200
+    assert "Tanggal mulai harus antara" in response.content.decode()
+    assert Intervention.objects.count() == before
+
+
+def test_a_case_conference_with_a_thousand_decisions_is_refused(case, api_client_for):  # noqa: F811
+    decisions = [
+        {"decision": f"Keputusan {n}", "responsible": "BK", "due_date": "2025-02-01"}
+        for n in range(1000)
+    ]
+    before = InterventionSession.objects.count()
+    response = api_client_for(case.bk).post(
+        case.url + "sessions/",
+        {"date": "2025-01-21", "kind": "case_conference", "attendees": "BK, orang tua",
+         "decisions": decisions},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert InterventionSession.objects.count() == before
+
+
+def test_the_session_form_refuses_a_thousand_decisions(case):  # noqa: F811
+    client = Client()
+    client.force_login(case.bk)
+    before = InterventionSession.objects.count()
+    url = f"/interventions/{case.intervention.pk}/sessions/new/?kind=case_conference"
+    for n_lines in (1000, 40):  # 1,000 lines pass no length limit; 40 fit it, not the count
+        lines = "\n".join(f"K{n}|BK|01-02-2025" for n in range(n_lines))
+        response = client.post(
+            url,
+            {"kind": "case_conference", "date": "2025-01-21", "attendees": "BK",
+             "decisions": lines},
+        )  # fmt: skip
+        assert response.status_code == 200
+        assert InterventionSession.objects.count() == before
+    assert "paling banyak 30 keputusan" in response.content.decode()
+
+
+def test_a_decision_due_in_the_far_future_is_refused(case, api_client_for):  # noqa: F811
+    response = api_client_for(case.bk).post(
+        case.url + "sessions/",
+        {"date": "2025-01-21", "kind": "case_conference", "attendees": "BK",
+         "decisions": [{"decision": "x", "responsible": "BK", "due_date": "9999-01-01"}]},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert Role.BK  # the bk wrote nothing
