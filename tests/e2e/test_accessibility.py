@@ -16,8 +16,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "rahasia-uji-123"
 WIDTHS = (1366, 390)
-# CONTRACTS.md §3 and the counselling, audit and privacy pages, per role. "profile" and "intervention" are found by following the first link
-# of the risk list and the intervention list, so each role opens a record it may see.
+# CONTRACTS.md §3 and the counselling, audit and privacy pages, per role. "profile" and
+# "intervention" are found by following the first link of the risk list and the intervention
+# list, so each role opens a record it may see.
 PAGES = {
     "guru": ["/", "/students/risk/", "profile", "/students/imports/", "/accounts/2fa/"],
     "walikelas": [
