@@ -36,7 +36,11 @@ from predictions.selectors import (
 from smk_dashboard.core.categories import CATEGORY_RANK, RISK_STEP
 from smk_dashboard.core.fields import FieldGroup, can_see
 from students.models import AttendanceSummary, Major, Student, StudentStatus, User
-from students.selectors import class_queryset_for_user, student_queryset_for_user
+from students.selectors import (
+    class_queryset_for_user,
+    homeroom_student_queryset,
+    student_queryset_for_user,
+)
 
 RISK_SORTS = {
     # Rounded as shown (5 % steps), ties broken by a recent worsening, then by unexcused
@@ -127,7 +131,11 @@ def risk_queryset(*, user: User, filters: RiskFilters) -> QuerySet[Prediction]:
         qs = qs.filter(category=filters.category)
     if filters.intervention and can_see(user, FieldGroup.COUNSELLING):
         has = Exists(
-            Intervention.objects.filter(student_id=OuterRef("student_id"), deleted_at__isnull=True)
+            Intervention.objects.filter(
+                student_id=OuterRef("student_id"),
+                deleted_at__isnull=True,
+                student__in=homeroom_student_queryset(user=user),
+            )
         )
         qs = qs.filter(has if filters.intervention == "ya" else ~has)
     if filters.sort == "risk":
@@ -148,6 +156,7 @@ ROW_FIELDS = (
     "student__nisn",
     "student__school_id",
     "student__school_class__name",
+    "student__school_class__homeroom_teacher_id",
     "student__major__name",
     "term__code",
     "based_on_term__code",
@@ -192,11 +201,12 @@ def risk_rows(predictions: list[Prediction], *, user: User) -> list[RiskRow]:
     ):
         earlier.setdefault(row["student_id"], []).append(row)
     interventions: dict[int, dict] = {}
-    counselling = can_see(user, FieldGroup.COUNSELLING)
+    # A walikelas reads interventions of their homeroom class only (`core.fields`).
+    counselling = [
+        p.student_id for p in predictions if can_see(user, FieldGroup.COUNSELLING, p.student)
+    ]
     for row in (
-        Intervention.objects.filter(
-            student_id__in=student_ids if counselling else [], deleted_at__isnull=True
-        )
+        Intervention.objects.filter(student_id__in=counselling, deleted_at__isnull=True)
         .order_by("student_id", "-start_date", "-id")
         .values("id", "student_id", "status", "outcome", "start_date")
     ):
@@ -227,7 +237,9 @@ def risk_rows(predictions: list[Prediction], *, user: User) -> list[RiskRow]:
                 prediction=p,
                 change=change,
                 previous_category=previous_category,
-                top_factors=top_factors(p.factors, user=user, based_on=p.based_on_term),
+                top_factors=top_factors(
+                    p.factors, user=user, based_on=p.based_on_term, student=p.student
+                ),
                 intervention=interventions.get(p.student_id),
             )
         )
