@@ -27,6 +27,7 @@ STUDENT_LISTS = {
     "students/risk/",
     "interventions/",
     "interventions/caseload/",
+    "privacy/requests/",
 }
 
 

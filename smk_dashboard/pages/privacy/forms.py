@@ -20,13 +20,14 @@ class ConsentForm(forms.Form):
 class SubjectRequestForm(forms.Form):
     """A request for the student's copy of the data: who asked, when, why."""
 
+    # Blank who or why: the service's own message ("Isi siapa yang meminta ...").
     requester = forms.CharField(
-        label=_("Yang meminta (nama dan hubungan dengan siswa)"), max_length=200
+        label=_("Yang meminta (nama dan hubungan dengan siswa)"), max_length=200, required=False
     )
     received_on = forms.DateField(
         label=_("Tanggal permintaan"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    purpose = forms.CharField(label=_("Keperluan"), max_length=500)
+    purpose = forms.CharField(label=_("Keperluan"), max_length=500, required=False)
 
 
 class RectifyForm(forms.ModelForm):
