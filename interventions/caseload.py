@@ -108,7 +108,7 @@ def _prediction_reason(prediction) -> str:
         return ""
     # The reason is read by everyone who reads the intervention (the walikelas too), so it is
     # prefilled with what all of them may read, whoever writes it: never KIP, income, distance.
-    visible = top_factors(prediction.factors, user=None)
+    visible = top_factors(prediction.factors, user=None, based_on=prediction.based_on_term)
     factors = "; ".join(f["text"] for f in visible)
     text = _("Prediksi %(term)s: %(category)s (risiko %(risk)s).") % {
         "term": prediction.term,

@@ -119,6 +119,7 @@ def ignore_hidden_columns(result: ParseResult, hidden_fields: frozenset[str]) ->
             index = table.fields.pop(name)
             header = next((c.header for c in table.columns if c.index == index), name)
             why = _("hanya operator, guru BK dan kepala sekolah yang mengisi data sosial-ekonomi")
+            table.notes[index] = why  # the preview lists it among the columns not used
             result.ignored.append((header, why))
             headers.append(header)
     if headers:

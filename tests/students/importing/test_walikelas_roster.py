@@ -79,6 +79,11 @@ def test_a_walikelas_roster_does_not_write_kip_or_income_and_counts_reveal_nothi
         assert "Penerima KIP" in warnings and "diabaikan" in warnings
         ignored = {c["header"] for c in preview.preview["ignored_columns"]}
         assert {"Penerima KIP", "Penghasilan Orang Tua"} <= ignored
+        columns = {c["header"]: c for c in preview.preview["sheets"][0]["columns"]}
+        assert (
+            not columns["Penerima KIP"]["used"]
+            and "sosial-ekonomi" in columns["Penerima KIP"]["why"]
+        )
 
 
 def test_the_operator_still_imports_kip_and_income(budi, tmp_path, make_user, school):
