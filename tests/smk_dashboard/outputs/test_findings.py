@@ -9,7 +9,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from interventions.models import Intervention, Programme
+from interventions.models import Intervention, Outcome, Programme, Status
+from tests.interventions.factories import InterventionFactory
 
 from .outputs import as_text
 from .world import NOTES, OTHER_CLASS, SOCIO, build_world
@@ -100,3 +101,21 @@ def test_finding_15_a_walikelas_reads_counselling_of_the_homeroom_class_only(wor
         )
     )
     assert OTHER_CLASS[0] in text
+
+
+def test_an_intervention_closed_as_membaik_is_a_strength_only_for_counselling_readers(world):
+    InterventionFactory(
+        student=world.other,
+        owner=world.users["bk"],
+        status=Status.COMPLETED,
+        outcome=Outcome.IMPROVED,
+        closed_at=timezone.now(),
+    )
+    path = f"/students/{world.other.pk}/"
+    for name in ("guru", "walikelas"):  # both only teach class B
+        response = client_for(world.users[name]).get(path)
+        assert response.status_code == 200 and "selesai: membaik" not in as_text(response), name
+    home = as_text(client_for(world.users["walikelas"]).get("/"))
+    assert "intervensi selesai: membaik" not in home
+    for name in ("walikelas_b", "bk"):
+        assert "selesai: membaik" in as_text(client_for(world.users[name]).get(path)), name

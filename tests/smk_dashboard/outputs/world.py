@@ -73,6 +73,7 @@ def build_world(school: School) -> World:
     class_b = SchoolClassFactory(school=school, homeroom_teacher=users["walikelas_b"])
     TeachingAssignmentFactory(teacher=users["walikelas"], school_class=class_b)
     TeachingAssignmentFactory(teacher=users["guru"], school_class=class_a)
+    TeachingAssignmentFactory(teacher=users["guru"], school_class=class_b)
     student = StudentFactory(
         school=school,
         school_class=class_a,
