@@ -146,6 +146,8 @@ class UserAdmin(SchoolScopedAdmin, BaseUserAdmin):
         if request.user.is_superuser:
             return fieldsets
         hidden = set(SUPERUSER_ONLY_USER_FIELDS) | {"district"}
+        if obj is not None and obj.pk != request.user.pk:
+            hidden.add("password")  # its "reset" button leads to another user's password
         return [
             (name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]})
             for name, opts in fieldsets
@@ -153,6 +155,8 @@ class UserAdmin(SchoolScopedAdmin, BaseUserAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["last_login", "date_joined"]
         if not request.user.is_superuser and obj is not None and obj.pk == request.user.pk:
             readonly += ["role", "is_active"]  # an operator does not promote or lock itself
         return readonly

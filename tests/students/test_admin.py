@@ -9,7 +9,12 @@ from smk_dashboard.core.models import AuditEvent
 from students.models import Role, User
 from tests.interventions.factories import InterventionFactory, SessionFactory
 from tests.predictions.factories import PredictionFactory
-from tests.students.factories import SchoolFactory, StudentFactory, UserFactory
+from tests.students.factories import (
+    SchoolFactory,
+    StudentFactory,
+    SubjectFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 DATES = {
@@ -123,3 +128,32 @@ def test_every_admin_change_is_audited_by_field_name(client, school):
     assert event.detail["fields"] == ["password"] and event.user == root
     assert "Baru-sekali" not in str(event.detail)
     assert User.objects.get(pk=kepsek.pk).check_password("Baru-sekali-2026")
+
+
+def test_a_deletion_in_the_admin_is_audited(client, school):
+    subject = SubjectFactory(school=school, name="Mapel salah ketik")
+    response = client.post(f"/admin/students/subject/{subject.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="admin.delete", target_id=str(subject.pk))
+    assert event.detail == {"model": "students.subject", "fields": []}
+    assert event.school_id == school.pk
+
+
+def test_an_operator_still_creates_a_teacher_account_in_its_own_school(client, operator):
+    response = client.post(
+        "/admin/students/user/add/",
+        {
+            "username": "guru_baru",
+            "usable_password": "true",
+            "password1": "Guru-baru-2026!",
+            "password2": "Guru-baru-2026!",
+            "is_staff": "on",
+            "is_superuser": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    new = User.objects.get(username="guru_baru")
+    assert (new.school_id, new.is_staff, new.is_superuser) == (operator.school_id, False, False)
+    assert _change(client, new, role=Role.GURU, first_name="Rina").status_code == 302
+    new.refresh_from_db()
+    assert (new.role, new.first_name) == ("guru", "Rina")
