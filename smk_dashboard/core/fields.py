@@ -8,13 +8,17 @@ rows are scoped elsewhere (`students.selectors.student_queryset_for_user`).
   operator, bk, kepsek;
 - ratings (non-academic: motivation, social skills): operator, walikelas, bk, kepsek;
 - counselling (interventions: status, reason, outcome): walikelas, bk, kepsek;
+  a walikelas reads ratings and counselling of their homeroom class only (`HOMEROOM_ONLY_GROUPS`:
+  pass the student), not of the classes they also teach;
 - predictions (category, probabilities, reasons): guru, walikelas, bk, kepsek.
 
 The operator keeps the data (identity, records, socio-economic fields and ratings are what
 they import and correct) but sees no predictions and no counselling. Counselling *notes* are
 stricter still: `interventions.cases.permissions.can_read_notes` (bk and the intervention's owner).
 A reason naming a group the user may not see is replaced by a neutral sentence, so a teacher
-still learns that something outside their view mattered.
+still learns that something outside their view mattered. Text written for several readers at
+once (an intervention's prefilled reason, the printed student pack) is filtered for all of
+them (`factors_for_audience`, the counselling group's roles): never a socio-economic reason.
 """
 
 from __future__ import annotations
