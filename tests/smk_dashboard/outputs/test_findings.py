@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from interventions.models import Intervention, Outcome, Programme, Status
 from tests.interventions.factories import InterventionFactory
+from tests.students.factories import TeachingAssignmentFactory
 
 from .outputs import as_text
 from .world import NOTES, OTHER_CLASS, SOCIO, build_world
@@ -119,3 +120,13 @@ def test_an_intervention_closed_as_membaik_is_a_strength_only_for_counselling_re
     assert "intervensi selesai: membaik" not in home
     for name in ("walikelas_b", "bk"):
         assert "selesai: membaik" in as_text(client_for(world.users[name]).get(path)), name
+
+
+def test_two_walikelas_who_see_the_same_classes_do_not_share_a_cached_risk_list(world):
+    # walikelas_b also teaches class A: both see classes A and B, each leads one of them.
+    TeachingAssignmentFactory(teacher=world.users["walikelas_b"], school_class=world.class_a)
+    url = "/students/risk/?intervention=ya"
+    first = as_text(client_for(world.users["walikelas"]).get(url))
+    assert "Sari Rahasia" in first and "Tono Kelas B" not in first
+    second = as_text(client_for(world.users["walikelas_b"]).get(url))
+    assert "Tono Kelas B" in second and "Sari Rahasia" not in second
