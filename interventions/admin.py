@@ -12,7 +12,10 @@ class ProgrammeAdmin(SchoolScopedAdmin):
 
 @admin.register(Intervention)
 class InterventionAdmin(SchoolScopedAdmin):
-    """Interventions are never deleted here: deleting is soft (deleted_at), for the audit."""
+    """Interventions are never deleted here: deleting is soft (deleted_at), for the audit.
+    Counselling: the superuser's only (the operator's pages show none)."""
+
+    superuser_only = True
 
     school_path = "student__school"
     list_display = (
@@ -33,14 +36,31 @@ class InterventionAdmin(SchoolScopedAdmin):
         return False
 
 
+# What happened in a session: read on the intervention's page by those who may
+# (`interventions.cases.permissions.can_read_session`), never in the admin.
+SESSION_CONTENT_FIELDS = (
+    "notes",
+    "attendees",
+    "visit_address",
+    "findings",
+    "referral_reason",
+    "referral_outcome",
+)
+
+
 @admin.register(InterventionSession)
 class InterventionSessionAdmin(SchoolScopedAdmin):
-    """Counselling notes are confidential: the admin never shows them."""
+    """Counselling notes, home-visit findings and referral reasons are confidential: the admin
+    never shows them, and "sangat rahasia" sessions (child protection) are not in it at all."""
 
+    superuser_only = True
     school_path = "intervention__student__school"
     list_display = ("intervention", "date", "attended", "next_follow_up")
-    exclude = ("notes",)
+    exclude = SESSION_CONTENT_FIELDS
     raw_id_fields = ("intervention",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(very_confidential=False)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from predictions.selectors import top_factors
 from smk_dashboard.core.audit import audit_student_list
-from smk_dashboard.core.fields import factors_for_user
 from smk_dashboard.core.params import parse_id, parse_ids
 
 from .cases import permissions, selectors, services
@@ -57,7 +57,7 @@ def intervention_create(request: HttpRequest) -> HttpResponse:
             "owner": user.pk,
             "start_date": timezone.localdate(),
             "follow_up_days": 14,
-            "reason": _referral_reason(referral) or _prediction_reason(prediction, user=user),
+            "reason": _referral_reason(referral) or _prediction_reason(prediction),
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -104,11 +104,13 @@ def _referral_reason(referral) -> str:
     return _("Rujukan dari %(who)s: %(reason)s") % {"who": who, "reason": referral.reason}
 
 
-def _prediction_reason(prediction, *, user) -> str:
+def _prediction_reason(prediction) -> str:
     if prediction is None:
         return ""
-    visible = factors_for_user((prediction.factors or [])[:3], user=user)
-    factors = "; ".join(f.get("text", "") for f in visible)
+    # The reason is read by everyone who reads the intervention (the walikelas too), so it is
+    # prefilled with what all of them may read, whoever writes it: never KIP, income, distance.
+    visible = top_factors(prediction.factors, user=None, based_on=prediction.based_on_term)
+    factors = "; ".join(f["text"] for f in visible)
     text = _("Prediksi %(term)s: %(category)s (risiko %(risk)s).") % {
         "term": prediction.term,
         "category": prediction.get_category_display(),

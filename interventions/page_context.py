@@ -2,6 +2,7 @@
 points, to-dos, parent contact, strengths. smk_dashboard/pages calls these two functions, so
 its own files change by one line each."""
 
+from smk_dashboard.core.fields import FieldGroup, can_see
 from students.models import PklPlacement, Student, User
 
 from . import strengths
@@ -20,7 +21,9 @@ def counselling_profile_context(*, user: User, student: Student) -> dict:
         "can_print_pack": permissions.can_print_pack(user, student),
         "can_refer": permissions.can_refer_to_bk(user),
         "bk_referrals": referral_selectors.student_referrals(user=user, student=student),
-        "strengths": strengths.student_strengths(student=student),
+        "strengths": strengths.student_strengths(
+            student=student, counselling=can_see(user, FieldGroup.COUNSELLING, student)
+        ),
         "pkl_placements": list(
             PklPlacement.objects.filter(student=student)
             .select_related("term")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from smk_dashboard.core.formats import term_label
 from students.models import AttendanceSummary, GradeRecord, Student, StudentStatus, User
-from students.selectors import student_queryset_for_user
+from students.selectors import homeroom_student_queryset, student_queryset_for_user
 
 from .cases.models import Intervention, Outcome, Status
 from .conduct.models import PointEntry
@@ -83,10 +83,11 @@ def _attendance_recovered(student: Student) -> list[Strength]:
     return []
 
 
-def student_strengths(*, student: Student) -> list[Strength]:
+def student_strengths(*, student: Student, counselling: bool = True) -> list[Strength]:
     """Positive signals: subjects improving by a meaningful amount, achievements (points
     below zero, not voided), attendance recovered (alpa down between the last two terms), an
-    intervention closed as membaik."""
+    intervention closed as membaik (only with `counselling`: for a reader who may see the
+    student's interventions, `core.fields`)."""
     out = _improving_subjects(student)
     for entry in (
         PointEntry.objects.filter(student=student, voided_at__isnull=True, points__lt=0)
@@ -95,6 +96,8 @@ def student_strengths(*, student: Student) -> list[Strength]:
     ):
         out.append(Strength("achievement", f"{entry.behaviour.name} ({entry.date:%d-%m-%Y})"))
     out += _attendance_recovered(student)
+    if not counselling:
+        return out
     for i in (
         Intervention.objects.filter(
             student=student, deleted_at__isnull=True, outcome=Outcome.IMPROVED
@@ -129,7 +132,8 @@ def improving_students(*, user: User, limit: int = 10) -> list[ImprovingStudent]
     ).values_list("student_id", "behaviour__name"):
         reasons[sid].append(name)
     for sid in Intervention.objects.filter(
-        student__in=students,
+        # An intervention's outcome is counselling: the homeroom class only for a walikelas.
+        student__in=homeroom_student_queryset(user=user).filter(status=StudentStatus.AKTIF),
         deleted_at__isnull=True,
         outcome=Outcome.IMPROVED,
         closed_at__date__gte=since,

@@ -21,6 +21,7 @@ class ModelVersionAdmin(SchoolScopedAdmin):
 
 @admin.register(Prediction)
 class PredictionAdmin(SchoolScopedAdmin):
+    superuser_only = True  # the operator's pages show no predictions
     school_path = "student__school"
     list_display = ("student", "term", "category", "p_kurang", "model_version")
     list_filter = ("category",)

@@ -168,5 +168,5 @@ class StudentPredictionListApi(APIView):
             serializer_class=self.OutputSerializer,
         )
         for row in response.data["results"]:
-            row["factors"] = factors_for_user(row["factors"], user=request.user)
+            row["factors"] = factors_for_user(row["factors"], user=request.user, student=student)
         return response

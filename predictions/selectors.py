@@ -25,7 +25,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smk_dashboard.core.categories import CATEGORY_RANK
-from smk_dashboard.core.fields import factors_for_user
+from smk_dashboard.core.fields import (
+    COUNSELLING_AUDIENCE,
+    factors_for_audience,
+    factors_for_user,
+)
 from students.models import AcademicTerm, Student, User, term_label
 
 from .factor_text import display_text
@@ -141,13 +145,26 @@ def factor_text(text: str, based_on: AcademicTerm | None, today=None) -> str:
 
 
 def top_factors(
-    factors, n: int = 3, *, user: User, based_on: AcademicTerm | None = None
+    factors,
+    n: int = 3,
+    *,
+    user: User | None,
+    based_on: AcademicTerm | None = None,
+    student=None,
+    audience: frozenset[str] | None = None,
 ) -> list[dict]:
     """The `n` factors that weigh most, whatever their sign; malformed entries skipped. A
-    factor naming a field group `user` may not see (`core.fields`) is a neutral sentence.
+    factor naming a field group `user` may not see (`core.fields`; for `student`, when given)
+    is a neutral sentence; with `user=None`, one that any role of `audience` may not see
+    (text written for several readers: an intervention's reason, a printed pack).
     With `based_on` (the term of the data), texts name that term when it is not the current
     one."""
-    good = [f for f in factors_for_user(factors, user=user) if f.get("text")]
+    shown = (
+        factors_for_audience(factors, audience=audience or COUNSELLING_AUDIENCE)
+        if user is None
+        else factors_for_user(factors, user=user, student=student)
+    )
+    good = [f for f in shown if f.get("text")]
     top = sorted(good, key=lambda f: -abs(float(f.get("weight") or 0)))[:n]
     if based_on is None:
         return [{**f, "text": display_text(str(f["text"]))} for f in top]
@@ -277,7 +294,7 @@ def student_prediction_history(*, student: Student, user: User) -> list[Predicti
     )
     by_flag = {flag_of(f): f for f in mine}
     for p in predictions:
-        p.top = top_factors(p.factors, n=5, user=user, based_on=p.based_on_term)
+        p.top = top_factors(p.factors, n=5, user=user, based_on=p.based_on_term, student=student)
         p.my_feedback = by_flag.get(flag_of(p))
         answered = p.my_feedback.prediction if p.my_feedback else None
         p.feedback_carried = answered is not None and (answered.created_at, answered.pk) < (

@@ -1,18 +1,84 @@
 """Django admin for school data, scoped by the same rules as the pages: a school operator
-manages only their own school's rows; superusers see everything."""
+(`is_staff`) manages only their own school's rows; superusers see everything.
+
+What an operator uses it for, and the pages do not cover: accounts (name, role guru or
+walikelas, active), classes and homeroom teachers, teaching assignments, majors, subjects, the
+school's settings, and correcting a student's row. What it may not do (issue 25, finding 1):
+grant or change superuser, staff, groups or permissions, move anyone to another school, set
+another user's password, change an account of a role that reads more than a teacher (bk,
+kepsek, operator, sudin) or its own role, or open predictions and counselling (the operator's
+pages show neither). Every addition, change and deletion is audited (`admin.add`,
+`admin.change`, `admin.delete`) with the names of the fields changed, never their values."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from smk_dashboard.core.audit import audit_permission_change, permission_snapshot
+from smk_dashboard.core.audit import audit_log, audit_permission_change, permission_snapshot
+from smk_dashboard.core.roles import Role, roles
 
 from . import models
 from .selectors import student_queryset_for_user
 
+# Accounts only a superuser creates or changes: roles that read more than a teacher does.
+ELEVATED_ROLES = roles(Role.BK, Role.KEPSEK, Role.OPERATOR, Role.SUDIN)
+# Roles an operator may give: the teachers'.
+OPERATOR_GRANTABLE_ROLES = roles(Role.GURU, Role.WALIKELAS)
+SUPERUSER_ONLY_USER_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions", "school")
+# Form fields that mean "the password" (the admin's password forms).
+PASSWORD_FORM_FIELDS = {"password", "password1", "password2", "usable_password"}
 
-class SchoolScopedAdmin(admin.ModelAdmin):
-    """Rows are limited to the user's school through `school_path` (a lookup to School)."""
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Every addition, change and deletion through the admin is an audit entry naming the
+    model and the changed fields (names only: a counselling or socio-economic value never
+    reaches the audit trail)."""
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        names = set(form.changed_data) if form is not None else set()
+        for formset in formsets or []:
+            for inline in formset.forms:
+                names.update(f"{formset.prefix}.{n}" for n in inline.changed_data)
+        if names & PASSWORD_FORM_FIELDS:
+            names = (names - PASSWORD_FORM_FIELDS) | {"password"}
+        request._admin_changed_fields = sorted(names)
+        return super().construct_change_message(request, form, formsets, add)
+
+    def _audit(self, request, obj, action: str) -> None:
+        audit_log(
+            action=f"admin.{action}",
+            request=request,
+            target=obj,
+            detail={
+                "model": obj._meta.label_lower,
+                "fields": getattr(request, "_admin_changed_fields", []),
+            },
+        )
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        self._audit(request, obj, "add")
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        self._audit(request, obj, "change")
+        return entry
+
+    def log_deletions(self, request, queryset):
+        request._admin_changed_fields = []
+        for obj in queryset:
+            self._audit(request, obj, "delete")
+        return super().log_deletions(request, queryset)
+
+
+class SchoolScopedAdmin(AuditedAdmin):
+    """Rows are limited to the user's school through `school_path` (a lookup to School).
+    `superuser_only`: a model whose field group the operator's pages do not show
+    (predictions, counselling): not in the operator's admin at all."""
+
+    superuser_only = False
 
     school_path = "school"
 
@@ -29,6 +95,8 @@ class SchoolScopedAdmin(admin.ModelAdmin):
         return qs.filter(**{self.school_path: request.user.school_id})
 
     def has_module_permission(self, request) -> bool:
+        if self.superuser_only:
+            return request.user.is_superuser
         return request.user.is_superuser or self._is_operator(request)
 
     def has_view_permission(self, request, obj=None) -> bool:
@@ -69,9 +137,67 @@ class UserAdmin(SchoolScopedAdmin, BaseUserAdmin):
         ("Peran", {"fields": ("role", "school", "district")}),
     )
 
+    def get_queryset(self, request) -> QuerySet:
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.filter(is_superuser=False)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        hidden = set(SUPERUSER_ONLY_USER_FIELDS) | {"district"}
+        if obj is not None and obj.pk != request.user.pk:
+            hidden.add("password")  # its "reset" button leads to another user's password
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]})
+            for name, opts in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["last_login", "date_joined"]
+        if not request.user.is_superuser and obj is not None and obj.pk == request.user.pk:
+            readonly += ["role", "is_active"]  # an operator does not promote or lock itself
+        return readonly
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        role = form.base_fields.get("role")
+        if role is not None and not request.user.is_superuser:
+            role.choices = [
+                (value, label)
+                for value, label in role.choices
+                if value in OPERATOR_GRANTABLE_ROLES or (obj is not None and value == obj.role)
+            ]
+        return form
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        if request.user.is_superuser or obj is None or obj.pk == request.user.pk:
+            return True
+        return obj.role not in ELEVATED_ROLES and not obj.is_staff
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.is_superuser and str(id) != str(request.user.pk):
+            raise PermissionDenied  # another user's password: the superuser's job
+        return super().user_change_password(request, id, form_url)
+
     def save_model(self, request, obj, form, change) -> None:
         # Every permission change is audited (who changed which role, school or flag).
         before = permission_snapshot(models.User.objects.get(pk=obj.pk)) if change else {}
+        if not request.user.is_superuser:
+            # Whatever was posted: an operator's accounts stay in the operator's school, with
+            # no staff or superuser flag (the form has no such fields; this is the backstop).
+            obj.school_id = request.user.school_id
+            if change:
+                obj.is_staff, obj.is_superuser = before["is_staff"], before["is_superuser"]
+            else:
+                obj.is_staff = obj.is_superuser = False
         super().save_model(request, obj, form, change)
         request._permission_audit = (obj, before)
 
@@ -93,7 +219,7 @@ class MajorAdmin(SchoolScopedAdmin):
 
 
 @admin.register(models.AcademicTerm)
-class AcademicTermAdmin(admin.ModelAdmin):
+class AcademicTermAdmin(AuditedAdmin):
     list_display = ("code", "label", "start_date", "end_date")
 
 

@@ -80,6 +80,18 @@ def student_queryset_for_user(*, user: User) -> QuerySet[Student]:
     return qs.none()
 
 
+def homeroom_student_queryset(*, user: User) -> QuerySet[Student]:
+    """Students whose counselling and ratings the user's role may read in full: the whole
+    school for those who see it, the homeroom class only for a walikelas (not the classes
+    they also teach: there they are a subject teacher), none for a guru."""
+    qs = student_queryset_for_user(user=user)
+    if _sees_whole_school(user):
+        return qs
+    if getattr(user, "role", None) == Role.WALIKELAS:
+        return qs.filter(school_class__homeroom_teacher=user)
+    return qs.none()
+
+
 def school_queryset_for_user(*, user: User) -> QuerySet[School]:
     """Schools whose aggregates the user may see: their own, or a sudin's whole district."""
     qs = School.objects.all()

@@ -15,7 +15,11 @@ from smk_dashboard.core.audit import audit_log
 from smk_dashboard.core.categories import Category
 from smk_dashboard.core.roles import INTERVENTION_CREATOR_ROLES
 from students.models import Role, Student, StudentStatus, User
-from students.selectors import class_queryset_for_user, student_queryset_for_user
+from students.selectors import (
+    class_queryset_for_user,
+    homeroom_student_queryset,
+    student_queryset_for_user,
+)
 
 from . import permissions
 from .models import (
@@ -32,13 +36,14 @@ HOME_DUE_DAYS = 7
 
 def intervention_queryset_for_user(*, user: User) -> QuerySet[Intervention]:
     """Interventions the user may see: of students in their scope (bk and kepsek: the whole
-    school; walikelas: their classes), plus those they own or take part in, in their school."""
+    school; walikelas: their homeroom class, not the classes they only teach), plus those they
+    own or take part in, in their school."""
     if not permissions.can_view_interventions(user):
         return Intervention.objects.none()
     qs = Intervention.objects.filter(deleted_at__isnull=True)
     if user.is_superuser:
         return qs
-    students = student_queryset_for_user(user=user)
+    students = homeroom_student_queryset(user=user)
     takes_part = Intervention.participants.through.objects.filter(
         intervention=OuterRef("pk"), user=user
     )

@@ -1,5 +1,6 @@
-"""Reads for the parent contact log and letters. Summaries are decrypted only for bk of the
-school and whoever recorded them, and each such read is audited (`contact.read`)."""
+"""Reads for the parent contact log and letters. Summaries, and the follow-up agreed with the
+parents, are shown only to bk of the school and whoever recorded them, and each such read is
+audited (`contact.read`)."""
 
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from .services import letter_template_for
 class ContactRow:
     contact: ParentContact
     summary: str | None  # None: the user may not read it
+    follow_up: str | None = None  # what was agreed: as confidential as the summary
 
 
 def student_contacts(
@@ -32,8 +34,14 @@ def student_contacts(
     for contact in contacts:
         contact.student = student
         readable = permissions.can_read_contact_summary(user, contact)
-        rows.append(ContactRow(contact=contact, summary=contact.summary if readable else None))
-    read = [r.contact.pk for r in rows if r.summary]
+        rows.append(
+            ContactRow(
+                contact=contact,
+                summary=contact.summary if readable else None,
+                follow_up=contact.follow_up if readable else None,
+            )
+        )
+    read = [r.contact.pk for r in rows if r.summary or r.follow_up]
     if read:
         audit_log(
             action="contact.read",

@@ -8,13 +8,17 @@ rows are scoped elsewhere (`students.selectors.student_queryset_for_user`).
   operator, bk, kepsek;
 - ratings (non-academic: motivation, social skills): operator, walikelas, bk, kepsek;
 - counselling (interventions: status, reason, outcome): walikelas, bk, kepsek;
+  a walikelas reads ratings and counselling of their homeroom class only (`HOMEROOM_ONLY_GROUPS`:
+  pass the student), not of the classes they also teach;
 - predictions (category, probabilities, reasons): guru, walikelas, bk, kepsek.
 
 The operator keeps the data (identity, records, socio-economic fields and ratings are what
 they import and correct) but sees no predictions and no counselling. Counselling *notes* are
 stricter still: `interventions.cases.permissions.can_read_notes` (bk and the intervention's owner).
 A reason naming a group the user may not see is replaced by a neutral sentence, so a teacher
-still learns that something outside their view mattered.
+still learns that something outside their view mattered. Text written for several readers at
+once (an intervention's prefilled reason, the printed student pack) is filtered for all of
+them (`factors_for_audience`, the counselling group's roles): never a socio-economic reason.
 """
 
 from __future__ import annotations
@@ -100,18 +104,45 @@ NEUTRAL_FACTORS = {
 }
 
 
-def visible_groups(user) -> frozenset[FieldGroup]:
-    """The field groups `user` may see: all for a superuser, none for anyone signed out."""
+# A walikelas reads these groups for their homeroom class only: a walikelas who also teaches
+# another class reads that class as its subject teacher does (issue 25, finding 15).
+HOMEROOM_ONLY_GROUPS = frozenset({FieldGroup.COUNSELLING, FieldGroup.RATINGS})
+
+
+def visible_groups(user, student=None) -> frozenset[FieldGroup]:
+    """The field groups `user` may see: all for a superuser, none for anyone signed out. With
+    `student`, a walikelas loses the homeroom-only groups for a student of another class."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     if user.is_superuser:
         return frozenset(FieldGroup)
     role = getattr(user, "role", None)
-    return frozenset(g for g, allowed in FIELD_GROUP_ROLES.items() if role in allowed)
+    groups = frozenset(g for g, allowed in FIELD_GROUP_ROLES.items() if role in allowed)
+    if student is not None and role == Role.WALIKELAS and not is_homeroom_of(user, student):
+        groups -= HOMEROOM_ONLY_GROUPS
+    return groups
 
 
-def can_see(user, group: FieldGroup) -> bool:
-    return group in visible_groups(user)
+def is_homeroom_of(user, student) -> bool:
+    """Whether `user` is the homeroom teacher of `student`'s class."""
+    school_class = getattr(student, "school_class", None)
+    return school_class is not None and school_class.homeroom_teacher_id == user.id
+
+
+def can_see(user, group: FieldGroup, student=None) -> bool:
+    return group in visible_groups(user, student)
+
+
+def audience_groups(audience: frozenset[str]) -> frozenset[FieldGroup]:
+    """The field groups every role of `audience` may see: what a text written for all of them
+    (an intervention's reason, a printed pack) may hold."""
+    return frozenset(g for g, allowed in FIELD_GROUP_ROLES.items() if audience <= allowed)
+
+
+# Who reads what is written into an intervention (its reason) and what is printed for a
+# meeting (the student pack): the counselling group's roles. Text for them is filtered for
+# the narrowest of them (the walikelas: no socio-economic reasons).
+COUNSELLING_AUDIENCE = FIELD_GROUP_ROLES[FieldGroup.COUNSELLING]
 
 
 def factor_group(factor: dict) -> FieldGroup:
@@ -121,11 +152,20 @@ def factor_group(factor: dict) -> FieldGroup:
     return FACTOR_CODE_GROUPS.get(str(code), FieldGroup.SOCIO_ECONOMIC)
 
 
-def factors_for_user(factors, *, user) -> list[dict]:
+def factors_for_user(factors, *, user, student=None) -> list[dict]:
     """The factors `user` may read, in their order. Those naming a group the user may not see
     become one neutral entry per group ("Faktor di luar sekolah" for socio-economic ones),
     carrying the largest of their weights."""
-    visible = visible_groups(user)
+    return factors_for_groups(factors, visible=visible_groups(user, student))
+
+
+def factors_for_audience(factors, *, audience: frozenset[str] = COUNSELLING_AUDIENCE) -> list:
+    """The factors as every role of `audience` may read them (`factors_for_user`'s rule)."""
+    return factors_for_groups(factors, visible=audience_groups(audience))
+
+
+def factors_for_groups(factors, *, visible: frozenset[FieldGroup]) -> list[dict]:
+    """`factors` with those naming a group outside `visible` made neutral."""
     out: list[dict] = []
     neutral: dict[str, dict] = {}
     for f in factors or []:
@@ -161,5 +201,4 @@ def can_read_teacher_notes(user, student) -> bool:
         return False
     if user.role == Role.BK:
         return True
-    school_class = student.school_class
-    return school_class is not None and school_class.homeroom_teacher_id == user.id
+    return is_homeroom_of(user, student)

@@ -35,11 +35,13 @@ def parse_file(
     mapping: dict[str, str] | None = None,
     max_rows: int,
     progress: Progress | None = None,
+    hidden_fields: frozenset[str] = frozenset(),
 ) -> ParseResult:
     """Read and parse one file. Raises FileRejected for whatever makes the whole file
     unusable; row problems are kept on each ParsedRow. With many sheets, only those holding
     a recognisable table of the kind are used; the others are listed in `skipped` with the
-    reason. `mapping["_sheet"]` restricts the import to the sheet the user chose."""
+    reason. `mapping["_sheet"]` restricts the import to the sheet the user chose. Columns of
+    `hidden_fields` (what the importing user may not read) are not read: listed as ignored."""
     mapping = dict(mapping or {})
     chosen = mapping.pop(SHEET_CHOICE, "")
     choices = mapping.pop(IDENTITY_CHOICES, None) or {}
@@ -98,12 +100,36 @@ def parse_file(
         "pkl": pkl.parse,
         "points": points.parse,
     }
+    ignore_hidden_columns(result, hidden_fields)
     parser[kind](result, progress=progress)
     drop_skipped(result, choices)
     fold_repeats(result)
     file_conflicts(result)
     mark_duplicates(result)
     return result
+
+
+def ignore_hidden_columns(result: ParseResult, hidden_fields: frozenset[str]) -> None:
+    """Columns the importing user may not read (a walikelas' roster with "Penerima KIP") are
+    neither read nor written, so neither the data nor the counts of updated rows tell the
+    stored values; the preview says which columns were left out and why."""
+    headers = []
+    for table in result.tables:
+        for name in sorted(hidden_fields & table.fields.keys()):
+            index = table.fields.pop(name)
+            header = next((c.header for c in table.columns if c.index == index), name)
+            why = _("hanya operator, guru BK dan kepala sekolah yang mengisi data sosial-ekonomi")
+            table.notes[index] = why  # the preview lists it among the columns not used
+            result.ignored.append((header, why))
+            headers.append(header)
+    if headers:
+        result.warnings.append(
+            _(
+                "Kolom %(cols)s diabaikan: data sosial-ekonomi siswa hanya diisi oleh operator, "
+                "guru BK atau kepala sekolah. Nilai yang tersimpan tidak diubah."
+            )
+            % {"cols": ", ".join(dict.fromkeys(headers))}
+        )
 
 
 def drop_skipped(result: ParseResult, choices: dict[str, str]) -> None:

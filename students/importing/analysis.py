@@ -8,6 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from smk_dashboard.core.fields import SOCIO_ECONOMIC_FIELDS, FieldGroup, can_see
 from students.importers import FileRejected, ParseResult, parse_file
 from students.importers.identity import IDENTITY_ACCEPT, IDENTITY_CHOICES
 from students.importers.matching import SchoolIndex, Scope
@@ -23,6 +24,19 @@ class Analysis:
     index: SchoolIndex
     scope: Scope
     plan: Plan
+
+
+# Roster columns of the socio-economic field group (`core.fields`), as the reader names them.
+SOCIO_ECONOMIC_COLUMNS = frozenset({*SOCIO_ECONOMIC_FIELDS, "mother_income", "guardian_income"})
+
+
+def hidden_import_fields(user: User | None) -> frozenset[str]:
+    """Fields an import by `user` may not write because the user may not read them (a
+    walikelas or guru: the socio-economic ones). None: the command line, run by the server's
+    administrator."""
+    if user is None or can_see(user, FieldGroup.SOCIO_ECONOMIC):
+        return frozenset()
+    return SOCIO_ECONOMIC_COLUMNS
 
 
 def import_analyse(
@@ -47,6 +61,7 @@ def import_analyse(
         mapping=mapping,
         max_rows=settings.IMPORT_MAX_ROWS,
         progress=progress,
+        hidden_fields=hidden_import_fields(user),
     )
     if result.npsn and result.npsn != school.npsn:
         raise FileRejected(

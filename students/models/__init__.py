@@ -10,7 +10,7 @@ app label `students` (same tables), and `from students.models import X` keeps wo
 from smk_dashboard.core.roles import Role
 
 from .imports import ImportBatch, ImportKind, ImportStatus, import_upload_path
-from .privacy import ConsentStatus, StudentPrivacy
+from .privacy import ConsentStatus, DataSubjectRequest, StudentPrivacy
 from .records import (
     AttendanceRecord,
     AttendanceStatus,
@@ -61,6 +61,7 @@ __all__ = [
     "SchoolTermStatus",
     "Student",
     "StudentPrivacy",
+    "DataSubjectRequest",
     "StudentStatus",
     "Subject",
     "SubjectGroup",

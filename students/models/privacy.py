@@ -53,3 +53,36 @@ class StudentPrivacy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student_id}: {self.consent}"
+
+
+class DataSubjectRequest(models.Model):
+    """A parent's or student's request for their copy of the data (UU PDP art. 7), recorded
+    before the copy holds counselling content (predictions and interventions): who asked,
+    when, and why. The kepala sekolah sees every request of the school."""
+
+    school = models.ForeignKey(
+        "students.School", on_delete=models.CASCADE, related_name="data_subject_requests"
+    )
+    student = models.ForeignKey(
+        "students.Student", on_delete=models.CASCADE, related_name="data_subject_requests"
+    )
+    requester = models.CharField(_("yang meminta"), max_length=200)
+    received_on = models.DateField(_("tanggal permintaan"))
+    purpose = models.CharField(_("keperluan"), max_length=500)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name = _("permintaan salinan data")
+        verbose_name_plural = _("permintaan salinan data")
+        indexes = [models.Index(fields=["school", "-received_on"], name="dsr_school_received")]
+
+    def __str__(self) -> str:
+        return f"{self.student_id}: {self.received_on}"

@@ -28,6 +28,7 @@ STUDENT_LISTS = {
     "students/risk/",
     "interventions/",
     "interventions/caseload/",
+    "privacy/requests/",
 }
 
 

@@ -144,6 +144,9 @@ ALLOW_LIST: dict[str, dict] = {
     "audit/": {"expect": page(PRIVACY)},
     "privacy/": {"expect": page(PRIVACY)},
     "privacy/research-export/": {"expect": page(PRIVACY)},
+    # Requests for a student's copy (issue 25): the kepsek's list; recorded by POST only.
+    "privacy/requests/": {"expect": page(PRIVACY)},
+    "privacy/students/<int:pk>/request/": {"expect": POST_ONLY, "kwargs": {"pk": "student"}},
     "privacy/students/<int:pk>/": {"expect": page(PRIVACY), "kwargs": {"pk": "student"}},
     "privacy/students/<int:pk>/consent/": {
         "expect": POST_ONLY,  # POST only

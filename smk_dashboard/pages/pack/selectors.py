@@ -15,7 +15,7 @@ from interventions.models import Intervention, Status
 from interventions.strengths import student_strengths
 from predictions.metrics import cv_accuracy
 from predictions.models import Prediction
-from predictions.selectors import active_model_version
+from predictions.selectors import active_model_version, top_factors
 from smk_dashboard.core.formats import term_label
 from smk_dashboard.core.roles import Role
 from students.models import AttendanceSummary, Student, User
@@ -75,7 +75,7 @@ def student_pack(*, student: Student) -> dict:
         if excluded
         else Prediction.objects.current()
         .filter(student=student)
-        .select_related("term", "model_version")
+        .select_related("term", "based_on_term", "model_version")
         .first()
     )
     points = student_points(student=student)
@@ -106,7 +106,14 @@ def student_pack(*, student: Student) -> dict:
             "term": prediction.term.label,
             "p_kurang": prediction.p_kurang,
             "risk": prediction.risk_label,
-            "reasons": [f.get("text", "") for f in (prediction.factors or [])[:MAX_FACTORS] if f],
+            # Printed for a meeting: reasons as every reader of counselling may read them
+            # (the walikelas: "Faktor di luar sekolah", never KIP, income or distance).
+            "reasons": [
+                f["text"]
+                for f in top_factors(
+                    prediction.factors, MAX_FACTORS, user=None, based_on=prediction.based_on_term
+                )
+            ],
         },
         "model": None
         if version is None

@@ -17,6 +17,19 @@ class ConsentForm(forms.Form):
     note = forms.CharField(label=_("Keterangan"), max_length=300, required=False)
 
 
+class SubjectRequestForm(forms.Form):
+    """A request for the student's copy of the data: who asked, when, why."""
+
+    # Blank who or why: the service's own message ("Isi siapa yang meminta ...").
+    requester = forms.CharField(
+        label=_("Yang meminta (nama dan hubungan dengan siswa)"), max_length=200, required=False
+    )
+    received_on = forms.DateField(
+        label=_("Tanggal permintaan"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    purpose = forms.CharField(label=_("Keperluan"), max_length=500, required=False)
+
+
 class RectifyForm(forms.ModelForm):
     """Only the rectifiable fields; the service validates and audits."""
 

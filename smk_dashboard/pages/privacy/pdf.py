@@ -124,7 +124,9 @@ def student_export_pdf(*, data: dict) -> bytes:
         [[d["date"], ATTENDANCE_LABELS.get(d["status"], d["status"])] for d in absences],
     )
     _heading(pdf, "Perkiraan sistem (prediksi)")
-    if p["objects_to_automated_decisions"]:
+    if not data.get("counselling_included", True):
+        pdf.multi_cell(0, 5, _t(data["counselling_withheld"]), new_x="LMARGIN", new_y="NEXT")
+    elif p["objects_to_automated_decisions"]:
         pdf.cell(0, 6, "Tidak diprediksi (keberatan tercatat).", new_x="LMARGIN", new_y="NEXT")
     else:
         _table(

@@ -1,6 +1,8 @@
 """Reads for the privacy pages: whose requests a user handles, a student's privacy record, and
 everything held about one student (the data subject's own copy)."""
 
+import datetime as dt
+
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +14,7 @@ from smk_dashboard.core.roles import PRIVACY_ROLES
 from students.models import (
     AttendanceRecord,
     AttendanceSummary,
+    DataSubjectRequest,
     GradeRecord,
     NonAcademicRating,
     PklPlacement,
@@ -40,12 +43,36 @@ def student_privacy_get(*, student: Student) -> StudentPrivacy:
         return StudentPrivacy(student=student)
 
 
+# --- Requests for a copy -------------------------------------------------------------------
+# How long a recorded request opens the counselling part of the copy.
+REQUEST_VALID_DAYS = 30
+
+
+def open_subject_request(*, student: Student, today=None) -> DataSubjectRequest | None:
+    """The latest request for the student's data received in the last REQUEST_VALID_DAYS
+    days, or None: then the copy holds no predictions and no interventions."""
+    today = today or timezone.localdate()
+    since = today - dt.timedelta(days=REQUEST_VALID_DAYS)
+    return (
+        DataSubjectRequest.objects.filter(student=student, received_on__gte=since)
+        .order_by("-received_on", "-id")
+        .first()
+    )
+
+
+def subject_requests_for_user(*, user: User) -> QuerySet[DataSubjectRequest]:
+    """The requests of the students whose requests the user handles, newest first."""
+    return DataSubjectRequest.objects.filter(
+        student__in=privacy_student_queryset(user=user)
+    ).select_related("student", "student__school_class", "recorded_by")
+
+
 # --- Access: everything held about one student ---------------------------------------------
 def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def student_data_export(*, student: Student) -> dict:
+def student_data_export(*, student: Student, counselling: bool = False) -> dict:
     """All data held about one student, as plain JSON-able values, for the student and their
     parents (UU PDP art. 7). Counselling notes are listed by date; their text is handed over
     by the guru BK in person (professional confidentiality). Parent contacts and letters are
@@ -55,7 +82,9 @@ def student_data_export(*, student: Student) -> dict:
     Conduct points and PKL placements are in it in full. This is the data
     subject's own copy, so the staff field groups of `core.fields` do not narrow it: every
     group is in it. The operator who hands it over therefore sees predictions and intervention
-    reasons that their own pages do not show; each export is audited (`export.student.*`)."""
+    reasons that their own pages do not show: so predictions and interventions are in it only
+    with `counselling` (a request recorded: who asked, when, why), and each export is audited
+    (`export.student.*`) with the request it answered."""
     student = (
         Student.objects.select_related("school", "school_class", "major")
         .filter(pk=student.pk)
@@ -84,6 +113,8 @@ def student_data_export(*, student: Student) -> dict:
         .select_related("programme")
         .prefetch_related("sessions")
     )
+    if not counselling:
+        predictions, interventions = Prediction.objects.none(), Intervention.objects.none()
     points = (
         PointEntry.objects.filter(student=student)
         .select_related("behaviour", "recorded_by", "voided_by")
@@ -187,6 +218,13 @@ def student_data_export(*, student: Student) -> dict:
             }
             for i in interventions
         ],
+        "counselling_included": counselling,
+        "counselling_withheld": ""
+        if counselling
+        else _(
+            "Prediksi dan layanan BK tidak disertakan: catat dulu permintaan orang tua/wali "
+            "(siapa, kapan, untuk apa) di halaman hak subjek data."
+        ),
         "counselling_notes": _(
             "Catatan konseling disimpan terenkripsi dan bersifat rahasia; isinya diberikan "
             "oleh guru BK atas permintaan orang tua/wali."

@@ -17,7 +17,14 @@ from smk_dashboard.core.audit import audit_log
 from smk_dashboard.core.fields import SOCIO_ECONOMIC_FIELDS
 from smk_dashboard.core.page_cache import school_pages_changed
 from students.importing.retention import import_files_erase_for_school
-from students.models import ConsentStatus, GradeRecord, Student, StudentPrivacy, User
+from students.models import (
+    ConsentStatus,
+    DataSubjectRequest,
+    GradeRecord,
+    Student,
+    StudentPrivacy,
+    User,
+)
 
 from .pseudonyms import pseudonym_key
 
@@ -177,6 +184,63 @@ def student_anonymise(
 
 
 def student_export_audit(
-    *, actor: User, student: Student, fmt: str, request: HttpRequest | None = None
+    *,
+    actor: User,
+    student: Student,
+    fmt: str,
+    request: HttpRequest | None = None,
+    subject_request: DataSubjectRequest | None = None,
 ) -> None:
-    audit_log(action=f"export.student.{fmt}", user=actor, request=request, target=student)
+    """One entry per export, naming the recorded request it answered (None: the copy held no
+    counselling content)."""
+    audit_log(
+        action=f"export.student.{fmt}",
+        user=actor,
+        request=request,
+        target=student,
+        detail={"request": subject_request.pk if subject_request else None},
+    )
+
+
+# --- Requests for a copy -------------------------------------------------------------------
+MAX_REQUEST_AGE_DAYS = 365
+
+
+@transaction.atomic
+def data_subject_request_record(
+    *,
+    actor: User,
+    student: Student,
+    requester: str,
+    received_on,
+    purpose: str,
+    request: HttpRequest | None = None,
+) -> DataSubjectRequest:
+    """Record who asked for the student's data, when and why. The copy holds predictions and
+    interventions only while such a request is recent (`selectors.open_subject_request`)."""
+    requester, purpose = (requester or "").strip(), (purpose or "").strip()
+    if not requester:
+        raise ValidationError(_("Isi siapa yang meminta salinan data."))
+    if not purpose:
+        raise ValidationError(_("Isi keperluan permintaan."))
+    today = timezone.localdate()
+    if received_on is None or received_on > today:
+        raise ValidationError(_("Tanggal permintaan tidak boleh di masa depan."))
+    if (today - received_on).days > MAX_REQUEST_AGE_DAYS:
+        raise ValidationError(_("Tanggal permintaan lebih dari setahun yang lalu."))
+    entry = DataSubjectRequest.objects.create(
+        school=student.school,
+        student=student,
+        requester=requester[:200],
+        received_on=received_on,
+        purpose=purpose[:500],
+        recorded_by=actor,
+    )
+    audit_log(
+        action="privacy.request",
+        user=actor,
+        request=request,
+        target=student,
+        detail={"request": entry.pk, "fields": ["requester", "received_on", "purpose"]},
+    )
+    return entry

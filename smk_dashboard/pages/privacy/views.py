@@ -9,17 +9,24 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.audit import audit_log, audit_student_list
 from smk_dashboard.core.roles import PRIVACY_ROLES, RECTIFY_ROLES
 from students.exports import csv_stream
 from students.models import Student
 
 from . import research, selectors, services
-from .forms import AnonymiseForm, ConsentForm, PrivacySearchForm, RectifyForm
+from .forms import (
+    AnonymiseForm,
+    ConsentForm,
+    PrivacySearchForm,
+    RectifyForm,
+    SubjectRequestForm,
+)
 from .pdf import student_export_pdf
 
 
@@ -70,8 +77,70 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "record": record,
             "form": form,
             "can_rectify": request.user.is_superuser or request.user.role in RECTIFY_ROLES,
+            **_request_context(student),
         },
     )
+
+
+def _request_context(student: Student, form: SubjectRequestForm | None = None) -> dict:
+    return {
+        "request_form": form or SubjectRequestForm(initial={"received_on": timezone.localdate()}),
+        "open_request": selectors.open_subject_request(student=student),
+        "requests": student.data_subject_requests.select_related("recorded_by")[:20],
+        "request_valid_days": selectors.REQUEST_VALID_DAYS,
+    }
+
+
+@login_required
+@require_POST
+def subject_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a parent's or student's request for their copy (who asked, when, why)."""
+    student = _student(request, pk)
+    form = SubjectRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.data_subject_request_record(
+                actor=request.user, student=student, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Permintaan salinan data tercatat."))
+            return redirect("privacy:student", pk=student.pk)
+    record = selectors.student_privacy_get(student=student)
+    return render(
+        request,
+        "privacy/student.html",
+        {
+            "student": student,
+            "record": record,
+            "form": ConsentForm(
+                initial={
+                    "consent": record.consent,
+                    "objects_to_automated_decisions": record.objects_to_automated_decisions,
+                    "note": record.note,
+                }
+            ),
+            "can_rectify": request.user.is_superuser or request.user.role in RECTIFY_ROLES,
+            **_request_context(student, form),
+        },
+        status=400,
+    )
+
+
+@login_required
+def subject_requests(request: HttpRequest) -> HttpResponse:
+    """Every recorded request of the school, for the kepala sekolah (and the operator)."""
+    _require_role(request)
+    page = Paginator(selectors.subject_requests_for_user(user=request.user), 50).get_page(
+        request.GET.get("page")
+    )
+    audit_student_list(
+        request=request,
+        action="privacy.requests",
+        student_ids=[r.student_id for r in page],
+    )
+    return render(request, "privacy/requests.html", {"page": page})
 
 
 @login_required
@@ -89,11 +158,25 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("privacy:student", pk=student.pk)
 
 
+def _export(request: HttpRequest, pk: int, fmt: str) -> tuple[Student, dict]:
+    """The student's copy: with predictions and interventions only while a request is
+    recorded (who asked, when, why); audited with that request."""
+    student = _student(request, pk)
+    subject_request = selectors.open_subject_request(student=student)
+    data = selectors.student_data_export(student=student, counselling=subject_request is not None)
+    services.student_export_audit(
+        actor=request.user,
+        student=student,
+        fmt=fmt,
+        request=request,
+        subject_request=subject_request,
+    )
+    return student, data
+
+
 @login_required
 def export_json(request: HttpRequest, pk: int) -> HttpResponse:
-    student = _student(request, pk)
-    data = selectors.student_data_export(student=student)
-    services.student_export_audit(actor=request.user, student=student, fmt="json", request=request)
+    student, data = _export(request, pk, "json")
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
     )
@@ -105,9 +188,8 @@ def export_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    student = _student(request, pk)
-    pdf = student_export_pdf(data=selectors.student_data_export(student=student))
-    services.student_export_audit(actor=request.user, student=student, fmt="pdf", request=request)
+    student, data = _export(request, pk, "pdf")
+    pdf = student_export_pdf(data=data)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         True, f"data-siswa-{student.pk}.pdf"

@@ -15,8 +15,8 @@ def student_profile(*, user: User, student: Student) -> dict:
     """Everything the profile page shows about one student the user may see, less the field
     groups the user's role may not see (`core.fields`): ratings and interventions are empty
     lists then, and `show_ratings` / `show_counselling` say so."""
-    show_ratings = can_see(user, FieldGroup.RATINGS)
-    show_counselling = can_see(user, FieldGroup.COUNSELLING)
+    show_ratings = can_see(user, FieldGroup.RATINGS, student)
+    show_counselling = can_see(user, FieldGroup.COUNSELLING, student)
     return {
         "grade_trend": student_grade_trend(student=student),
         "attendance_by_month": student_attendance_by_month(student=student),

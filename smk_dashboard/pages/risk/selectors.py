@@ -37,7 +37,11 @@ from smk_dashboard.core.categories import CATEGORY_RANK, RISK_STEP
 from smk_dashboard.core.fields import FieldGroup, can_see
 from smk_dashboard.core.params import parse_id
 from students.models import AttendanceSummary, Major, Student, StudentStatus, User
-from students.selectors import class_queryset_for_user, student_queryset_for_user
+from students.selectors import (
+    class_queryset_for_user,
+    homeroom_student_queryset,
+    student_queryset_for_user,
+)
 
 RISK_SORTS = {
     # Rounded as shown (5 % steps), ties broken by a recent worsening, then by unexcused
@@ -125,7 +129,11 @@ def risk_queryset(*, user: User, filters: RiskFilters) -> QuerySet[Prediction]:
         qs = qs.filter(category=filters.category)
     if filters.intervention and can_see(user, FieldGroup.COUNSELLING):
         has = Exists(
-            Intervention.objects.filter(student_id=OuterRef("student_id"), deleted_at__isnull=True)
+            Intervention.objects.filter(
+                student_id=OuterRef("student_id"),
+                deleted_at__isnull=True,
+                student__in=homeroom_student_queryset(user=user),
+            )
         )
         qs = qs.filter(has if filters.intervention == "ya" else ~has)
     if filters.sort == "risk":
@@ -146,6 +154,7 @@ ROW_FIELDS = (
     "student__nisn",
     "student__school_id",
     "student__school_class__name",
+    "student__school_class__homeroom_teacher_id",
     "student__major__name",
     "term__code",
     "based_on_term__code",
@@ -190,11 +199,12 @@ def risk_rows(predictions: list[Prediction], *, user: User) -> list[RiskRow]:
     ):
         earlier.setdefault(row["student_id"], []).append(row)
     interventions: dict[int, dict] = {}
-    counselling = can_see(user, FieldGroup.COUNSELLING)
+    # A walikelas reads interventions of their homeroom class only (`core.fields`).
+    counselling = [
+        p.student_id for p in predictions if can_see(user, FieldGroup.COUNSELLING, p.student)
+    ]
     for row in (
-        Intervention.objects.filter(
-            student_id__in=student_ids if counselling else [], deleted_at__isnull=True
-        )
+        Intervention.objects.filter(student_id__in=counselling, deleted_at__isnull=True)
         .order_by("student_id", "-start_date", "-id")
         .values("id", "student_id", "status", "outcome", "start_date")
     ):
@@ -225,7 +235,9 @@ def risk_rows(predictions: list[Prediction], *, user: User) -> list[RiskRow]:
                 prediction=p,
                 change=change,
                 previous_category=previous_category,
-                top_factors=top_factors(p.factors, user=user, based_on=p.based_on_term),
+                top_factors=top_factors(
+                    p.factors, user=user, based_on=p.based_on_term, student=p.student
+                ),
                 intervention=interventions.get(p.student_id),
             )
         )

@@ -137,21 +137,26 @@ def _page_key(request: HttpRequest, filters: RiskFilters) -> str | None:
     """The cache key of the list below the navigation, or None when it must not be cached.
     A stored list is valid for one data version of the school (page_cache: every write of
     what the list shows replaces it); the key changes with the students the user may see
-    (whole school, or these classes), what the role may read (field groups, interventions,
-    referral and intervention links), the query string, the language and the date (reasons
-    name terms relative to today)."""
+    (whole school, or these classes, and which of them the user leads), what the role may
+    read (field groups, interventions, referral and intervention links), the query string,
+    the language and the date (reasons name terms relative to today)."""
     user = request.user
     if settings.RISK_PAGE_CACHE_SECONDS <= 0:
         return None  # caching switched off: every answer renders the list
     if user.is_superuser or user.school_id is None:
         return None  # a superuser sees every school: no one school's version covers it
+    homeroom: list[int] = []
     if user.role in SCHOOL_WIDE_ROLES:
         scope = "school"
     else:  # the classes taught or led: one small query
-        scope = sorted(class_queryset_for_user(user=user).values_list("id", flat=True))
+        classes = class_queryset_for_user(user=user).values_list("id", "homeroom_teacher_id")
+        scope = sorted(c for c, _t in classes)
+        # Interventions and ratings are read for the homeroom class only (`core.fields`).
+        homeroom = sorted(c for c, teacher in classes if teacher == user.id)
     parts = {
         "role": user.role,
         "scope": scope,
+        "homeroom": homeroom,
         "groups": sorted(visible_groups(user)),
         "interventions": can_create_interventions(user),
         "refer": can_refer_to_bk(user),

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from interventions.models import Status
 from smk_dashboard.core.formats import chance, risk_label, term_label
-from students.models import AttendanceSummary, GradeRecord, Role
+from students.models import AttendanceSummary, DataSubjectRequest, GradeRecord, Role
 from tests.interventions.factories import InterventionFactory
 from tests.predictions.factories import ModelVersionFactory, PredictionFactory
 from tests.smk_dashboard.pages.test_student_pack import pdf_text
@@ -131,6 +131,14 @@ def _surfaces_with_a_chance(w) -> dict[str, str]:
     bk, kepsek = _client(w["bk"]), _client(w["kepsek"])
     ani, budi = w["ani"], w["budi"]
     ani_prediction = ani.predictions.get()
+    # The copy holds predictions once the parents' request is recorded (issue 25).
+    DataSubjectRequest.objects.create(
+        school=budi.school,
+        student=budi,
+        requester="Ayah",
+        received_on=timezone.localdate(),
+        purpose="Salinan data",
+    )
 
     def page(client, url: str) -> str:
         response = client.get(url)

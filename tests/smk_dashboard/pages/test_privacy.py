@@ -5,6 +5,7 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import timezone
 
 from interventions.models import Intervention, InterventionSession, Programme
 from predictions.models import Prediction
@@ -52,6 +53,12 @@ def test_export_then_anonymise_round_trip_keeps_aggregates_and_drops_identity(on
         intervention=intervention, date="2025-01-09", notes="rahasia", very_confidential=True
     )
     client = client_for(operator)
+    # The copy holds predictions and interventions once the parent's request is recorded.
+    recorded = client.post(
+        f"/privacy/students/{student.pk}/request/",
+        {"requester": "Ayah", "received_on": timezone.localdate(), "purpose": "Salinan data"},
+    )
+    assert recorded.status_code == 302
 
     before = client.get(f"/privacy/students/{student.pk}/export.json")
     assert before.status_code == 200
