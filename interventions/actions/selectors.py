@@ -62,7 +62,8 @@ class TodoRow:
     can_act: bool = False
 
 
-def _rows(user: User, items) -> list[TodoRow]:
+def todo_rows(user: User, items) -> list[TodoRow]:
+    """Rows for `items`, each with its text only where `user` may read it."""
     return [
         TodoRow(
             source=i.source,
@@ -99,7 +100,7 @@ def my_todos(
     items = _with_related(
         ActionItem.objects.filter(owner=user, status=ActionStatus.OPEN).order_by("due_date", "id")
     )[:limit]
-    rows = _rows(user, items) + list(also or [])
+    rows = todo_rows(user, items) + list(also or [])
     return sorted(rows, key=lambda r: (not r.overdue, r.due_date))[:limit]
 
 
@@ -116,7 +117,7 @@ def class_todos(*, user: User, limit: int = HOME_LIMIT) -> list[TodoRow]:
         .exclude(owner=user)
         .order_by("due_date", "id")
     )[:limit]
-    return _rows(user, items)
+    return todo_rows(user, items)
 
 
 def given_todos(*, user: User, limit: int = HOME_LIMIT) -> list[TodoRow]:
@@ -131,7 +132,7 @@ def given_todos(*, user: User, limit: int = HOME_LIMIT) -> list[TodoRow]:
         .filter(Q(status=ActionStatus.OPEN) | Q(done_at__gte=since))
         .order_by("-updated_at", "-id")
     )[:limit]
-    return _rows(user, items)
+    return todo_rows(user, items)
 
 
 def student_todos(*, user: User, student: Student) -> list[TodoRow]:
@@ -144,7 +145,7 @@ def student_todos(*, user: User, student: Student) -> list[TodoRow]:
         .exclude(status=ActionStatus.CANCELLED)
         .order_by("status", "due_date", "id")
     )[:12]
-    return _rows(user, items)
+    return todo_rows(user, items)
 
 
 def staff_choices(*, school_id: int | None) -> QuerySet[User]:
@@ -179,3 +180,19 @@ def staff_match(*, school_id: int | None, name: str | None) -> User | None:
         if key in (u.username.casefold(), " ".join(u.get_full_name().split()).casefold())
     ]
     return found[0] if len(found) == 1 else None
+
+
+def todo_list(*, user: User, scope: str = "mine", status: str = "open") -> QuerySet[ActionItem]:
+    """The to-dos of a list (the API): `scope` mine (owned), given (made by the user for
+    others), class (the walikelas: about their class) or all (everything the user may see);
+    `status` open, done, cancelled or all. Overdue first, then by due date."""
+    qs = action_item_queryset_for_user(user=user)
+    if scope == "mine":
+        qs = qs.filter(owner=user)
+    elif scope == "given":
+        qs = qs.filter(created_by=user).exclude(owner=user)
+    elif scope == "class":
+        qs = qs.filter(student__school_class__homeroom_teacher=user)
+    if status != "all":
+        qs = qs.filter(status=status)
+    return _with_related(qs).order_by("due_date", "id")
