@@ -12,6 +12,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from smk_dashboard.core.roles import INTERVENTION_VIEWER_ROLES
 from students.models import Role, Student, User
 
 from . import permissions
@@ -75,7 +76,7 @@ def todo_rows(user: User, items) -> list[TodoRow]:
             status=i.status,
             overdue=i.is_overdue,
             url=reverse("interventions:detail", args=[i.intervention_id])
-            if i.intervention_id
+            if i.intervention_id and user.role in INTERVENTION_VIEWER_ROLES
             else reverse("students:profile", args=[i.student_id]),
             item=i,
             can_act=permissions.can_act(user, i),
