@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import models
+from django.contrib.auth import get_user_model
+from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -73,17 +75,29 @@ def notify(*, users: Iterable, kind: str, text: str, url: str = "", exclude=None
             continue
         seen.add(user.pk)
         rows.append(Notification(user=user, kind=kind, text=str(text)[:300], url=url[:300]))
-    Notification.objects.bulk_create(rows)
+    with transaction.atomic():
+        Notification.objects.bulk_create(rows)
+        if seen:
+            get_user_model().objects.filter(pk__in=seen).update(
+                unread_notifications=F("unread_notifications") + 1
+            )
     return len(rows)
 
 
 def unread_count(*, user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    """The count the bar shows: kept on the user row, so reading it costs no query."""
+    return int(getattr(user, "unread_notifications", 0) or 0)
 
 
 def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
-    """Mark the user's notifications read (all of them, or those of `ids`)."""
-    qs = Notification.objects.filter(user=user, read_at__isnull=True)
-    if ids is not None:
-        qs = qs.filter(pk__in=list(ids))
-    return qs.update(read_at=timezone.now())
+    """Mark the user's notifications read (all of them, or those of `ids`); the count on the
+    user row is recounted."""
+    with transaction.atomic():
+        qs = Notification.objects.filter(user=user, read_at__isnull=True)
+        if ids is not None:
+            qs = qs.filter(pk__in=list(ids))
+        marked = qs.update(read_at=timezone.now())
+        left = Notification.objects.filter(user=user, read_at__isnull=True).count()
+        get_user_model().objects.filter(pk=user.pk).update(unread_notifications=left)
+    user.unread_notifications = left
+    return marked
