@@ -197,4 +197,12 @@ def _seed_school(
         demo_counselling_seed(
             school=school, walikelas=users[Role.WALIKELAS], seed=config.seed + index
         )
+        from interventions.cases.demo import demo_case_conference_seed
+
+        demo_case_conference_seed(
+            school=school,
+            bk=users[Role.BK],
+            guru=users[Role.GURU],
+            walikelas=users[Role.WALIKELAS],
+        )
     return {"students": len(students), **counts}
