@@ -293,6 +293,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "interventions.tasks.unattended_check_task",
         "schedule": crontab(hour=5, minute=45),
     },
+    # Issue 24: every total past a point threshold has its to-do, however it was reached.
+    "interventions-thresholds-evaluate": {
+        "task": "interventions.tasks.point_thresholds_evaluate_task",
+        "schedule": crontab(hour=5, minute=40),
+    },
     "audit-purge-nightly": {
         "task": "smk_dashboard.tasks.audit_purge_task",
         "schedule": crontab(hour=1, minute=30),

@@ -207,6 +207,13 @@ def point_thresholds_evaluate(*, school_id: int, student_ids: Iterable[int] | No
     return created
 
 
+def point_thresholds_evaluate_all() -> int:
+    """The daily check (tasks.point_thresholds_evaluate_task): every school's students past a
+    threshold have its to-do, whatever wrote their entries. Returns the to-dos created."""
+    school_ids = PointThreshold.objects.values_list("school_id", flat=True).distinct()
+    return sum(point_thresholds_evaluate(school_id=school_id) for school_id in school_ids)
+
+
 def point_entry_record(
     *,
     user: User,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from interventions.conduct import selectors, services
 from interventions.conduct.models import Behaviour, PointEntry, PointThreshold, PointTodo
 from interventions.contacts import services as contact_services
+from interventions.tasks import point_thresholds_evaluate_task
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -58,6 +59,12 @@ def test_the_daily_evaluation_covers_totals_written_in_bulk(bk, student, catalog
     assert created == 1
     assert PointTodo.objects.get().threshold.points == 50
     assert services.point_thresholds_evaluate(school_id=student.school_id) == 0  # safe twice
+
+
+def test_the_daily_task_creates_the_to_do_for_a_total_written_in_bulk(student, catalogue):
+    bulk_entries(student, catalogue["Berkelahi"], catalogue["Merokok di lingkungan sekolah"])
+    assert point_thresholds_evaluate_task.apply().get() == {"created": 1}
+    assert point_thresholds_evaluate_task.apply().get() == {"created": 0}
 
 
 def test_voiding_an_achievement_that_lifts_the_total_past_a_threshold_creates_the_to_do(
