@@ -49,7 +49,8 @@ def counselling_home_context(*, user: User) -> dict:
 
 def todo_home_context(*, user: User) -> dict:
     """For `templates/actions/_home_todos.html` (every staff home page): the user's to-dos
-    with their overdue BK follow-ups, their class's, those they gave."""
-    return action_selectors.todo_home_context(
-        user=user, also=case_selectors.overdue_follow_up_rows(user=user)
-    )
+    with their overdue BK follow-ups and (bk) the referrals waiting for an answer, their
+    class's, those they gave."""
+    also = case_selectors.overdue_follow_up_rows(user=user)
+    also += referral_selectors.referral_answer_rows(user=user)
+    return action_selectors.todo_home_context(user=user, also=also)

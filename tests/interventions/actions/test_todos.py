@@ -206,3 +206,20 @@ def test_decisions_typed_before_issue_24_become_to_dos_where_the_name_matches(
     assert [(a.owner, a.text, a.created_by) for a in ActionItem.objects.all()] == [
         (walikelas, "Kunjungan rumah", bk)
     ]
+
+
+def test_a_referral_waiting_for_bk_is_on_bks_to_do_list_overdue_after_three_days(
+    bk, walikelas, student
+):
+    from interventions.models import BkReferral
+
+    referral = BkReferral.objects.create(
+        school=student.school, student=student, referred_by=walikelas, reason=SECRET
+    )
+    BkReferral.objects.filter(pk=referral.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=4)
+    )
+    page = client_for(bk).get("/").content.decode()
+    mine = page.split('data-testid="my-todos"')[1].split("</ul>")[0]
+    assert "Jawab rujukan dari" in mine and 'data-testid="todo-overdue"' in mine
+    assert SECRET not in mine  # the reason is read on the caseload page
