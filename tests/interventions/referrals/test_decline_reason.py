@@ -88,3 +88,22 @@ def test_accepting_a_referral_notifies_the_teacher(bk, walikelas, student, refer
     [note] = Notification.objects.filter(user=walikelas)
     assert note.kind == "referral" and "diterima BK" in note.text and student.name in note.text
     assert not Notification.objects.filter(user=bk).exists()
+
+
+def test_closing_the_intervention_of_a_referral_notifies_the_teacher_without_the_note(
+    bk, walikelas, student, referral, programme
+):
+    from interventions.cases import services as case_services
+
+    intervention = services.referral_accept(
+        user=bk, referral=referral, programme=programme, reason="Dari rujukan",
+        start_date=dt.date.today(),
+    )  # fmt: skip
+    case_services.intervention_start(intervention=intervention, user=bk)
+    case_services.intervention_close(
+        intervention=intervention, user=bk, status="completed", outcome="improved",
+        closing_note="Rahasia: keluarga pindah rumah",
+    )  # fmt: skip
+    texts = list(Notification.objects.filter(user=walikelas).values_list("text", flat=True))
+    assert any("ditutup: Selesai" in t and student.name in t for t in texts), texts
+    assert not any("Rahasia" in t for t in texts)
