@@ -3,6 +3,7 @@ module is imported; importing them all here does that, and lets other apps write
 `from interventions.models import Intervention, InterventionSession` as they always have.
 Code inside the app imports from the topic's own `models` module instead."""
 
+from .actions.models import ActionItem, ActionSource, ActionStatus
 from .cases.models import (
     SESSION_CONTENT_FIELDS,
     CaseDecision,
@@ -36,6 +37,9 @@ from .contacts.models import (
 from .referrals.models import BkReferral, BkReferralStatus
 
 __all__ = [
+    "ActionItem",
+    "ActionSource",
+    "ActionStatus",
     "SESSION_CONTENT_FIELDS",
     "Behaviour",
     "BehaviourKind",

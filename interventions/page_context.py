@@ -6,7 +6,9 @@ from smk_dashboard.core.fields import FieldGroup, can_see
 from students.models import PklPlacement, Student, User
 
 from . import strengths
+from .actions import selectors as action_selectors
 from .cases import permissions
+from .cases import selectors as case_selectors
 from .conduct import selectors as conduct_selectors
 from .contacts import selectors as contact_selectors
 from .contacts import unattended
@@ -41,7 +43,17 @@ def counselling_home_context(*, user: User) -> dict:
         if permissions.can_handle_referrals(user)
         else None,
         "point_todos": conduct_selectors.open_todos(user=user),
+        "point_todos_done": conduct_selectors.recently_done_todos(user=user),
         "improving": strengths.improving_students(user=user),
         "unattended": unattended.unattended_for_user(user=user),
         "unattended_days": unattended.contact_days(),
     }
+
+
+def todo_home_context(*, user: User) -> dict:
+    """For `templates/actions/_home_todos.html` (every staff home page): the user's to-dos
+    with their overdue BK follow-ups and (bk) the referrals waiting for an answer, their
+    class's, those they gave."""
+    also = case_selectors.overdue_follow_up_rows(user=user)
+    also += referral_selectors.referral_answer_rows(user=user)
+    return action_selectors.todo_home_context(user=user, also=also)

@@ -6,6 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from .cases.follow_ups import follow_up_sweep_run
+from .conduct.services import point_thresholds_evaluate_all
 from .contacts.unattended import unattended_check_run
 
 
@@ -33,3 +34,11 @@ def unattended_check_task(day: str | None = None) -> dict:
     today = dt.date.fromisoformat(day) if day else timezone.localdate()
     check = unattended_check_run(today=today, task_id=unattended_check_task.request.id or "")
     return {"check": check.pk, "found": check.found}
+
+
+@shared_task(name="interventions.tasks.point_thresholds_evaluate_task", acks_late=True)
+def point_thresholds_evaluate_task() -> dict:
+    """Daily (beat): every student whose total reaches a point threshold has its to-do, also
+    when the total came from an import, a voided achievement or a threshold added later (issue
+    24). Safe to run twice: a second run creates nothing."""
+    return {"created": point_thresholds_evaluate_all()}

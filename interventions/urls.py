@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import caseload
+from .actions import urls as action_urls
 from .cases import views
 from .conduct import urls as conduct_urls
 from .contacts import urls as contact_urls
@@ -22,6 +23,7 @@ urlpatterns = [
     path("", include(conduct_urls)),
     path("", include(contact_urls)),
     path("", include(referral_urls)),
+    path("", include(action_urls)),
     path("<int:pk>/", views.intervention_detail, name="detail"),
     path("<int:pk>/start/", views.intervention_start, name="start"),
     path("<int:pk>/sessions/new/", views.session_add, name="session_add"),

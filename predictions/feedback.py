@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from smk_dashboard.core.notifications import NotificationKind, notify
 from students.models import User
 
 from .models import Prediction, PredictionFeedback
@@ -36,4 +38,15 @@ def prediction_feedback_record(
         category=prediction.category,
         defaults={"agrees": bool(agrees), "note": note, "prediction": prediction},
     )
+    if note:  # the walikelas hears of a teacher's note on their class (issue 24), not its words
+        student = prediction.student
+        homeroom = getattr(student.school_class, "homeroom_teacher", None)
+        notify(
+            users=[homeroom],
+            kind=NotificationKind.TEACHER_NOTE,
+            text=_("Catatan %(teacher)s tentang %(student)s")
+            % {"teacher": user.get_full_name() or user.username, "student": student.name},
+            url=reverse("students:profile", args=[student.pk]),
+            exclude=user,
+        )
     return feedback

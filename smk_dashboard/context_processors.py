@@ -2,6 +2,8 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from smk_dashboard.core.notifications import unread_count
+
 # (url name, label, roles). Entries whose page is not installed yet are skipped.
 NAVIGATION = [
     ("home", _("Beranda"), None),
@@ -30,4 +32,4 @@ def navigation(request: HttpRequest) -> dict:
         except NoReverseMatch:
             continue
         items.append({"url": url, "label": label, "active": request.path == url})
-    return {"nav_items": items}
+    return {"nav_items": items, "unread_notifications": unread_count(user=user)}

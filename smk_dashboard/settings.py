@@ -304,9 +304,19 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "interventions.tasks.unattended_check_task",
         "schedule": crontab(hour=5, minute=45),
     },
+    # Issue 24: every total past a point threshold has its to-do, however it was reached.
+    "interventions-thresholds-evaluate": {
+        "task": "interventions.tasks.point_thresholds_evaluate_task",
+        "schedule": crontab(hour=5, minute=40),
+    },
     "audit-purge-nightly": {
         "task": "smk_dashboard.tasks.audit_purge_task",
         "schedule": crontab(hour=1, minute=30),
+    },
+    # Issue 24: the daily e-mail digest of notifications, for those who chose it.
+    "notifications-daily-digest": {
+        "task": "smk_dashboard.tasks.notifications_digest_task",
+        "schedule": crontab(hour=6, minute=0),
     },
 }
 CELERY_WORKER_SEND_TASK_EVENTS = True
@@ -318,6 +328,8 @@ CELERY_TASK_ALWAYS_EAGER = False
 # EMAIL_URL as django-environ reads it, e.g. smtp+tls://user:pass@smtp.example.org:587
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="SMK Dashboard <noreply@localhost>")
+# The address links in e-mails start with (the notification digest), e.g. https://smk.example.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 INTERVENTION_REMINDER_EMAILS = env.bool("INTERVENTION_REMINDER_EMAILS", default=False)
 # Issue 17: a student with no parent contact or session for this many days is listed by the
 # daily check; strengths count a subject rising this many points, alpa falling this many days.

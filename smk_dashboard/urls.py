@@ -14,6 +14,7 @@ from .ops import views
 from .ops.metrics import metrics_view
 from .pages import home, student_urls
 from .pages.audit import urls as audit_urls
+from .pages.notifications import urls as notification_urls
 from .pages.privacy import urls as privacy_urls
 from .pages.reports import urls as report_urls
 from .signin import urls as signin_urls
@@ -35,6 +36,7 @@ urlpatterns = [
     # The split view loads its start-up script from a URL: no inline script, so our CSP holds.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("audit/", include(audit_urls)),
+    path("notifications/", include(notification_urls)),
     path("privacy/", include(privacy_urls)),
     path("students/", include(student_urls)),
     path("reports/", include(report_urls)),

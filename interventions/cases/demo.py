@@ -77,3 +77,45 @@ def demo_interventions_seed(*, school: School, owner: User, seed: int) -> int:
         intervention.save(update_fields=["closing_note", "closed_at", "next_follow_up"])
         created += 1
     return created
+
+
+def demo_case_conference_seed(*, school: School, bk: User, guru: User, walikelas: User) -> int:
+    """Issue 24 for the demo: a case conference about a student of the walikelas's class whose
+    two decisions are the to-dos of the guru and the walikelas, so their home pages show them.
+    Returns the number of to-dos made (0 when the class has no students)."""
+    from interventions.cases import services as case_services
+    from interventions.cases.session_services import session_record
+
+    student = (
+        Student.objects.filter(
+            school=school, school_class__homeroom_teacher=walikelas, status=StudentStatus.AKTIF
+        )
+        .order_by("id")
+        .first()
+    )
+    programme = Programme.objects.filter(school=school).order_by("id").first()
+    if student is None or programme is None:
+        return 0
+    today = timezone.localdate()
+    intervention = case_services.intervention_create(
+        user=bk,
+        student=student,
+        programme=programme,
+        reason="Alpa berulang dan nilai kejuruan turun; dibahas bersama guru dan wali kelas.",
+        start_date=today - dt.timedelta(days=14),
+    )
+    session_record(
+        intervention=intervention,
+        user=bk,
+        date=today - dt.timedelta(days=1),
+        kind="case_conference",
+        attendees="Guru BK, guru mata pelajaran, wali kelas, orang tua",
+        notes="Orang tua bercerita tentang pekerjaan malam siswa.",
+        decisions=[
+            {"decision": "Beri tugas remedial dan pantau nilai harian dua minggu",
+             "owner": guru, "due_date": today + dt.timedelta(days=7)},
+            {"decision": "Telepon orang tua tentang kehadiran minggu ini",
+             "owner": walikelas, "due_date": today + dt.timedelta(days=2)},
+        ],
+    )  # fmt: skip
+    return 2

@@ -1,11 +1,10 @@
 """Forms: check the shape of input only. The rules (dates, workflow, who may) live in services."""
 
-import datetime as dt
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from interventions.actions.forms import StaffChoiceField
 from smk_dashboard.core.bounds import BoundedDateField
 from students.models import User
 
@@ -150,8 +149,8 @@ class EffectivenessForm(StyledForm):
 
 
 class TypedSessionForm(SessionForm):
-    """A session of any kind (issue 17). Decisions of a case conference are written one per
-    line: `keputusan | penanggung jawab | tanggal (YYYY-MM-DD or DD-MM-YYYY)`."""
+    """A session of any kind (issue 17). The decisions of a case conference are rows of their
+    own (interventions.actions.forms.DecisionFormSet, issue 24), handed in by the view."""
 
     kind = forms.ChoiceField(label=_("Jenis sesi"), choices=SessionKind.choices, required=False)
     very_confidential = forms.BooleanField(
@@ -175,13 +174,6 @@ class TypedSessionForm(SessionForm):
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    decisions = forms.CharField(
-        label=_("Konferensi kasus: keputusan, satu per baris"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("keputusan | penanggung jawab | batas waktu (31-12-2026)"),
-    )
     referral_to = forms.CharField(
         label=_("Rujukan: dirujuk ke (puskesmas, psikolog, dinas sosial, ...)"),
         required=False,
@@ -199,11 +191,10 @@ class TypedSessionForm(SessionForm):
     KIND_FIELDS = {
         SessionKind.SESSION: set(),
         SessionKind.HOME_VISIT: {"attendees", "visit_address", "findings"},
-        SessionKind.CASE_CONFERENCE: {"attendees", "findings", "decisions"},
+        SessionKind.CASE_CONFERENCE: {"attendees", "findings"},
         SessionKind.REFERRAL: {"referral_to", "referral_reason"},
     }
-    TYPED_FIELDS = ("attendees", "visit_address", "findings", "decisions", "referral_to",
-                    "referral_reason")  # fmt: skip
+    TYPED_FIELDS = ("attendees", "visit_address", "findings", "referral_to", "referral_reason")
 
     def __init__(self, *args, kind: str = "", allow_very_confidential: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -223,32 +214,8 @@ class TypedSessionForm(SessionForm):
     def clean(self) -> dict:
         data = super().clean()
         for name in self.TYPED_FIELDS:  # fields left off the form: empty for the service
-            data.setdefault(name, [] if name == "decisions" else "")
+            data.setdefault(name, "")
         return data
-
-    def clean_decisions(self) -> list[dict]:
-        rows = []
-        for n, line in enumerate((self.cleaned_data.get("decisions") or "").splitlines(), 1):
-            if not line.strip():
-                continue
-            parts = [p.strip() for p in line.split("|")]
-            due = _parse_day(parts[2]) if len(parts) == 3 else None
-            if len(parts) != 3 or due is None:
-                raise forms.ValidationError(
-                    _("Baris %(n)d: tulis keputusan | penanggung jawab | tanggal (31-12-2026).")
-                    % {"n": n}
-                )
-            rows.append({"decision": parts[0], "responsible": parts[1], "due_date": due})
-        return rows
-
-
-def _parse_day(text: str) -> dt.date | None:
-    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
 
 
 class ReferralForm(StyledForm):
@@ -264,3 +231,57 @@ class RescheduleForm(StyledForm):
         widget=DateInput(),
         error_messages={"required": _("Isi tanggal tindak lanjut baru.")},
     )
+
+
+class DecisionForm(StyledForm):
+    """One decision of a case conference. An empty row is skipped."""
+
+    decision = forms.CharField(
+        label=_("Keputusan"), required=False, max_length=1000, widget=forms.Textarea({"rows": 2})
+    )
+    owner = StaffChoiceField(
+        label=_("Penanggung jawab"), queryset=User.objects.none(), required=False
+    )
+    other = forms.CharField(
+        label=_("atau pihak lain (orang tua, puskesmas, ...)"), required=False, max_length=120
+    )
+    due_date = forms.DateField(label=_("Batas waktu"), required=False, widget=DateInput())
+
+    def __init__(self, *args, staff=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if staff is not None:
+            self.fields["owner"].queryset = staff
+        self.fields["owner"].empty_label = _("— pilih staf —")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        who = bool(data.get("owner") or (data.get("other") or "").strip())
+        filled = [bool((data.get("decision") or "").strip()), who,
+                  data.get("due_date") is not None]  # fmt: skip
+        if any(filled) and not all(filled):
+            raise forms.ValidationError(
+                _("Setiap keputusan perlu isi, penanggung jawab dan batas waktu.")
+            )
+        return data
+
+    def as_decision(self) -> dict | None:
+        data = getattr(self, "cleaned_data", {}) or {}
+        if not (data.get("decision") or "").strip():
+            return None
+        owner = data.get("owner")
+        other = (data.get("other") or "").strip()
+        return {
+            "decision": data["decision"].strip(),
+            "owner": owner,
+            "responsible": (owner.get_full_name() or owner.username) if owner else other,
+            "due_date": data["due_date"],
+        }
+
+
+DECISION_ROWS = 3
+DecisionFormSet = forms.formset_factory(DecisionForm, extra=DECISION_ROWS, max_num=10)
+
+
+def decisions_from(formset) -> list[dict]:
+    """The filled rows of a DecisionFormSet, for session_services.session_record."""
+    return [d for d in (f.as_decision() for f in formset.forms) if d is not None]

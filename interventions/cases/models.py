@@ -186,6 +186,16 @@ class CaseDecision(models.Model):
         InterventionSession, on_delete=models.CASCADE, related_name="decisions"
     )
     decision = EncryptedTextField(_("keputusan"))
+    # The person from the school's staff who carries it out; `responsible` keeps their name,
+    # or the text typed before issue 24 where no staff member matched it.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("penanggung jawab (staf)"),
+    )
     responsible = models.CharField(_("penanggung jawab"), max_length=120)
     due_date = models.DateField(_("batas waktu"))
     done_at = models.DateField(_("selesai"), null=True, blank=True)

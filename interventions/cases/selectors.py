@@ -7,8 +7,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
+from interventions.actions.models import ActionSource, ActionStatus
+from interventions.actions.selectors import TodoRow
 from predictions.models import Prediction
 from predictions.selectors import current_predictions, published_predictions
 from smk_dashboard.core.audit import audit_log
@@ -344,3 +347,31 @@ def programme_get(*, user: User, pk: int) -> Programme:
         return programmes_for_school(user=user).get(pk=pk)
     except Programme.DoesNotExist:
         raise Http404("programme")
+
+
+def overdue_follow_up_rows(*, user: User) -> list[TodoRow]:
+    """The overdue follow-ups of the interventions the user owns, as to-do rows (issue 24)."""
+    overdue = (
+        Intervention.objects.filter(
+            owner=user,
+            deleted_at__isnull=True,
+            status__in=(Status.PLANNED, Status.IN_PROGRESS),
+        )
+        .filter(Q(overdue_since__isnull=False) | Q(next_follow_up__lt=timezone.localdate()))
+        .select_related("student", "student__school_class", "programme", "owner")
+    )
+    return [
+        TodoRow(
+            source=ActionSource.SESSION,
+            source_label=ActionSource.SESSION.label,
+            text=i.programme.name,
+            student=i.student,
+            owner=i.owner,
+            due_date=i.next_follow_up or i.overdue_since,
+            status=ActionStatus.OPEN,
+            overdue=True,
+            url=reverse("interventions:detail", args=[i.pk]),
+        )
+        for i in overdue
+        if (i.next_follow_up or i.overdue_since) is not None
+    ]

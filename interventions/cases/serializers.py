@@ -1,6 +1,7 @@
 """Serializers the intervention and session API views share: the output shapes and the
 fields a client may write. Each view's own InputSerializer builds on these (api.py)."""
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from .models import SESSION_CONTENT_FIELDS
@@ -53,6 +54,9 @@ class _DecisionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     decision = serializers.CharField()
     responsible = serializers.CharField()
+    owner = serializers.IntegerField(
+        source="owner_id", allow_null=True, help_text="id of the staff member whose to-do it is"
+    )
     due_date = serializers.DateField()
     done_at = serializers.DateField(allow_null=True)
 
@@ -142,9 +146,20 @@ class _SessionFieldsSerializer(serializers.Serializer):
 
 
 class _DecisionInputSerializer(serializers.Serializer):
+    """A decision for a staff member of the school (`owner`, an id: it becomes their to-do) or
+    for someone else named in `responsible` (parents, a health centre: kept as text)."""
+
     decision = serializers.CharField(max_length=5000)
-    responsible = serializers.CharField(max_length=120)
+    owner = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
+    responsible = serializers.CharField(max_length=120, required=False, allow_blank=True)
     due_date = serializers.DateField()
+
+    def validate(self, attrs: dict) -> dict:
+        if not attrs.get("owner") and not (attrs.get("responsible") or "").strip():
+            raise serializers.ValidationError(
+                _("Setiap keputusan perlu isi, penanggung jawab dan batas waktu.")
+            )
+        return attrs
 
     class Meta:
         ref_name = "CaseDecisionInput"

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from predictions.models import Prediction
 from smk_dashboard.core.audit import audit_log
 from smk_dashboard.core.bounds import date_error
+from smk_dashboard.core.notifications import NotificationKind, notify
 from smk_dashboard.core.roles import INTERVENTION_CREATOR_ROLES
 from students.models import Role, Student, User
 from students.selectors import student_queryset_for_user
@@ -261,6 +263,20 @@ def intervention_close(
         request=request,
         target=intervention,
         detail={"status": status, "outcome": outcome},
+    )
+    # Teachers who referred the student into it hear that it closed (issue 24): the programme
+    # and the status, never the closing note.
+    notify(
+        users=[r.referred_by for r in intervention.bk_referrals.select_related("referred_by")],
+        kind=NotificationKind.REFERRAL_ANSWERED,
+        text=_("Intervensi %(programme)s untuk %(student)s ditutup: %(status)s")
+        % {
+            "programme": intervention.programme.name,
+            "student": intervention.student.name,
+            "status": Status(status).label,
+        },
+        url=reverse("students:profile", args=[intervention.student_id]),
+        exclude=user,
     )
     return intervention
 

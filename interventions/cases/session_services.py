@@ -9,6 +9,9 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from interventions.actions import selectors as action_selectors
+from interventions.actions import services as action_services
+from interventions.actions.models import ActionSource
 from smk_dashboard.core.audit import audit_log
 from smk_dashboard.core.bounds import MAX_DECISIONS, date_error
 from students.models import User
@@ -49,7 +52,8 @@ def _clean_typed_fields(
             )
             decisions = []
         for d in decisions:
-            if not (d.get("decision") or "").strip() or not (d.get("responsible") or "").strip():
+            who = d.get("owner") or (d.get("responsible") or "").strip()
+            if not (d.get("decision") or "").strip() or not who:
                 errors.append(_("Setiap keputusan perlu isi dan penanggung jawab."))
             elif d.get("due_date") is None or d["due_date"] < date:
                 errors.append(_("Batas waktu keputusan tidak boleh sebelum tanggal konferensi."))
@@ -118,16 +122,51 @@ def session_record(
             session.referral_status = ReferralStatus.SENT
         session.save()
         if kind == SessionKind.CASE_CONFERENCE:
-            CaseDecision.objects.bulk_create(
-                CaseDecision(
-                    session=session,
-                    decision=d["decision"].strip(),
-                    responsible=d["responsible"].strip()[:120],
-                    due_date=d["due_date"],
-                )
-                for d in decisions
-            )
+            _decisions_record(session=session, decisions=decisions, user=user, request=request)
     return session
+
+
+def _decisions_record(
+    *,
+    session: InterventionSession,
+    decisions: list[dict],
+    user: User,
+    request: HttpRequest | None,
+) -> None:
+    """Each decision becomes a row and, where its person is one of the school's staff (chosen,
+    or a typed name that matches exactly one of them), that person's to-do (issue 24)."""
+    intervention = session.intervention
+    school_id = intervention.student.school_id
+    for d in decisions:
+        owner = d.get("owner")
+        if isinstance(owner, int):
+            owner = action_selectors.staff_choices(school_id=school_id).filter(pk=owner).first()
+            if owner is None:
+                raise ValidationError(_("Pilih penanggung jawab dari staf sekolah ini."))
+        elif owner is None:
+            owner = action_selectors.staff_match(school_id=school_id, name=d.get("responsible"))
+        responsible = (d.get("responsible") or "").strip()
+        if owner is not None and not responsible:
+            responsible = owner.get_full_name() or owner.username
+        decision = CaseDecision.objects.create(
+            session=session,
+            decision=d["decision"].strip(),
+            owner=owner,
+            responsible=responsible[:120],
+            due_date=d["due_date"],
+        )
+        if owner is not None:
+            action_services.action_item_create(
+                student=intervention.student,
+                owner=owner,
+                source=ActionSource.DECISION,
+                text=decision.decision,
+                due_date=decision.due_date,
+                created_by=user,
+                request=request,
+                decision=decision,
+                intervention=intervention,
+            )
 
 
 def referral_update(

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from interventions.actions.selectors import staff_choices
 from smk_dashboard.core.audit import audit_log, audit_student_list
 from smk_dashboard.core.fields import FieldGroup, can_see
 from students.selectors import student_queryset_for_user
@@ -20,12 +21,14 @@ from students.selectors import student_queryset_for_user
 from . import case_outcomes, permissions, programmes, reports, selectors, services, session_services
 from .forms import (
     CloseForm,
+    DecisionFormSet,
     EffectivenessForm,
     ListFilterForm,
     ProgrammeForm,
     ReferralForm,
     SessionForm,
     TypedSessionForm,
+    decisions_from,
 )
 from .models import SessionKind
 
@@ -126,15 +129,27 @@ def intervention_start(request: HttpRequest, pk: int) -> HttpResponse:
 def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     intervention = selectors.intervention_get(user=request.user, pk=pk, request=request)
     _manage_or_403(request.user, intervention)
+    kind = request.POST.get("kind") or request.GET.get("kind") or SessionKind.SESSION
     form = TypedSessionForm(
         request.POST or None,
-        kind=request.POST.get("kind") or request.GET.get("kind") or SessionKind.SESSION,
+        kind=kind,
         allow_very_confidential=permissions.can_mark_very_confidential(request.user, intervention),
     )
-    if request.method == "POST" and form.is_valid():
+    decisions = None
+    if kind == SessionKind.CASE_CONFERENCE:  # one row per decision, a person from the staff
+        decisions = DecisionFormSet(
+            request.POST or None,
+            prefix="decisions",
+            form_kwargs={"staff": staff_choices(school_id=intervention.student.school_id)},
+        )
+    if request.method == "POST" and form.is_valid() and (decisions is None or decisions.is_valid()):
         try:
             session_services.session_record(
-                intervention=intervention, user=request.user, request=request, **form.cleaned_data
+                intervention=intervention,
+                user=request.user,
+                request=request,
+                decisions=decisions_from(decisions) if decisions is not None else [],
+                **form.cleaned_data,
             )
         except ValidationError as exc:
             form.add_error(None, exc.messages)
@@ -144,7 +159,12 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "interventions/session_form.html",
-        {"intervention": intervention, "form": form, "kind_label": form.kind_label},
+        {
+            "intervention": intervention,
+            "form": form,
+            "kind_label": form.kind_label,
+            "decisions": decisions,
+        },
     )
 
 

@@ -1,11 +1,13 @@
 """Reads for conduct points and their to-dos, scoped by students.selectors.
 student_queryset_for_user: a student or entry out of the user's sight answers 404."""
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from interventions.cases import permissions
 from smk_dashboard.core.roles import Role
@@ -101,6 +103,19 @@ def open_todos(*, user: User, limit: int = 20) -> list[PointTodo]:
         .filter(done_at__isnull=True)
         .select_related("student", "student__school_class", "threshold")
         .order_by("created_at", "id")[:limit]
+    )
+
+
+def recently_done_todos(*, user: User, days: int = 14, limit: int = 10) -> list[PointTodo]:
+    """Threshold to-dos done in the last `days` days, with who did it and the letter made for
+    it: so the walikelas sees that bk already sent the letter (and the other way round)."""
+    since = timezone.now() - dt.timedelta(days=days)
+    return list(
+        todo_queryset_for_user(user=user)
+        .filter(done_at__gte=since)
+        .select_related("student", "student__school_class", "threshold", "done_by")
+        .prefetch_related("letters", "letters__created_by")
+        .order_by("-done_at", "-id")[:limit]
     )
 
 

@@ -3,16 +3,19 @@ and voiding entries, and the to-dos a crossed threshold creates. Bad input raise
 ValidationError with a message a teacher understands, and writes nothing."""
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from interventions.cases import permissions
 from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.notifications import NotificationKind, notify
 from students.models import School, Student, User
 from students.selectors import student_queryset_for_user
 
@@ -127,6 +130,8 @@ def threshold_create(
     except IntegrityError:
         raise ValidationError(_("Batas dengan jumlah poin itu sudah ada."))
     audit_log(action="points.threshold", user=user, target=threshold, school=user.school)
+    # Students already past the new threshold get its to-do now, not at their next entry.
+    point_thresholds_evaluate(school_id=user.school_id)
     return threshold
 
 
@@ -156,13 +161,57 @@ def point_todos_create(
     *, student: Student, total: int, entry: PointEntry | None
 ) -> list[PointTodo]:
     """A to-do for each threshold of the student's school that `total` reaches and that the
-    student had not reached before (one per student and threshold)."""
+    student had not reached before (one per student and threshold). The walikelas of the
+    student's class is notified (issue 24)."""
     reached = PointThreshold.objects.filter(school_id=student.school_id, points__lte=total)
     already = PointTodo.objects.filter(student=student).values("threshold_id")
-    return [
+    todos = [
         PointTodo.objects.create(student=student, threshold=t, total=total, entry=entry)
         for t in reached.exclude(pk__in=already).order_by("points")
     ]
+    if todos:
+        homeroom = getattr(student.school_class, "homeroom_teacher", None)
+        notify(
+            users=[homeroom],
+            kind=NotificationKind.THRESHOLD,
+            text=_("%(student)s mencapai %(total)d poin (batas %(points)d)")
+            % {"student": student.name, "total": total, "points": todos[-1].threshold.points},
+            url=reverse("students:profile", args=[student.pk]),
+        )
+    return todos
+
+
+def point_thresholds_evaluate(*, school_id: int, student_ids: Iterable[int] | None = None) -> int:
+    """Every student of the school (or of `student_ids`) whose non-voided total reaches a
+    threshold they have no to-do for gets one, however the total came about: entries recorded
+    one by one, imported, written by the demo seed, a threshold added later, an achievement
+    voided. Safe to run twice. Returns the number of to-dos created."""
+    lowest = PointThreshold.objects.filter(school_id=school_id).order_by("points").first()
+    if lowest is None:
+        return 0
+    students = Student.objects.filter(school_id=school_id)
+    if student_ids is not None:
+        students = students.filter(pk__in=list(student_ids))
+    over = (
+        students.annotate(
+            points_total=Sum(
+                "point_entries__points", filter=Q(point_entries__voided_at__isnull=True)
+            )
+        )
+        .filter(points_total__gte=lowest.points)
+        .select_related("school_class", "school_class__homeroom_teacher")
+    )
+    created = 0
+    for student in over:
+        created += len(point_todos_create(student=student, total=student.points_total, entry=None))
+    return created
+
+
+def point_thresholds_evaluate_all() -> int:
+    """The daily check (tasks.point_thresholds_evaluate_task): every school's students past a
+    threshold have its to-do, whatever wrote their entries. Returns the to-dos created."""
+    school_ids = PointThreshold.objects.values_list("school_id", flat=True).distinct()
+    return sum(point_thresholds_evaluate(school_id=school_id) for school_id in school_ids)
 
 
 def point_entry_record(
@@ -239,15 +288,26 @@ def point_entry_void(
             school=entry.student.school,
             detail={"student_id": entry.student_id, "points": entry.points, "reason": reason},
         )
+        # Voiding an achievement raises the total: it may cross a threshold.
+        point_thresholds_evaluate(school_id=entry.student.school_id, student_ids=[entry.student_id])
     return entry
 
 
-def point_todo_done(*, user: User, todo: PointTodo) -> PointTodo:
-    """Mark a crossed-threshold to-do done (bk or the student's walikelas)."""
+def point_todo_done(*, user: User, todo: PointTodo, via: str = "") -> PointTodo:
+    """Mark a crossed-threshold to-do done (bk or the student's walikelas): one row for both,
+    so it is done for everyone. `via` says how (e.g. "letter")."""
     if not permissions.can_act_on_todo(user, todo.student):
         raise ValidationError(_("Tugas ini milik guru BK dan wali kelas siswa."))
-    if todo.done_at is None:
-        todo.done_at, todo.done_by = timezone.now(), user
-        todo.save(update_fields=["done_at", "done_by"])
-        audit_log(action="points.todo_done", user=user, target=todo, school=todo.student.school)
+    updated = PointTodo.objects.filter(pk=todo.pk, done_at__isnull=True).update(
+        done_at=timezone.now(), done_by=user
+    )
+    todo.refresh_from_db()
+    if updated:
+        audit_log(
+            action="points.todo_done",
+            user=user,
+            target=todo,
+            school=todo.student.school,
+            detail={"via": via} if via else None,
+        )
     return todo

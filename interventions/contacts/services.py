@@ -11,7 +11,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from interventions.actions import services as action_services
+from interventions.actions.models import ActionSource
 from interventions.cases import permissions
+from interventions.conduct import services as conduct_services
 from interventions.conduct.models import LetterKind, PointTodo
 from interventions.conduct.services import student_points_total
 from smk_dashboard.core.audit import audit_log
@@ -177,10 +180,25 @@ def letter_create(
                     school=student.school,
                     detail={"student_id": student.pk, "kind": kind, "number": letter.number},
                 )
+                _threshold_todos_close(student=student, kind=kind, todo=todo, user=user)
             return letter
         except IntegrityError:
             continue  # another letter took the number at the same moment: take the next
     raise ValidationError(_("Nomor surat sedang dipakai; coba lagi."))
+
+
+def _threshold_todos_close(
+    *, student: Student, kind: str, todo: PointTodo | None, user: User
+) -> None:
+    """The letter a crossed threshold asks for is made: its to-do is done for bk and the
+    walikelas alike (one row for both), so nobody makes a second letter (issue 24). A letter
+    made from the profile closes the open to-dos that ask for a letter of its kind."""
+    todos = PointTodo.objects.filter(student=student, done_at__isnull=True)
+    todos = (
+        todos.filter(pk=todo.pk) if todo is not None else todos.filter(threshold__letter_kind=kind)
+    )
+    for open_todo in todos:
+        conduct_services.point_todo_done(user=user, todo=open_todo, via="letter")
 
 
 def parent_contact_record(
@@ -209,24 +227,37 @@ def parent_contact_record(
         errors.append(_("Tanggal tindak lanjut tidak boleh sebelum tanggal kontak."))
     if errors:
         raise ValidationError(errors)
-    contact = ParentContact.objects.create(
-        student=student,
-        date=date,
-        channel=channel,
-        contact_person=contact_person.strip()[:120],
-        summary=(summary or "").strip(),
-        follow_up=(follow_up or "").strip()[:300],
-        follow_up_date=follow_up_date,
-        recorded_by=user,
-    )
-    audit_log(
-        action="contact.create",
-        user=user,
-        request=request,
-        target=contact,
-        school=student.school,
-        detail={"student_id": student.pk, "channel": channel},
-    )
+    with transaction.atomic():
+        contact = ParentContact.objects.create(
+            student=student,
+            date=date,
+            channel=channel,
+            contact_person=contact_person.strip()[:120],
+            summary=(summary or "").strip(),
+            follow_up=(follow_up or "").strip()[:300],
+            follow_up_date=follow_up_date,
+            recorded_by=user,
+        )
+        audit_log(
+            action="contact.create",
+            user=user,
+            request=request,
+            target=contact,
+            school=student.school,
+            detail={"student_id": student.pk, "channel": channel},
+        )
+        if follow_up_date is not None:  # a to-do for whoever made the contact (issue 24)
+            action_services.action_item_create(
+                student=student,
+                owner=user,
+                source=ActionSource.CONTACT,
+                # The follow-up, never the summary (confidential).
+                text=contact.follow_up or _("Hubungi lagi orang tua/wali"),
+                due_date=follow_up_date,
+                created_by=user,
+                request=request,
+                contact=contact,
+            )
     return contact
 
 
@@ -256,6 +287,9 @@ def counselling_records_redact(*, student: Student, placeholder: str) -> int:
     ParentContact.objects.bulk_update(contacts, ["summary", "contact_person", "follow_up"])
     changed += len(contacts)
     changed += Letter.objects.filter(student=student).update(body=placeholder, subject=placeholder)
+    from interventions.actions.models import ActionItem
+
+    changed += ActionItem.objects.filter(student=student).update(text=placeholder)
     changed += (
         PointEntry.objects.filter(student=student)
         .exclude(description="")

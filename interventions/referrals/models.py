@@ -18,6 +18,19 @@ class BkReferralStatus(models.TextChoices):
     DECLINED = "declined", _("Tidak dilanjutkan")
 
 
+class DeclineReason(models.TextChoices):
+    """Why bk does not take a referral on (issue 24): the teacher reads it on the profile."""
+
+    HANDLED_ELSEWHERE = "elsewhere", _("Sudah ditangani di layanan lain")
+    WALIKELAS_FIRST = "walikelas", _("Ditangani dulu oleh wali kelas")
+    NOT_NEEDED = "not_needed", _("Belum perlu layanan BK saat ini")
+    DUPLICATE = "duplicate", _("Rujukan ganda: siswa sudah dalam intervensi")
+    OTHER = "other", _("Alasan lain")
+
+
+DECLINE_NOTE_MAX = 500
+
+
 class BkReferral(models.Model):
     school = models.ForeignKey("students.School", on_delete=models.CASCADE, related_name="+")
     student = models.ForeignKey(
@@ -42,6 +55,11 @@ class BkReferral(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     handled_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.CharField(
+        _("alasan tidak dilanjutkan"), max_length=12, choices=DeclineReason.choices, blank=True
+    )
+    # bk's words to the teacher who referred: encrypted at rest like the reason.
+    decline_note = EncryptedTextField(_("keterangan untuk guru"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

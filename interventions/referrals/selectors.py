@@ -1,7 +1,14 @@
 """Reading referrals to bk (issue 14). Scoped: a referral outside the user's reach is 404."""
 
-from django.http import Http404
+import datetime as dt
 
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from interventions.actions.models import ActionSource, ActionStatus
+from interventions.actions.selectors import TodoRow
 from interventions.cases import permissions
 from students.models import Student, User
 from students.selectors import student_queryset_for_user
@@ -46,3 +53,31 @@ def student_referrals(*, user: User, student: Student) -> list[BkReferral]:
         "student__school_class", "referred_by", "handled_by", "intervention"
     )
     return [r for r in rows if permissions.can_see_referral(user, r)]
+
+
+REFERRAL_ANSWER_DAYS = 3  # a teacher should hear back within a few school days
+
+
+def referral_answer_rows(*, user: User) -> list[TodoRow]:
+    """Open referrals as bk's to-do rows (issue 24): answer each within REFERRAL_ANSWER_DAYS
+    days of it being sent. Names only; the reason is read on the caseload page."""
+    today = timezone.localdate()
+    rows = []
+    for r in open_referrals(user=user):
+        sent = timezone.localtime(r.created_at).date()
+        due = sent + dt.timedelta(days=REFERRAL_ANSWER_DAYS)
+        who = r.referred_by.get_full_name() or r.referred_by.username if r.referred_by else "-"
+        rows.append(
+            TodoRow(
+                source=ActionSource.REFERRAL,
+                source_label=ActionSource.REFERRAL.label,
+                text=_("Jawab rujukan dari %(who)s") % {"who": who},
+                student=r.student,
+                owner=user,
+                due_date=due,
+                status=ActionStatus.OPEN,
+                overdue=due < today,
+                url=reverse("interventions:caseload"),
+            )
+        )
+    return rows

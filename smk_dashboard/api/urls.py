@@ -2,12 +2,14 @@
 
 from django.urls import path
 
+from interventions.actions import api as todos_api
 from interventions.cases import api as interventions_api
 from predictions import api as predictions_api
 from predictions import api_training
 from students import api as students_api
 from students import api_imports
 
+from . import notifications as notifications_api
 from . import students as student_predictions_api
 from . import views as api
 
@@ -111,5 +113,22 @@ urlpatterns = [
         "interventions/<int:pk>/sessions/<int:session_pk>/",
         interventions_api.SessionDetailApi.as_view(),
         name="intervention-session-detail",
+    ),
+    # Issue 24: to-dos and notifications.
+    path("todos/", todos_api.TodoListApi.as_view(), name="todo-list"),
+    path("todos/<int:pk>/done/", todos_api.TodoDoneApi.as_view(), name="todo-done"),
+    path("todos/<int:pk>/reassign/", todos_api.TodoReassignApi.as_view(), name="todo-reassign"),
+    path(
+        "todos/<int:pk>/reschedule/",
+        todos_api.TodoRescheduleApi.as_view(),
+        name="todo-reschedule",
+    ),
+    path(
+        "notifications/", notifications_api.NotificationListApi.as_view(), name="notification-list"
+    ),
+    path(
+        "notifications/read/",
+        notifications_api.NotificationReadApi.as_view(),
+        name="notification-read",
     ),
 ]

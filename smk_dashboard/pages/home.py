@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from interventions.cases.selectors import home_context as intervention_home_context
-from interventions.page_context import counselling_home_context
+from interventions.page_context import counselling_home_context, todo_home_context
 from predictions.selectors import current_predictions, new_kurang_queryset, prediction_status
 from predictions.services import school_needs_retraining
 from smk_dashboard.core.audit import audit_student_list
@@ -82,6 +82,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["needs_retraining"] = school_needs_retraining(school=request.user.school)
     context.update(intervention_home_context(user=request.user))
     context.update(counselling_home_context(user=request.user))
+    context.update(todo_home_context(user=request.user))
     response = render(request, f"home/{role}.html", context)
     # The panels name students (top of the risk list, follow-ups, referrals, to-dos): the
     # page is a read of those students like any list (issue 25, finding 12).

@@ -64,6 +64,9 @@ class User(AbstractUser):
         School, null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
     )
     district = models.CharField(_("wilayah suku dinas"), max_length=100, blank=True)
+    # Kept by smk_dashboard.core.notifications (notify, mark read), so the bar shows the count
+    # of unread notifications from the user row every request already loads.
+    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("pengguna")

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.exceptions import ValidationError
 
+from interventions.actions.models import ActionItem
 from interventions.cases import services
 from interventions.cases.programmes import programme_catalogue_seed
 from interventions.models import Intervention, Status
@@ -389,6 +390,18 @@ def test_a_home_visit_and_a_case_conference_carry_their_fields_for_those_who_may
         "Wali kelas",
         "2025-02-01",
     )
+    assert decision["owner"] is None  # a typed name that is no staff member: text only
+    # A decision given to a staff member by id is their to-do (issue 24).
+    guru = case.one.users[Role.GURU]
+    due = str(dt.date.today() + dt.timedelta(days=100))
+    staffed = _post_session(
+        client, case, kind="case_conference", attendees="BK, guru",
+        decisions=[{"decision": "Remedial", "owner": guru.pk, "due_date": due}],
+    )  # fmt: skip
+    assert staffed.status_code == 201, staffed.content
+    again = {r["id"]: r for r in client.get(case.url + "sessions/").json()}
+    assert again[staffed.json()["id"]]["decisions"][0]["owner"] == guru.pk
+    assert ActionItem.objects.get().owner == guru
     one = client.get(f"{case.url}sessions/{visit.json()['id']}/").json()
     assert one["visit_address"] == "Jl. Melati 7, Cengkareng"
     # The walikelas sees the intervention and the kinds, never the content.

@@ -2,6 +2,8 @@
 crossed, bk generates the parent letter, logs the call, holds a case conference and refers
 the student out."""
 
+import datetime as dt
+
 import pytest
 
 from interventions.cases.programmes import programme_catalogue_seed
@@ -83,7 +85,9 @@ def test_from_a_violation_to_a_referral_at_phone_width(browser, live_server, sch
     page.wait_for_url("**/interventions/*/")
     page.get_by_test_id("add-case-conference").click()
     page.fill("#id_attendees", "BK, wali kelas, ibu, kepala sekolah")
-    page.fill("#id_decisions", "Pendampingan mingguan | BK | 31-12-2099")
+    page.fill("#id_decisions-0-decision", "Pendampingan mingguan")
+    page.select_option("#id_decisions-0-owner", label="e2e_bk (Guru BK)")
+    page.fill("#id_decisions-0-due_date", str(dt.date.today() + dt.timedelta(days=200)))
     page.get_by_role("button", name="Simpan sesi").click()
     page.wait_for_url("**/interventions/*/")
     assert "Pendampingan mingguan" in page.get_by_test_id("decisions").inner_text()

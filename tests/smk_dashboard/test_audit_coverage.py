@@ -19,12 +19,13 @@ from tests.smk_dashboard.test_url_permissions import (
 )
 
 # URL parameters that point at one student's data.
-STUDENT_OBJECTS = {"student", "school_class", "intervention", "session"}
+STUDENT_OBJECTS = {"student", "school_class", "intervention", "session", "bk_referral"}
 # Lists whose rows are named students.
 STUDENT_LISTS = {
     "",  # the home pages: top of the risk list, follow-ups, referrals, to-dos (issue 25)
     "api/v1/students/",
     "api/v1/interventions/",
+    "api/v1/todos/",
     "students/risk/",
     "interventions/",
     "interventions/caseload/",

@@ -17,6 +17,7 @@ from interventions.models import Behaviour, BkReferral, Intervention, Interventi
 from predictions.models import ScoringRun, TrainingRun
 from students.models import ImportBatch, Role
 from tests.api.conftest import build_school
+from tests.smk_dashboard.url_allow_list_todos import ALLOW_LIST_ISSUE_24, todo_objects
 from tests.students.factories import UserFactory
 
 ANON = "anon"
@@ -285,14 +286,10 @@ ALLOW_LIST: dict[str, dict] = {
         "expect": page({Role.BK}),
         "kwargs": {"kind": "letter_kind"},
     },
-    # Referrals to bk (issue 14): guru and walikelas refer; bk declines (POST only).
+    # Referrals to bk (issue 14): guru and walikelas refer; bk declines (issue 24's list).
     "interventions/referrals/students/<int:student_id>/new/": {
         "expect": page({Role.GURU, Role.WALIKELAS}),
         "kwargs": {"student_id": "student"},
-    },
-    "interventions/referrals/<int:pk>/decline/": {
-        "expect": page({Role.BK}, ok=405),
-        "kwargs": {"pk": "bk_referral"},
     },
     "interventions/<int:pk>/": {
         "expect": page(INTERVENTION_VIEWERS),
@@ -324,6 +321,7 @@ ALLOW_LIST: dict[str, dict] = {
         "kwargs": {"pk": "intervention"},
     },
 }
+ALLOW_LIST.update(ALLOW_LIST_ISSUE_24)
 # Django admin: its own staff check. No role account is staff, so everything redirects to the
 # admin login, except the login page itself.
 ADMIN_PREFIX = "admin/"
@@ -449,6 +447,7 @@ def _counselling_objects(one, bk) -> dict:
         "threshold": todo.threshold_id,
         "point_entry": entry.pk,
         "point_todo": todo.pk,
+        **todo_objects(one, bk),
     }
 
 

@@ -112,3 +112,18 @@ def test_a_school_seeded_on_its_own_later_is_the_same_as_seeded_together():
     assert set(
         User.objects.filter(username__in=["guru", "guru_2"]).values_list("username", flat=True)
     ) == {"guru", "guru_2"}
+
+
+def test_the_demo_guru_and_walikelas_have_a_case_conference_to_do_and_thresholds_are_met():
+    from interventions.actions.models import ActionItem
+    from interventions.conduct.models import PointTodo
+    from interventions.conduct.selectors import students_over_threshold
+
+    seed_demo(DemoConfig(schools=1, students=60, terms=2, seed=7))
+    owners = set(ActionItem.objects.values_list("owner__username", "source"))
+    assert {("guru", "decision"), ("walikelas", "decision")} <= owners
+    # Every demo student past the 50-point threshold has its to-do (the history is bulk-written).
+    over = students_over_threshold(students=Student.objects.all(), points=50)
+    assert set(over.values_list("pk", flat=True)) <= set(
+        PointTodo.objects.filter(threshold__points=50).values_list("student_id", flat=True)
+    )

@@ -183,6 +183,10 @@ def _seed_school(
         counts = make_history(
             students, classes, general, vocational, terms, rng, users, conduct=conduct
         )
+        from interventions.conduct.services import point_thresholds_evaluate
+
+        # The history writes entries in bulk: the students past a threshold get its to-do.
+        point_thresholds_evaluate(school_id=school.pk)
         from interventions.cases.demo import demo_interventions_seed
         from interventions.cases.programmes import programme_catalogue_seed
 
@@ -192,5 +196,13 @@ def _seed_school(
 
         demo_counselling_seed(
             school=school, walikelas=users[Role.WALIKELAS], seed=config.seed + index
+        )
+        from interventions.cases.demo import demo_case_conference_seed
+
+        demo_case_conference_seed(
+            school=school,
+            bk=users[Role.BK],
+            guru=users[Role.GURU],
+            walikelas=users[Role.WALIKELAS],
         )
     return {"students": len(students), **counts}

@@ -6,6 +6,8 @@ from fpdf import FPDF
 from interventions.contacts.letters import date_id
 from smk_dashboard.core.pdf import pdf_text as _t
 
+from .todos import draw_todos
+
 LEFT, WIDTH = 12, 186
 GREEN, RED, GREY, AMBER = (25, 135, 84), (220, 53, 69), (120, 120, 120), (255, 193, 7)
 CATEGORY_COLOURS = {"kurang": RED, "sedang": AMBER, "baik": GREEN}
@@ -212,6 +214,8 @@ def student_pack_pdf(data: dict, *, compress: bool = True) -> bytes:
             )
     else:
         _line(pdf, "Tidak ada intervensi berjalan.")
+    if data.get("todos") is not None:  # issue 24: pack/todos.py
+        draw_todos(pdf, data["todos"], heading=_heading, line=_line)
     pdf.set_xy(LEFT, 287)
     pdf.set_font("Helvetica", size=7)
     pdf.set_text_color(*GREY)

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from interventions.actions.models import ActionItem
 from interventions.cases import session_services
 from interventions.models import CaseDecision, InterventionSession, Status
 from smk_dashboard.core.models import AuditEvent
@@ -118,7 +119,17 @@ def test_only_the_owner_may_write_a_sangat_rahasia_session(intervention, other_b
 LATER = TODAY + dt.timedelta(days=300)
 
 
-def test_a_case_conference_records_decisions_with_responsible_and_due_date(intervention, bk):
+def decision_rows(*rows) -> dict:
+    """The decisions formset of the case-conference form, as a browser posts it."""
+    data = {"decisions-TOTAL_FORMS": str(len(rows)), "decisions-INITIAL_FORMS": "0"}
+    for n, row in enumerate(rows):
+        data.update({f"decisions-{n}-{key}": value for key, value in row.items()})
+    return data
+
+
+def test_a_case_conference_records_decisions_with_responsible_and_due_date(
+    intervention, bk, walikelas
+):
     response = client_for(bk).post(
         f"/interventions/{intervention.pk}/sessions/new/",
         {
@@ -126,33 +137,43 @@ def test_a_case_conference_records_decisions_with_responsible_and_due_date(inter
             "date": TODAY.isoformat(),
             "attended": "on",
             "attendees": "BK, wali kelas, orang tua, kepala sekolah",
-            "decisions": (
-                f"Jadwal belajar di rumah | Orang tua | {LATER:%d-%m-%Y}\n"
-                f"Pantau presensi harian | Wali kelas | {TODAY.isoformat()}"
+            **decision_rows(
+                {"decision": "Jadwal belajar di rumah", "other": "Orang tua",
+                 "due_date": LATER.isoformat()},
+                {"decision": "Pantau presensi harian", "owner": str(walikelas.pk),
+                 "due_date": TODAY.isoformat()},
+                {"decision": "", "owner": "", "due_date": ""},
             ),
         },
-    )
+    )  # fmt: skip
     assert response.status_code == 302
     decisions = list(CaseDecision.objects.order_by("due_date"))
-    assert [(d.responsible, d.due_date) for d in decisions] == [
-        ("Wali kelas", TODAY),
-        ("Orang tua", LATER),
+    wali_name = walikelas.get_full_name() or walikelas.username
+    assert [(d.responsible, d.owner, d.due_date) for d in decisions] == [
+        (wali_name, walikelas, TODAY),
+        ("Orang tua", None, LATER),
+    ]
+    # The staff member's decision is their to-do; the parent's stays as text.
+    assert [(a.owner, a.text, a.decision) for a in ActionItem.objects.all()] == [
+        (walikelas, "Pantau presensi harian", decisions[0])
     ]
     page = client_for(bk).get(f"/interventions/{intervention.pk}/").content.decode()
     assert "Jadwal belajar di rumah" in page
 
 
-def test_a_malformed_decision_line_is_reported_and_nothing_is_stored(intervention, bk):
+def test_a_decision_without_a_date_is_reported_and_nothing_is_stored(intervention, bk, guru):
     response = client_for(bk).post(
         f"/interventions/{intervention.pk}/sessions/new/",
         {
             "kind": "case_conference",
             "date": TODAY.isoformat(),
             "attendees": "BK",
-            "decisions": "Hanya keputusan tanpa tanggal",
+            **decision_rows({"decision": "Hanya keputusan tanpa tanggal",
+                             "owner": str(guru.pk), "due_date": ""}),
         },
-    )
-    assert response.status_code == 200 and "Baris 1" in response.content.decode()
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "perlu isi, penanggung jawab dan batas waktu" in response.content.decode()
     assert not InterventionSession.objects.exists()
 
 

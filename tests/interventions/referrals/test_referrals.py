@@ -118,18 +118,6 @@ def test_a_failed_accept_leaves_the_referral_open_and_no_intervention(bk, studen
     assert not Intervention.objects.exists()
 
 
-def test_bk_declines_a_referral_and_the_walikelas_sees_it(bk, student, walikelas):
-    referral = BkReferral.objects.create(
-        school=student.school, student=student, referred_by=walikelas, reason=REASON
-    )
-    response = client_for(bk).post(f"/interventions/referrals/{referral.pk}/decline/")
-    assert response.status_code == 302
-    referral.refresh_from_db()
-    assert referral.status == BkReferralStatus.DECLINED
-    body = client_for(walikelas).get(f"/students/{student.pk}/").content.decode()
-    assert 'data-status="declined"' in body
-
-
 def test_an_empty_reason_is_refused_with_a_message(walikelas, student):
     response = client_for(walikelas).post(refer_url(student), {"reason": "   "})
     assert response.status_code == 200
