@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from interventions.cases.comparison import matched_comparison
 from interventions.cases.reports import effectiveness_report
 from predictions.charts import category_stack_figure, heatmap_figure
 from predictions.quality import model_page_school
@@ -70,6 +71,7 @@ def school_report_view(request: HttpRequest) -> HttpResponse:
         }
     # The BK effectiveness section (issue 6) is the same one /interventions/effectiveness/ shows.
     effectiveness = effectiveness_report(school=school) if school else None
+    comparison = matched_comparison(school=school) if school else None
     status = None
     if school:
         students = Student.objects.filter(school=school, status=StudentStatus.AKTIF)
@@ -82,6 +84,7 @@ def school_report_view(request: HttpRequest) -> HttpResponse:
             "report": report,
             "figures": figures,
             "effectiveness": effectiveness,
+            "comparison": comparison,
             "status": status,
         },
     )
