@@ -6,6 +6,8 @@ from fpdf import FPDF
 from interventions.contacts.letters import date_id
 from smk_dashboard.core.pdf import pdf_text as _t
 
+from .meeting_pdf import draw_meeting_items
+
 LEFT, WIDTH = 12, 186
 GREEN, RED, GREY, AMBER = (25, 135, 84), (220, 53, 69), (120, 120, 120), (255, 193, 7)
 CATEGORY_COLOURS = {"kurang": RED, "sedang": AMBER, "baik": GREEN}
@@ -212,6 +214,7 @@ def student_pack_pdf(data: dict, *, compress: bool = True) -> bytes:
             )
     else:
         _line(pdf, "Tidak ada intervensi berjalan.")
+    draw_meeting_items(pdf, data.get("meeting"))
     pdf.set_xy(LEFT, 287)
     pdf.set_font("Helvetica", size=7)
     pdf.set_text_color(*GREY)
