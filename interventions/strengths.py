@@ -122,24 +122,36 @@ def improving_students(*, user: User, limit: int = 10) -> list[ImprovingStudent]
     an achievement, an intervention closed as membaik) or a term-on-term one (overall
     average up by the meaningful gain, alpa down). Newest signals first, at most `limit`."""
     students = student_queryset_for_user(user=user).filter(status=StudentStatus.AKTIF)
+    reasons = improving_reasons(students=students)
+    found = {s.pk: s for s in students.filter(pk__in=list(reasons)).select_related("school_class")}
+    ranked = sorted(found, key=lambda sid: (-len(reasons[sid]), found[sid].name))[:limit]
+    return [ImprovingStudent(found[sid], reasons[sid]) for sid in ranked]
+
+
+def improving_reasons(
+    *, students: QuerySet[Student], counselling: bool = True
+) -> dict[int, list[str]]:
+    """Why each of `students` counts as "Membaik" (the signals of `improving_students`), by
+    student id; students without a signal are absent. `counselling=False` (a reader who may
+    not see counselling data) leaves out interventions closed as membaik. A fixed number of
+    queries."""
     since = timezone.localdate() - dt.timedelta(days=RECENT_DAYS)
     reasons: dict[int, list[str]] = defaultdict(list)
     for sid, name in PointEntry.objects.filter(
         student__in=students, voided_at__isnull=True, points__lt=0, date__gte=since
     ).values_list("student_id", "behaviour__name"):
         reasons[sid].append(name)
-    for sid in Intervention.objects.filter(
+    closed_well = Intervention.objects.filter(
         student__in=students,
         deleted_at__isnull=True,
         outcome=Outcome.IMPROVED,
         closed_at__date__gte=since,
-    ).values_list("student_id", flat=True):
+    )
+    for sid in closed_well.values_list("student_id", flat=True) if counselling else []:
         reasons[sid].append(_("intervensi selesai: membaik"))
     _average_gains(students, reasons)
     _alpa_drops(students, reasons)
-    found = {s.pk: s for s in students.filter(pk__in=list(reasons)).select_related("school_class")}
-    ranked = sorted(found, key=lambda sid: (-len(reasons[sid]), found[sid].name))[:limit]
-    return [ImprovingStudent(found[sid], sorted(set(reasons[sid]))) for sid in ranked]
+    return {sid: sorted(set(found)) for sid, found in reasons.items() if found}
 
 
 def _average_gains(students: QuerySet[Student], reasons: dict[int, list[str]]) -> None:

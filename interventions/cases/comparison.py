@@ -52,11 +52,12 @@ class Comparison:
 
     @property
     def sentence(self) -> str:
-        return effect_sentence(self.effect)
+        return effect_sentence(self.effect, waiting=self.waiting)
 
     @property
     def details(self) -> list[str]:
-        return effect_details(self.effect)
+        # Nothing to add while the grades themselves are too few to tell.
+        return effect_details(self.effect) if self.effect.grade.enough else []
 
 
 def _term_span(term: AcademicTerm) -> tuple[dt.date, dt.date]:
@@ -172,9 +173,19 @@ def _interval(e: Estimate, scale: float = 1.0) -> str:
     }
 
 
-def effect_sentence(effect: MatchedEffect) -> str:
+def effect_sentence(effect: MatchedEffect, *, waiting: int = 0) -> str:
     """One sentence on the term average, the outcome a principal asks about first."""
     g = effect.grade
+    if not g.enough and g.n == 0 and waiting:
+        return _(
+            "Terlalu sedikit untuk disimpulkan: nilai semester sesudahnya belum ada untuk "
+            "%(w)s siswa yang mendapat intervensi, jadi belum ada yang dapat dibandingkan."
+        ) % {"w": waiting}
+    if g.n == 0 and effect.treated == 0:
+        return _(
+            "Terlalu sedikit untuk disimpulkan: belum ada siswa dengan intervensi yang punya "
+            "prediksi sebelum intervensinya dan nilai semester sesudahnya."
+        )
     if not g.enough:
         return _(
             "Terlalu sedikit untuk disimpulkan: baru %(n)s pasang siswa yang dapat dibandingkan "

@@ -88,3 +88,27 @@ def draw_meeting_items(pdf: FPDF, meeting: dict | None) -> None:
             [f"{date_id(x['date'])} - {x['kind']}, nomor {x['number']}" for x in letters],
             empty="Belum ada surat.",
         )
+
+
+def draw_meeting_notes(pdf: FPDF) -> None:
+    """The room left on the page becomes a record of the meeting: ruled lines for what was
+    agreed and places to sign for the parent or guardian and the teacher."""
+    signatures = 22.0
+    if pdf.get_y() + 6 + 3 * 7 + signatures > BOTTOM:
+        return
+    _heading(pdf, "Catatan pertemuan (diisi saat bertemu orang tua/wali)")
+    pdf.set_draw_color(190, 190, 190)
+    y = pdf.get_y() + 6
+    while y + signatures <= BOTTOM:
+        pdf.line(pdf.l_margin, y, pdf.w - pdf.r_margin, y)
+        y += 7
+    pdf.set_draw_color(0, 0, 0)
+    top = y - 2
+    half = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
+    pdf.set_font("Helvetica", size=8.5)
+    for i, who in enumerate(("Orang tua/wali", "Wali kelas / guru BK")):
+        x = pdf.l_margin + i * half
+        pdf.set_xy(x, top)
+        pdf.cell(half, 4, _t(who), align="C")
+        pdf.set_xy(x, top + 15)
+        pdf.cell(half, 4, "(" + "." * 40 + ")", align="C")

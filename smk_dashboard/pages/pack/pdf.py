@@ -6,7 +6,7 @@ from fpdf import FPDF
 from interventions.contacts.letters import date_id
 from smk_dashboard.core.pdf import pdf_text as _t
 
-from .meeting_pdf import draw_meeting_items
+from .meeting_pdf import draw_meeting_items, draw_meeting_notes
 
 LEFT, WIDTH = 12, 186
 GREEN, RED, GREY, AMBER = (25, 135, 84), (220, 53, 69), (120, 120, 120), (255, 193, 7)
@@ -169,7 +169,8 @@ def student_pack_pdf(data: dict, *, compress: bool = True) -> bytes:
             0,
             5,
             _t(f"{prediction['category_label']} - semester {prediction['term']} "
-               f"(risiko perlu perhatian {prediction['risk']})"),
+               + (f"dari data {prediction['based_on']} " if prediction.get("based_on") else "")
+               + f"(risiko perlu perhatian {prediction['risk']})"),
             new_x="LMARGIN",
             new_y="NEXT",
         )  # fmt: skip
@@ -192,7 +193,9 @@ def student_pack_pdf(data: dict, *, compress: bool = True) -> bytes:
         )
         pdf.set_text_color(0, 0, 0)
 
-    _heading(pdf, f"Poin pelanggaran dan prestasi: total {data['points']['total']}")
+    _heading(
+        pdf, f"Poin pelanggaran dan prestasi: total {data['points']['total']} (seluruh catatan)"
+    )
     if data["points"]["recent"]:
         for day, name, points in data["points"]["recent"]:
             _line(pdf, f"{day:%d-%m-%Y}  {name} ({points:+d})")
@@ -215,6 +218,8 @@ def student_pack_pdf(data: dict, *, compress: bool = True) -> bytes:
     else:
         _line(pdf, "Tidak ada intervensi berjalan.")
     draw_meeting_items(pdf, data.get("meeting"))
+    if data.get("meeting"):
+        draw_meeting_notes(pdf)
     pdf.set_xy(LEFT, 287)
     pdf.set_font("Helvetica", size=7)
     pdf.set_text_color(*GREY)

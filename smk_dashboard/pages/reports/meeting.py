@@ -34,6 +34,10 @@ def school_meeting_summary(
     trend = sorted(report["trend"], key=lambda r: r["term"])
     now = trend[-1] if trend else None
     before = trend[-2] if len(trend) > 1 else None
+    observed = sorted(report["observed_trend"], key=lambda r: r["term"])
+    # the latest term with real results, before the predicted one
+    seen = [r for r in observed if not now or r["term"] < now["term"]]
+    last_seen = seen[-1] if seen else None
     active = model_versions_for_school(school=school).filter(is_active=True).first()
     verdict = None
     if active is not None:
@@ -49,6 +53,9 @@ def school_meeting_summary(
         "previous_term": term_label(before["term"]) if before else "",
         "previous_kurang": before["kurang"] if before else None,
         "previous_n": before["n"] if before else None,
+        "observed_term": term_label(last_seen["term"]) if last_seen else "",
+        "observed_kurang": last_seen["kurang"] if last_seen else None,
+        "observed_n": last_seen["n"] if last_seen else None,
         "verdict": verdict,
         "statuses": effectiveness.statuses,
         "outcomes": effectiveness.outcomes,
@@ -65,8 +72,13 @@ def _attention(s: dict) -> str:
         "term": s["term"],
         "count": _count(s["kurang"], s["n"]),
     }
+    if s["observed_n"]:
+        text += " " + _("Hasil nyata %(term)s: %(count)s rata-ratanya di bawah KKM.") % {
+            "term": s["observed_term"],
+            "count": _count(s["observed_kurang"], s["observed_n"]),
+        }
     if s["previous_n"] is None:
-        return text + " " + _("Belum ada semester sebelumnya untuk dibandingkan.")
+        return text + " " + _("Belum ada prediksi semester sebelumnya untuk dibandingkan.")
     change = s["kurang"] - s["previous_kurang"]
     values = {
         "term": s["previous_term"],

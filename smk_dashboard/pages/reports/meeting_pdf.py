@@ -33,7 +33,7 @@ def meeting_page(pdf: FPDF, summary: dict) -> None:
             ).get("recommendation")
             pdf.set_font("Helvetica", "B" if bold or i == 0 else "", 10)
             pdf.set_x(pdf.l_margin + 4)
-            pdf.multi_cell(0, 5.2, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 5.2, pdf_text(text), align="L", new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1)
         colour = (13, 110, 253)
         if title == _("Bisakah model ini dipercaya?") and summary["verdict"]:

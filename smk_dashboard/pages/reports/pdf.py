@@ -354,7 +354,7 @@ class _PagedPDF(FPDF):
         self.set_y(-11)
         self.set_font("Helvetica", "", 8)
         self.set_text_color(110, 110, 110)
-        text = _("Halaman %(page)s dari %(pages)s") % {"page": self.page_no(), "pages": "{nb}"}
+        text = _("Halaman %(n)s dari %(total)s") % {"n": self.page_no(), "total": "{nb}"}
         self.cell(0, 5, pdf_text(text), align="C")
         self.set_text_color(0, 0, 0)
 
