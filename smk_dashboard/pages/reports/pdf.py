@@ -12,6 +12,7 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from interventions.cases.matching import HEADLINE_MIN
 from smk_dashboard.core.categories import LABELS, category_label
 from smk_dashboard.core.formats import long_date, percent, share_of, term_label
 from smk_dashboard.core.pdf import pdf_text
@@ -245,6 +246,8 @@ def category_bars(pdf: FPDF, title: str, rows: list[dict], key: str) -> int:
         x += pdf.get_string_width(text) + 10
     pdf.ln(6)
     for r in rows:
+        if pdf.get_y() + height > pdf.h - pdf.b_margin:
+            pdf.add_page()  # a long list goes on, one bar per line (not one page per bar)
         y = pdf.get_y()
         pdf.set_xy(x0, y)
         label = pdf_text(term_label(r[key]) if key == "term" else r[key])
@@ -308,7 +311,8 @@ def school_summary(report: dict) -> str:
         "b": b,
         "pb": share_of(b, n),
     }
-    classes = [r for r in report["by_class"] if r["n"]]
+    # "Highest share" only among classes of at least HEADLINE_MIN students: 1 of 1 is no rate.
+    classes = [r for r in report["by_class"] if r["n"] >= HEADLINE_MIN]
     if classes and k:
         top = max(classes, key=lambda r: (r["kurang"] / r["n"], r["kurang"]))
         text += " " + _(
@@ -321,7 +325,11 @@ def school_summary(report: dict) -> str:
             "p": share_of(top["kurang"], top["n"]),
         }
     cov = report["coverage"]
-    if cov["n_kurang"]:
+    if 0 < cov["n_kurang"] < HEADLINE_MIN:
+        text += " " + _(
+            "%(a)s dari %(n)s siswa yang perlu perhatian sudah mendapat intervensi."
+        ) % {"a": cov["with_intervention"], "n": cov["n_kurang"]}
+    elif cov["n_kurang"]:
         text += " " + _(
             "%(a)s dari %(n)s siswa yang perlu perhatian sudah mendapat intervensi (%(p)s)."
         ) % {

@@ -22,10 +22,10 @@ GRADE_EFFECT = 6.0  # points of the term average
 ATTENDANCE_EFFECT = 4.0  # percentage points
 
 
-def seed_school(school, programme, bk, *, n, grade_effect, attendance_effect, seed=24):
+def seed_school(school, programme, bk, *, n, grade_effect, attendance_effect, seed=24, every=None):
     """`n` students predicted for Genap 2024/2025 with p_kurang spread over 0.15-0.75; the
-    riskier, the likelier BK helped them. A term's average and attendance fall with the risk,
-    plus noise, plus the injected effect for the helped ones."""
+    riskier, the likelier BK helped them (or every `every`-th student). A term's average and
+    attendance fall with the risk, plus noise, plus the injected effect for the helped ones."""
     rng = random.Random(seed)
     before, after = TermFactory(year=2024, semester=1), TermFactory(year=2024, semester=2)
     subject = SubjectFactory(school=school)
@@ -34,16 +34,19 @@ def seed_school(school, programme, bk, *, n, grade_effect, attendance_effect, se
     for i in range(n):
         p = round(0.15 + 0.6 * rng.random(), 4)
         treated = rng.random() < 0.7 * p
+        if every:
+            treated = i % every == 0
         s = StudentFactory(school=school, name=f"Siswa {i:03d}")
         base = 88 - 25 * p
         grade_b = base + rng.gauss(0, 3)
         grade_a = base + rng.gauss(0, 3) + (grade_effect if treated else 0)
-        attendance = 97 - 10 * p + rng.gauss(0, 1.5) + (attendance_effect if treated else 0)
+        # (low enough that the helped ones stay below 100%: no ceiling to flatten the effect)
+        attendance = 92 - 10 * p + rng.gauss(0, 1.5) + (attendance_effect if treated else 0)
         for term, score in ((before, grade_b), (after, grade_a)):
             GradeRecord.objects.create(
                 student=s, subject=subject, term=term, score=Decimal(f"{min(score, 100):.1f}")
             )
-        absent = max(0, min(100, round(10 * (100 - attendance))))
+        absent = max(0, min(1000, round(10 * (100 - attendance))))  # of 1000 school days
         AttendanceSummary.objects.create(student=s, term=after, alpa=absent, school_days=1000)
         prediction = PredictionFactory(
             student=s,
@@ -95,13 +98,16 @@ def test_no_effect_is_not_reported_as_help(school, programme, bk):
 
 
 def test_a_small_school_is_too_few_to_tell(school, programme, bk, kepsek):
-    seed_school(school, programme, bk, n=8, grade_effect=GRADE_EFFECT, attendance_effect=0.0)
+    helped = seed_school(
+        school, programme, bk, n=8, grade_effect=GRADE_EFFECT, attendance_effect=0.0, every=2
+    )
     result = matched_comparison(school=school)
+    assert helped == 4 and 0 < result.effect.grade.n <= 4
     assert not result.effect.grade.enough
     client = Client()
     client.force_login(kepsek)
     body = client.get("/interventions/effectiveness/").content.decode()
-    assert "Terlalu sedikit untuk disimpulkan" in body
+    assert f"Terlalu sedikit untuk disimpulkan: baru {result.effect.grade.n} pasang" in body
     assert 'data-direction="too_few"' in body
     assert "lebih tinggi pada semester sesudahnya" not in body
 

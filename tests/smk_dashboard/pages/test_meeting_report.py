@@ -18,7 +18,12 @@ from django.utils import timezone, translation
 from predictions.metrics import model_verdict
 from predictions.models import ModelVersion
 from predictions.verdict_text import verdict_sentences
-from smk_dashboard.pages.reports.pdf import district_report_tables, report_tables, school_report_pdf
+from smk_dashboard.pages.reports.pdf import (
+    district_report_tables,
+    report_tables,
+    school_report_pdf,
+    school_summary,
+)
 from smk_dashboard.pages.reports.sheets import EXCEL_LIMIT, sheet_names
 from students.models import Role
 from tests.interventions.factories import InterventionFactory
@@ -189,3 +194,24 @@ def test_the_xlsx_download_uses_the_sheet_names(meeting_school, make_user):
     book = openpyxl.load_workbook(io.BytesIO(client.get(URL, {"export": "xlsx"}).content))
     assert "Prediksi per komp. keahlian" in book.sheetnames
     assert all(len(n) <= EXCEL_LIMIT for n in book.sheetnames)
+
+
+def test_a_school_with_many_classes_gets_a_few_pages_not_one_per_class():
+    now = timezone.make_aware(dt.datetime(2026, 12, 1, 9))
+    pages = pdf_pages(school_report_pdf(_report(160), generated=now))
+    # 160 bars of 5 mm and the 160-row table: about 15 pages, never one page per class
+    assert len(pages) < 25
+
+
+def test_the_summary_headlines_no_share_of_fewer_than_ten_students():
+    report = _report(3)
+    report["by_class"] = [
+        {"group": "XII TKJ 9", "kurang": 1, "sedang": 0, "baik": 0, "n": 1},  # 1 of 1
+        {"group": "X TKJ 1", "kurang": 4, "sedang": 8, "baik": 8, "n": 20},
+    ]
+    report["coverage"] = {"n_kurang": 3, "with_intervention": 1, "coverage": 1 / 3, "outcomes": {}}
+    with translation.override("id"):
+        text = school_summary(report)
+    assert "XII TKJ 9" not in text and "100,0%" not in text
+    assert "rombel X TKJ 1: 4 dari 20 siswa (20,0%)" in text
+    assert "1 dari 3 siswa yang perlu perhatian sudah mendapat intervensi." in text
