@@ -79,3 +79,22 @@ def test_a_guru_does_not_learn_of_an_intervention_from_it(world):
 def test_the_profile_says_it_once_and_only_for_such_a_student(world):
     assert _get(world["wali"], f"/students/{world['rising'].pk}/").count(SENTENCE) == 1
     assert SENTENCE not in _get(world["wali"], f"/students/{world['flat'].pk}/")
+
+
+def test_an_achievement_shows_on_the_cached_risk_list_at_once(school, world):
+    from interventions.conduct import services as conduct_services
+    from interventions.conduct.models import Behaviour
+
+    client = Client()
+    client.force_login(world["wali"])
+    before = client.get("/students/risk/").content.decode()  # rendered and cached
+    assert before.count(SENTENCE) == 4
+    conduct_services.point_catalogue_seed(school=school)
+    conduct_services.point_entry_record(
+        user=world["wali"],
+        student=world["flat"],
+        behaviour=Behaviour.objects.get(school=school, name="Juara lomba"),
+        date=timezone.localdate(),
+    )
+    after = client.get("/students/risk/").content.decode()
+    assert after.count(SENTENCE) == 6 and "(Juara lomba)" in after
