@@ -10,6 +10,7 @@ from django.db.models import Avg, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smk_dashboard.core.fields import FieldGroup, can_see
 from smk_dashboard.core.formats import term_label
 from students.models import AttendanceSummary, GradeRecord, Student, StudentStatus, User
 from students.selectors import homeroom_student_queryset, student_queryset_for_user
@@ -125,25 +126,44 @@ def improving_students(*, user: User, limit: int = 10) -> list[ImprovingStudent]
     an achievement, an intervention closed as membaik) or a term-on-term one (overall
     average up by the meaningful gain, alpa down). Newest signals first, at most `limit`."""
     students = student_queryset_for_user(user=user).filter(status=StudentStatus.AKTIF)
+    reasons = improving_reasons(students=students, counselling_of=counselling_scope(user))
+    found = {s.pk: s for s in students.filter(pk__in=list(reasons)).select_related("school_class")}
+    ranked = sorted(found, key=lambda sid: (-len(reasons[sid]), found[sid].name))[:limit]
+    return [ImprovingStudent(found[sid], reasons[sid]) for sid in ranked]
+
+
+def counselling_scope(user: User) -> QuerySet[Student] | None:
+    """The students whose counselling outcomes the user may read: none without the counselling
+    group, the homeroom class only for a walikelas (not the classes they also teach)."""
+    if not can_see(user, FieldGroup.COUNSELLING):
+        return None
+    return homeroom_student_queryset(user=user)
+
+
+def improving_reasons(
+    *, students: QuerySet[Student], counselling_of: QuerySet[Student] | None
+) -> dict[int, list[str]]:
+    """Why each of `students` counts as "Membaik" (the signals of `improving_students`), by
+    student id; students without a signal are absent. An intervention closed as membaik counts
+    only for the students of `counselling_of` (`counselling_scope(user)`: those whose
+    counselling the reader may read; None: nobody). A fixed number of queries."""
     since = timezone.localdate() - dt.timedelta(days=RECENT_DAYS)
     reasons: dict[int, list[str]] = defaultdict(list)
     for sid, name in PointEntry.objects.filter(
         student__in=students, voided_at__isnull=True, points__lt=0, date__gte=since
     ).values_list("student_id", "behaviour__name"):
         reasons[sid].append(name)
-    for sid in Intervention.objects.filter(
-        # An intervention's outcome is counselling: the homeroom class only for a walikelas.
-        student__in=homeroom_student_queryset(user=user).filter(status=StudentStatus.AKTIF),
-        deleted_at__isnull=True,
-        outcome=Outcome.IMPROVED,
-        closed_at__date__gte=since,
-    ).values_list("student_id", flat=True):
-        reasons[sid].append(_("intervensi selesai: membaik"))
+    if counselling_of is not None:
+        for sid in Intervention.objects.filter(
+            student__in=students.filter(pk__in=counselling_of),
+            deleted_at__isnull=True,
+            outcome=Outcome.IMPROVED,
+            closed_at__date__gte=since,
+        ).values_list("student_id", flat=True):
+            reasons[sid].append(_("intervensi selesai: membaik"))
     _average_gains(students, reasons)
     _alpa_drops(students, reasons)
-    found = {s.pk: s for s in students.filter(pk__in=list(reasons)).select_related("school_class")}
-    ranked = sorted(found, key=lambda sid: (-len(reasons[sid]), found[sid].name))[:limit]
-    return [ImprovingStudent(found[sid], sorted(set(reasons[sid]))) for sid in ranked]
+    return {sid: sorted(set(found)) for sid, found in reasons.items() if found}
 
 
 def _average_gains(students: QuerySet[Student], reasons: dict[int, list[str]]) -> None:

@@ -75,6 +75,8 @@ def outcome_contradiction(
 ) -> str:
     """A case labelled "Membaik" whose term average or attendance fell (by 0.1 or more, as
     the page rounds them): "Label tidak sejalan dengan data: rata-rata nilai turun 3,0 poin"."""
+    if outcome == Outcome.WORSE:
+        return _worse_contradiction(avg_change, attendance_change)
     if outcome != Outcome.IMPROVED:
         return ""
     falls = []
@@ -87,6 +89,21 @@ def outcome_contradiction(
     if not falls:
         return ""
     return _("Label tidak sejalan dengan data: %(falls)s") % {"falls": f" {_('dan')} ".join(falls)}
+
+
+def _worse_contradiction(avg_change: float | None, attendance_change: float | None) -> str:
+    """A case labelled "Memburuk" whose numbers rose and none fell."""
+    changes = [c for c in (avg_change, attendance_change) if c is not None]
+    if not changes or any(c <= 0 for c in changes):
+        return ""
+    rises = []
+    if avg_change is not None:
+        rises.append(_("rata-rata nilai naik %(n)s poin") % {"n": number_format(avg_change, 1)})
+    if attendance_change is not None:
+        rises.append(
+            _("kehadiran naik %(n)s poin persen") % {"n": number_format(attendance_change, 1)}
+        )
+    return _("Label tidak sejalan dengan data: %(falls)s") % {"falls": f" {_('dan')} ".join(rises)}
 
 
 def _terms_by_start_date(completed: list[Intervention]) -> dict[int, tuple[int, int]]:

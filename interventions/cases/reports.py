@@ -37,6 +37,7 @@ from students.models import (
     StudentStatus,
 )
 
+from .matching import HEADLINE_MIN
 from .models import Intervention, Outcome, Status
 
 MIN_GROUP_SIZE = 5
@@ -84,6 +85,8 @@ class Effectiveness:
     rows: list[CategoryComparison] = field(default_factory=list)
     coverage: dict = field(default_factory=dict)
     confirmed: dict = field(default_factory=dict)
+    # A share is headlined as a percentage only over at least this many students ("1 dari 1").
+    headline_min: int = HEADLINE_MIN
 
     @property
     def any_small(self) -> bool:

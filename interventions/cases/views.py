@@ -18,7 +18,16 @@ from smk_dashboard.core.audit import audit_log, audit_student_list
 from smk_dashboard.core.fields import FieldGroup, can_see
 from students.selectors import student_queryset_for_user
 
-from . import case_outcomes, permissions, programmes, reports, selectors, services, session_services
+from . import (
+    case_outcomes,
+    comparison,
+    permissions,
+    programmes,
+    reports,
+    selectors,
+    services,
+    session_services,
+)
 from .forms import (
     CloseForm,
     DecisionFormSet,
@@ -291,6 +300,7 @@ def effectiveness(request: HttpRequest) -> HttpResponse:
     form = EffectivenessForm(request.GET or None, initial={"days": reports.DEFAULT_WITHIN_DAYS})
     days = form.cleaned_data["days"] if form.is_valid() else reports.DEFAULT_WITHIN_DAYS
     report = reports.effectiveness_report(school=request.user.school, within_days=days)
+    matched = comparison.matched_comparison(school=request.user.school)
     # Named cases only for roles that read counselling data (not the operator).
     cases = (
         case_outcomes.intervention_cases(
@@ -308,7 +318,9 @@ def effectiveness(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "effectiveness": report,
+        "comparison": matched,
         "cases": cases,
+        "contradictions": sum(1 for c in cases or () if c.contradiction),
         "cases_with_gaps": any(c.has_gap for c in cases or ()),
         "cases_by_date": any(c.terms_by_date for c in cases or ()),
     }

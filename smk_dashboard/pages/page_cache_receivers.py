@@ -5,6 +5,7 @@ Django sends no signal for them."""
 
 from django.db.models.signals import post_delete, post_save
 
+from interventions.conduct.models import PointEntry
 from interventions.models import Intervention, InterventionSession
 from interventions.referrals.models import BkReferral
 from predictions.models import ModelVersion, Prediction, PredictionFeedback, ScoringRun, TrainingRun
@@ -34,6 +35,8 @@ SCHOOL_OF = {
     Intervention: ("student", "school_id"),
     InterventionSession: ("intervention", "student", "school_id"),
     BkReferral: ("school_id",),
+    # An achievement makes a kurang student "Membaik" on the risk list (issue 24, item 10).
+    PointEntry: ("student", "school_id"),
 }
 
 

@@ -99,4 +99,5 @@ def test_bk_helps_a_kurang_student_and_sees_it_in_the_effectiveness_report(
     assert row.get_by_test_id("students").inner_text() == "1"
     assert "8.0" in row.inner_text() or "8,0" in row.inner_text()
     assert page.get_by_test_id("small-group-warning").is_visible()
-    assert page.get_by_test_id("coverage-share").inner_text() in ("100.0%", "100,0%")
+    # 1 of 1: a count, never "100,0%" of a single student (issue 24, item 6).
+    assert page.get_by_test_id("coverage-share").inner_text() == "1 dari 1"

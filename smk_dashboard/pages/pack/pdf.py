@@ -6,6 +6,7 @@ from fpdf import FPDF
 from interventions.contacts.letters import date_id
 from smk_dashboard.core.pdf import pdf_text as _t
 
+from .meeting_pdf import draw_meeting_items, draw_meeting_notes
 from .todos import draw_todos
 
 LEFT, WIDTH = 12, 186
@@ -169,7 +170,8 @@ def student_pack_pdf(data: dict, *, compress: bool = True) -> bytes:
             0,
             5,
             _t(f"{prediction['category_label']} - semester {prediction['term']} "
-               f"(risiko perlu perhatian {prediction['risk']})"),
+               + (f"dari data {prediction['based_on']} " if prediction.get("based_on") else "")
+               + f"(risiko perlu perhatian {prediction['risk']})"),
             new_x="LMARGIN",
             new_y="NEXT",
         )  # fmt: skip
@@ -192,7 +194,9 @@ def student_pack_pdf(data: dict, *, compress: bool = True) -> bytes:
         )
         pdf.set_text_color(0, 0, 0)
 
-    _heading(pdf, f"Poin pelanggaran dan prestasi: total {data['points']['total']}")
+    _heading(
+        pdf, f"Poin pelanggaran dan prestasi: total {data['points']['total']} (seluruh catatan)"
+    )
     if data["points"]["recent"]:
         for day, name, points in data["points"]["recent"]:
             _line(pdf, f"{day:%d-%m-%Y}  {name} ({points:+d})")
@@ -214,8 +218,11 @@ def student_pack_pdf(data: dict, *, compress: bool = True) -> bytes:
             )
     else:
         _line(pdf, "Tidak ada intervensi berjalan.")
+    draw_meeting_items(pdf, data.get("meeting"))
     if data.get("todos") is not None:  # issue 24: pack/todos.py
         draw_todos(pdf, data["todos"], heading=_heading, line=_line)
+    if data.get("meeting"):  # the room left: notes of the meeting, signatures
+        draw_meeting_notes(pdf)
     pdf.set_xy(LEFT, 287)
     pdf.set_font("Helvetica", size=7)
     pdf.set_text_color(*GREY)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from interventions.models import Intervention
 from interventions.page_context import counselling_profile_context
-from predictions.models import PredictionFeedback
+from interventions.strengths import counselling_scope, improving_reasons
+from predictions.models import Prediction, PredictionFeedback
 from predictions.selectors import active_model_version, student_prediction_history
 from smk_dashboard.core.fields import FieldGroup, can_read_teacher_notes, can_see
 from students.models import AttendanceSummary, NonAcademicRating, Student, User
@@ -45,8 +46,23 @@ def student_profile(*, user: User, student: Student) -> dict:
         "show_ratings": show_ratings,
         "show_counselling": show_counselling,
         "model_version": active_model_version(school_id=student.school_id),
+        "kurang_improving": kurang_improving(user=user, student=student),
         **counselling_profile_context(user=user, student=student),
     }
+
+
+def kurang_improving(*, user: User, student: Student) -> list[str]:
+    """Why a student whose current prediction is kurang also counts as "Membaik"
+    (`interventions.strengths.improving_reasons`), for the one sentence that says how the two
+    fit together; [] when they are not both."""
+    current = Prediction.objects.current().filter(student=student).first()
+    if current is None or current.category != "kurang":
+        return []
+    reasons = improving_reasons(
+        students=Student.objects.filter(pk=student.pk),
+        counselling_of=counselling_scope(user),
+    )
+    return reasons.get(student.pk, [])
 
 
 def teacher_notes(*, user: User, student: Student) -> list[PredictionFeedback]:

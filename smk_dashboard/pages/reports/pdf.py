@@ -12,10 +12,13 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from interventions.cases.matching import HEADLINE_MIN
 from smk_dashboard.core.categories import LABELS, category_label
 from smk_dashboard.core.formats import long_date, percent, share_of, term_label
 from smk_dashboard.core.pdf import pdf_text
 from students.exports import Percent
+
+from .meeting_pdf import meeting_page
 
 # category colours of the charts on the pages (RGB)
 _COLOURS = {"kurang": (220, 53, 69), "sedang": (255, 193, 7), "baik": (25, 135, 84)}
@@ -243,6 +246,8 @@ def category_bars(pdf: FPDF, title: str, rows: list[dict], key: str) -> int:
         x += pdf.get_string_width(text) + 10
     pdf.ln(6)
     for r in rows:
+        if pdf.get_y() + height > pdf.h - pdf.b_margin:
+            pdf.add_page()  # a long list goes on, one bar per line (not one page per bar)
         y = pdf.get_y()
         pdf.set_xy(x0, y)
         label = pdf_text(term_label(r[key]) if key == "term" else r[key])
@@ -263,10 +268,13 @@ def category_bars(pdf: FPDF, title: str, rows: list[dict], key: str) -> int:
     return len(rows)
 
 
-def _tables(pdf: FPDF, tables: list[tuple[str, list[str], list[list]]]) -> None:
+def _tables(
+    pdf: FPDF, tables: list[tuple[str, list[str], list[list]]], *, unbreakable: bool = False
+) -> None:
     pdf.set_fill_color(255, 255, 255)
     for table_title, header, rows in tables:
-        if pdf.get_y() + 25 > pdf.h - pdf.b_margin:
+        # (inside `unbreakable()` fpdf2 moves the whole block to the next page itself)
+        if not unbreakable and pdf.get_y() + 25 > pdf.h - pdf.b_margin:
             pdf.add_page()  # no table title alone at the foot of a page
         _heading(pdf, table_title)
         pdf.set_font("Helvetica", "", 8)
@@ -303,7 +311,8 @@ def school_summary(report: dict) -> str:
         "b": b,
         "pb": share_of(b, n),
     }
-    classes = [r for r in report["by_class"] if r["n"]]
+    # "Highest share" only among classes of at least HEADLINE_MIN students: 1 of 1 is no rate.
+    classes = [r for r in report["by_class"] if r["n"] >= HEADLINE_MIN]
     if classes and k:
         top = max(classes, key=lambda r: (r["kurang"] / r["n"], r["kurang"]))
         text += " " + _(
@@ -316,7 +325,11 @@ def school_summary(report: dict) -> str:
             "p": share_of(top["kurang"], top["n"]),
         }
     cov = report["coverage"]
-    if cov["n_kurang"]:
+    if 0 < cov["n_kurang"] < HEADLINE_MIN:
+        text += " " + _(
+            "%(a)s dari %(n)s siswa yang perlu perhatian sudah mendapat intervensi."
+        ) % {"a": cov["with_intervention"], "n": cov["n_kurang"]}
+    elif cov["n_kurang"]:
         text += " " + _(
             "%(a)s dari %(n)s siswa yang perlu perhatian sudah mendapat intervensi (%(p)s)."
         ) % {
@@ -328,8 +341,7 @@ def school_summary(report: dict) -> str:
 
 
 def _signature(pdf: FPDF, *, place: str, day: dt.date) -> None:
-    if pdf.get_y() + 45 > pdf.h - pdf.b_margin:
-        pdf.add_page()
+    """Drawn inside `pdf.unbreakable()` with the table before it: never alone on a page."""
     pdf.ln(8)
     x = pdf.w - pdf.r_margin - 70
     pdf.set_font("Helvetica", "", 10)
@@ -343,21 +355,40 @@ def _signature(pdf: FPDF, *, place: str, day: dt.date) -> None:
     pdf.cell(70, 5, "NIP. " + "." * 35, align="C", new_x="LMARGIN", new_y="NEXT")
 
 
+class _PagedPDF(FPDF):
+    """A4 with "Halaman 1 dari 3" at the foot of every page."""
+
+    def footer(self) -> None:
+        self.set_y(-11)
+        self.set_font("Helvetica", "", 8)
+        self.set_text_color(110, 110, 110)
+        text = _("Halaman %(n)s dari %(total)s") % {"n": self.page_no(), "total": "{nb}"}
+        self.cell(0, 5, pdf_text(text), align="C")
+        self.set_text_color(0, 0, 0)
+
+
 def _new_pdf() -> FPDF:
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf = _PagedPDF(orientation="P", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     return pdf
 
 
-def school_report_pdf(report: dict, *, generated: dt.datetime) -> bytes:
+def school_report_pdf(
+    report: dict, *, generated: dt.datetime, summary: dict | None = None
+) -> bytes:
+    """The school report; with `summary` (`meeting.school_meeting_summary`) it opens with the
+    one page a principal reads out at a staff meeting, the details following from page 2."""
     school = report["school"]
     pdf = _new_pdf()
     _letterhead(
         pdf, school.name, [f"NPSN {school.npsn}" + (f" · {school.city}" if school.city else "")]
     )
     pdf.set_font("Helvetica", "B", 13)
-    pdf.cell(0, 7, pdf_text(_("Laporan sekolah")), align="C", new_x="LMARGIN", new_y="NEXT")
+    title = _("Laporan sekolah")
+    if summary and summary["term"]:
+        title = f"{title} · {summary['term']}"
+    pdf.cell(0, 7, pdf_text(title), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
     pdf.cell(
         0,
@@ -369,14 +400,20 @@ def school_report_pdf(report: dict, *, generated: dt.datetime) -> bytes:
         new_x="LMARGIN",
         new_y="NEXT",
     )
+    if summary is not None:
+        meeting_page(pdf, summary)
+        pdf.add_page()
     _heading(pdf, _("Ringkasan"))
     _paragraph(pdf, school_summary(report))
     category_bars(pdf, _("Sebaran kategori per tingkat"), report["by_grade_level"], "group")
     category_bars(pdf, _("Sebaran kategori per kompetensi keahlian"), report["by_major"], "group")
     category_bars(pdf, _("Sebaran kategori per rombel"), report["by_class"], "group")
     category_bars(pdf, _("Prediksi per semester"), report["trend"], "term")
-    _tables(pdf, report_tables(report, pdf=True))
-    _signature(pdf, place=school.city, day=generated.date())
+    tables = report_tables(report, pdf=True)
+    _tables(pdf, tables[:-1])
+    with pdf.unbreakable() as doc:  # the signature stays with the last table
+        _tables(doc, tables[-1:], unbreakable=True)
+        _signature(doc, place=school.city, day=generated.date())
     return bytes(pdf.output())
 
 

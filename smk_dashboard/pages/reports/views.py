@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from interventions.cases.comparison import matched_comparison
 from interventions.cases.reports import effectiveness_report
 from predictions.charts import category_stack_figure, heatmap_figure
 from predictions.quality import model_page_school
@@ -18,6 +19,7 @@ from students.exports import xlsx_bytes
 from students.models import Student, StudentStatus
 from students.selectors import school_queryset_for_user
 
+from .meeting import school_meeting_summary
 from .pdf import (
     district_report_pdf,
     district_report_tables,
@@ -25,6 +27,7 @@ from .pdf import (
     school_report_pdf,
 )
 from .selectors import district_report, school_report
+from .sheets import named_sheets
 
 
 def _attendance_heatmap(rows: list[dict], *, key: str = "alpa_rate") -> dict:
@@ -49,10 +52,16 @@ def school_report_view(request: HttpRequest) -> HttpResponse:
             detail={"page": "reports.school"},
         )
         if fmt == "pdf":
-            body = school_report_pdf(report, generated=timezone.localtime())
+            summary = school_meeting_summary(
+                school=school,
+                report=report,
+                effectiveness=effectiveness_report(school=school),
+                comparison=matched_comparison(school=school),
+            )
+            body = school_report_pdf(report, generated=timezone.localtime(), summary=summary)
             content_type = "application/pdf"
         else:
-            body = xlsx_bytes([(t[:31], h, r) for t, h, r in report_tables(report)])
+            body = xlsx_bytes(named_sheets(report_tables(report)))
             content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         response = HttpResponse(body, content_type=content_type)
         name = f"laporan-sekolah-{school.npsn}-{timezone.localdate().isoformat()}.{fmt}"
@@ -70,6 +79,7 @@ def school_report_view(request: HttpRequest) -> HttpResponse:
         }
     # The BK effectiveness section (issue 6) is the same one /interventions/effectiveness/ shows.
     effectiveness = effectiveness_report(school=school) if school else None
+    comparison = matched_comparison(school=school) if school else None
     status = None
     if school:
         students = Student.objects.filter(school=school, status=StudentStatus.AKTIF)
@@ -82,6 +92,7 @@ def school_report_view(request: HttpRequest) -> HttpResponse:
             "report": report,
             "figures": figures,
             "effectiveness": effectiveness,
+            "comparison": comparison,
             "status": status,
         },
     )
@@ -104,7 +115,7 @@ def district_report_view(request: HttpRequest) -> HttpResponse:
             body = district_report_pdf(report, district=district, generated=timezone.localtime())
             content_type = "application/pdf"
         else:
-            body = xlsx_bytes([(t[:31], h, r) for t, h, r in district_report_tables(report)])
+            body = xlsx_bytes(named_sheets(district_report_tables(report)))
             content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         response = HttpResponse(body, content_type=content_type)
         name = f"laporan-wilayah-{timezone.localdate().isoformat()}.{fmt}"

@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce, Round
 
 from interventions.models import Intervention
 from interventions.models import Status as InterventionStatus
+from interventions.strengths import counselling_scope, improving_reasons
 from predictions.metrics import cv_accuracy
 from predictions.models import ModelVersion, Prediction
 from predictions.selectors import (
@@ -96,6 +97,8 @@ class RiskRow:
     previous_category: str | None
     top_factors: list[dict]
     intervention: dict | None
+    # Why a kurang student also counts as "Membaik" (`interventions.strengths`); [] otherwise.
+    improving: list[str] = field(default_factory=list)
 
     @property
     def student(self) -> Student:
@@ -244,6 +247,21 @@ def risk_rows(predictions: list[Prediction], *, user: User) -> list[RiskRow]:
     return rows
 
 
+def kurang_improving(rows: list[RiskRow], *, user: User) -> None:
+    """Mark the kurang rows whose student is also "Membaik" (one sentence on the page says how
+    the two fit together). A fixed number of queries, none without kurang rows."""
+    kurang = [r.prediction.student_id for r in rows if r.prediction.category == "kurang"]
+    if not kurang:
+        return
+    reasons = improving_reasons(
+        students=Student.objects.filter(pk__in=kurang),
+        counselling_of=counselling_scope(user),
+    )
+    for row in rows:
+        if row.prediction.category == "kurang":
+            row.improving = reasons.get(row.prediction.student_id, [])
+
+
 def student_risk_list(
     *, user: User, filters: RiskFilters, per_page: int = RISK_PAGE_SIZE
 ) -> RiskList:
@@ -253,6 +271,7 @@ def student_risk_list(
     paginator = Paginator(ids, per_page)
     page = paginator.get_page(filters.page)
     rows = risk_rows(predictions_in_order(list(page.object_list)), user=user)
+    kurang_improving(rows, user=user)
     version = active_model_version(school_id=user.school_id)
     classes = class_queryset_for_user(user=user)
     students = student_queryset_for_user(user=user).filter(status=StudentStatus.AKTIF)

@@ -90,3 +90,13 @@ def test_the_close_form_without_data_says_so(school, bk, programme):
     )
     body = _client(bk).get(f"/interventions/{case.pk}/close/").content.decode()
     assert 'data-testid="close-no-data"' in body
+
+
+def test_memburuk_whose_numbers_all_rose_is_marked():
+    assert outcome_contradiction(outcome=Outcome.WORSE, avg_change=4.0, attendance_change=2.5) == (
+        "Label tidak sejalan dengan data: rata-rata nilai naik 4,0 poin dan kehadiran naik "
+        "2,5 poin persen"
+    )
+    assert (
+        outcome_contradiction(outcome=Outcome.WORSE, avg_change=4.0, attendance_change=-1.0) == ""
+    )
