@@ -61,8 +61,7 @@ ALLOW_LIST: dict[str, dict] = {
     "accounts/2fa/": {"expect": page(SIGNED_IN)},
     # Without a device there is no code to ask for: on to enrolment (anonymous: to login).
     "accounts/2fa/verify/": {"expect": everyone(302)},
-    # One-time codes for a first two-factor enrolment (issue 25): operator and kepsek.
-    "accounts/enrolment-codes/": {"expect": page({Role.OPERATOR, Role.KEPSEK})},
+    "accounts/enrolment-codes/": {"expect": page({Role.OPERATOR, Role.KEPSEK})},  # issue 25
     "favicon.ico": {"expect": everyone(302)},
     "i18n/setlang/": {"expect": everyone(302)},
     "api/v1/": {"expect": api(SIGNED_IN)},
@@ -145,8 +144,7 @@ ALLOW_LIST: dict[str, dict] = {
     "audit/": {"expect": page(PRIVACY)},
     "privacy/": {"expect": page(PRIVACY)},
     "privacy/research-export/": {"expect": page(PRIVACY)},
-    # Requests for a student's copy (issue 25): the kepsek's list; recorded by POST only.
-    "privacy/requests/": {"expect": page(PRIVACY)},
+    "privacy/requests/": {"expect": page(PRIVACY)},  # requests for a copy (issue 25)
     "privacy/students/<int:pk>/request/": {"expect": POST_ONLY, "kwargs": {"pk": "student"}},
     "privacy/students/<int:pk>/": {"expect": page(PRIVACY), "kwargs": {"pk": "student"}},
     "privacy/students/<int:pk>/consent/": {

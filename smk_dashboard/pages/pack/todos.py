@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from fpdf import FPDF
 
+from interventions.actions.models import ActionSource
 from interventions.actions.selectors import student_todos
 from students.models import Student, User
 
@@ -23,7 +24,9 @@ def pack_todos(*, user: User, student: Student) -> list[dict]:
     )
     return [
         {
-            "what": r.text or r.source_label,
+            # A contact's follow-up is confidential like its summary (issue 25, finding 7): a
+            # printed handout names only its kind, whoever prints it.
+            "what": (r.text if r.source != ActionSource.CONTACT else "") or r.source_label,
             "kind": r.source_label,
             "owner": r.owner.get_full_name() or r.owner.username,
             "role": r.owner.get_role_display(),
