@@ -10,6 +10,7 @@ from django.db.models import Avg, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smk_dashboard.core.catalogue import shipped_label
 from smk_dashboard.core.formats import term_label
 from students.models import AttendanceSummary, GradeRecord, Student, StudentStatus, User
 from students.selectors import student_queryset_for_user
@@ -93,7 +94,7 @@ def student_strengths(*, student: Student) -> list[Strength]:
         .select_related("behaviour")
         .order_by("-date")[:5]
     ):
-        out.append(Strength("achievement", f"{entry.behaviour.name} ({entry.date:%d-%m-%Y})"))
+        out.append(Strength("achievement", f"{entry.behaviour.label} ({entry.date:%d-%m-%Y})"))
     out += _attendance_recovered(student)
     for i in (
         Intervention.objects.filter(
@@ -105,7 +106,7 @@ def student_strengths(*, student: Student) -> list[Strength]:
         out.append(
             Strength(
                 "intervention",
-                _("Intervensi %(name)s selesai: membaik") % {"name": i.programme.name},
+                _("Intervensi %(name)s selesai: membaik") % {"name": i.programme.label},
             )
         )
     return out
@@ -127,7 +128,7 @@ def improving_students(*, user: User, limit: int = 10) -> list[ImprovingStudent]
     for sid, name in PointEntry.objects.filter(
         student__in=students, voided_at__isnull=True, points__lt=0, date__gte=since
     ).values_list("student_id", "behaviour__name"):
-        reasons[sid].append(name)
+        reasons[sid].append(shipped_label(name))
     for sid in Intervention.objects.filter(
         student__in=students,
         deleted_at__isnull=True,

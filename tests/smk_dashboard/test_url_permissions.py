@@ -17,6 +17,7 @@ from interventions.models import Behaviour, BkReferral, Intervention, Interventi
 from predictions.models import ScoringRun, TrainingRun
 from students.models import ImportBatch, Role
 from tests.api.conftest import build_school
+from tests.smk_dashboard.parents import allow_list as issue24
 from tests.students.factories import UserFactory
 
 ANON = "anon"
@@ -319,6 +320,7 @@ ALLOW_LIST: dict[str, dict] = {
         "kwargs": {"pk": "intervention"},
     },
 }
+ALLOW_LIST.update(issue24.ALLOW)  # tests/smk_dashboard/parents/allow_list.py
 # Django admin: its own staff check. No role account is staff, so everything redirects to the
 # admin login, except the login page itself.
 ADMIN_PREFIX = "admin/"
@@ -468,6 +470,7 @@ def test_each_url_answers_each_role_as_the_allow_list_says(seeded, role):
         ).pk,
         "kind": "roster",
         **_intervention_objects(one, users[Role.BK]),
+        **issue24.seed(one, users),
     }
     client = Client()
     if role != ANON:
