@@ -18,6 +18,9 @@ from interventions.cases.serializers import MAX_ID
 from smk_dashboard.core.api_support import (
     PAGE_PARAM,
     PAGE_SIZE_PARAM,
+    AsciiDateField,
+    AsciiIntegerField,
+    DetailSerializer,
     paginated,
     paginated_response,
     require_roles,
@@ -124,8 +127,8 @@ class StudentPointListCreateApi(APIView):
     the school's catalogue; a crossed threshold makes its to-do as the page does."""
 
     class InputSerializer(serializers.Serializer):
-        behaviour = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-        date = serializers.DateField()
+        behaviour = AsciiIntegerField(min_value=1, max_value=MAX_ID)
+        date = AsciiDateField()
         description = serializers.CharField(
             required=False, allow_blank=True, max_length=500, default=""
         )
@@ -212,7 +215,11 @@ class PointEntryVoidApi(APIView):
         class Meta:
             ref_name = "PointVoided"
 
-    @extend_schema(request=InputSerializer, responses=OutputSerializer)
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: OutputSerializer, 409: DetailSerializer},
+        operation_id="points_void",
+    )
     def post(self, request, pk: int):
         require_roles(request, POINT_VOID_ROLES)
         entry = selectors.point_entry_get(user=request.user, pk=pk)

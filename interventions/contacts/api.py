@@ -22,6 +22,7 @@ from interventions.conduct.models import LetterKind
 from smk_dashboard.core.api_support import (
     PAGE_PARAM,
     PAGE_SIZE_PARAM,
+    AsciiDateField,
     paginated,
     paginated_response,
     require_roles,
@@ -98,7 +99,7 @@ class StudentContactListCreateApi(APIView):
     walikelas): log a contact."""
 
     class InputSerializer(serializers.Serializer):
-        date = serializers.DateField()
+        date = AsciiDateField()
         channel = serializers.ChoiceField(choices=ContactChannel.values)
         contact_person = serializers.CharField(max_length=120)
         summary = serializers.CharField(
@@ -107,7 +108,7 @@ class StudentContactListCreateApi(APIView):
         follow_up = serializers.CharField(
             required=False, allow_blank=True, max_length=300, default=""
         )
-        follow_up_date = serializers.DateField(required=False, allow_null=True, default=None)
+        follow_up_date = AsciiDateField(required=False, allow_null=True, default=None)
 
         class Meta:
             ref_name = "ParentContactInput"
@@ -169,7 +170,7 @@ class StudentLetterListCreateApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=LetterKind.values)
-        date = serializers.DateField(required=False)
+        date = AsciiDateField(required=False)
         subject = serializers.CharField(required=False, max_length=200)
         body = serializers.CharField(required=False, max_length=10000)
 
@@ -225,15 +226,19 @@ class PdfRenderer(BaseRenderer):
     render_style = "binary"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, bytes):
-            return data
-        return JSONRenderer().render(data)  # an error answer: {"detail": ...}
+        return data  # the view answers with the PDF's bytes; errors are JSON (below)
 
 
 class LetterPdfApi(APIView):
     """The letter as the parents receive it (A4 PDF): bk, kepsek and the student's walikelas."""
 
     renderer_classes = [JSONRenderer, PdfRenderer]
+
+    def handle_exception(self, exc):
+        # an error is JSON ({"detail": ...}) even when the client asked for the PDF
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
 
     @extend_schema(
         responses={
