@@ -1,6 +1,7 @@
 """Pages for parent contact and letters: log a contact, generate a letter (both bk and the
 student's walikelas), print a letter as PDF, edit the school's letter templates (bk)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -87,11 +88,17 @@ def contact_whatsapp(request: HttpRequest, student_id: int) -> HttpResponse:
             form.add_error(None, exc.messages)
         else:
             return redirect(sent.link)
-    return render(
+    response = render(
         request,
         "interventions/whatsapp_form.html",
         {"form": form, "student": student, "recipients": recipients},
     )
+    # This page's form is answered by a redirect to WhatsApp: the browser checks that
+    # redirect against this page's form-action, so it (and only it) allows wa.me.
+    response.headers["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY.replace(
+        "form-action 'self'", f"form-action 'self' {whatsapp.WHATSAPP_ORIGIN}"
+    )
+    return response
 
 
 @allowed(_contact_role)

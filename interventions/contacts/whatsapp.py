@@ -22,6 +22,7 @@ from students.parents import Reachable, student_parents
 from .models import ContactChannel, ParentContact
 
 MESSAGE_MAX = 1000
+WHATSAPP_ORIGIN = "https://wa.me"
 
 
 @dataclass(frozen=True)

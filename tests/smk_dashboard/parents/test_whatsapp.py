@@ -67,3 +67,11 @@ def test_without_a_mobile_number_there_is_no_whatsapp_button(people):
     assert "021-7654321" in page and 'data-testid="whatsapp"' not in page
     response = client_for(people["walikelas"]).get(url(student))
     assert response.status_code == 302 and response["Location"] == f"/students/{student.pk}/"
+
+
+def test_only_the_whatsapp_form_lets_its_answer_go_to_wa_me(people):
+    c = client_for(people["walikelas"])
+    form_csp = c.get(url(people["student"]))["Content-Security-Policy"]
+    assert "form-action 'self' https://wa.me;" in form_csp
+    profile_csp = c.get(f"/students/{people['student'].pk}/")["Content-Security-Policy"]
+    assert "form-action 'self';" in profile_csp and "wa.me" not in profile_csp
