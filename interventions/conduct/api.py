@@ -28,6 +28,7 @@ from smk_dashboard.core.api_support import (
 )
 from smk_dashboard.core.audit import audit_log
 from smk_dashboard.core.roles import (
+    POINT_CATALOGUE_ROLES,
     POINT_RECORDER_ROLES,
     POINT_VOID_ROLES,
     RISK_VIEWER_ROLES,
@@ -100,6 +101,33 @@ class PointCatalogueApi(APIView):
     def get(self, request):
         require_roles(request, CATALOGUE_ROLES)
         return Response(self.OutputSerializer(selectors.point_catalogue(user=request.user)).data)
+
+
+class BehaviourCreateApi(APIView):
+    """POST (bk, as the catalogue page): add a behaviour to the school's catalogue; violations
+    carry positive points (1 to 1000), achievements negative ones."""
+
+    class InputSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=120)
+        kind = serializers.ChoiceField(choices=BehaviourKind.values)
+        points = AsciiIntegerField(min_value=-1000, max_value=1000)
+        active = serializers.BooleanField(required=False, default=True)
+
+        class Meta:
+            ref_name = "BehaviourInput"
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: BehaviourSerializer},
+        operation_id="points_catalogue_behaviours_create",
+    )
+    def post(self, request):
+        require_roles(request, POINT_CATALOGUE_ROLES)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with service_errors():
+            behaviour = services.behaviour_save(user=request.user, **data.validated_data)
+        return Response(BehaviourSerializer(behaviour).data, status=status.HTTP_201_CREATED)
 
 
 class PointEntrySerializer(serializers.Serializer):

@@ -119,6 +119,11 @@ urlpatterns = [
     # issue 24: conduct points, parent contacts and letters, PKL, parents
     path("points/catalogue/", points_api.PointCatalogueApi.as_view(), name="point-catalogue"),
     path(
+        "points/catalogue/behaviours/",
+        points_api.BehaviourCreateApi.as_view(),
+        name="point-behaviour-create",
+    ),
+    path(
         "students/<int:pk>/points/",
         points_api.StudentPointListCreateApi.as_view(),
         name="student-points",

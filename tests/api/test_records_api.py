@@ -247,3 +247,19 @@ def test_full_width_digits_in_an_id_are_refused(one, api_client_for):
         format="json",
     )
     assert answer.status_code == 400 and not PointEntry.objects.exists()
+
+
+def test_bk_adds_a_behaviour_to_the_catalogue_and_others_may_not(one, api_client_for):
+    url = "/api/v1/points/catalogue/behaviours/"
+    body = {"name": "Membawa HP saat ujian", "kind": "violation", "points": 15}
+    made = api_client_for(one.users[Role.BK]).post(url, body, format="json")
+    assert made.status_code == 201 and made.json()["label"] == "Membawa HP saat ujian"
+    again = api_client_for(one.users[Role.BK]).post(url, body, format="json")
+    assert again.status_code == 400 and "sudah ada" in again.json()["detail"]
+    wrong_sign = {**body, "name": "Lain", "points": -5}
+    assert (
+        api_client_for(one.users[Role.BK]).post(url, wrong_sign, format="json").status_code == 400
+    )
+    for role in (Role.GURU, Role.KEPSEK, Role.OPERATOR):
+        assert api_client_for(one.users[role]).post(url, body, format="json").status_code == 403
+    assert Behaviour.objects.filter(school=one.school, name=body["name"]).count() == 1

@@ -37,6 +37,9 @@ ALLOW: dict[str, dict] = {
     },
     # the API (issue 24, item 11): as the pages
     "api/v1/points/catalogue/": {"expect": api(VIEWERS)},
+    "api/v1/points/catalogue/behaviours/": {  # POST only
+        "expect": {ANON: 401, **dict.fromkeys(STAFF, 405)}
+    },
     "api/v1/students/<int:pk>/points/": {"expect": api(VIEWERS), "kwargs": STUDENT},
     "api/v1/points/<int:pk>/void/": {  # POST only
         "expect": {ANON: 401, **dict.fromkeys(STAFF, 405)},
