@@ -10,6 +10,7 @@ from django.db.models import Avg, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smk_dashboard.core.catalogue import shipped_label
 from smk_dashboard.core.fields import FieldGroup, can_see
 from smk_dashboard.core.formats import term_label
 from students.models import AttendanceSummary, GradeRecord, Student, StudentStatus, User
@@ -95,7 +96,7 @@ def student_strengths(*, student: Student, counselling: bool = True) -> list[Str
         .select_related("behaviour")
         .order_by("-date")[:5]
     ):
-        out.append(Strength("achievement", f"{entry.behaviour.name} ({entry.date:%d-%m-%Y})"))
+        out.append(Strength("achievement", f"{entry.behaviour.label} ({entry.date:%d-%m-%Y})"))
     out += _attendance_recovered(student)
     if not counselling:
         return out
@@ -109,7 +110,7 @@ def student_strengths(*, student: Student, counselling: bool = True) -> list[Str
         out.append(
             Strength(
                 "intervention",
-                _("Intervensi %(name)s selesai: membaik") % {"name": i.programme.name},
+                _("Intervensi %(name)s selesai: membaik") % {"name": i.programme.label},
             )
         )
     return out
@@ -152,7 +153,7 @@ def improving_reasons(
     for sid, name in PointEntry.objects.filter(
         student__in=students, voided_at__isnull=True, points__lt=0, date__gte=since
     ).values_list("student_id", "behaviour__name"):
-        reasons[sid].append(name)
+        reasons[sid].append(shipped_label(name))
     if counselling_of is not None:
         for sid in Intervention.objects.filter(
             student__in=students.filter(pk__in=counselling_of),

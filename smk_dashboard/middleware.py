@@ -3,6 +3,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
 from smk_dashboard.core.audit import audit_log
@@ -102,3 +104,17 @@ def mark_session_active(session, *, now: float | None = None) -> None:
     last = session.get(SessionIdleTimeoutMiddleware.KEY, 0)
     if now - last >= SessionIdleTimeoutMiddleware.EVERY_SECONDS:
         session[SessionIdleTimeoutMiddleware.KEY] = int(now)
+
+
+class IndonesianFirstLocaleMiddleware(LocaleMiddleware):
+    """Indonesian on a first visit whatever the browser asks for (many teachers' phones are
+    set to English): the language is English only when the reader chose it with the switch
+    in the navigation bar (Django's `set_language`, remembered in the language cookie for a
+    year). Django's own LocaleMiddleware would follow the Accept-Language header."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        known = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in known else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

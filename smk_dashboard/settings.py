@@ -65,7 +65,8 @@ MIDDLEWARE = [
     "smk_dashboard.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Indonesian first: English only when chosen with the switch (not from Accept-Language).
+    "smk_dashboard.middleware.IndonesianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -167,6 +168,9 @@ OTP_TOTP_ISSUER = "SMK Dashboard"
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+# The switch in the navigation bar sets this cookie; a year, so the choice is remembered.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LOCALE_PATHS = [BASE_DIR / "smk_dashboard" / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True

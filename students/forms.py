@@ -31,7 +31,8 @@ class TermField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        super().__init__(widget=forms.Select(choices=term_choices()), **kwargs)
+        # the function, not its list: labels follow the reader's language and today's date
+        super().__init__(widget=forms.Select(choices=term_choices), **kwargs)
 
     def clean(self, value):
         value = super().clean(value)
@@ -190,3 +191,26 @@ class ClassMajorBulkForm(forms.Form):
             raise forms.ValidationError(_("Pilih sedikitnya satu kelas."))
         data["class_ids"] = sorted(ids)
         return data
+
+
+class ParentsForm(forms.Form):
+    """Parents' and guardian's names and numbers (issue 24): the shape only; the service
+    (`students.parents.student_parents_update`) normalises numbers and refuses nonsense."""
+
+    father_name = forms.CharField(label=_("Nama ayah"), max_length=120, required=False)
+    mother_name = forms.CharField(label=_("Nama ibu"), max_length=120, required=False)
+    parent_phone = forms.CharField(
+        label=_("Telepon orang tua"),
+        max_length=30,
+        required=False,
+        help_text=_("Mis. 0812-3456-7890 atau +62 812 3456 7890."),
+    )
+    guardian_name = forms.CharField(label=_("Nama wali"), max_length=120, required=False)
+    guardian_phone = forms.CharField(label=_("Telepon wali"), max_length=30, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-control"
+            if name.endswith("_phone"):
+                field.widget.attrs.update({"inputmode": "tel", "autocomplete": "off"})

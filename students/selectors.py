@@ -35,6 +35,11 @@ ENCRYPTED_STUDENT_FIELDS = (
     "mother_occupation",
     "income_bracket",
     "distance_km",
+    "father_name",
+    "mother_name",
+    "guardian_name",
+    "parent_phone",
+    "guardian_phone",
 )
 
 

@@ -137,7 +137,7 @@ class ListFilterForm(StyledForm):
     def __init__(self, *args, programmes, classes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].choices = [("", _("Semua layanan"))] + [
-            (p.pk, p.name) for p in programmes
+            (p.pk, p.label) for p in programmes
         ]
         self.fields["school_class"].choices = [("", _("Semua rombel"))] + [
             (c.pk, c.name) for c in classes

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from smk_dashboard.core.catalogue import shipped_label
 from smk_dashboard.core.crypto import EncryptedTextField
 
 
@@ -32,7 +33,12 @@ class Programme(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name as read: a shipped service translated, a school's own as typed."""
+        return shipped_label(self.name)
 
 
 class Status(models.TextChoices):

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from smk_dashboard.core.catalogue import shipped_label
+
 
 class BehaviourKind(models.TextChoices):
     VIOLATION = "violation", _("Pelanggaran")
@@ -35,7 +37,12 @@ class Behaviour(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.points:+d})"
+        return f"{self.label} ({self.points:+d})"
+
+    @property
+    def label(self) -> str:
+        """The name as read: a shipped behaviour translated, a school's own as typed."""
+        return shipped_label(self.name)
 
 
 class LetterKind(models.TextChoices):
@@ -63,7 +70,11 @@ class PointThreshold(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.points}: {self.action}"
+        return f"{self.points}: {self.action_label}"
+
+    @property
+    def action_label(self) -> str:
+        return shipped_label(self.action)
 
 
 class PointEntry(models.Model):

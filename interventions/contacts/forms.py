@@ -57,3 +57,20 @@ class LetterTemplateForm(StyledForm):
     )
     signer_title = forms.CharField(label=_("Jabatan penanda tangan"), max_length=120)
     signer_name = forms.CharField(label=_("Nama penanda tangan"), max_length=120, required=False)
+
+
+class WhatsappForm(StyledForm):
+    to = forms.ChoiceField(label=_("Kirim ke"), choices=())
+    message = forms.CharField(
+        label=_("Pesan"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Pesan netral; ubah seperlunya. Kontak dicatat saat Anda membuka WhatsApp."),
+    )
+
+    def __init__(self, *args, recipients, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [
+            (r.who, f"{r.role_label}: {r.name + ' · ' if r.name else ''}{r.phone_shown}")
+            for r in recipients
+        ]

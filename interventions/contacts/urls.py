@@ -11,6 +11,11 @@ urlpatterns = [
         views.contact_create,
         name="contact_create",
     ),
+    path(
+        "contacts/students/<int:student_id>/whatsapp/",
+        views.contact_whatsapp,
+        name="contact_whatsapp",
+    ),
     path("letters/students/<int:student_id>/new/", views.letter_create, name="letter_create"),
     path("letters/<int:pk>.pdf", views.letter_pdf, name="letter_pdf"),
     path("letters/templates/", views.letter_templates, name="letter_templates"),

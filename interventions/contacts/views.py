@@ -1,6 +1,7 @@
 """Pages for parent contact and letters: log a contact, generate a letter (both bk and the
 student's walikelas), print a letter as PDF, edit the school's letter templates (bk)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,8 +19,8 @@ from smk_dashboard.core.audit import audit_log
 from smk_dashboard.core.params import parse_id
 from smk_dashboard.core.roles import PARENT_CONTACT_ROLES, Role
 
-from . import letters, selectors, services
-from .forms import ContactForm, LetterForm, LetterTemplateForm
+from . import letters, selectors, services, whatsapp
+from .forms import ContactForm, LetterForm, LetterTemplateForm, WhatsappForm
 
 
 def _contact_role(user) -> bool:
@@ -51,6 +52,54 @@ def contact_create(request: HttpRequest, student_id: int) -> HttpResponse:
             messages.success(request, _("Kontak orang tua dicatat."))
             return redirect("students:profile", student_id=student.pk)
     return render(request, "interventions/contact_form.html", {"form": form, "student": student})
+
+
+@allowed(_contact_role)
+@require_http_methods(["GET", "POST"])
+def contact_whatsapp(request: HttpRequest, student_id: int) -> HttpResponse:
+    """A neutral message to edit, then POST: the contact is logged and the browser goes on to
+    WhatsApp's click-to-chat link (never opened before the entry exists)."""
+    student = _student_for_contact(request, student_id)
+    recipients = whatsapp.whatsapp_recipients(user=request.user, student=student)
+    if not recipients:
+        messages.info(request, _("Belum ada nomor WhatsApp orang tua atau wali yang tercatat."))
+        return redirect("students:profile", student_id=student.pk)
+    wanted = request.GET.get("to", "")
+    first = next((r for r in recipients if r.who == wanted), recipients[0])
+    form = WhatsappForm(
+        request.POST or None,
+        recipients=recipients,
+        initial={
+            "to": first.who,
+            "message": whatsapp.whatsapp_draft(user=request.user, student=student, recipient=first),
+        },
+    )
+    if request.method == "GET":
+        audit_log(action="parents.read", request=request, target=student, detail={"via": "wa"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = whatsapp.whatsapp_send(
+                user=request.user,
+                student=student,
+                who=form.cleaned_data["to"],
+                message=form.cleaned_data["message"],
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            return redirect(sent.link)
+    response = render(
+        request,
+        "interventions/whatsapp_form.html",
+        {"form": form, "student": student, "recipients": recipients},
+    )
+    # This page's form is answered by a redirect to WhatsApp: the browser checks that
+    # redirect against this page's form-action, so it (and only it) allows wa.me.
+    response.headers["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY.replace(
+        "form-action 'self'", f"form-action 'self' {whatsapp.WHATSAPP_ORIGIN}"
+    )
+    return response
 
 
 @allowed(_contact_role)

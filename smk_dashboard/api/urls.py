@@ -4,12 +4,16 @@ from django.urls import path
 
 from interventions.actions import api as todos_api
 from interventions.cases import api as interventions_api
+from interventions.conduct import api as points_api
+from interventions.contacts import api as contacts_api
 from predictions import api as predictions_api
 from predictions import api_training
 from students import api as students_api
 from students import api_imports
 
 from . import notifications as notifications_api
+from . import parents as parents_api
+from . import pkl as pkl_api
 from . import students as student_predictions_api
 from . import views as api
 
@@ -130,5 +134,35 @@ urlpatterns = [
         "notifications/read/",
         notifications_api.NotificationReadApi.as_view(),
         name="notification-read",
+    ),
+    # issue 24: conduct points, parent contacts and letters, PKL, parents
+    path("points/catalogue/", points_api.PointCatalogueApi.as_view(), name="point-catalogue"),
+    path(
+        "points/catalogue/behaviours/",
+        points_api.BehaviourCreateApi.as_view(),
+        name="point-behaviour-create",
+    ),
+    path(
+        "students/<int:pk>/points/",
+        points_api.StudentPointListCreateApi.as_view(),
+        name="student-points",
+    ),
+    path("points/<int:pk>/void/", points_api.PointEntryVoidApi.as_view(), name="point-void"),
+    path(
+        "students/<int:pk>/contacts/",
+        contacts_api.StudentContactListCreateApi.as_view(),
+        name="student-contacts",
+    ),
+    path(
+        "students/<int:pk>/letters/",
+        contacts_api.StudentLetterListCreateApi.as_view(),
+        name="student-letters",
+    ),
+    path("letters/<int:pk>/pdf/", contacts_api.LetterPdfApi.as_view(), name="letter-pdf"),
+    path("students/<int:pk>/pkl/", pkl_api.StudentPklListApi.as_view(), name="student-pkl"),
+    path(
+        "students/<int:pk>/parents/",
+        parents_api.StudentParentsApi.as_view(),
+        name="student-parents",
     ),
 ]

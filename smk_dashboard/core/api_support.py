@@ -167,3 +167,22 @@ def add_error_responses(result, generator, request, public):
                     },
                 )
     return result
+
+
+class AsciiIntegerField(serializers.IntegerField):
+    """An integer written with ASCII digits only: Python's int() also reads "１２" (full-width)
+    and DRF would take it; ids and counts from requests are plain digits (issue 25)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not data.isascii():
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class AsciiDateField(serializers.DateField):
+    """An ISO date written with ASCII digits only ("２０２５-01-01" is refused)."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str) and not value.isascii():
+            self.fail("invalid", format="YYYY-MM-DD")
+        return super().to_internal_value(value)

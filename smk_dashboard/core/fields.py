@@ -202,3 +202,40 @@ def can_read_teacher_notes(user, student) -> bool:
     if user.role == Role.BK:
         return True
     return is_homeroom_of(user, student)
+
+
+# Parents' and guardian's names and phone numbers (issue 24): who to call about a child. Not a
+# role-wide group: bk of the student's school and the student's own walikelas read them (and
+# the operator, who imports and corrects them on the privacy page); never guru, kepsek, sudin,
+# exports for other roles or the research export.
+PARENT_FIELDS = ("father_name", "mother_name", "guardian_name", "parent_phone", "guardian_phone")
+PARENT_PHONE_FIELDS = ("parent_phone", "guardian_phone")
+PARENT_EDITOR_ROLES = roles(Role.OPERATOR, Role.BK)
+
+
+def can_read_parents(user, student) -> bool:
+    """Whether `user` may read `student`'s parents' names and phone numbers on pages and in
+    the API: bk of the student's school and the student's walikelas."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return False
+    if user.school_id is None or user.school_id != student.school_id:
+        return False
+    if user.role == Role.BK:
+        return True
+    school_class = student.school_class
+    return (
+        user.role == Role.WALIKELAS
+        and school_class is not None
+        and school_class.homeroom_teacher_id == user.id
+    )
+
+
+def can_edit_parents(user, student) -> bool:
+    """Operator and bk of the student's school correct parents' names and numbers."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return False
+    return (
+        user.role in PARENT_EDITOR_ROLES
+        and user.school_id is not None
+        and user.school_id == student.school_id
+    )

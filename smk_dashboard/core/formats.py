@@ -16,9 +16,11 @@ import datetime as dt
 
 from django import template
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, pgettext
 
+from .catalogue import shipped_label
 from .categories import RISK_STEP, RiskBand, risk_band
+from .stored_text import stored_message
 
 register = template.Library()
 
@@ -124,7 +126,7 @@ def risk_label(p_kurang) -> str:
 
 def term_label(term) -> str:
     """THE way a term is written for people: '2026-1' → 'Ganjil 2026/2027', '2026-2' →
-    'Genap 2026/2027' (English 'Odd'/'Even'). Takes a code or anything with a `code`
+    'Genap 2026/2027' (English 'Odd semester 2026/2027'). Takes a code or anything with a `code`
     (an AcademicTerm); anything else is returned as it is, None as ""."""
     code = getattr(term, "code", term)
     try:
@@ -133,7 +135,8 @@ def term_label(term) -> str:
         return "" if code is None else str(code)
     if semester not in (1, 2) or not 1000 <= year <= 9999:
         return str(code)
-    name = gettext("Ganjil") if semester == 1 else gettext("Genap")
+    # context "term name": English "Odd semester 2026/2027", not a bare "Odd"
+    name = pgettext("term name", "Ganjil") if semester == 1 else pgettext("term name", "Genap")
     return f"{name} {year}/{year + 1}"
 
 
@@ -170,3 +173,15 @@ def long_date_filter(day) -> str:
 @register.filter(name="long_datetime")
 def long_datetime_filter(moment) -> str:
     return long_datetime(moment)
+
+
+@register.filter(name="catalogue")
+def catalogue_filter(name) -> str:
+    """A catalogue name as read: shipped names translated, a school's own as typed."""
+    return shipped_label(name)
+
+
+@register.filter(name="stored_message")
+def stored_message_filter(text) -> str:
+    """Text stored in Indonesian (an import's errors) in the reader's language."""
+    return stored_message(text)

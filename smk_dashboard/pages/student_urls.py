@@ -3,6 +3,7 @@ from django.urls import path
 from students import views
 
 from .pack import views as pack_views
+from .profile import parents as parents_views
 from .profile import views as profile_views
 from .risk import views as risk_views
 
@@ -24,5 +25,6 @@ urlpatterns = [
     # Risk list and student profile: students, predictions and interventions together
     path("risk/", risk_views.risk_list, name="risk"),
     path("<int:student_id>/", profile_views.student_profile_view, name="profile"),
+    path("<int:student_id>/parents/", parents_views.student_parents_edit, name="parents"),
     path("<int:student_id>/summary.pdf", pack_views.student_pack_view, name="summary_pdf"),
 ]

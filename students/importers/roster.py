@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from smk_dashboard.core.phones import phone_normalize
+
 from .errors import FileRejected
 from .former import current_school_year, former_reason
 from .headers import title_class
@@ -29,6 +31,11 @@ from .values import (
     parse_income,
 )
 
+
+def parse_name(value) -> str:
+    return clean_text(value)[:120]
+
+
 OPTIONAL = {
     "father_education": parse_education,
     "mother_education": parse_education,
@@ -42,6 +49,11 @@ OPTIONAL = {
     "birth_date": parse_date,
     "gender": parse_gender,
     "grade_level": parse_grade_level,
+    "father_name": parse_name,
+    "mother_name": parse_name,
+    "guardian_name": parse_name,
+    "parent_phone": lambda v: phone_normalize(clean_text(v)),
+    "guardian_phone": lambda v: phone_normalize(clean_text(v)),
 }
 
 

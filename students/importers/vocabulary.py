@@ -91,6 +91,22 @@ ROSTER_ALIASES = {
         "penerima kip pip", "penerima kip", "penerima pip", "kip", "pip", "kip pip",
         "layak pip", "kip pip ya tidak",
     ],
+    # who to call (issue 24): Dapodik's "Data Ayah / Nama" and its home "Telepon"; the
+    # student's own "HP" stays out (it is the child's number, not the parents')
+    "father_name": ["data ayah nama", "nama ayah", "nama ayah kandung", "nama bapak"],
+    "mother_name": ["data ibu nama", "nama ibu", "nama ibu kandung"],
+    "guardian_name": ["data wali nama", "nama wali", "nama wali murid", "nama wali siswa"],
+    "parent_phone": [
+        "telepon", "telp", "no telp", "no telepon", "nomor telepon", "no telp rumah",
+        "telp rumah", "telepon rumah", "no telepon rumah", "nomor telepon rumah",
+        "no hp orang tua", "hp orang tua", "nomor hp orang tua", "no hp ortu", "hp ortu",
+        "telepon orang tua", "no telp orang tua", "no telp ortu", "no wa orang tua",
+        "whatsapp orang tua", "no hp orang tua wali", "telepon orang tua wali",
+    ],
+    "guardian_phone": [
+        "no hp wali", "hp wali", "nomor hp wali", "telepon wali", "no telp wali", "no wa wali",
+        "data wali telepon", "data wali no hp",
+    ],
     "grade_level": ["tingkat", "tingkat kelas", "kelas tingkat"],
     # a register of every student ever enrolled (buku induk / klaper): who is still here
     "entry_year": [
@@ -187,6 +203,11 @@ FIELD_LABELS = {
     "guardian_income": _("Penghasilan wali"),
     "kip_recipient": _("Penerima KIP/PIP"),
     "distance_km": _("Jarak ke sekolah (km)"),
+    "father_name": _("Nama ayah"),
+    "mother_name": _("Nama ibu"),
+    "guardian_name": _("Nama wali"),
+    "parent_phone": _("Telepon orang tua"),
+    "guardian_phone": _("Telepon wali"),
     "subject": _("Mata pelajaran"),
     "term": _("Semester"),
     "score": _("Nilai"),

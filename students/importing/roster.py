@@ -11,7 +11,8 @@ from .plan import Counter
 ROSTER_FIELDS = (
     "name", "nis", "gender", "birth_date", "school_class_id", "major_id", "father_education",
     "mother_education", "father_occupation", "mother_occupation", "income_bracket",
-    "kip_recipient", "distance_km",
+    "kip_recipient", "distance_km", "father_name", "mother_name", "guardian_name",
+    "parent_phone", "guardian_phone",
 )  # fmt: skip
 
 

@@ -77,6 +77,14 @@ class Student(models.Model):
     income_bracket = EncryptedTextField(_("penghasilan orang tua"), blank=True)
     distance_km = EncryptedTextField(_("jarak ke sekolah (km)"), blank=True)
     kip_recipient = EncryptedBooleanField(_("penerima KIP/PIP"))
+    # Who to call (issue 24): parents' and guardian's names and phone numbers, from the
+    # Dapodik roster or typed by the operator or bk. Read only by bk and the student's
+    # walikelas (`core.fields.can_read_parents`); phones stored as "+62…" (core.phones).
+    father_name = EncryptedTextField(_("nama ayah"), blank=True)
+    mother_name = EncryptedTextField(_("nama ibu"), blank=True)
+    guardian_name = EncryptedTextField(_("nama wali"), blank=True)
+    parent_phone = EncryptedTextField(_("telepon orang tua"), blank=True)
+    guardian_phone = EncryptedTextField(_("telepon wali"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

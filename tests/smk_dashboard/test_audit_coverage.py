@@ -9,6 +9,7 @@ from django.test import Client
 from predictions.models import TrainingRun
 from smk_dashboard.core.models import AuditEvent
 from students.models import ImportBatch, Role
+from tests.smk_dashboard.parents import allow_list as issue24
 from tests.smk_dashboard.test_url_permissions import (
     ANON,
     _intervention_objects,
@@ -30,6 +31,7 @@ STUDENT_LISTS = {
     "interventions/",
     "interventions/caseload/",
     "privacy/requests/",
+    *issue24.STUDENT_LISTS,
 }
 
 
@@ -75,6 +77,7 @@ def test_every_student_data_read_writes_an_audit_row(seeded, role):  # noqa: F81
             sha256="0" * 64,
         ).pk,
         **_intervention_objects(one, users[Role.BK]),
+        **issue24.seed(one, users),
     }
     client = Client()
     client.force_login(users[role])

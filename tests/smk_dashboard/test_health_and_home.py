@@ -52,7 +52,8 @@ def test_each_role_gets_its_own_home_page_with_real_counts(make_user, role):
 
 def test_pages_are_indonesian_first_and_english_on_request(client):
     assert "Masuk ke SMK Dashboard" in client.get("/accounts/login/").content.decode()
-    english = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"  # the language switch; never Accept-Language
+    english = client.get("/accounts/login/")
     assert "Sign in to SMK Dashboard" in english.content.decode()
 
 

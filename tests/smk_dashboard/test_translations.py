@@ -112,7 +112,9 @@ def test_the_compiled_catalogue_matches_the_po_file():
 
 
 def english(client: Client, url: str):
-    return client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    """English is a choice (the switch's cookie), never the browser's Accept-Language."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client.get(url)
 
 
 def test_the_login_page_is_english_on_request(client):
@@ -155,7 +157,8 @@ def test_the_not_found_page_is_english_on_request(make_user):
 def test_the_lockout_page_is_english_on_request(make_user, settings):
     settings.AXES_FAILURE_LIMIT = 2
     user = make_user(Role.GURU)
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.post("/accounts/login/", {"username": user.username, "password": "salah"})
     locked = client.post("/accounts/login/", {"username": user.username, "password": "salah"})
     assert locked.status_code == 429

@@ -17,6 +17,7 @@ from interventions.models import Behaviour, BkReferral, Intervention, Interventi
 from predictions.models import ScoringRun, TrainingRun
 from students.models import ImportBatch, Role
 from tests.api.conftest import build_school
+from tests.smk_dashboard.parents import allow_list as parents_urls
 from tests.smk_dashboard.url_allow_list_todos import ALLOW_LIST_ISSUE_24, todo_objects
 from tests.students.factories import UserFactory
 
@@ -320,19 +321,15 @@ ALLOW_LIST: dict[str, dict] = {
     },
 }
 ALLOW_LIST.update(ALLOW_LIST_ISSUE_24)
+ALLOW_LIST.update(parents_urls.ALLOW)  # tests/smk_dashboard/parents/allow_list.py
 # Django admin: its own staff check. No role account is staff, so everything redirects to the
 # admin login, except the login page itself.
 ADMIN_PREFIX = "admin/"
 ADMIN_OVERRIDES = {"admin/login/": everyone(200)}
 ADMIN_DEFAULT = everyone(302)
-ADMIN_KWARGS = {
-    "app_label": "students",
-    "object_id": "1",
-    "pk": "1",  # django-otp admin: a device's config and QR code pages
-    "id": "1",
-    "content_type_id": 1,
-    "url": "nothing-here/",
-}
+# "pk": django-otp admin, a device's config and QR code pages.
+ADMIN_KWARGS = {"app_label": "students", "object_id": "1", "pk": "1", "id": "1"}
+ADMIN_KWARGS |= {"content_type_id": 1, "url": "nothing-here/"}
 
 
 def walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
@@ -470,6 +467,7 @@ def test_each_url_answers_each_role_as_the_allow_list_says(seeded, role):
         ).pk,
         "kind": "roster",
         **_intervention_objects(one, users[Role.BK]),
+        **parents_urls.seed(one, users),
     }
     client = Client()
     if role != ANON:

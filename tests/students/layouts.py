@@ -103,6 +103,9 @@ def dapodik_xlsx(path: Path) -> Path:
             "Layak PIP (usulan dari sekolah)": "Tidak",
             "Jarak Rumah ke Sekolah (KM)": km,
         }  # fmt: skip
+        if i == 0:  # the household's number, and Adi's own mobile (never imported as theirs)
+            values["Telepon"] = "0812 3456 7890"
+            values["HP"] = "0899 0000 1111"
         if i == 2:  # Citra lives with her aunt: no parents' data, the guardian's instead
             for sub in PARENT_SUBS[1:]:
                 values.pop(f"Data Ayah/{sub}", None)

@@ -186,9 +186,10 @@ def test_the_preview_folds_the_columns_a_dapodik_export_does_not_use(
     batch = ImportBatch.objects.get()
     page = client.get(reverse("students:import_detail", args=[batch.pk])).content.decode()
     used, _sep, folded = page.partition('data-testid="unused-columns"')
-    assert "51 kolom tidak dipakai" in folded
+    assert "47 kolom tidak dipakai" in folded
     assert "<details" in used[-200:] and "<details open" not in page
-    assert "Data Ayah / Nama" in folded and "Data Ayah / Nama" not in used
-    assert "Data orang tua (11)" in folded  # grouped by reason: names, years of birth, NIK...
+    # parents' names are read (issue 24: who to call); their years of birth, NIK... are not
+    assert "Data Ayah / Nama" in used and "Data Ayah / Tahun Lahir" in folded
+    assert "Data orang tua (8)" in folded  # grouped by reason
     assert used.count("Nama siswa</td>") == 1  # only the student's own Nama column
-    assert "15 kolom dipakai" in used
+    assert "19 kolom dipakai" in used

@@ -56,7 +56,13 @@ def test_headers_that_only_mention_a_class_are_not_the_class_column(header):
 )  # fmt: skip
 @pytest.mark.parametrize("kind", ["roster", "grades", "attendance"])
 def test_a_parents_name_column_is_never_the_students_name(header, kind):
-    assert field_of(normalize_key(header), aliases_for(kind)) == "ignore"
+    """Left out of grades and attendance; a roster reads it as the parent's name (issue 24:
+    parents reachable), never as the student's."""
+    field = field_of(normalize_key(header), aliases_for(kind))
+    if kind == "roster" and field != "ignore":
+        assert field in {"father_name", "mother_name", "guardian_name"}
+    else:
+        assert field == "ignore"
 
 
 def test_dapodik_export_66_columns_parents_names_left_out_and_said_why(tmp_path):
@@ -66,11 +72,15 @@ def test_dapodik_export_66_columns_parents_names_left_out_and_said_why(tmp_path)
     by_header = {c["header"]: c for c in shown}
     named = [c["header"] for c in shown if c["field"] == "name"]
     assert named == ["Nama"]  # not "Data Ayah / Nama", "Data Ibu / Nama", "Data Wali / Nama"
-    for group in ("Data Ayah", "Data Ibu", "Data Wali"):
+    for group, field in (
+        ("Data Ayah", "father_name"), ("Data Ibu", "mother_name"), ("Data Wali", "guardian_name")
+    ):  # fmt: skip
         parent = by_header[f"{group} / Nama"]
-        assert parent["used"] is False and parent["why"] == PARENT
+        assert parent["used"] is True and parent["field"] == field  # who to call (issue 24)
         assert parent["label"] != "Nama siswa"
         assert by_header[f"{group} / Tahun Lahir"]["why"] == PARENT
+    assert by_header["Telepon"]["field"] == "parent_phone"  # the household's number
+    assert by_header["HP"]["used"] is False  # the student's own mobile
     # the guardian's education is no mother's education, even though the words match
     assert by_header["Data Wali / Jenjang Pendidikan"]["why"] == PARENT
     assert by_header["Data Ibu / Jenjang Pendidikan"]["field"] == "mother_education"
@@ -80,7 +90,7 @@ def test_dapodik_export_66_columns_parents_names_left_out_and_said_why(tmp_path)
     assert by_header["No"]["why"] == "nomor urut"
     assert by_header["Bank"]["why"] == "nomor dokumen atau bantuan lain"
     used = [c["header"] for c in shown if c["used"]]
-    assert len(used) == 15, used
+    assert len(used) == 19, used  # 15, parents' three names and the home number
     assert all(c["why"] for c in shown if not c["used"])
     adi = next(r for r in result.rows if r.data["nisn"] == "0081230001")
     assert adi.data["name"] == "Adi Pratama Contoh"
@@ -90,7 +100,9 @@ def test_dapodik_through_google_sheets_flattened_parent_headers(tmp_path):
     result = parse(layouts.dapodik_gsheets_csv(tmp_path / "dapodik.csv"), "roster")
     by_header = columns(result)
     assert by_header["Nama"]["field"] == "name"
-    assert by_header["Nama Ayah"]["why"] == PARENT and by_header["Nama Ibu"]["why"] == PARENT
+    assert by_header["Nama Ayah"]["field"] == "father_name"
+    assert by_header["Nama Ibu"]["field"] == "mother_name"
+    assert by_header["Tahun Lahir A"]["used"] is False
     assert by_header["Rombel Saat Ini"]["field"] == "school_class"  # "Rombel\nSaat Ini"
 
 
@@ -98,7 +110,8 @@ def test_erapor_roster_snake_case_parent_names_are_left_out(tmp_path):
     result = parse(layouts.erapor_roster(tmp_path / "erapor.xlsx"), "roster")
     by_header = columns(result)
     assert by_header["nama"]["field"] == "name" and by_header["rombel"]["used"]
-    assert by_header["nama_ayah"]["why"] == PARENT and by_header["nama_ibu"]["why"] == PARENT
+    assert by_header["nama_ayah"]["field"] == "father_name"
+    assert by_header["nama_ibu"]["field"] == "mother_name"
     assert by_header["agama"]["why"] == "data pribadi yang tidak diperlukan"
 
 
@@ -106,8 +119,12 @@ def test_hand_made_list_with_parents_names_keeps_the_students_name(tmp_path):
     path = layouts.handmade_list(tmp_path / "kelas.xlsx", class_header="KLS", parents=True)
     result = parse(path, "roster")
     by_header = columns(result)
-    for header in ("Nama Ayah Kandung", "Nama Ibu Kandung", "Nama Wali"):
-        assert by_header[header]["why"] == PARENT
+    for header, field in (
+        ("Nama Ayah Kandung", "father_name"),
+        ("Nama Ibu Kandung", "mother_name"),
+        ("Nama Wali", "guardian_name"),
+    ):
+        assert by_header[header]["field"] == field
     assert {r.data["name"] for r in result.rows} == {p[2] for p in layouts.PEOPLE}
 
 

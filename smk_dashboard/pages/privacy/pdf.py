@@ -82,6 +82,10 @@ def student_export_pdf(*, data: dict) -> bytes:
         ["Penghasilan orang tua", s["income_bracket"] or "-"],
         ["Jarak ke sekolah (km)", s["distance_km"] or "-"],
         ["Penerima KIP/PIP", "Ya" if s["kip_recipient"] else "Tidak"],
+        ["Nama ayah / ibu", f"{s['father_name'] or '-'} / {s['mother_name'] or '-'}"],
+        ["Telepon orang tua", s["parent_phone"] or "-"],
+        ["Nama wali", s["guardian_name"] or "-"],
+        ["Telepon wali", s["guardian_phone"] or "-"],
     ]
     _table(pdf, ["Data", "Isi"], identity)
     p = data["privacy"]

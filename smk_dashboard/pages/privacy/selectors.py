@@ -147,6 +147,11 @@ def student_data_export(*, student: Student, counselling: bool = False) -> dict:
             "income_bracket": student.income_bracket,
             "distance_km": student.distance_km,
             "kip_recipient": student.kip_recipient,
+            "father_name": student.father_name,
+            "mother_name": student.mother_name,
+            "guardian_name": student.guardian_name,
+            "parent_phone": student.parent_phone,
+            "guardian_phone": student.guardian_phone,
         },
         "privacy": {
             "consent": privacy.consent,

@@ -14,7 +14,7 @@ from interventions.contacts.services import counselling_records_redact
 from interventions.models import Intervention, InterventionSession
 from predictions.models import Prediction
 from smk_dashboard.core.audit import audit_log
-from smk_dashboard.core.fields import SOCIO_ECONOMIC_FIELDS
+from smk_dashboard.core.fields import PARENT_FIELDS, SOCIO_ECONOMIC_FIELDS
 from smk_dashboard.core.page_cache import school_pages_changed
 from students.importing.retention import import_files_erase_for_school
 from students.models import (
@@ -25,6 +25,7 @@ from students.models import (
     StudentPrivacy,
     User,
 )
+from students.parents import parent_fields_clean
 
 from .pseudonyms import pseudonym_key
 
@@ -41,6 +42,7 @@ RECTIFIABLE_FIELDS = (
     "income_bracket",
     "distance_km",
     "kip_recipient",
+    *PARENT_FIELDS,
 )
 REDACTED = "[dihapus saat anonimisasi]"
 
@@ -100,6 +102,8 @@ def student_rectify(
     unknown = set(changes) - set(RECTIFIABLE_FIELDS)
     if unknown:
         raise ValidationError(_("Kolom ini tidak dapat diubah: %s") % ", ".join(sorted(unknown)))
+    parents = parent_fields_clean({f: v for f, v in changes.items() if f in PARENT_FIELDS})
+    changes = {**changes, **parents}  # numbers normalised to +62…, nonsense refused
     changed = [f for f, v in changes.items() if getattr(student, f) != v]
     if not changed:
         return student
@@ -138,8 +142,9 @@ def student_anonymise(
 ) -> Student:
     """Erase a student's identity while keeping aggregates: grades, attendance, ratings and
     predictions (with their factors) stay attached to a pseudonymous row "Siswa anonim #<n>".
-    NISN becomes a keyed-hash placeholder, NIS, birth date and socio-economic fields are
-    cleared, free-text counselling notes are redacted. Models are retrained later as usual."""
+    NISN becomes a keyed-hash placeholder, NIS, birth date, socio-economic fields and
+    parents' names and numbers are cleared, free-text counselling notes are redacted. Models
+    are retrained later as usual."""
     student = Student.objects.select_for_update().get(pk=student.pk)
     privacy, _created = StudentPrivacy.objects.get_or_create(student=student)
     if privacy.anonymised_at is not None:
@@ -150,6 +155,8 @@ def student_anonymise(
     student.birth_date = None
     for field in SOCIO_ECONOMIC_FIELDS:
         setattr(student, field, False if field == "kip_recipient" else "")
+    for field in PARENT_FIELDS:  # parents' names and numbers identify the child too
+        setattr(student, field, "")
     student.full_clean()
     student.save()
     interventions = Intervention.objects.filter(student=student)

@@ -9,7 +9,9 @@ from predictions.charts import attendance_month_figure, grade_trend_figure
 from predictions.metrics import cv_accuracy
 from smk_dashboard.core.access import role_required
 from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.fields import can_edit_parents
 from smk_dashboard.core.roles import RISK_VIEWER_ROLES
+from students.parents import student_parents
 from students.selectors import student_profile_queryset
 
 from .selectors import student_profile
@@ -31,5 +33,7 @@ def student_profile_view(request: HttpRequest, student_id: int) -> HttpResponse:
             "attendance": attendance_month_figure(data["attendance_by_month"]),
         },
         "can_add_intervention": can_create_interventions(request.user),
+        "parents": student_parents(user=request.user, student=student, request=request),
+        "can_edit_parents": can_edit_parents(request.user, student),
     }
     return render(request, "students/profile.html", context)

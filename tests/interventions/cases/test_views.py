@@ -352,5 +352,6 @@ def test_a_participant_outside_the_class_sees_the_intervention_but_not_the_notes
 def test_pages_are_indonesian_first_and_english_on_request(bk, intervention):
     client = client_for(bk)
     assert "Riwayat sesi" in client.get(f"/interventions/{intervention.pk}/").content.decode()
-    english = client.get(f"/interventions/{intervention.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"  # the language switch; never Accept-Language
+    english = client.get(f"/interventions/{intervention.pk}/")
     assert "Session history" in english.content.decode()

@@ -57,7 +57,7 @@ def test_the_english_switch_writes_the_same_chance_and_term_in_english():
 
     with translation.override("en"):
         assert risk_label(P_KURANG) == "very high, > 95%"
-        assert term_label("2026-1") == "Odd 2026/2027"
+        assert term_label("2026-1") == "Odd semester 2026/2027"
 
 
 @pytest.fixture
