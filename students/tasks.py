@@ -7,6 +7,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from .dapodik.services import dapodik_sync_nightly
 from .importing.housekeeping import import_previews_expire
 from .importing.lifecycle import (
     import_batch_analyse,
@@ -72,3 +73,11 @@ def import_previews_expire_task() -> int:
     """Periodic: expire previews nobody confirmed within IMPORT_PREVIEW_EXPIRE_DAYS (their
     files are deleted)."""
     return import_previews_expire(days=settings.IMPORT_PREVIEW_EXPIRE_DAYS)
+
+
+@shared_task(name="students.tasks.dapodik_sync_nightly_task", queue="default")
+def dapodik_sync_nightly_task() -> dict:
+    """Nightly: pull every connected school's roster from Dapodik through the roster import
+    (leavers marked `keluar`, never deleted); each school's outcome is kept on its connection.
+    Safe to run twice: a second pull finds nothing to change."""
+    return dapodik_sync_nightly()

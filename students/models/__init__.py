@@ -9,6 +9,7 @@ app label `students` (same tables), and `from students.models import X` keeps wo
 
 from smk_dashboard.core.roles import Role
 
+from .dapodik import DapodikConnection
 from .imports import ImportBatch, ImportKind, ImportStatus, import_upload_path
 from .privacy import ConsentStatus, StudentPrivacy
 from .records import (
@@ -42,6 +43,7 @@ __all__ = [
     "AttendanceStatus",
     "AttendanceSummary",
     "ConsentStatus",
+    "DapodikConnection",
     "Education",
     "Gender",
     "GradeComponent",
