@@ -1,6 +1,7 @@
 from django.urls import path
 
 from students import views
+from students.dapodik import views as dapodik_views
 
 from .pack import views as pack_views
 from .profile import views as profile_views
@@ -20,6 +21,7 @@ urlpatterns = [
     path("imports/<int:pk>/identity/", views.import_resolve, name="import_resolve"),
     path("imports/<int:pk>/status/", views.import_status, name="import_status"),
     path("imports/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
+    path("dapodik/", dapodik_views.dapodik_settings, name="dapodik"),
     path("imports/template/<str:kind>.xlsx", views.import_template, name="import_template"),
     # Risk list and student profile: students, predictions and interventions together
     path("risk/", risk_views.risk_list, name="risk"),
