@@ -5,12 +5,13 @@ Django sends no signal for them."""
 
 from django.db.models.signals import post_delete, post_save
 
-from interventions.models import Intervention, InterventionSession
+from interventions.models import Intervention, InterventionSession, PointEntry
 from interventions.referrals.models import BkReferral
 from predictions.models import ModelVersion, Prediction, PredictionFeedback, ScoringRun, TrainingRun
 from smk_dashboard.core.page_cache import school_pages_changed
 from students.models import (
     AttendanceSummary,
+    IndicatorSettings,
     Major,
     School,
     SchoolClass,
@@ -34,6 +35,9 @@ SCHOOL_OF = {
     Intervention: ("student", "school_id"),
     InterventionSession: ("intervention", "student", "school_id"),
     BkReferral: ("school_id",),
+    # the risk list's flags before a model (issue 26): thresholds and conduct points
+    IndicatorSettings: ("school_id",),
+    PointEntry: ("student", "school_id"),
 }
 
 

@@ -11,6 +11,7 @@ from smk_dashboard.core.roles import Role
 
 from .dapodik import DapodikConnection
 from .imports import ImportBatch, ImportKind, ImportStatus, import_upload_path
+from .indicators import IndicatorSettings
 from .privacy import ConsentStatus, StudentPrivacy
 from .records import (
     AttendanceRecord,
@@ -52,6 +53,7 @@ __all__ = [
     "ImportBatch",
     "ImportKind",
     "ImportStatus",
+    "IndicatorSettings",
     "IncomeBracket",
     "Major",
     "MajorField",

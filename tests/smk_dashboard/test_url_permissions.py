@@ -170,6 +170,7 @@ ALLOW_LIST: dict[str, dict] = {
     "students/imports/": {"expect": page(IMPORTERS)},
     "students/imports/setup/": {"expect": page({Role.OPERATOR})},
     "students/dapodik/": {"expect": page({Role.OPERATOR})},
+    "students/indicators/": {"expect": page({Role.OPERATOR, Role.KEPSEK})},
     "students/imports/<int:pk>/": {"expect": OPERATOR_BATCH, "kwargs": {"pk": "batch"}},
     "students/imports/<int:pk>/mapping/": {"expect": POST_ONLY, "kwargs": {"pk": "batch"}},
     "students/imports/<int:pk>/confirm/": {"expect": POST_ONLY, "kwargs": {"pk": "batch"}},

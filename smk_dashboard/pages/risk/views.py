@@ -31,6 +31,7 @@ from smk_dashboard.core.roles import RISK_VIEWER_ROLES, SCHOOL_WIDE_ROLES
 from students.exports import csv_stream, xlsx_bytes
 from students.selectors import class_queryset_for_user
 
+from .indicators import risk_indicator_list
 from .selectors import (
     RISK_PAGE_SIZE,
     RiskFilters,
@@ -173,7 +174,14 @@ def _render_body(request: HttpRequest, filters: RiskFilters) -> tuple[str, list[
     sort_query = query.copy()
     sort_query.pop("sort", None)
     risk = student_risk_list(user=request.user, filters=filters)
+    # No trained model yet: the school's plain indicators flag students instead (issue 26).
+    indicators = (
+        risk_indicator_list(user=request.user, filters=filters)
+        if risk.model_version is None
+        else None
+    )
     context = {
+        "indicators": indicators,
         "risk": risk,
         "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),
@@ -185,6 +193,7 @@ def _render_body(request: HttpRequest, filters: RiskFilters) -> tuple[str, list[
     }
     html = render_to_string("students/_risk_list_body.html", context, request)
     ids = [row.prediction.student_id for row in risk.rows]
+    ids += [row.student.id for row in indicators.rows] if indicators else []
     return html, ids, bool(risk.status and risk.status.busy)
 
 
