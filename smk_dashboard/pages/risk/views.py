@@ -31,11 +31,11 @@ from smk_dashboard.core.roles import RISK_VIEWER_ROLES, SCHOOL_WIDE_ROLES
 from students.exports import csv_stream, xlsx_bytes
 from students.selectors import class_queryset_for_user
 
-from .indicators import risk_indicator_list
 from .selectors import (
     RISK_PAGE_SIZE,
     RiskFilters,
     RiskRow,
+    risk_indicator_list,
     risk_queryset,
     student_risk_export_rows,
     student_risk_list,
