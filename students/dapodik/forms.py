@@ -24,6 +24,8 @@ class DapodikConnectionForm(forms.ModelForm):
         help_text=_("mis. http://192.168.1.10:5774 (komputer Dapodik di sekolah)"),
     )
 
+    field_order = ["url", "npsn", "token", "include_parents", "nightly"]
+
     class Meta:
         model = DapodikConnection
         fields = ["url", "npsn", "include_parents", "nightly"]
