@@ -42,7 +42,11 @@ def new_school(make_user):
 def _record(route: str, journey: Journey, after_last_upload: float) -> None:
     out = os.environ.get("FIRST_DAY_OUT")
     if out:
-        line = {"route": route, **journey.result(), "flags_after_last_upload_s": after_last_upload}
+        line = {
+            "route": route,
+            **journey.result(),
+            "flags_after_last_upload_s": round(after_last_upload, 2),
+        }
         with open(out, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(line) + "\n")
 
