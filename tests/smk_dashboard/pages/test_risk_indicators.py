@@ -9,8 +9,11 @@ import pytest
 from django.test import Client
 
 from interventions.conduct.models import Behaviour, PointEntry
+from smk_dashboard.pages.pack.pdf import student_pack_pdf
+from smk_dashboard.pages.pack.selectors import student_pack
 from students.models import AttendanceSummary, IndicatorSettings, Role
 from tests.predictions.factories import ModelVersionFactory
+from tests.smk_dashboard.pages.test_student_pack import pdf_text
 from tests.students.factories import StudentFactory, TermFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +92,12 @@ def test_with_an_active_model_the_prediction_list_is_back(school, flagged):
 @pytest.mark.parametrize("role", [Role.GURU, Role.WALIKELAS, Role.BK])
 def test_only_operator_and_kepsek_set_thresholds(school, role):
     assert client_for(role, school).get("/students/indicators/").status_code == 403
+
+
+def test_the_student_pack_before_a_model_lists_the_flags_without_a_probability(school, flagged):
+    absent, fine, _noisy = flagged
+    text = pdf_text(student_pack_pdf(student_pack(student=absent), compress=False))
+    assert "Berdasarkan indikator, belum model" in text and "Alpa 7 hari" in text
+    assert "risiko perlu perhatian" not in text and "Peluang" not in text
+    quiet = pdf_text(student_pack_pdf(student_pack(student=fine), compress=False))
+    assert "Tidak ada indikator yang terpenuhi." in quiet
