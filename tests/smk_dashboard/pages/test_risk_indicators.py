@@ -101,3 +101,15 @@ def test_the_student_pack_before_a_model_lists_the_flags_without_a_probability(s
     assert "risiko perlu perhatian" not in text and "Peluang" not in text
     quiet = pdf_text(student_pack_pdf(student_pack(student=fine), compress=False))
     assert "Tidak ada indikator yang terpenuhi." in quiet
+
+
+def test_the_school_report_before_a_model_counts_students_per_indicator(school, flagged):
+    kepsek = client_for(Role.KEPSEK, school)
+    page = kepsek.get("/reports/school/").content.decode()
+    assert "Tanda berdasarkan indikator, belum model" in page
+    assert "2 dari 3 siswa aktif ditandai" in page
+    assert "Sering Alpa" not in page  # counts only, no names
+    report = kepsek.get("/reports/school/?export=pdf")
+    assert report.status_code == 200 and report["Content-Type"] == "application/pdf"
+    ModelVersionFactory(school=school, is_active=True)
+    assert "belum model" not in kepsek.get("/reports/school/").content.decode()
