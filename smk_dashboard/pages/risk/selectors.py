@@ -325,7 +325,9 @@ def school_indicator_flags(*, students) -> tuple[AcademicTerm | None, dict[int, 
     return term, flags
 
 
-def risk_indicator_list(*, user: User, filters: RiskFilters) -> IndicatorList | None:
+def risk_indicator_list(
+    *, user: User, filters: RiskFilters, limit: int | None = INDICATOR_LIST_SIZE
+) -> IndicatorList | None:
     """The flagged students among those the user may see (risk list filters apply), most
     flags first; None for a user without a school."""
     if not user.school_id:
@@ -347,7 +349,5 @@ def risk_indicator_list(*, user: User, filters: RiskFilters) -> IndicatorList | 
     shown = ("id", "name", "nisn", "school_class__name")
     by_id = Student.objects.select_related("school_class").only(*shown).in_bulk(list(flags))
     ordered = sorted(flags, key=lambda i: (-len(flags[i]), by_id[i].name))
-    result.rows = [
-        IndicatorRow(student=by_id[i], flags=flags[i]) for i in ordered[:INDICATOR_LIST_SIZE]
-    ]
+    result.rows = [IndicatorRow(student=by_id[i], flags=flags[i]) for i in ordered[:limit]]
     return result

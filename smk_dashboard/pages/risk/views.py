@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from interventions.cases.permissions import can_create_interventions, can_refer_to_bk
+from predictions.selectors import active_model_version
 from smk_dashboard.core.access import role_required
 from smk_dashboard.core.audit import audit_student_list
 from smk_dashboard.core.categories import Category
@@ -84,19 +85,30 @@ def export_row(row: RiskRow, *, counselling: bool = True) -> list:
     return values if counselling else values[:-1]
 
 
-def _export(request: HttpRequest, filters: RiskFilters, fmt: str) -> HttpResponse:
+def _indicator_export(request: HttpRequest, filters: RiskFilters, fmt: str) -> HttpResponse:
+    """No model yet: the flagged students with the indicators that fired (issue 26), no
+    probability column."""
+    indicators = risk_indicator_list(user=request.user, filters=filters, limit=None)
     audit_student_list(
         request=request,
         action=f"export.{fmt}",
-        student_ids=risk_queryset(user=request.user, filters=filters).values_list(
-            "student_id", flat=True
-        ),
-        detail={"page": "students.risk"},
+        student_ids=[row.student.id for row in indicators.rows],
+        detail={"page": "students.risk", "indicators": True},
     )
-    rows = student_risk_export_rows(user=request.user, filters=filters)
-    counselling = can_see(request.user, FieldGroup.COUNSELLING)
-    header = export_header(counselling=counselling)
-    lines = (export_row(r, counselling=counselling) for r in rows)
+    header = ["NISN", _("Nama"), _("Rombel"), _("Tanda (berdasarkan indikator, belum model)")]
+    lines = [
+        [
+            row.student.nisn,
+            row.student.name,
+            row.student.school_class.name if row.student.school_class else "",
+            "; ".join(f"{flag.label}: {flag.text}" for flag in row.flags),
+        ]
+        for row in indicators.rows
+    ]
+    return _export_response(fmt, header, lines)
+
+
+def _export_response(fmt: str, header: list, lines) -> HttpResponse:
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
         response = StreamingHttpResponse(
@@ -112,6 +124,24 @@ def _export(request: HttpRequest, filters: RiskFilters, fmt: str) -> HttpRespons
         True, f"daftar-perhatian-{stamp}.{fmt}"
     )
     return response
+
+
+def _export(request: HttpRequest, filters: RiskFilters, fmt: str) -> HttpResponse:
+    if active_model_version(school_id=request.user.school_id) is None and request.user.school_id:
+        return _indicator_export(request, filters, fmt)
+    audit_student_list(
+        request=request,
+        action=f"export.{fmt}",
+        student_ids=risk_queryset(user=request.user, filters=filters).values_list(
+            "student_id", flat=True
+        ),
+        detail={"page": "students.risk"},
+    )
+    rows = student_risk_export_rows(user=request.user, filters=filters)
+    counselling = can_see(request.user, FieldGroup.COUNSELLING)
+    header = export_header(counselling=counselling)
+    lines = (export_row(r, counselling=counselling) for r in rows)
+    return _export_response(fmt, header, lines)
 
 
 # Ids and page numbers beyond a 64-bit database integer cannot name anything; the database

@@ -113,3 +113,11 @@ def test_the_school_report_before_a_model_counts_students_per_indicator(school, 
     assert report.status_code == 200 and report["Content-Type"] == "application/pdf"
     ModelVersionFactory(school=school, is_active=True)
     assert "belum model" not in kepsek.get("/reports/school/").content.decode()
+
+
+def test_the_export_before_a_model_lists_the_flags_without_a_probability(school, flagged):
+    response = client_for(Role.BK, school).get("/students/risk/", {"export": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "Tanda (berdasarkan indikator, belum model)" in text.splitlines()[0]
+    assert "Sering Alpa" in text and "Alpa: Alpa 7 hari (batas lebih dari 3)" in text
+    assert "Rajin Hadir" not in text and "Risiko" not in text
