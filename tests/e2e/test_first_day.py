@@ -101,6 +101,8 @@ def test_first_day_by_dapodik(page, live_server, new_school, worker, tmp_path):
         journey.click(page.get_by_test_id("dapodik-save"))
         _shots(page, "dapodik-settings")
         journey.click(page.get_by_test_id("dapodik-pull"))
+        page.get_by_test_id("preview-counts").wait_for(timeout=90_000)
+        _shots(page, "dapodik-preview")
         journey.confirm_preview()
         assert page.get_by_test_id("count-created").inner_text() == str(len(rows))
         journey.mark("roster")
