@@ -127,7 +127,8 @@ def _export_response(fmt: str, header: list, lines) -> HttpResponse:
 
 
 def _export(request: HttpRequest, filters: RiskFilters, fmt: str) -> HttpResponse:
-    if active_model_version(school_id=request.user.school_id) is None and request.user.school_id:
+    no_model = active_model_version(school_id=request.user.school_id) is None
+    if request.user.school_id and (no_model or request.GET.get("indikator") == "1"):
         return _indicator_export(request, filters, fmt)
     audit_student_list(
         request=request,
@@ -195,6 +196,12 @@ def _page_key(request: HttpRequest, filters: RiskFilters) -> str | None:
     return fragment_key("risk", user.school_id, parts)
 
 
+def _without(query, name: str) -> str:
+    query = query.copy()
+    query.pop(name, None)
+    return query.urlencode()
+
+
 def _render_body(request: HttpRequest, filters: RiskFilters) -> tuple[str, list[int], bool]:
     """The list's HTML, the ids of the students it shows, and whether predictions are being
     updated (then it is cached briefly)."""
@@ -204,14 +211,18 @@ def _render_body(request: HttpRequest, filters: RiskFilters) -> tuple[str, list[
     sort_query = query.copy()
     sort_query.pop("sort", None)
     risk = student_risk_list(user=request.user, filters=filters)
-    # No trained model yet: the school's plain indicators flag students instead (issue 26).
+    # No trained model yet: the school's plain indicators flag students instead (issue 26);
+    # with a model, ?indikator=1 shows them as a comparison (computed only when asked).
+    comparison = risk.model_version is not None and request.GET.get("indikator") == "1"
     indicators = (
         risk_indicator_list(user=request.user, filters=filters)
-        if risk.model_version is None
+        if risk.model_version is None or comparison
         else None
     )
     context = {
         "indicators": indicators,
+        "indicator_comparison": comparison,
+        "plain_query": _without(query, "indikator"),
         "risk": risk,
         "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),

@@ -121,3 +121,15 @@ def test_the_export_before_a_model_lists_the_flags_without_a_probability(school,
     assert "Tanda (berdasarkan indikator, belum model)" in text.splitlines()[0]
     assert "Sering Alpa" in text and "Alpa: Alpa 7 hari (batas lebih dari 3)" in text
     assert "Rajin Hadir" not in text and "Risiko" not in text
+
+
+def test_with_a_model_the_indicators_are_a_comparison_on_request(school, flagged):
+    ModelVersionFactory(school=school, is_active=True)
+    bk = client_for(Role.BK, school)
+    page = bk.get("/students/risk/").content.decode()
+    assert 'data-testid="indicator-comparison-link"' in page and "Sering Alpa" not in page
+    compare = bk.get("/students/risk/", {"indikator": "1"}).content.decode()
+    assert "Pembanding: tanda berdasarkan indikator." in compare
+    assert "Alpa 7 hari (batas lebih dari 3)" in compare and not PERCENT_OF_RISK.search(compare)
+    response = bk.get("/students/risk/", {"indikator": "1", "export": "csv"})
+    assert "Sering Alpa" in b"".join(response.streaming_content).decode("utf-8-sig")
