@@ -114,6 +114,10 @@ def _attendance(school: School) -> Step:
 
 
 def _flags(indicators, has_model: bool) -> Step:
+    url = reverse("students:indicators")
+    if has_model:  # not counted here: a big school's flags are read on the risk list only
+        state = _("Model aktif; tanda indikator tetap tersedia sebagai pembanding")
+        return Step("flags", _("Tanda pertama"), True, state, url, _("Atur batas indikator"))
     if indicators is None or indicators.term is None:
         state, done = _("Menunggu nilai atau presensi"), False
     else:
@@ -123,9 +127,7 @@ def _flags(indicators, has_model: bool) -> Step:
             "%(n)s siswa ditandai, berdasarkan indikator",
             indicators.flagged,
         ) % {"n": indicators.flagged}
-        if not has_model:
-            state += " " + _("(belum model)")
-    url = reverse("students:indicators")
+        state += " " + _("(belum model)")
     return Step("flags", _("Tanda pertama"), done, state, url, _("Atur batas indikator"))
 
 

@@ -88,10 +88,10 @@ def home(request: HttpRequest) -> HttpResponse:
         # no trained model yet: the school's plain indicators flag students (issue 26)
         context["indicators"] = risk_indicator_list(user=request.user, filters=RiskFilters())
     if role == Role.OPERATOR and request.user.school_id:
-        indicators = context.get("indicators") or risk_indicator_list(
-            user=request.user, filters=RiskFilters()
+        # read above when the school has no model; with one, the step needs no count
+        context["checklist"] = operator_checklist(
+            user=request.user, indicators=context.get("indicators")
         )
-        context["checklist"] = operator_checklist(user=request.user, indicators=indicators)
         context["needs_retraining"] = school_needs_retraining(school=request.user.school)
     context.update(intervention_home_context(user=request.user))
     context.update(counselling_home_context(user=request.user))
