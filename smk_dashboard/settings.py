@@ -313,6 +313,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "interventions.tasks.point_thresholds_evaluate_task",
         "schedule": crontab(hour=5, minute=40),
     },
+    # Roster from Dapodik (issue 26): before the nightly scoring, so leavers are not scored.
+    "dapodik-sync-nightly": {
+        "task": "students.tasks.dapodik_sync_nightly_task",
+        "schedule": crontab(hour=1, minute=0),
+    },
     "audit-purge-nightly": {
         "task": "smk_dashboard.tasks.audit_purge_task",
         "schedule": crontab(hour=1, minute=30),

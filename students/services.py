@@ -18,6 +18,7 @@ from smk_dashboard.core.page_cache import school_pages_changed
 from .importers.values import clean_text
 from .models import (
     AcademicTerm,
+    IndicatorSettings,
     Major,
     MajorField,
     Role,
@@ -127,3 +128,37 @@ def school_classes_major_set(
         # bulk_update and update() send no signal: report the change to the page cache here.
         school_pages_changed(school.id)
     return MajorAssigned(classes=len(changed), students=moved_students)
+
+
+INDICATOR_FIELDS = (
+    "min_attendance_pct",
+    "max_alpa_days",
+    "min_subjects_below_kkm",
+    "min_average_drop",
+    "min_conduct_points",
+)
+
+
+def indicator_settings_save(*, school: School, user: User | None, values: dict, request=None):
+    """Store the school's indicator thresholds (operator or kepsek); a None value switches that
+    indicator off. The risk list's flags follow at once (its cached pages are replaced)."""
+    if user is not None and not (
+        user.is_superuser
+        or (user.role in (Role.OPERATOR, Role.KEPSEK) and user.school_id == school.id)
+    ):
+        raise PermissionDenied(_("Hanya operator dan kepala sekolah yang mengatur indikator."))
+    settings_row, _created = IndicatorSettings.objects.get_or_create(school=school)
+    for name in INDICATOR_FIELDS:
+        setattr(settings_row, name, values.get(name))
+    settings_row.updated_by = user
+    settings_row.full_clean()
+    settings_row.save()
+    audit_log(
+        action="indicators.settings",
+        user=user,
+        request=request,
+        target=settings_row,
+        school=school,
+        detail={name: values.get(name) for name in INDICATOR_FIELDS},
+    )
+    return settings_row

@@ -7,6 +7,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from .dapodik.services import dapodik_sync_nightly
 from .importing.housekeeping import import_previews_expire
 from .importing.lifecycle import (
     import_batch_analyse,
@@ -80,3 +81,11 @@ def import_files_purge_task() -> int:
     """Periodic: delete uploaded spreadsheets (and error reports) of finished imports older
     than UPLOAD_RETENTION_DAYS; the import rows stay."""
     return import_files_purge(days=settings.UPLOAD_RETENTION_DAYS)
+
+
+@shared_task(name="students.tasks.dapodik_sync_nightly_task", queue="default")
+def dapodik_sync_nightly_task() -> dict:
+    """Nightly: pull every connected school's roster from Dapodik through the roster import
+    (leavers marked `keluar`, never deleted); each school's outcome is kept on its connection.
+    Safe to run twice: a second pull finds nothing to change."""
+    return dapodik_sync_nightly()

@@ -65,7 +65,11 @@ def _batch(request, pk: int) -> ImportBatch:
 @login_required
 def imports(request):
     kinds = _importer_kinds(request)
-    form = ImportUploadForm(request.POST or None, request.FILES or None, kinds=kinds)
+    wanted = request.GET.get("kind")  # the home page's checklist links to one kind
+    initial = {"kind": wanted} if wanted in kinds else None
+    form = ImportUploadForm(
+        request.POST or None, request.FILES or None, kinds=kinds, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:

@@ -160,3 +160,15 @@ def conduct_points_frame(students: QuerySet[Student]) -> "pd.DataFrame":
         [(sid, AcademicTerm.code_for_date(day), float(points)) for sid, day, points in rows],
         columns=["student_id", "term", "points"],
     )
+
+
+def points_totals(*, student_ids) -> dict[int, int]:
+    """{student id: total of the entries that are not voided} for the students given (those
+    with no entry are left out): one query, for the indicator flags (students.indicators)."""
+    rows = (
+        PointEntry.objects.filter(student_id__in=student_ids, voided_at__isnull=True)
+        .values("student_id")
+        .annotate(total=Sum("points"))
+        .values_list("student_id", "total")
+    )
+    return {student_id: int(total or 0) for student_id, total in rows}

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from predictions.charts import confusion_figure, fairness_figure, reliability_figure
 from predictions.feedback import prediction_feedback_record
+from predictions.indicator_backtest import indicator_backtest
 from predictions.metrics import (
     ALGORITHM_NAMES,
     METRIC_ROWS,
@@ -128,6 +129,8 @@ def model_quality(request: HttpRequest) -> HttpResponse:
         "verification_min": VERIFICATION_MIN_ANSWERS,
         "live": live,
         "run": run_details(shown.metrics) if shown else None,
+        # what the model adds over the school's plain indicators, on its own past terms
+        "indicator_compare": indicator_backtest(school=school) if shown and school else None,
     }
     return render(request, "predictions/models.html", context)
 

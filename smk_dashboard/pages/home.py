@@ -9,7 +9,12 @@ from django.shortcuts import render
 
 from interventions.cases.selectors import home_context as intervention_home_context
 from interventions.page_context import counselling_home_context, todo_home_context
-from predictions.selectors import current_predictions, new_kurang_queryset, prediction_status
+from predictions.selectors import (
+    active_model_version,
+    current_predictions,
+    new_kurang_queryset,
+    prediction_status,
+)
 from predictions.services import school_needs_retraining
 from smk_dashboard.core.audit import audit_student_list
 from smk_dashboard.core.categories import Category
@@ -21,10 +26,12 @@ from students.selectors import (
     student_queryset_for_user,
 )
 
-from .risk.selectors import RiskFilters, student_risk_list
+from .checklist import operator_checklist
+from .risk.selectors import RiskFilters, risk_indicator_list, student_risk_list
 
 TOP_ROLES = (Role.GURU, Role.WALIKELAS, Role.BK)
 TOP_N = 5
+INDICATOR_ROLES = (Role.GURU, Role.WALIKELAS, Role.BK, Role.KEPSEK, Role.OPERATOR)
 
 
 def home_summary(*, user: User) -> dict:
@@ -78,7 +85,14 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {"summary": home_summary(user=request.user), "role": role}
     if role in TOP_ROLES:
         context["top_kurang"] = top_kurang(user=request.user)
+    if role in INDICATOR_ROLES and active_model_version(school_id=request.user.school_id) is None:
+        # no trained model yet: the school's plain indicators flag students (issue 26)
+        context["indicators"] = risk_indicator_list(user=request.user, filters=RiskFilters())
     if role == Role.OPERATOR and request.user.school_id:
+        # read above when the school has no model; with one, the step needs no count
+        context["checklist"] = operator_checklist(
+            user=request.user, indicators=context.get("indicators")
+        )
         context["needs_retraining"] = school_needs_retraining(school=request.user.school)
     context.update(intervention_home_context(user=request.user))
     context.update(counselling_home_context(user=request.user))

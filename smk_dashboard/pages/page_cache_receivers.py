@@ -12,6 +12,7 @@ from predictions.models import ModelVersion, Prediction, PredictionFeedback, Sco
 from smk_dashboard.core.page_cache import school_pages_changed
 from students.models import (
     AttendanceSummary,
+    IndicatorSettings,
     Major,
     School,
     SchoolClass,
@@ -35,7 +36,9 @@ SCHOOL_OF = {
     Intervention: ("student", "school_id"),
     InterventionSession: ("intervention", "student", "school_id"),
     BkReferral: ("school_id",),
-    # An achievement makes a kurang student "Membaik" on the risk list (issue 24, item 10).
+    # the risk list's flags before a model (issue 26): thresholds and conduct points; an
+    # achievement makes a kurang student "Membaik" on the risk list (issue 24, item 10)
+    IndicatorSettings: ("school_id",),
     PointEntry: ("student", "school_id"),
 }
 

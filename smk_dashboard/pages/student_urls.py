@@ -1,6 +1,7 @@
 from django.urls import path
 
-from students import views
+from students import thresholds, views
+from students.dapodik import views as dapodik_views
 
 from .pack import views as pack_views
 from .profile import parents as parents_views
@@ -21,6 +22,8 @@ urlpatterns = [
     path("imports/<int:pk>/identity/", views.import_resolve, name="import_resolve"),
     path("imports/<int:pk>/status/", views.import_status, name="import_status"),
     path("imports/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
+    path("indicators/", thresholds.indicator_settings, name="indicators"),
+    path("dapodik/", dapodik_views.dapodik_settings, name="dapodik"),
     path("imports/template/<str:kind>.xlsx", views.import_template, name="import_template"),
     # Risk list and student profile: students, predictions and interventions together
     path("risk/", risk_views.risk_list, name="risk"),

@@ -19,7 +19,7 @@ from students.models import ImportStatus, School
 
 from .analysis import import_analyse
 from .identity_report import identity_preview, summary_lists
-from .lifecycle import import_batch_create, import_batch_process
+from .lifecycle import DAPODIK_SOURCE, import_batch_create, import_batch_process
 from .report import flat_errors, import_summary
 from .write import write
 
@@ -35,6 +35,7 @@ def import_file_run(
     dry_run: bool = False,
     sheet: str = "",
     accept_identity_changes: bool = False,
+    source: str = "cli",
 ) -> dict:
     """The command-line entry point, in-process. Returns the JSON summary; `ok` is False when
     the file is rejected (nothing written). A dry run writes nothing at all: it runs the
@@ -43,7 +44,10 @@ def import_file_run(
     if accept_identity_changes:  # as ticking the name / NISN changes in the confirm form
         mapping[IDENTITY_ACCEPT] = True
     if dry_run:
-        return _dry_run(school, kind, path, term_code, create_missing, valid_rows_only, mapping)
+        complete = source == DAPODIK_SOURCE
+        return _dry_run(
+            school, kind, path, term_code, create_missing, valid_rows_only, mapping, complete
+        )
     with path.open("rb") as fh:
         batch = import_batch_create(
             school=school,
@@ -53,12 +57,12 @@ def import_file_run(
             term_code=term_code,
             create_missing=create_missing,
             valid_rows_only=valid_rows_only,
-            source="cli",
+            source=source,
             preview=False,  # the file is analysed once, by the processing below
         )
     batch.status, batch.mapping = ImportStatus.QUEUED, mapping
     batch.save(update_fields=["status", "mapping"])
-    audit_log(action="import.confirm", target=batch, school=school, detail={"cli": True})
+    audit_log(action="import.confirm", target=batch, school=school, detail={source: True})
     batch = import_batch_process(batch_id=batch.pk)
     summary = import_summary(batch=batch)
     summary["ok"] = batch.status == ImportStatus.DONE
@@ -67,7 +71,9 @@ def import_file_run(
     return summary
 
 
-def _dry_run(school, kind, path, term_code, create_missing, valid_rows_only, mapping) -> dict:
+def _dry_run(
+    school, kind, path, term_code, create_missing, valid_rows_only, mapping, complete=False
+) -> dict:
     summary = {"dry_run": True, "kind": kind, "file": path.name, "term": term_code}
     summary |= {"rows": 0, "created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
     try:
@@ -103,7 +109,9 @@ def _dry_run(school, kind, path, term_code, create_missing, valid_rows_only, map
         message = _("%(n)s baris bermasalah; tidak ada data yang disimpan.") % {"n": len(rejected)}
         return summary | {"ok": False, "message": message}
     with transaction.atomic():
-        counts = write(analysis, school=school)
+        counts = write(analysis, school=school, complete_roster=complete)
         transaction.set_rollback(True)
     counts.pop("term", None)
+    if "left" in counts:
+        counts["left_count"] = len(counts["left"])
     return summary | counts | {"ok": True, "message": ""}

@@ -28,8 +28,11 @@ from students.models import ImportBatch, ImportKind, ImportStatus, Role, School,
 
 from .analysis import Analysis, import_analyse
 from .freshness import import_batch_stale, school_data_stamp
+from .leavers import roster_leavers
 from .report import import_summary, record_analysis
 from .write import write
+
+DAPODIK_SOURCE = "dapodik"  # a pull lists every current student: leavers are marked
 
 KINDS_BY_ROLE = {
     Role.OPERATOR: {
@@ -192,6 +195,9 @@ def import_batch_analyse(*, batch_id: int) -> ImportBatch | None:
         batch.rows = batch.rejected = 0
     else:
         record_analysis(batch, analysis)
+        if batch.source == DAPODIK_SOURCE and batch.kind == ImportKind.ROSTER:
+            rows = [*analysis.result.rows, *analysis.result.rejected]
+            batch.preview["leavers"] = [s.name for s in roster_leavers(rows, batch.school)]
         batch.status = ImportStatus.PREVIEW
         batch.message = ""
         batch.data_stamp = stamp
@@ -319,8 +325,16 @@ def import_batch_process(*, batch_id: int) -> ImportBatch:
             % {"n": len(analysis.result.rejected)},
         )
     with transaction.atomic():
-        counts = write(analysis, school=batch.school, batch=batch)
+        counts = write(
+            analysis,
+            school=batch.school,
+            batch=batch,
+            complete_roster=batch.source == DAPODIK_SOURCE,
+        )
         batch.status = ImportStatus.DONE
+        if "left" in counts:
+            batch.preview["left"] = counts["left"]
+            batch.preview["returned"] = counts["returned"]
         batch.created, batch.updated = counts["created"], counts["updated"]
         batch.unchanged = counts["unchanged"]
         batch.preview["records"] = counts["records"]

@@ -96,7 +96,12 @@ def import_summary(*, batch: ImportBatch, with_errors: bool = True) -> dict:
     summary["former_skipped"] = (identity.get("former") or {}).get("count", 0)
     summary["repeats"] = identity.get("repeats", 0)
     summary["identity_changes_held"] = identity.get("held", 0)
+    if "left" in batch.preview:  # a Dapodik pull: active students it no longer lists
+        summary["left_count"] = len(batch.preview["left"])
+        summary["returned"] = batch.preview.get("returned", 0)
     if with_errors:  # these name students: kept out of the audit log's detail
+        if "left" in batch.preview:
+            summary["left"] = batch.preview["left"]
         summary["errors"] = flat_errors(batch.errors)
         summary["no_data"] = batch.preview.get("no_data", [])  # blank sheets, months: skipped
         summary |= summary_lists(identity)

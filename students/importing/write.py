@@ -21,6 +21,7 @@ from students.models import (
 
 from .attendance import write_daily, write_recap
 from .grades import term_status_mark_partial, write_grades
+from .leavers import roster_leavers_mark
 from .pkl import write_pkl
 from .plan import ROW_WRITERS, Counter, Plan
 from .roster import write_roster
@@ -99,10 +100,15 @@ def _terms(codes: set[str]) -> dict[str, AcademicTerm]:
     return terms
 
 
-def write(analysis, *, school: School, batch: ImportBatch | None = None) -> dict:
+def write(
+    analysis, *, school: School, batch: ImportBatch | None = None, complete_roster: bool = False
+) -> dict:
     """Write every row without errors. Returns row counts (created, updated, unchanged), the
     record counts behind them, and the term (when the file has exactly one). ``batch``: the
-    import being written (None in a dry run); rows that record who did it use its user."""
+    import being written (None in a dry run); rows that record who did it use its user.
+    ``complete_roster``: the roster lists every current student (a Dapodik pull), so active
+    students it does not list are marked as leavers (leavers.py); the result then has
+    `left` (their names) and `returned`."""
     plan: Plan = analysis.plan
     result: ParseResult = analysis.result
     refs = _create_missing(plan, school)
@@ -110,7 +116,10 @@ def write(analysis, *, school: School, batch: ImportBatch | None = None) -> dict
     # held: an update that changes a name or NISN the operator did not tick (outcomes.py)
     rows = [p for p in result.rows if not p.errors and not p.data.get("_held")]
     counter = Counter()
+    leavers = None
     if result.kind == "roster":
+        if complete_roster:  # before the write: students it creates are not leavers
+            leavers = roster_leavers_mark([*result.rows, *result.rejected], school)
         write_roster(rows, school, refs, counter)
     elif result.kind == "grades":
         write_grades(rows, school, refs, terms, counter)
@@ -130,5 +139,7 @@ def write(analysis, *, school: School, batch: ImportBatch | None = None) -> dict
         write_daily(rows, school, terms, counter)
     school_pages_changed(school.id)  # bulk writes send no signal
     out = counter.as_dict()
+    if leavers is not None:
+        out |= leavers
     out["term"] = next(iter(terms.values())) if len(terms) == 1 else None
     return out

@@ -9,7 +9,9 @@ app label `students` (same tables), and `from students.models import X` keeps wo
 
 from smk_dashboard.core.roles import Role
 
+from .dapodik import DapodikConnection
 from .imports import ImportBatch, ImportKind, ImportStatus, import_upload_path
+from .indicators import IndicatorSettings
 from .privacy import ConsentStatus, DataSubjectRequest, StudentPrivacy
 from .records import (
     AttendanceRecord,
@@ -42,6 +44,7 @@ __all__ = [
     "AttendanceStatus",
     "AttendanceSummary",
     "ConsentStatus",
+    "DapodikConnection",
     "Education",
     "Gender",
     "GradeComponent",
@@ -50,6 +53,7 @@ __all__ = [
     "ImportBatch",
     "ImportKind",
     "ImportStatus",
+    "IndicatorSettings",
     "IncomeBracket",
     "Major",
     "MajorField",

@@ -46,7 +46,7 @@ class ImportBatch(models.Model):
     queued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    source = models.CharField(max_length=10, default="web")  # web | cli
+    source = models.CharField(max_length=10, default="web")  # web | cli | dapodik
     kind = models.CharField(_("jenis"), max_length=12, choices=ImportKind.choices)
     status = models.CharField(
         _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PREVIEW

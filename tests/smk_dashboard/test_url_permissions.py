@@ -174,6 +174,8 @@ ALLOW_LIST: dict[str, dict] = {
     # import get 404 for it (not theirs), other roles 403.
     "students/imports/": {"expect": page(IMPORTERS)},
     "students/imports/setup/": {"expect": page({Role.OPERATOR})},
+    "students/dapodik/": {"expect": page({Role.OPERATOR})},
+    "students/indicators/": {"expect": page({Role.OPERATOR, Role.KEPSEK})},
     "students/imports/<int:pk>/": {"expect": OPERATOR_BATCH, "kwargs": {"pk": "batch"}},
     "students/imports/<int:pk>/mapping/": {"expect": POST_ONLY, "kwargs": {"pk": "batch"}},
     "students/imports/<int:pk>/confirm/": {"expect": POST_ONLY, "kwargs": {"pk": "batch"}},

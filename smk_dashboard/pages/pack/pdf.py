@@ -161,6 +161,11 @@ def student_pack_pdf(data: dict, *, compress: bool = True) -> bytes:
     prediction, model = data["prediction"], data["model"]
     if data["excluded"]:
         _line(pdf, "Tidak diprediksi: orang tua/siswa keberatan atas keputusan otomatis.")
+    elif prediction is None and data.get("indicator_flags") is not None:
+        # no model yet: flags by the school's indicators, never a probability (issue 26)
+        _line(pdf, "Berdasarkan indikator, belum model (belum ada prediksi).")
+        for text in data["indicator_flags"] or ["Tidak ada indikator yang terpenuhi."]:
+            _line(pdf, f"- {text}")
     elif prediction is None:
         _line(pdf, "Belum ada prediksi untuk siswa ini.")
     else:

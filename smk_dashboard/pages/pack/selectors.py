@@ -18,6 +18,7 @@ from predictions.models import Prediction
 from predictions.selectors import active_model_version, top_factors
 from smk_dashboard.core.formats import term_label
 from smk_dashboard.core.roles import Role
+from students.indicators import indicator_flags
 from students.models import AttendanceSummary, Student, User
 from students.selectors import (
     is_excluded_from_scoring,
@@ -79,6 +80,12 @@ def student_pack(*, student: Student) -> dict:
         .first()
     )
     points = student_points(student=student)
+    flags = None  # no model yet: the school's plain indicators speak instead (issue 26)
+    if version is None and not excluded:
+        found = indicator_flags(
+            school=student.school, student_ids=[student.id], points={student.id: points["total"]}
+        )
+        flags = [f.text for f in found.get(student.id, [])]
     absence_unit, absences = _absence_series(student)
     homeroom = student.school_class.homeroom_teacher if student.school_class else None
     return {
@@ -98,6 +105,7 @@ def student_pack(*, student: Student) -> dict:
         "absence_unit": absence_unit,
         "absences": absences,
         "excluded": excluded,
+        "indicator_flags": flags,
         "prediction": None
         if prediction is None
         else {

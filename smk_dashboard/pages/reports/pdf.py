@@ -69,7 +69,15 @@ def _category_table(
 
 def report_tables(report: dict, *, pdf: bool = False) -> list[tuple[str, list[str], list[list]]]:
     """(title, header, rows) of every table in the school report: PDF and XLSX share them."""
-    tables = [
+    tables = []
+    indicators = report.get("indicators")
+    if indicators:  # no model yet (issue 26): counts of students per indicator, no probability
+        rows = [[r["label"], r["students"]] for r in indicators["by_indicator"]]
+        rows.append([_("Ditandai (satu indikator atau lebih)"), indicators["flagged"]])
+        tables.append(
+            (_("Tanda berdasarkan indikator, belum model"), [_("Indikator"), _("Siswa")], rows)
+        )
+    tables += [
         _category_table(
             _("Kategori prediksi per tingkat"),
             _("Tingkat"),

@@ -6,15 +6,21 @@ hides further counts ("*") so that none of those can be computed by subtraction.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
 
+from interventions.conduct.selectors import points_totals
 from interventions.models import Intervention, Outcome
-from predictions.selectors import current_predictions, published_predictions
+from predictions.selectors import (
+    active_model_version,
+    current_predictions,
+    published_predictions,
+)
 from smk_dashboard.core.categories import LABELS
 from smk_dashboard.pages.suppression import HIDDEN, SMALL_CELL, SUPPRESSED, shown, sum_relation
+from students.indicators import INDICATOR_LABELS, indicator_flags, indicator_term
 from students.models import AttendanceSummary, GradeRecord, School, Student, StudentStatus
 from students.term_status import exclude_unfinished_terms
 
@@ -215,10 +221,38 @@ def intervention_coverage(*, schools: Iterable[School], per_school: bool = False
     return [total]
 
 
+def indicator_summary(*, school: School) -> dict | None:
+    """Before the school has a model (issue 26): how many active students each plain
+    indicator flags, and how many are flagged at all; None once a model is active. Counts
+    only, no names, no probability ("berdasarkan indikator, belum model")."""
+    if active_model_version(school_id=school.id) is not None:
+        return None
+    ids = list(
+        Student.objects.filter(school=school, status=StudentStatus.AKTIF).values_list(
+            "id", flat=True
+        )
+    )
+    term = indicator_term(school=school)
+    flags = indicator_flags(
+        school=school, student_ids=ids, term=term, points=points_totals(student_ids=ids)
+    )
+    per_code = Counter(f.code for found in flags.values() for f in found)
+    return {
+        "term": term,
+        "checked": len(ids),
+        "flagged": len(flags),
+        "by_indicator": [
+            {"code": code, "label": str(label), "students": per_code.get(code, 0)}
+            for code, label in INDICATOR_LABELS.items()
+        ],
+    }
+
+
 def school_report(*, school: School) -> dict:
     schools = [school]
     return {
         "school": school,
+        "indicators": indicator_summary(school=school),
         "by_grade_level": category_distribution(schools=schools, by="grade_level"),
         "by_major": category_distribution(schools=schools, by="major"),
         "by_class": category_distribution(schools=schools, by="class"),

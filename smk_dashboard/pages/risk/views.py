@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from interventions.cases.permissions import can_create_interventions, can_refer_to_bk
+from predictions.selectors import active_model_version
 from smk_dashboard.core.access import role_required
 from smk_dashboard.core.audit import audit_student_list
 from smk_dashboard.core.categories import Category
@@ -35,6 +36,7 @@ from .selectors import (
     RISK_PAGE_SIZE,
     RiskFilters,
     RiskRow,
+    risk_indicator_list,
     risk_queryset,
     student_risk_export_rows,
     student_risk_list,
@@ -83,19 +85,30 @@ def export_row(row: RiskRow, *, counselling: bool = True) -> list:
     return values if counselling else values[:-1]
 
 
-def _export(request: HttpRequest, filters: RiskFilters, fmt: str) -> HttpResponse:
+def _indicator_export(request: HttpRequest, filters: RiskFilters, fmt: str) -> HttpResponse:
+    """No model yet: the flagged students with the indicators that fired (issue 26), no
+    probability column."""
+    indicators = risk_indicator_list(user=request.user, filters=filters, limit=None)
     audit_student_list(
         request=request,
         action=f"export.{fmt}",
-        student_ids=risk_queryset(user=request.user, filters=filters).values_list(
-            "student_id", flat=True
-        ),
-        detail={"page": "students.risk"},
+        student_ids=[row.student.id for row in indicators.rows],
+        detail={"page": "students.risk", "indicators": True},
     )
-    rows = student_risk_export_rows(user=request.user, filters=filters)
-    counselling = can_see(request.user, FieldGroup.COUNSELLING)
-    header = export_header(counselling=counselling)
-    lines = (export_row(r, counselling=counselling) for r in rows)
+    header = ["NISN", _("Nama"), _("Rombel"), _("Tanda (berdasarkan indikator, belum model)")]
+    lines = [
+        [
+            row.student.nisn,
+            row.student.name,
+            row.student.school_class.name if row.student.school_class else "",
+            "; ".join(f"{flag.label}: {flag.text}" for flag in row.flags),
+        ]
+        for row in indicators.rows
+    ]
+    return _export_response(fmt, header, lines)
+
+
+def _export_response(fmt: str, header: list, lines) -> HttpResponse:
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
         response = StreamingHttpResponse(
@@ -111,6 +124,25 @@ def _export(request: HttpRequest, filters: RiskFilters, fmt: str) -> HttpRespons
         True, f"daftar-perhatian-{stamp}.{fmt}"
     )
     return response
+
+
+def _export(request: HttpRequest, filters: RiskFilters, fmt: str) -> HttpResponse:
+    no_model = active_model_version(school_id=request.user.school_id) is None
+    if request.user.school_id and (no_model or request.GET.get("indikator") == "1"):
+        return _indicator_export(request, filters, fmt)
+    audit_student_list(
+        request=request,
+        action=f"export.{fmt}",
+        student_ids=risk_queryset(user=request.user, filters=filters).values_list(
+            "student_id", flat=True
+        ),
+        detail={"page": "students.risk"},
+    )
+    rows = student_risk_export_rows(user=request.user, filters=filters)
+    counselling = can_see(request.user, FieldGroup.COUNSELLING)
+    header = export_header(counselling=counselling)
+    lines = (export_row(r, counselling=counselling) for r in rows)
+    return _export_response(fmt, header, lines)
 
 
 # Ids and page numbers beyond a 64-bit database integer cannot name anything; the database
@@ -169,6 +201,12 @@ def _page_key(request: HttpRequest, filters: RiskFilters) -> str | None:
     return fragment_key("risk", user.school_id, parts)
 
 
+def _without(query, name: str) -> str:
+    query = query.copy()
+    query.pop(name, None)
+    return query.urlencode()
+
+
 def _render_body(request: HttpRequest, filters: RiskFilters) -> tuple[str, list[int], bool]:
     """The list's HTML, the ids of the students it shows, and whether predictions are being
     updated (then it is cached briefly)."""
@@ -178,7 +216,18 @@ def _render_body(request: HttpRequest, filters: RiskFilters) -> tuple[str, list[
     sort_query = query.copy()
     sort_query.pop("sort", None)
     risk = student_risk_list(user=request.user, filters=filters)
+    # No trained model yet: the school's plain indicators flag students instead (issue 26);
+    # with a model, ?indikator=1 shows them as a comparison (computed only when asked).
+    comparison = risk.model_version is not None and request.GET.get("indikator") == "1"
+    indicators = (
+        risk_indicator_list(user=request.user, filters=filters)
+        if risk.model_version is None or comparison
+        else None
+    )
     context = {
+        "indicators": indicators,
+        "indicator_comparison": comparison,
+        "plain_query": _without(query, "indikator"),
         "risk": risk,
         "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),
@@ -190,6 +239,7 @@ def _render_body(request: HttpRequest, filters: RiskFilters) -> tuple[str, list[
     }
     html = render_to_string("students/_risk_list_body.html", context, request)
     ids = [row.prediction.student_id for row in risk.rows]
+    ids += [row.student.id for row in indicators.rows] if indicators else []
     return html, ids, bool(risk.status and risk.status.busy)
 
 
