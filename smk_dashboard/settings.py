@@ -393,6 +393,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "DESCRIPTION": "Data siswa adalah data anak (UU PDP No. 27/2022): setiap akses dicatat.",
+    # Several fields are called "kind": one schema name per choice set.
+    "ENUM_NAME_OVERRIDES": {
+        "LetterKindEnum": "interventions.conduct.models.LetterKind",
+        "BehaviourKindEnum": "interventions.conduct.models.BehaviourKind",
+        "NotificationKindEnum": "smk_dashboard.core.notifications.NotificationKind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "smk_dashboard.core.api_support.add_error_responses",

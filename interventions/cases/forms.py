@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from interventions.actions.forms import StaffChoiceField
-from smk_dashboard.core.bounds import BoundedDateField
+from smk_dashboard.core.bounds import MAX_DECISIONS, BoundedDateField
 from students.models import User
 
 from .models import Outcome, Programme, ReferralStatus, SessionKind, Status, Tier
@@ -279,7 +279,26 @@ class DecisionForm(StyledForm):
 
 
 DECISION_ROWS = 3
-DecisionFormSet = forms.formset_factory(DecisionForm, extra=DECISION_ROWS, max_num=10)
+
+
+class BaseDecisionFormSet(forms.BaseFormSet):
+    """At most MAX_DECISIONS rows (issue 25: counts within sensible bounds); more is refused
+    with a message a counsellor understands, before any row is read."""
+
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_many_forms": _("Konferensi kasus: paling banyak %(num)d keputusan."),
+    }
+
+
+DecisionFormSet = forms.formset_factory(
+    DecisionForm,
+    formset=BaseDecisionFormSet,
+    extra=DECISION_ROWS,
+    max_num=MAX_DECISIONS,
+    absolute_max=MAX_DECISIONS,
+    validate_max=True,
+)
 
 
 def decisions_from(formset) -> list[dict]:

@@ -67,7 +67,7 @@ class BehaviourSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(help_text="nama seperti disimpan sekolah")
     label = serializers.CharField(help_text="nama untuk dibaca (nama bawaan diterjemahkan)")
-    kind = serializers.ChoiceField(choices=BehaviourKind.values)
+    kind = serializers.ChoiceField(choices=BehaviourKind.choices)
     points = serializers.IntegerField()
     active = serializers.BooleanField()
 
@@ -80,7 +80,7 @@ class ThresholdSerializer(serializers.Serializer):
     points = serializers.IntegerField()
     action = serializers.CharField()
     action_label = serializers.CharField()
-    letter_kind = serializers.ChoiceField(choices=["", *LetterKind.values])
+    letter_kind = serializers.ChoiceField(choices=[("", "-"), *LetterKind.choices])
 
     class Meta:
         ref_name = "PointThreshold"
@@ -109,7 +109,7 @@ class BehaviourCreateApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=120)
-        kind = serializers.ChoiceField(choices=BehaviourKind.values)
+        kind = serializers.ChoiceField(choices=BehaviourKind.choices)
         points = AsciiIntegerField(min_value=-1000, max_value=1000)
         active = serializers.BooleanField(required=False, default=True)
 

@@ -151,7 +151,7 @@ class StudentContactListCreateApi(APIView):
 class LetterSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField()
-    kind = serializers.ChoiceField(choices=LetterKind.values)
+    kind = serializers.ChoiceField(choices=LetterKind.choices)
     date = serializers.DateField()
     subject = serializers.CharField()
     pdf = serializers.SerializerMethodField(help_text="alamat PDF surat")
@@ -169,7 +169,7 @@ class StudentLetterListCreateApi(APIView):
     template of `kind`, or with the subject and body given; it is logged as a contact."""
 
     class InputSerializer(serializers.Serializer):
-        kind = serializers.ChoiceField(choices=LetterKind.values)
+        kind = serializers.ChoiceField(choices=LetterKind.choices)
         date = AsciiDateField(required=False)
         subject = serializers.CharField(required=False, max_length=200)
         body = serializers.CharField(required=False, max_length=10000)

@@ -5,10 +5,10 @@ every change audited, pages of results; and the new operations fuzzed against th
 import datetime as dt
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from interventions.actions import services
 from interventions.actions.models import ActionItem
+from smk_dashboard.core.api_tokens import api_token_issue
 from smk_dashboard.core.models import AuditEvent
 from smk_dashboard.core.notifications import Notification
 from students.models import Role
@@ -93,7 +93,7 @@ def test_notifications_are_the_callers_own_and_are_marked_read(world, todo, api_
 
 @pytest.mark.usefixtures("_keep_test_connection")
 def test_todo_and_notification_operations_answer_as_the_schema_says(world, todo):
-    token = Token.objects.create(user=world.one.users[Role.BK]).key
+    token = api_token_issue(user=world.one.users[Role.BK])[0]
     schema = load_schema(token).include(path_regex=r"todos|notifications")
     exercised, failures = fuzz(schema, token, [(r"todos/\{", {"id": todo.pk})])
     assert len(exercised) == 6, exercised

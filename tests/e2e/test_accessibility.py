@@ -16,11 +16,18 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "rahasia-uji-123"
 WIDTHS = (1366, 390)
-# CONTRACTS.md §3 and the counselling, audit and privacy pages, per role. "profile" and
-# "intervention" are found by following the first link of the risk list and the intervention
-# list, so each role opens a record it may see.
+# CONTRACTS.md §3 and the counselling, audit, privacy, notification and settings pages, per
+# role. "profile" and "intervention" are found by following the first link of the risk list
+# and the intervention list, so each role opens a record it may see.
 PAGES = {
-    "guru": ["/", "/students/risk/", "profile", "/students/imports/", "/accounts/2fa/"],
+    "guru": [
+        "/",
+        "/students/risk/",
+        "profile",
+        "/students/imports/",
+        "/accounts/2fa/",
+        "/notifications/",
+    ],
     "walikelas": [
         "/",
         "/students/risk/",
@@ -48,6 +55,9 @@ PAGES = {
         "/interventions/",
         "/reports/school/",
         "/audit/",
+        "/privacy/requests/",
+        "/students/indicators/",
+        "/accounts/enrolment-codes/",
     ],
     "operator": [
         "/",
@@ -55,6 +65,7 @@ PAGES = {
         "/predictions/models/",
         "/predictions/training/",
         "/privacy/",
+        "/students/dapodik/",
     ],
     "sudin": ["/", "/reports/district/"],
 }
