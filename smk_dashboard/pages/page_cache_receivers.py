@@ -5,6 +5,7 @@ Django sends no signal for them."""
 
 from django.db.models.signals import post_delete, post_save
 
+from interventions.conduct.models import PointThreshold
 from interventions.models import Intervention, InterventionSession
 from interventions.referrals.models import BkReferral
 from predictions.models import ModelVersion, Prediction, PredictionFeedback, ScoringRun, TrainingRun
@@ -34,6 +35,8 @@ SCHOOL_OF = {
     Intervention: ("student", "school_id"),
     InterventionSession: ("intervention", "student", "school_id"),
     BkReferral: ("school_id",),
+    # The profile keeps a school's thresholds in the cache (core.page_cache.school_value).
+    PointThreshold: ("school_id",),
 }
 
 
