@@ -99,7 +99,10 @@ def student_profile_queryset(*, user: User) -> QuerySet[Student]:
     socio-economic fields are encrypted and not shown on the profile: never loaded."""
     return (
         student_queryset_for_user(user=user)
-        .select_related("school", "school_class", "major", "school_class__homeroom_teacher")
+        # `privacy` (the guardian's consent, shown by the counselling part) in the same query.
+        .select_related(
+            "school", "school_class", "major", "school_class__homeroom_teacher", "privacy"
+        )
         .defer(*ENCRYPTED_STUDENT_FIELDS)
     )
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from interventions.conduct import services as conduct_services
 from interventions.conduct.models import Behaviour, PointThreshold
+from interventions.contacts import services as contact_services
 from interventions.models import Outcome, Status
-from students.models import AttendanceSummary, GradeRecord
+from students.models import AttendanceSummary, GradeRecord, StudentPrivacy
 from tests.interventions.factories import InterventionFactory
 from tests.predictions.factories import (
     ModelVersionFactory,
@@ -43,6 +44,16 @@ def full_profile(school, student, walikelas, bk):
     InterventionFactory(
         student=student, owner=bk, status=Status.COMPLETED, outcome=Outcome.IMPROVED
     )
+    # Contact notes are confidential: reading them on the profile writes an audit row too.
+    contact_services.parent_contact_record(
+        user=walikelas,
+        student=student,
+        date=timezone.localdate(),
+        channel="telepon",
+        contact_person="Ibu Sari",
+        summary="Dikabari soal nilai",
+    )
+    StudentPrivacy.objects.create(student=student, consent="given")
     version = ModelVersionFactory(school=school, is_active=True)
     prediction = PredictionFactory(student=student, model_version=version, term=terms[1])
     PredictionFeedbackFactory(prediction=prediction, user=walikelas, note="Sering sakit")
@@ -78,6 +89,7 @@ def test_the_profile_costs_at_most_15_queries_and_does_not_grow_with_rows(
     assert "Juara lomba" in html
     assert "Alpa turun dari 8 menjadi 2 hari" in html
     assert "selesai: membaik" in html
+    assert "Ibu Sari" in html  # the contact, read with its audit row inside the 15
 
     _more_rows(full_profile, walikelas, bk)
     client.get(url)  # the new rows made the school's cached values stale: warm them again
