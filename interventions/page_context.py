@@ -15,16 +15,31 @@ from .contacts import unattended
 from .referrals import selectors as referral_selectors
 
 
-def counselling_profile_context(*, user: User, student: Student) -> dict:
-    """For `templates/interventions/_counselling_profile.html`, on a profile the user may open."""
+def counselling_profile_context(
+    *,
+    user: User,
+    student: Student,
+    scores: list[dict] | None = None,
+    summaries: list | None = None,
+    interventions: list | None = None,
+) -> dict:
+    """For `templates/interventions/_counselling_profile.html`, on a profile the user may open.
+    The profile passes what it has read already (subject scores, attendance summaries, the
+    student's interventions) so that the strengths read nothing twice."""
+    points = conduct_selectors.points_profile_context(user=user, student=student)
     return {
-        **conduct_selectors.points_profile_context(user=user, student=student),
+        **points,
         **contact_selectors.contacts_profile_context(user=user, student=student),
         "can_print_pack": permissions.can_print_pack(user, student),
         "can_refer": permissions.can_refer_to_bk(user),
         "bk_referrals": referral_selectors.student_referrals(user=user, student=student),
         "strengths": strengths.student_strengths(
-            student=student, counselling=can_see(user, FieldGroup.COUNSELLING, student)
+            student=student,
+            scores=scores,
+            achievements=points["points"]["achievements"],
+            summaries=summaries,
+            interventions=interventions,
+            counselling=can_see(user, FieldGroup.COUNSELLING, student),
         ),
         "pkl_placements": list(
             PklPlacement.objects.filter(student=student)

@@ -14,7 +14,11 @@ from smk_dashboard.core.catalogue import shipped_label
 from smk_dashboard.core.fields import FieldGroup, can_see
 from smk_dashboard.core.formats import term_label
 from students.models import AttendanceSummary, GradeRecord, Student, StudentStatus, User
-from students.selectors import homeroom_student_queryset, student_queryset_for_user
+from students.selectors import (
+    homeroom_student_queryset,
+    student_queryset_for_user,
+    student_subject_term_scores,
+)
 
 from .cases.models import Intervention, Outcome, Status
 from .conduct.models import PointEntry
@@ -39,13 +43,14 @@ class Strength:
     text: str
 
 
-def _improving_subjects(student: Student) -> list[Strength]:
-    rows = (
-        GradeRecord.objects.filter(student=student)
-        .values("subject__name", "term__code", "term__year", "term__semester")
-        .annotate(avg=Avg("score"))
-        .order_by("term__year", "term__semester")
-    )
+def _improving_subjects(student: Student, scores: list[dict] | None) -> list[Strength]:
+    if scores is None:
+        scores = student_subject_term_scores(student=student)
+    rows = [
+        {"subject__name": r["subject"], "term__code": r["term"], "avg": r["sum"] / r["n"]}
+        for r in sorted(scores, key=lambda r: (r["year"], r["semester"]))
+        if r["n"]
+    ]
     by_subject: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for r in rows:
         by_subject[r["subject__name"]].append((term_label(r["term__code"]), float(r["avg"])))
@@ -65,12 +70,16 @@ def _improving_subjects(student: Student) -> list[Strength]:
     return out
 
 
-def _attendance_recovered(student: Student) -> list[Strength]:
-    last_two = list(
-        AttendanceSummary.objects.filter(student=student)
-        .select_related("term")
-        .order_by("-term__year", "-term__semester")[:2]
-    )
+def _attendance_recovered(student: Student, summaries) -> list[Strength]:
+    if summaries is None:
+        summaries = (
+            AttendanceSummary.objects.filter(student=student)
+            .select_related("term")
+            .order_by("-term__year", "-term__semester")[:2]
+        )
+    else:  # the profile's list, oldest first
+        summaries = sorted(summaries, key=lambda s: (s.term.year, s.term.semester), reverse=True)
+    last_two = list(summaries[:2])
     if len(last_two) < 2:
         return []
     now, before = last_two
@@ -85,28 +94,42 @@ def _attendance_recovered(student: Student) -> list[Strength]:
     return []
 
 
-def student_strengths(*, student: Student, counselling: bool = True) -> list[Strength]:
+def student_strengths(
+    *,
+    student: Student,
+    scores: list[dict] | None = None,
+    achievements: list[PointEntry] | None = None,
+    summaries: list[AttendanceSummary] | None = None,
+    interventions: list[Intervention] | None = None,
+    counselling: bool = True,
+) -> list[Strength]:
     """Positive signals: subjects improving by a meaningful amount, achievements (points
     below zero, not voided), attendance recovered (alpa down between the last two terms), an
     intervention closed as membaik (only with `counselling`: for a reader who may see the
-    student's interventions, `core.fields`)."""
-    out = _improving_subjects(student)
-    for entry in (
-        PointEntry.objects.filter(student=student, voided_at__isnull=True, points__lt=0)
-        .select_related("behaviour")
-        .order_by("-date")[:5]
-    ):
+    student's interventions, `core.fields`). The profile passes what it has read already (the
+    student's subject scores, achievements, attendance summaries and interventions with their
+    programme) so that nothing is read twice; without them each is queried here."""
+    out = _improving_subjects(student, scores)
+    if achievements is None:
+        achievements = list(
+            PointEntry.objects.filter(student=student, voided_at__isnull=True, points__lt=0)
+            .select_related("behaviour")
+            .order_by("-date")[:5]
+        )
+    else:
+        achievements = sorted(achievements, key=lambda e: e.date, reverse=True)[:5]
+    for entry in achievements:
         out.append(Strength("achievement", f"{entry.behaviour.label} ({entry.date:%d-%m-%Y})"))
-    out += _attendance_recovered(student)
+    out += _attendance_recovered(student, summaries)
     if not counselling:
         return out
-    for i in (
-        Intervention.objects.filter(
-            student=student, deleted_at__isnull=True, outcome=Outcome.IMPROVED
-        )
-        .filter(status__in=(Status.COMPLETED, Status.STOPPED))
-        .select_related("programme")
-    ):
+    if interventions is None:
+        interventions = Intervention.objects.filter(
+            student=student, deleted_at__isnull=True
+        ).select_related("programme")
+    for i in interventions:
+        if i.outcome != Outcome.IMPROVED or i.status not in (Status.COMPLETED, Status.STOPPED):
+            continue
         out.append(
             Strength(
                 "intervention",

@@ -22,9 +22,10 @@ from smk_dashboard.core.page_cache import school_pages_changed
 from students.models import AcademicTerm, School
 
 from . import services
+from .artifacts import model_artifact_load
 from .ml.explain import Explainer, score
 from .ml.features import STEP_FEATURES, build_scoring_samples, next_term
-from .ml.registry import ArtifactChecksumError, load_model
+from .ml.registry import ArtifactChecksumError
 from .models import ModelVersion, Prediction, ScoringPurpose, ScoringRun, ScoringStatus
 from .training_data import school_frames, scoring_students
 
@@ -52,7 +53,7 @@ def _compute(scoring: ScoringRun) -> list[dict]:
     """Score the scoring's students: one dict per student (Prediction fields). No writes."""
     version, school = scoring.model_version, scoring.school
     try:
-        model = load_model(version.artifact_path, sha256=version.artifact_sha256)
+        model = model_artifact_load(version=version)
     except (OSError, ValueError, ArtifactChecksumError) as exc:
         raise ValidationError(
             _("Berkas model %(model)s rusak atau hilang; prediksi tidak dibuat.")

@@ -275,7 +275,20 @@ def predictions_reviewed(predictions: QuerySet[Prediction]) -> dict:
     return {"reviewed": agg["reviewed"] or 0, "confirmed": agg["confirmed"] or 0}
 
 
-def student_prediction_history(*, student: Student, user: User) -> list[Prediction]:
+def student_feedback(*, student: Student) -> list[PredictionFeedback]:
+    """Every teacher's feedback on the student's predictions, newest first, with the
+    prediction, its term and the author: read once by the profile, which shows the user's own
+    answers and, to those who may read them (`core.fields.can_read_teacher_notes`), the notes."""
+    return list(
+        PredictionFeedback.objects.filter(student=student)
+        .select_related("prediction", "prediction__term", "user")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def student_prediction_history(
+    *, student: Student, user: User, feedback: list[PredictionFeedback] | None = None
+) -> list[Prediction]:
     """Every stored prediction of the student, newest first, each with `top` (factors),
     `my_feedback` (the user's own answer to that flag, or None), `feedback_carried` (that
     answer was given on an earlier prediction of the same flag: "dari prediksi sebelumnya")
@@ -287,11 +300,9 @@ def student_prediction_history(*, student: Student, user: User) -> list[Predicti
         .select_related("term", "based_on_term", "model_version")
         .order_by("-created_at", "-id")
     )
-    mine = list(
-        PredictionFeedback.objects.filter(student=student, user=user)
-        .select_related("prediction")
-        .order_by("-updated_at", "-id")
-    )
+    if feedback is None:
+        feedback = student_feedback(student=student)
+    mine = [f for f in feedback if f.user_id == user.pk]
     by_flag = {flag_of(f): f for f in mine}
     for p in predictions:
         p.top = top_factors(p.factors, n=5, user=user, based_on=p.based_on_term, student=student)

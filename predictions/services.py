@@ -23,7 +23,7 @@ from smk_dashboard.core.page_cache import school_pages_changed, schools_pages_ch
 from students.models import GradeRecord, School, Student, User
 from students.term_status import exclude_unfinished_terms
 
-from .ml.registry import file_sha256
+from .artifacts import model_artifact_intact
 from .models import (
     Change,
     ModelVersion,
@@ -145,11 +145,7 @@ def model_version_create(
 
 
 def _check_artifact(version: ModelVersion) -> None:
-    try:
-        intact = file_sha256(version.artifact_path) == version.artifact_sha256
-    except OSError:
-        intact = False
-    if not intact:
+    if not model_artifact_intact(version=version):
         raise ValidationError(
             _("Berkas model %(model)s rusak atau hilang; model aktif tidak diubah.")
             % {"model": str(version)}
@@ -469,6 +465,7 @@ def school_needs_retraining(*, school: School) -> bool:
 
 
 def model_storage_dir(school: School):
+    """The school's folder in a local `"models"` storage (MODEL_STORAGE_DIR/<npsn>)."""
     directory = settings.MODEL_STORAGE_DIR / school.npsn
     directory.mkdir(parents=True, exist_ok=True)
     return directory

@@ -20,11 +20,12 @@ from smk_dashboard.core.page_cache import school_pages_changed
 from students.term_status import incomplete_term_codes
 
 from . import scoring, services
+from .artifacts import model_artifact_save
 from .ml.crossval import temporal_check
 from .ml.explain import Explainer
 from .ml.features import build_training_samples
 from .ml.labels import LABELS
-from .ml.registry import library_versions, save_model
+from .ml.registry import library_versions
 from .ml.train import train_and_select
 from .models import ModelVersion, RunStatus, TrainingRun
 from .promotion import WAIT, promotion_check
@@ -174,13 +175,14 @@ def train_school_models(
         "reference": Explainer(kkm=float(school.kkm)).fit(data).reference(),
     }
     fingerprint = frames.fingerprint()
-    directory = services.model_storage_dir(school)
-    # Every artifact is complete on disk (written atomically) before any row points at it;
-    # then all versions and the promotion land in one transaction, so a worker killed or a
-    # disk filling up part-way leaves the active model as it was.
+    # Every artifact is complete in the "models" storage (written atomically) before any row
+    # points at it; then all versions and the promotion land in one transaction, so a worker
+    # killed or a disk filling up part-way leaves the active model as it was.
     saved = {
-        name: save_model(
-            model, directory, metadata={"model": name, "school": school.npsn, "run": run.pk}
+        name: model_artifact_save(
+            school=school,
+            model=model,
+            metadata={"model": name, "school": school.npsn, "run": run.pk},
         )
         for name, model in result.models.items()
     }
@@ -191,7 +193,7 @@ def train_school_models(
                 algorithm=name,
                 metrics={**common, "cv": result.metrics[name]},
                 feature_schema=schema,
-                artifact_path=str(path),
+                artifact_path=path,
                 artifact_sha256=sha,
                 data_fingerprint=fingerprint,
                 library_versions=library_versions(),

@@ -188,8 +188,45 @@ PLOTLY_PARTIAL_BUNDLE = BASE_DIR / "static" / "vendor" / "plotly" / "plotly.min.
 if not PLOTLY_PARTIAL_BUNDLE.is_file() and importlib.util.find_spec("plotly"):
     _plotly_wheel = Path(importlib.util.find_spec("plotly").origin).parent / "package_data"
     STATICFILES_DIRS.append(("vendor/plotly", _plotly_wheel))
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_URL = "/media/"
+MODEL_STORAGE_DIR = Path(env("MODEL_STORAGE_DIR", default=str(BASE_DIR / "model_store")))
+# Files go through Django's storages only (smk_dashboard/core/storage.py): "default" holds
+# uploaded spreadsheets and error reports, "models" the trained model artifacts. Local folders
+# (MEDIA_ROOT, MODEL_STORAGE_DIR) unless a bucket is named: then S3-compatible object storage
+# (MinIO, a provider) through django-storages, and web and worker hosts share no disk.
+MEDIA_STORAGE_BUCKET = env("MEDIA_STORAGE_BUCKET", default="")
+MODEL_STORAGE_BUCKET = env("MODEL_STORAGE_BUCKET", default="")
+
+
+def _object_storage(bucket: str) -> dict:
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "location": env("OBJECT_STORAGE_PREFIX", default=""),
+            "endpoint_url": env("OBJECT_STORAGE_ENDPOINT_URL", default="") or None,
+            "region_name": env("OBJECT_STORAGE_REGION", default="") or None,
+            "access_key": env("OBJECT_STORAGE_ACCESS_KEY", default=""),
+            "secret_key": env("OBJECT_STORAGE_SECRET_KEY", default=""),
+            "addressing_style": env("OBJECT_STORAGE_ADDRESSING_STYLE", default="path"),
+            # Private objects: never a public ACL; links (if any) are signed and short-lived.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            # Names are unique (hash or time + random part); never overwrite one silently.
+            "file_overwrite": False,
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _object_storage(MEDIA_STORAGE_BUCKET)
+    if MEDIA_STORAGE_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "models": _object_storage(MODEL_STORAGE_BUCKET)
+    if MODEL_STORAGE_BUCKET
+    else {"BACKEND": "smk_dashboard.core.storage.ModelFileSystemStorage"},
     "staticfiles": {
         "BACKEND": env(
             "STATICFILES_BACKEND",
@@ -199,9 +236,6 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
-MEDIA_URL = "/media/"
-MODEL_STORAGE_DIR = Path(env("MODEL_STORAGE_DIR", default=str(BASE_DIR / "model_store")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=20 * 1024 * 1024)

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from smk_dashboard.core.roles import SCHOOL_WIDE_ROLES, TEACHER_ROLES
@@ -116,23 +116,53 @@ def student_profile_queryset(*, user: User) -> QuerySet[Student]:
     socio-economic fields are encrypted and not shown on the profile: never loaded."""
     return (
         student_queryset_for_user(user=user)
-        .select_related("school", "school_class", "major", "school_class__homeroom_teacher")
+        # `privacy` (the guardian's consent, shown by the counselling part) in the same query.
+        .select_related(
+            "school", "school_class", "major", "school_class__homeroom_teacher", "privacy"
+        )
         .defer(*ENCRYPTED_STUDENT_FIELDS)
     )
 
 
-def student_grade_trend(*, student: Student) -> list[dict]:
-    """Average score per subject group per term, oldest term first:
-    [{"term": "2024-1", "group": "umum", "avg": 81.2}]."""
+def student_subject_term_scores(*, student: Student) -> list[dict]:
+    """Sum and count of scores per subject and term, oldest term first (one query, from which
+    the profile's trend and its strengths are both computed): [{"subject": "Matematika",
+    "group": "umum", "term": "2024-1", "year": 2024, "semester": 1, "sum": 160.0, "n": 2}]."""
     rows = (
         GradeRecord.objects.filter(student=student)
-        .values("term__code", "term__year", "term__semester", "subject__group")
-        .annotate(avg=Avg("score"))
-        .order_by("term__year", "term__semester", "subject__group")
+        .values("subject__name", "subject__group", "term__code", "term__year", "term__semester")
+        .annotate(total=Sum("score"), n=Count("id"))
+        .order_by("term__year", "term__semester", "subject__name")
     )
     return [
-        {"term": r["term__code"], "group": r["subject__group"], "avg": float(r["avg"])}
+        {
+            "subject": r["subject__name"],
+            "group": r["subject__group"],
+            "term": r["term__code"],
+            "year": r["term__year"],
+            "semester": r["term__semester"],
+            "sum": float(r["total"]),
+            "n": r["n"],
+        }
         for r in rows
+    ]
+
+
+def student_grade_trend(*, student: Student, scores: list[dict] | None = None) -> list[dict]:
+    """Average score per subject group per term, oldest term first:
+    [{"term": "2024-1", "group": "umum", "avg": 81.2}]. `scores`: the rows of
+    `student_subject_term_scores` when the caller has them already."""
+    if scores is None:
+        scores = student_subject_term_scores(student=student)
+    totals: dict[tuple, list[float]] = {}
+    for r in scores:
+        acc = totals.setdefault((r["year"], r["semester"], r["group"], r["term"]), [0.0, 0])
+        acc[0] += r["sum"]
+        acc[1] += r["n"]
+    return [
+        {"term": term, "group": group, "avg": total / n}
+        for (_, _, group, term), (total, n) in sorted(totals.items())
+        if n
     ]
 
 

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from interventions.cases import permissions
+from smk_dashboard.core.page_cache import school_value
 from smk_dashboard.core.roles import Role
 from students.models import AcademicTerm, Student, User
 from students.selectors import student_queryset_for_user
@@ -80,10 +81,20 @@ def student_points(*, student: Student) -> dict:
         "timeline": list(reversed(rows)),
         "violations": sum(e.points for e in entries if not e.is_void and e.points > 0),
         "achievements": [e for e in entries if not e.is_void and e.points < 0],
-        "next_threshold": PointThreshold.objects.filter(
-            school_id=student.school_id, points__gt=total
-        ).first(),
+        "next_threshold": next(
+            (t for t in _thresholds(student.school_id) if t.points > total), None
+        ),
     }
+
+
+def _thresholds(school_id: int) -> list[PointThreshold]:
+    """The school's thresholds, lowest first, kept per school in the cache (every profile
+    reads them; they change when an operator edits them, which makes the cache stale)."""
+    return school_value(
+        "point-thresholds",
+        school_id,
+        lambda: list(PointThreshold.objects.filter(school_id=school_id).order_by("points", "id")),
+    )
 
 
 def todo_queryset_for_user(*, user: User) -> QuerySet[PointTodo]:

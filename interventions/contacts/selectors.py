@@ -72,6 +72,9 @@ def letter_templates(*, user: User) -> list:
 
 
 def guardian_consent(*, student: Student) -> StudentPrivacy | None:
+    # The profile loads it with the student (select_related "privacy"): no second query.
+    if Student.privacy.is_cached(student):
+        return Student.privacy.related.get_cached_value(student)
     return StudentPrivacy.objects.filter(student=student).first()
 
 

@@ -68,25 +68,15 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def save_model(
-    model: Any,
-    directory: str | Path,
-    *,
-    metadata: dict[str, Any],
-    name: str | None = None,
-) -> tuple[Path, str]:
-    """Write ``model`` to a new versioned zip in ``directory``; return (path, sha256).
-
-    The file name is ``<name>-<UTC timestamp>-<random>.zip`` (name defaults to
-    ``metadata["model"]`` or the class name). The zip is written to a temporary file in the
-    same directory, flushed and fsynced, then renamed over the final name, so a crash or a
-    full disk never leaves a half-written artifact under the final name.
-    """
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    stem = name or str(metadata.get("model") or type(model).__name__)
+def artifact_file_name(stem: str) -> str:
+    """A new artifact's file name: ``<stem>-<UTC timestamp>-<random>.zip``."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    final = directory / f"{stem}-{stamp}-{uuid.uuid4().hex[:8]}.zip"
+    return f"{stem}-{stamp}-{uuid.uuid4().hex[:8]}.zip"
+
+
+def model_to_bytes(model: Any, *, metadata: dict[str, Any]) -> bytes:
+    """The artifact of ``model`` as bytes (a zip: metadata.json + model.joblib), ready for any
+    storage. ``metadata`` gains the format version, creation time, class and library versions."""
     meta = {
         **metadata,
         "format_version": FORMAT_VERSION,
@@ -96,31 +86,20 @@ def save_model(
     }
     buffer = io.BytesIO()
     joblib.dump(model, buffer, compress=3)
-
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{stem}-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_STORED) as zf:
-                zf.writestr(_META_ENTRY, json.dumps(meta, indent=2, default=str))
-                zf.writestr(_MODEL_ENTRY, buffer.getvalue())
-            fh.flush()
-            os.fsync(fh.fileno())
-        sha = file_sha256(tmp_name)
-        os.replace(tmp_name, final)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    _fsync_directory(directory)
-    return final, sha
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as zf:
+        zf.writestr(_META_ENTRY, json.dumps(meta, indent=2, default=str))
+        zf.writestr(_MODEL_ENTRY, buffer.getvalue())
+    return out.getvalue()
 
 
-def load_model(path: str | Path, *, sha256: str) -> Any:
-    """Load an artifact after checking its sha256; raise ArtifactChecksumError on mismatch."""
-    blob = Path(path).read_bytes()  # hash and unzip the same bytes
+def model_from_bytes(blob: bytes, *, sha256: str, name: str = "") -> Any:
+    """The model in artifact bytes, after checking their sha256 against the recorded one;
+    raise ArtifactChecksumError on mismatch (hash and unzip the same bytes)."""
     actual = hashlib.sha256(blob).hexdigest()
     if actual != sha256:
         raise ArtifactChecksumError(
-            f"Checksum berkas model tidak cocok ({Path(path).name}): tercatat {sha256[:12]}…, "
+            f"Checksum berkas model tidak cocok ({Path(name).name}): tercatat {sha256[:12]}…, "
             f"berkas {actual[:12]}…. Berkas berubah atau rusak; latih ulang model. "
             f"(Model artifact checksum mismatch.)"
         )
@@ -128,9 +107,48 @@ def load_model(path: str | Path, *, sha256: str) -> Any:
         return joblib.load(io.BytesIO(zf.read(_MODEL_ENTRY)))
 
 
-def read_metadata(path: str | Path) -> dict[str, Any]:
-    """The artifact's metadata.json (no unpickling, safe to call on any file)."""
-    with zipfile.ZipFile(path) as zf:
+def save_model(
+    model: Any,
+    directory: str | Path,
+    *,
+    metadata: dict[str, Any],
+    name: str | None = None,
+) -> tuple[Path, str]:
+    """Write ``model`` to a new versioned zip in a local ``directory``; return (path, sha256).
+
+    (The web app stores artifacts through Django's `"models"` storage instead, with
+    `model_to_bytes`; this is for code without Django.) The zip is written to a temporary
+    file in the same directory, flushed and fsynced, then renamed over the final name, so a
+    crash or a full disk never leaves a half-written artifact under the final name.
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    stem = name or str(metadata.get("model") or type(model).__name__)
+    final = directory / artifact_file_name(stem)
+    blob = model_to_bytes(model, metadata=metadata)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{stem}-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(blob)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp_name, final)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    _fsync_directory(directory)
+    return final, hashlib.sha256(blob).hexdigest()
+
+
+def load_model(path: str | Path, *, sha256: str) -> Any:
+    """Load an artifact file after checking its sha256; raise ArtifactChecksumError on mismatch."""
+    return model_from_bytes(Path(path).read_bytes(), sha256=sha256, name=str(path))
+
+
+def read_metadata(path: str | Path | bytes) -> dict[str, Any]:
+    """The artifact's metadata.json (no unpickling, safe to call on any file or bytes)."""
+    source = io.BytesIO(path) if isinstance(path, bytes) else path
+    with zipfile.ZipFile(source) as zf:
         return json.loads(zf.read(_META_ENTRY))
 
 

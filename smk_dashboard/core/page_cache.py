@@ -152,3 +152,19 @@ def is_page_cache_callback(callback) -> bool:
     """Whether an on-commit callback is this module's (tests that count the tasks a request
     queues after commit leave these out)."""
     return getattr(callback, "func", None) is _replace_version
+
+
+def school_value(name: str, school_id: int | None, compute, *, ttl: int = 600):
+    """`compute()`'s value, kept per school until the school's data changes (the same version
+    token as the fragments) or `ttl` seconds pass: for what many pages of one school read on
+    every request and that changes rarely (the active model, the point thresholds)."""
+    if school_id is None:
+        return compute()
+    key = f"{PREFIX}:value:{name}:{school_id}"
+    found = fragment_get(key, school_id)
+    if found.value is not None:
+        return found.value["v"]
+    value = compute()
+    # Wrapped, so that a None value is cached too.
+    fragment_set(key, {"v": value}, version=found.version, ttl=ttl)
+    return value

@@ -3,8 +3,10 @@
 A backup is one folder `smk-backup-YYYYMMDDTHHMMSSZ/` under BACKUP_DIR holding
 
     database.dump     pg_dump --format=custom (restore with pg_restore, any table on its own)
-    models.tar.gz     MODEL_STORAGE_DIR (trained models, versioned files with their sha256)
-    media.tar.gz      MEDIA_ROOT (uploaded spreadsheets), when it exists
+    models.tar.gz     the "models" storage (trained models, versioned files with their sha256):
+                      MODEL_STORAGE_DIR, or every object of MODEL_STORAGE_BUCKET
+    media.tar.gz      the "default" storage (uploaded spreadsheets, error reports): MEDIA_ROOT
+                      when it exists, or every object of MEDIA_STORAGE_BUCKET
     manifest.json     when, what from, and the sha256 and size of each file above
     SHA256SUMS        the same hashes for `sha256sum -c SHA256SUMS`
 
@@ -16,6 +18,7 @@ Restore checks every sha256 first and changes nothing if one differs.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -26,6 +29,14 @@ import tarfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
+
+from smk_dashboard.core.storage import local_folder, storage_walk
+
+# A folder on this host, or a storage whose files are objects elsewhere (S3-compatible).
+Source = Path | Storage
 
 PREFIX = "smk-backup-"
 MANIFEST = "manifest.json"
@@ -91,13 +102,46 @@ def _tar_directory(source: Path, archive: Path, arcname: str) -> None:
             tar.add(source, arcname=arcname)
 
 
+def _tar_storage(storage: Storage, archive: Path, arcname: str) -> None:
+    """Every object of an object storage into the archive, under `arcname/<name>`, as
+    `_tar_directory` lays out a folder (so a restore can go to either kind)."""
+    with tarfile.open(archive, "w:gz") as tar:
+        for name in storage_walk(storage):
+            with storage.open(name, "rb") as fh:
+                data = fh.read()
+            info = tarfile.TarInfo(f"{arcname}/{name}")
+            info.size = len(data)
+            info.mode = 0o600
+            tar.addfile(info, io.BytesIO(data))
+
+
+def _archive(source: Source, archive: Path, arcname: str) -> None:
+    if isinstance(source, Path):
+        _tar_directory(source, archive, arcname)
+    else:
+        _tar_storage(source, archive, arcname)
+
+
+def backup_source(storage: Storage, folder: Path) -> Source:
+    """What to archive for a storage: its folder when it keeps files on this host (as before
+    object storage existed), the storage itself when it is a bucket."""
+    return folder if local_folder(storage) is not None else storage
+
+
+def _describe(source: Source | None) -> str | None:
+    if source is None or isinstance(source, Path):
+        return str(source) if source is not None else None
+    location = getattr(source, "location", "")
+    return f"s3://{getattr(source, 'bucket_name', '?')}/{location}".rstrip("/")
+
+
 def backup_create(
     *,
     dest_dir: Path,
     keep: int,
     database: dict,
-    model_dir: Path,
-    media_dir: Path | None = None,
+    model_dir: Source,
+    media_dir: Source | None = None,
 ) -> BackupResult:
     """Write one complete backup folder under `dest_dir`, then apply retention."""
     if keep < 1:
@@ -127,9 +171,9 @@ def backup_create(
             ],
             env,
         )
-        _tar_directory(model_dir, partial / MODELS_FILE, "models")
-        if media_dir is not None and media_dir.exists():
-            _tar_directory(media_dir, partial / MEDIA_FILE, "media")
+        _archive(model_dir, partial / MODELS_FILE, "models")
+        if media_dir is not None and (not isinstance(media_dir, Path) or media_dir.exists()):
+            _archive(media_dir, partial / MEDIA_FILE, "media")
         files = {
             p.name: {"sha256": _sha256(p), "bytes": p.stat().st_size}
             for p in sorted(partial.iterdir())
@@ -138,8 +182,8 @@ def backup_create(
             "format": 1,
             "created_at": created.isoformat(timespec="seconds"),
             "database": {"engine": "postgresql", "name": database["NAME"]},
-            "model_storage_dir": str(model_dir),
-            "media_root": str(media_dir) if media_dir is not None else None,
+            "model_storage_dir": _describe(model_dir),
+            "media_root": _describe(media_dir),
             "files": files,
         }
         (partial / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
@@ -222,12 +266,40 @@ def _replace_directory_contents(archive: Path, member_root: str, target: Path) -
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def _replace_storage_contents(archive: Path, member_root: str, storage: Storage) -> None:
+    """Make an object storage hold exactly what the archive holds under `member_root`: the
+    archive is read whole first (a broken one changes nothing), then the old objects go and
+    the archived ones are written under their own names."""
+    prefix = f"{member_root}/"
+    files: dict[str, bytes] = {}
+    with tarfile.open(archive, "r:gz") as tar:
+        for member in tar.getmembers():
+            if member.isfile() and member.name.startswith(prefix):
+                name = member.name[len(prefix) :]
+                if name.startswith("/") or ".." in name.split("/"):
+                    raise BackupError(f"Nama berkas tidak aman di arsip: {member.name}")
+                files[name] = tar.extractfile(member).read()
+    for name in list(storage_walk(storage)):
+        storage.delete(name)
+    for name, data in sorted(files.items()):
+        stored = storage.save(name, ContentFile(data))
+        if stored != name:
+            raise BackupError(f"{name} dipulihkan sebagai {stored}; penyimpanan tidak kosong.")
+
+
+def _restore(archive: Path, member_root: str, target: Source) -> None:
+    if isinstance(target, Path):
+        _replace_directory_contents(archive, member_root, target)
+    else:
+        _replace_storage_contents(archive, member_root, target)
+
+
 def backup_restore(
     *,
     path: Path,
     database: dict,
-    model_dir: Path,
-    media_dir: Path | None = None,
+    model_dir: Source,
+    media_dir: Source | None = None,
 ) -> dict:
     """Restore the database and the model artifacts (and media, when backed up) from `path`.
 
@@ -253,7 +325,7 @@ def backup_restore(
         env,
     )
     if MODELS_FILE in manifest["files"]:
-        _replace_directory_contents(path / MODELS_FILE, "models", model_dir)
+        _restore(path / MODELS_FILE, "models", model_dir)
     if media_dir is not None and MEDIA_FILE in manifest["files"]:
-        _replace_directory_contents(path / MEDIA_FILE, "media", media_dir)
+        _restore(path / MEDIA_FILE, "media", media_dir)
     return manifest

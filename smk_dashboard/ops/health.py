@@ -1,10 +1,14 @@
 """Dependency checks for /readyz: each returns (ok, detail) and never raises."""
 
+import os
 import time
 
 import redis
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import connection
+
+from smk_dashboard.core.storage import model_storage
 
 
 def _timed(check) -> dict:
@@ -37,11 +41,10 @@ def _broker() -> None:
 
 
 def _model_storage() -> None:
-    directory = settings.MODEL_STORAGE_DIR
-    directory.mkdir(parents=True, exist_ok=True)
-    probe = directory / ".readyz"
-    probe.write_text("ok")
-    probe.unlink()
+    # Through the "models" storage (a folder or a bucket): write a probe, then remove it.
+    storage = model_storage()
+    name = storage.save(f".readyz/{os.getpid()}", ContentFile(b"ok"))
+    storage.delete(name)
 
 
 def readiness() -> dict:

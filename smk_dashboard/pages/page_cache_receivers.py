@@ -5,7 +5,7 @@ Django sends no signal for them."""
 
 from django.db.models.signals import post_delete, post_save
 
-from interventions.conduct.models import PointEntry
+from interventions.conduct.models import PointEntry, PointThreshold
 from interventions.models import Intervention, InterventionSession
 from interventions.referrals.models import BkReferral
 from predictions.models import ModelVersion, Prediction, PredictionFeedback, ScoringRun, TrainingRun
@@ -40,6 +40,8 @@ SCHOOL_OF = {
     # achievement makes a kurang student "Membaik" on the risk list (issue 24, item 10)
     IndicatorSettings: ("school_id",),
     PointEntry: ("student", "school_id"),
+    # The profile keeps a school's thresholds in the cache (core.page_cache.school_value).
+    PointThreshold: ("school_id",),
 }
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from smk_dashboard.core.audit import audit_log
 from smk_dashboard.core.jobs import enqueue_on_commit
+from smk_dashboard.core.storage import local_copy
 from students.importers import FileRejected, sniff_format
 from students.importers.sniff import check_file_size
 from students.models import ImportBatch, ImportKind, ImportStatus, Role, School, User
@@ -85,7 +86,7 @@ def import_batch_create(
     request=None,
     preview: bool = True,
 ) -> ImportBatch:
-    """Keep the uploaded file (under MEDIA_ROOT, for audit) and record a batch with its
+    """Keep the uploaded file (in the "default" storage, for audit) and record a batch with its
     sha256, status `analysing`, and queue its analysis (import_batch_analyse_task, once this
     transaction commits). The calling process never parses the file. Writes no school data."""
     if kind not in ImportKind.values:
@@ -182,10 +183,10 @@ def import_batch_analyse(*, batch_id: int) -> ImportBatch | None:
     ImportBatch.objects.filter(pk=batch.pk).update(started_at=batch.started_at, progress=5)
     # Read before the file is analysed: a change made while it runs makes the preview stale.
     stamp = school_data_stamp(school_id=batch.school_id)
-    path = Path(batch.file.path)
     try:
-        batch.file_format = sniff_format(path)
-        analysis = _analyse_batch(batch, path, progress=_progress_updater(batch.pk, 10, 90))
+        with uploaded_copy(batch) as path:
+            batch.file_format = sniff_format(path)
+            analysis = _analyse_batch(batch, path, progress=_progress_updater(batch.pk, 10, 90))
     except FileRejected as exc:
         if batch.preview.get("error_report"):  # from the preview before a new mapping
             default_storage.delete(batch.preview["error_report"])
@@ -204,6 +205,13 @@ def import_batch_analyse(*, batch_id: int) -> ImportBatch | None:
     batch.progress = 100
     batch.save()
     return batch
+
+
+def uploaded_copy(batch: ImportBatch):
+    """A path on this host to the batch's uploaded file (the file itself on a local MEDIA_ROOT,
+    a private temporary copy when it is in object storage; the web host that took the upload
+    need not be this one)."""
+    return local_copy(default_storage, batch.file.name, suffix=Path(batch.file.name).suffix)
 
 
 def _analyse_batch(batch: ImportBatch, path: Path, progress=None) -> Analysis:
@@ -307,13 +315,13 @@ def import_batch_process(*, batch_id: int) -> ImportBatch:
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=ImportStatus.RUNNING, started_at=timezone.now(), progress=2
     )
-    path = Path(batch.file.path)
-    with path.open("rb") as fh:
-        if _sha256(fh) != batch.sha256:
-            raise ValidationError(_("File asli berubah sejak diunggah; unggah ulang."))
     try:
-        batch.file_format = batch.file_format or sniff_format(path)
-        analysis = _analyse_batch(batch, path, progress=_progress_updater(batch.pk, 5, 60))
+        with uploaded_copy(batch) as path:
+            with path.open("rb") as fh:
+                if _sha256(fh) != batch.sha256:
+                    raise ValidationError(_("File asli berubah sejak diunggah; unggah ulang."))
+            batch.file_format = batch.file_format or sniff_format(path)
+            analysis = _analyse_batch(batch, path, progress=_progress_updater(batch.pk, 5, 60))
     except FileRejected as exc:
         return _finish_rejected(batch, " ".join(exc.messages))
     ImportBatch.objects.filter(pk=batch.pk).update(progress=65)

@@ -21,6 +21,7 @@ import subprocess
 import sys
 
 import pytest
+from django.core.files.storage import storages
 from django.db import connection
 
 from predictions import services, training
@@ -100,7 +101,7 @@ def test_a_full_disk_while_saving_the_artifact_keeps_the_previous_model_active(
     versions_before = ModelVersion.objects.count()
     directory = services.model_storage_dir(school)
     files_before = sorted(os.listdir(directory))
-    assert files_before == [os.path.basename(active.artifact_path)]
+    assert files_before == [os.path.basename(storages["models"].path(active.artifact_path))]
 
     run = services.training_run_create(school=school, user=None, models=["lr"])
     report = _run_child(
@@ -118,4 +119,7 @@ def test_a_full_disk_while_saving_the_artifact_keeps_the_previous_model_active(
     assert ModelVersion.objects.count() == versions_before
     still_active = ModelVersion.objects.get(school=school, is_active=True)
     assert still_active == active
-    assert file_sha256(still_active.artifact_path) == still_active.artifact_sha256
+    assert (
+        file_sha256(storages["models"].path(still_active.artifact_path))
+        == still_active.artifact_sha256
+    )

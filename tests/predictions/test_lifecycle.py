@@ -8,6 +8,7 @@ import shutil
 from collections import Counter
 
 import pytest
+from django.core.files.storage import storages
 from django.db import transaction
 from django.test import Client, override_settings
 
@@ -145,7 +146,7 @@ def test_a_corrupt_candidate_artifact_fails_the_switch_and_nothing_changes(train
     # Any model of the run that did not win (the run also stores the ensemble).
     candidate = ModelVersion.objects.filter(school=trained, is_active=False).first()
     shown = _shown(trained)
-    with open(candidate.artifact_path, "r+b") as fh:
+    with open(storages["models"].path(candidate.artifact_path), "r+b") as fh:
         fh.seek(100)
         fh.write(b"\0rusak\0")
     with pytest.raises(services.ValidationError, match="rusak"):

@@ -4,6 +4,7 @@ artifacts → versions → promotion → stored predictions with reasons."""
 import datetime
 
 import pytest
+from django.core.files.storage import storages
 
 from predictions import scoring, services, training
 from predictions.ml.registry import file_sha256
@@ -45,7 +46,9 @@ def test_a_run_cross_validates_every_model_and_promotes_the_best_macro_f1(demo_s
     assert 0 <= calibration["after"]["ece_pooled"]["kurang"] <= 1
     assert active.metrics["cv_plan"]["folds"] == 3 and active.metrics["device"] == "cpu"
     for version in versions.values():
-        assert file_sha256(version.artifact_path) == version.artifact_sha256
+        assert (
+            file_sha256(storages["models"].path(version.artifact_path)) == version.artifact_sha256
+        )
         metrics = version.metrics
         assert metrics["labels"] == ["kurang", "sedang", "baik"]
         assert sum(map(sum, metrics["cv"]["confusion_matrix"])) == metrics["n_samples"]
@@ -89,7 +92,7 @@ def test_a_corrupted_artifact_is_refused_and_the_active_model_stays(demo_school)
     _train(demo_school, ["lr", "rf"])
     active = ModelVersion.objects.get(school=demo_school, is_active=True)
     other = ModelVersion.objects.filter(school=demo_school, is_active=False).first()
-    with open(other.artifact_path, "r+b") as fh:
+    with open(storages["models"].path(other.artifact_path), "r+b") as fh:
         fh.seek(100)
         fh.write(b"\0corrupted\0")
     with pytest.raises(services.ValidationError, match="rusak"):

@@ -7,9 +7,14 @@ import json
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.core.management.base import BaseCommand, CommandError
 
-from smk_dashboard.ops.backup import BackupError, backup_create
+from smk_dashboard.ops.backup import (
+    BackupError,
+    backup_create,
+    backup_source,
+)
 
 
 class Command(BaseCommand):
@@ -27,8 +32,8 @@ class Command(BaseCommand):
                 dest_dir=dest or settings.BACKUP_DIR,
                 keep=keep if keep is not None else settings.BACKUP_KEEP,
                 database=settings.DATABASES["default"],
-                model_dir=settings.MODEL_STORAGE_DIR,
-                media_dir=settings.MEDIA_ROOT,
+                model_dir=backup_source(storages["models"], settings.MODEL_STORAGE_DIR),
+                media_dir=backup_source(storages["default"], settings.MEDIA_ROOT),
             )
         except BackupError as exc:
             raise CommandError(str(exc)) from exc

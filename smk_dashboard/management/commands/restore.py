@@ -6,9 +6,16 @@ import json
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.core.management.base import BaseCommand, CommandError
 
-from smk_dashboard.ops.backup import BackupError, backup_list, backup_restore, backup_verify
+from smk_dashboard.ops.backup import (
+    BackupError,
+    backup_list,
+    backup_restore,
+    backup_source,
+    backup_verify,
+)
 
 
 class Command(BaseCommand):
@@ -47,8 +54,8 @@ class Command(BaseCommand):
             manifest = backup_restore(
                 path=backup,
                 database=database,
-                model_dir=settings.MODEL_STORAGE_DIR,
-                media_dir=settings.MEDIA_ROOT,
+                model_dir=backup_source(storages["models"], settings.MODEL_STORAGE_DIR),
+                media_dir=backup_source(storages["default"], settings.MEDIA_ROOT),
             )
         except BackupError as exc:
             raise CommandError(str(exc)) from exc

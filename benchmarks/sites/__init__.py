@@ -1,0 +1,1 @@
+"""Helpers shared by the benchmarks that start several processes (sites)."""
