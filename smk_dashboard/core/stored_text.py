@@ -62,7 +62,8 @@ def _fill(msgstr: str, tokens: list, values: dict) -> str:
     for m in _PLACEHOLDER.finditer(msgstr):
         out.append(msgstr[last : m.start()])
         token = m.group(0)
-        if token == "%%":  # noqa: S105 (a literal percent sign, not a password)
+        # bandit B105: "%%" is a literal percent sign in a message, not a password.
+        if token == "%%":  # noqa: S105  # nosec B105
             out.append("%")
         elif "(" in token:
             name = m.group(1)
