@@ -200,10 +200,17 @@ def _average_gains(students: QuerySet[Student], reasons: dict[int, list[str]]) -
     series: dict[int, list[float]] = defaultdict(list)
     for r in rows:
         series[r["student_id"]].append(float(r["avg"]))
-    gain = _min_gain() / 2  # an average over all subjects moves less than one subject
     for sid, avgs in series.items():
-        if len(avgs) >= 2 and avgs[-1] - avgs[-2] >= gain:
-            reasons[sid].append(_("rata-rata nilai naik %(g).0f poin") % {"g": avgs[-1] - avgs[-2]})
+        reasons[sid] += _gain_reason(avgs)
+
+
+def _gain_reason(avgs: list[float]) -> list[str]:
+    """The overall average of the last two terms rose by the meaningful gain (halved: an
+    average over all subjects moves less than one subject)."""
+    gain = _min_gain() / 2
+    if len(avgs) >= 2 and avgs[-1] - avgs[-2] >= gain:
+        return [_("rata-rata nilai naik %(g).0f poin") % {"g": avgs[-1] - avgs[-2]}]
+    return []
 
 
 def _alpa_drops(students: QuerySet[Student], reasons: dict[int, list[str]]) -> None:
@@ -216,5 +223,39 @@ def _alpa_drops(students: QuerySet[Student], reasons: dict[int, list[str]]) -> N
     for sid, alpa in rows:
         series[sid].append(alpa)
     for sid, alpas in series.items():
-        if len(alpas) >= 2 and alpas[-2] - alpas[-1] >= _min_alpa_drop():
-            reasons[sid].append(_("kehadiran pulih"))
+        reasons[sid] += _alpa_reason(alpas)
+
+
+def _alpa_reason(alpas: list[int]) -> list[str]:
+    if len(alpas) >= 2 and alpas[-2] - alpas[-1] >= _min_alpa_drop():
+        return [_("kehadiran pulih")]
+    return []
+
+
+def student_improving_reasons(
+    *,
+    scores: list[dict],
+    summaries: list[AttendanceSummary],
+    interventions: list[Intervention],
+    achievements: list[PointEntry],
+    counselling: bool,
+) -> list[str]:
+    """`improving_reasons` for one student from rows a page has read already (the profile:
+    subject scores with sum and count per term, attendance summaries oldest first, the
+    student's interventions and achievements), so that the sentence costs no query. Same
+    signals and thresholds as the risk list's "Membaik"."""
+    since = timezone.localdate() - dt.timedelta(days=RECENT_DAYS)
+    found = [shipped_label(e.behaviour.name) for e in achievements if e.date >= since]
+    if counselling:
+        found += [
+            _("intervensi selesai: membaik")
+            for i in interventions
+            if i.outcome == Outcome.IMPROVED and i.closed_at and i.closed_at.date() >= since
+        ]
+    totals: dict[tuple[int, int], list[float]] = defaultdict(lambda: [0.0, 0])
+    for r in scores:
+        totals[(r["year"], r["semester"])][0] += float(r["sum"])
+        totals[(r["year"], r["semester"])][1] += r["n"]
+    found += _gain_reason([t / n for _key, (t, n) in sorted(totals.items()) if n])
+    found += _alpa_reason([a.alpa for a in summaries])
+    return sorted(set(found))

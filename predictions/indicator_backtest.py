@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from predictions.ml.labels import category_from_average
 from students.indicators import indicator_flags, indicator_settings_get
 from students.models import AcademicTerm, GradeRecord, School, Student
 from students.term_status import exclude_unfinished_terms
@@ -38,6 +37,10 @@ def indicator_backtest(*, school: School) -> dict | None:
     )
     if len(terms) < 2:
         return None
+    # Imported here: predictions.ml.labels brings pandas, which the web process loads only when
+    # the model page asks for this comparison (tests/ops/test_web_startup.py).
+    from predictions.ml.labels import category_from_average
+
     rules = indicator_settings_get(school=school)
     rules.min_conduct_points = None  # points are not kept per term
     out = {"at_risk": 0, "found": 0, "fine": 0, "flagged": 0, "terms": []}

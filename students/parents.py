@@ -103,7 +103,10 @@ def student_parents(
 
 
 def parent_values(*, student: Student) -> dict[str, str]:
-    """The five stored values, decrypted, in one query (the profile's queryset defers them)."""
+    """The five stored values, decrypted: from the row itself when it was loaded with them (the
+    profile, for bk and walikelas), else in one query."""
+    if not set(PARENT_FIELDS) & student.get_deferred_fields():
+        return {f: getattr(student, f) or "" for f in PARENT_FIELDS}
     row = Student.objects.filter(pk=student.pk).values(*PARENT_FIELDS).first() or {}
     return {f: row.get(f) or "" for f in PARENT_FIELDS}
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
+from smk_dashboard.core.fields import PARENT_FIELDS
 from smk_dashboard.core.roles import SCHOOL_WIDE_ROLES, TEACHER_ROLES
 
 from .models import (
@@ -113,14 +114,18 @@ def school_queryset_for_user(*, user: User) -> QuerySet[School]:
 
 def student_profile_queryset(*, user: User) -> QuerySet[Student]:
     """The students whose profile the user may open, with what the header shows. The
-    socio-economic fields are encrypted and not shown on the profile: never loaded."""
+    socio-economic fields are encrypted and not shown on the profile: never loaded. Parents'
+    names and numbers are loaded in the same query only for the roles that may read them
+    (bk; a walikelas, for the homeroom: `students.parents` still checks the student)."""
+    reads_parents = getattr(user, "role", None) in (Role.BK, Role.WALIKELAS)
+    deferred = [f for f in ENCRYPTED_STUDENT_FIELDS if not (reads_parents and f in PARENT_FIELDS)]
     return (
         student_queryset_for_user(user=user)
         # `privacy` (the guardian's consent, shown by the counselling part) in the same query.
         .select_related(
             "school", "school_class", "major", "school_class__homeroom_teacher", "privacy"
         )
-        .defer(*ENCRYPTED_STUDENT_FIELDS)
+        .defer(*deferred)
     )
 
 

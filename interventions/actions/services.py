@@ -104,37 +104,32 @@ def action_item_done(
     *, user: User, item: ActionItem, request: HttpRequest | None = None
 ) -> ActionItem:
     """Mark a to-do done (safe to repeat)."""
-    _check_can_act(user, item)
-    if item.status == ActionStatus.DONE:
-        return item
-    with transaction.atomic():
-        item.status, item.done_at, item.done_by = ActionStatus.DONE, timezone.now(), user
-        item.save(update_fields=["status", "done_at", "done_by", "updated_at"])
-        _sync_decision(item)
-        audit_log(
-            action="todo.done",
-            user=user,
-            request=request,
-            target=item,
-            school=item.student.school,
-            detail={"student_id": item.student_id},
-        )
-    return item
+    return _status_set(user=user, item=item, done=True, request=request)
 
 
 def action_item_reopen(
     *, user: User, item: ActionItem, request: HttpRequest | None = None
 ) -> ActionItem:
     """Open a to-do marked done by mistake."""
+    return _status_set(user=user, item=item, done=False, request=request)
+
+
+def _status_set(
+    *, user: User, item: ActionItem, done: bool, request: HttpRequest | None
+) -> ActionItem:
+    """Done or open again, with its case-conference decision and an audit row; nothing when
+    the to-do is already so (safe to repeat)."""
     _check_can_act(user, item)
-    if item.status == ActionStatus.OPEN:
+    status = ActionStatus.DONE if done else ActionStatus.OPEN
+    if item.status == status:
         return item
     with transaction.atomic():
-        item.status, item.done_at, item.done_by = ActionStatus.OPEN, None, None
+        item.status = status
+        item.done_at, item.done_by = (timezone.now(), user) if done else (None, None)
         item.save(update_fields=["status", "done_at", "done_by", "updated_at"])
         _sync_decision(item)
         audit_log(
-            action="todo.reopen",
+            action="todo.done" if done else "todo.reopen",
             user=user,
             request=request,
             target=item,

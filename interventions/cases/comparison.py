@@ -28,7 +28,6 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from predictions.ml.labels import category_from_average
 from predictions.selectors import published_predictions
 from smk_dashboard.core.categories import CATEGORY_RANK
 from students.models import AcademicTerm, School
@@ -131,6 +130,10 @@ def matched_comparison(
     def category(avg: float | None) -> str | None:
         if avg is None:
             return None
+        # Imported here: predictions.ml.labels brings pandas, which a web process loads only
+        # when a page needs it (tests/ops/test_web_startup.py).
+        from predictions.ml.labels import category_from_average
+
         return category_from_average(avg, kkm=school.kkm, baik=school.baik_threshold)
 
     def unit(r: dict) -> Unit:

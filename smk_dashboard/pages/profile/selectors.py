@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from interventions.models import Intervention
 from interventions.page_context import counselling_profile_context
-from interventions.strengths import counselling_scope, improving_reasons
+from interventions.strengths import student_improving_reasons
 from predictions.models import PredictionFeedback
 from predictions.selectors import (
     active_model_version,
@@ -47,6 +47,9 @@ def student_profile(*, user: User, student: Student) -> dict:
     )
     feedback = student_feedback(student=student)
     history = student_prediction_history(student=student, user=user, feedback=feedback)
+    counselling = counselling_profile_context(
+        user=user, student=student, scores=scores, summaries=summaries, interventions=interventions
+    )
     return {
         "grade_trend": student_grade_trend(student=student, scores=scores),
         "attendance_by_month": student_attendance_by_month(student=student),
@@ -69,29 +72,29 @@ def student_profile(*, user: User, student: Student) -> dict:
             student.school_id,
             lambda: active_model_version(school_id=student.school_id),
         ),
-        "kurang_improving": kurang_improving(user=user, student=student, history=history),
-        **counselling_profile_context(
-            user=user,
-            student=student,
-            scores=scores,
-            summaries=summaries,
-            interventions=interventions,
+        "kurang_improving": kurang_improving(
+            history=history,
+            reasons=lambda: student_improving_reasons(
+                scores=scores,
+                summaries=summaries,
+                interventions=interventions,
+                achievements=counselling["points"]["achievements"],
+                counselling=show_counselling,
+            ),
         ),
+        **counselling,
     }
 
 
-def kurang_improving(*, user: User, student: Student, history: list) -> list[str]:
+def kurang_improving(*, history: list, reasons) -> list[str]:
     """Why a student whose current prediction (in `history`, the profile's prediction list) is
-    kurang also counts as "Membaik" (`interventions.strengths.improving_reasons`), for the one
-    sentence that says how the two fit together; [] when they are not both."""
+    kurang also counts as "Membaik" (`reasons()`: the risk list's signals, from rows the page
+    has read), for the one sentence that says how the two fit together; [] when they are not
+    both."""
     current = next((p for p in history if p.is_current), None)
     if current is None or current.category != "kurang":
         return []
-    reasons = improving_reasons(
-        students=Student.objects.filter(pk=student.pk),
-        counselling_of=counselling_scope(user),
-    )
-    return reasons.get(student.pk, [])
+    return reasons()
 
 
 def teacher_notes(
