@@ -124,10 +124,11 @@ def train_and_select(
 
     With ``ensemble`` (and at least two named models) the soft vote of the models is a
     candidate too, scored on the same folds; its weights are fitted on the members'
-    out-of-fold predictions. With ``calibrate`` the champion is wrapped in a
-    `CalibratedModel`. With ``big_school_rule`` and at least BIG_SAMPLES samples, at most
-    BIG_FOLDS folds are used and a model clearly behind after PRUNE_AFTER_FOLDS folds stops
-    (it is neither refitted nor a candidate).
+    out-of-fold predictions. With ``calibrate`` every returned model (the champion and the
+    ensemble included) is wrapped in a `CalibratedModel` whose map was chosen and fitted on
+    its own out-of-fold probabilities. With ``big_school_rule`` and at least BIG_SAMPLES
+    samples, at most BIG_FOLDS folds are used and a model clearly behind after
+    PRUNE_AFTER_FOLDS folds stops (it is neither refitted nor a candidate).
 
     ``y`` defaults to ``data.y``. ``progress(percent)`` is called with 0-100 as fits finish.
     Raises InsufficientDataError before any training when the data is too small.
@@ -186,17 +187,23 @@ def train_and_select(
         )
     champion = select_champion(metrics)
     calibration: dict[str, Any] = {}
-    if calibrate and champion in oof:
-        method, cal, scores = choose_calibrator(
-            oof[champion], codes, candidates=candidates_for(champion), seed=seed
-        )
-        fitted[champion] = CalibratedModel(base=fitted[champion], calibrator=cal)
-        calibration = {
-            "model": champion,
-            "method": method,
-            "inner_brier": {k: round(v, 4) for k, v in scores.items()},
-            **calibration_summary(metrics[champion]),
-        }
+    if calibrate:
+        # Every stored model, the champion and the ensemble first among them, scores through
+        # a map fitted on its own out-of-fold probabilities (the ensemble's members stay raw:
+        # its weights were fitted on their raw out-of-fold probabilities).
+        for name in [n for n in fitted if n in oof]:
+            method, cal, scores = choose_calibrator(
+                oof[name], codes, candidates=candidates_for(name), seed=seed
+            )
+            fitted[name] = CalibratedModel(base=fitted[name], calibrator=cal)
+            metrics[name]["calibration_method"] = method
+            if name == champion:
+                calibration = {
+                    "model": champion,
+                    "method": method,
+                    "inner_brier": {k: round(v, 4) for k, v in scores.items()},
+                    **calibration_summary(metrics[champion]),
+                }
     return TrainResult(
         metrics=metrics,
         champion=champion,

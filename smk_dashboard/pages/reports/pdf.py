@@ -156,8 +156,8 @@ def district_report_tables(
     report: dict, *, pdf: bool = False
 ) -> list[tuple[str, list[str], list[list]]]:
     """(title, header, rows) of the district report, with the cells as the page shows them:
-    "<5" for a small count and "*" for a count hidden beside it (`suppression`); a share is
-    given only where both its count and the total are shown."""
+    "*" for a hidden count, small or hidden beside a small one (`suppression`, one mark); a
+    share is given only where both its count and the total are shown."""
     tables = [
         _category_table(
             title, label, report[key], "group", pdf=pdf, school=True, terms=key.endswith("trend")
@@ -435,8 +435,9 @@ def district_report_pdf(report: dict, *, district: str, generated: dt.datetime) 
         5,
         pdf_text(
             _(
-                "Dibuat %(date)s. Angka agregat per sekolah; tanpa nama siswa. <5: kurang dari 5 "
-                "siswa. *: angka lain yang disembunyikan agar sel kecil tidak dapat dihitung."
+                "Dibuat %(date)s. Angka agregat per sekolah; tanpa nama siswa. *: angka yang "
+                "disembunyikan (kelompok kecil, atau angka lain agar kelompok kecil tidak dapat "
+                "dihitung; sengaja tidak dibedakan). <5 (kehadiran): kurang dari 5 siswa."
             )
             % {"date": long_date(generated)}
         ),

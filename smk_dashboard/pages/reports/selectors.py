@@ -1,8 +1,8 @@
 """Aggregates for the school report (kepsek, operator) and the district report (sudin).
 
 Everything here counts students; nothing returns a name or a NISN. The district report
-suppresses every count below SMALL_CELL ("<5") and every rate built on such a count, and
-hides further counts ("*") so that none of those can be computed by subtraction."""
+hides every count below SMALL_CELL and every rate built on such a count, and further counts,
+all with one mark ("*"), so that none of those can be narrowed down from what is shown."""
 
 from __future__ import annotations
 
@@ -333,8 +333,6 @@ def _protect_school(tables: dict[str, list[dict]], coverage: dict | None) -> tup
 def _coverage_rate(n_kurang: int, with_intervention: int, n_shown, with_shown):
     if not n_kurang:
         return None
-    if SUPPRESSED in (n_shown, with_shown):
-        return SUPPRESSED
     if HIDDEN in (n_shown, with_shown):
         return HIDDEN  # with the kurang count and the rate, the hidden count would follow
     return with_intervention / n_kurang
@@ -342,9 +340,10 @@ def _coverage_rate(n_kurang: int, with_intervention: int, n_shown, with_shown):
 
 def district_protected(tables: dict[str, list[dict]], coverage: list[dict]) -> tuple[dict, list]:
     """The district tables (`by_grade_level`, `by_major`, `trend`, `observed_trend`: rows with
-    `school`, the category counts and `n`) and the coverage rows, with small counts shown as
-    "<5" and, per school, complementary cells as "*" so that no small count can be computed
-    by subtraction (`smk_dashboard.pages.suppression`)."""
+    `school`, the category counts and `n`) and the coverage rows, with small counts and, per
+    school, complementary cells all shown as "*" (one mark: no bound a reader could combine
+    with the sums), so that no hidden count can be narrowed to fewer than 5 possible values
+    from the shown cells and the sums (`smk_dashboard.pages.suppression`)."""
     out = {name: [dict(r) for r in rows] for name, rows in tables.items()}
     out_coverage = []
     cov_by_school = {r["school"]: r for r in coverage}
@@ -354,7 +353,7 @@ def district_protected(tables: dict[str, list[dict]], coverage: list[dict]) -> t
         index = {name: _by_school(rows).get(school, []) for name, rows in tables.items()}
         mine = {name: [tables[name][i] for i in idx] for name, idx in index.items()}
         values, relations, virtual = _protect_school(mine, cov_by_school.get(school))
-        cells = shown(values, relations, virtual=virtual)
+        cells = shown(values, relations, virtual=virtual, one_mark=True)
         shown_by_school[school] = cells
         for name, idx in index.items():
             for local, i in enumerate(idx):
