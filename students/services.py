@@ -162,3 +162,26 @@ def indicator_settings_save(*, school: School, user: User | None, values: dict, 
         detail={name: values.get(name) for name in INDICATOR_FIELDS},
     )
     return settings_row
+
+
+def school_pooled_opt_out_set(*, school: School, user: User | None, opt_out: bool, request=None):
+    """Whether the school stays out of the shared district model (issue 26): its data then
+    never trains another school's shared model and it gets none itself. Operator or kepsek
+    of the school. A shared model it already uses stays until its own model replaces it or
+    the operator activates another; the next shared models of other schools leave it out."""
+    if user is not None and not (
+        user.is_superuser
+        or (user.role in (Role.OPERATOR, Role.KEPSEK) and user.school_id == school.id)
+    ):
+        raise PermissionDenied(_("Hanya operator dan kepala sekolah yang mengatur ini."))
+    School.objects.filter(pk=school.pk).update(pooled_opt_out=bool(opt_out))
+    school.pooled_opt_out = bool(opt_out)
+    audit_log(
+        action="school.pooled_opt_out",
+        user=user,
+        request=request,
+        target=school,
+        school=school,
+        detail={"opt_out": bool(opt_out)},
+    )
+    return school
