@@ -77,8 +77,8 @@ def train_pooled_model(
     if not _too_little_history(own):
         raise ValidationError(
             _(
-                "Data sekolah ini sudah cukup untuk melatih modelnya sendiri; pakai "
-                "\u201cMulai pelatihan\u201d."
+                "Data sekolah ini sudah cukup untuk melatih modelnya sendiri; pakai tombol "
+                "Mulai pelatihan."
             )
         )
     sources = {}
