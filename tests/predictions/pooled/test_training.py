@@ -11,7 +11,7 @@ from predictions.pooled import pooled_refusal, pooled_run_start
 from predictions.pooled_training import pooled_metrics_now, school_samples
 from predictions.promotion import WAIT, promotion_check
 from predictions.services import training_run_create
-from students.models import Student, StudentStatus
+from students.models import School, Student, StudentStatus
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -110,3 +110,11 @@ def test_the_switch_follows_the_rule_both_ways(district, monkeypatch, shared_f1,
     active = ModelVersion.objects.get(school=district.new, is_active=True)
     assert (active != shared) is replaced
     assert (run.metrics["promotion"]["decision"] != WAIT) is replaced
+
+
+def test_a_school_without_any_grades_is_told_so_and_nothing_is_stored(district):
+    empty = School.objects.create(npsn="20109999", name="SMK Baru", district=district.new.district)
+    run = _pooled_run(empty)
+    assert run.status == "failed"
+    assert "Belum ada siswa aktif dengan nilai" in run.error, run.error
+    assert not ModelVersion.objects.filter(school=empty).exists()
