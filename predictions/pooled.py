@@ -10,11 +10,13 @@ database, in the worker, and never leave it. A school that opts out
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from smk_dashboard.core.audit import audit_log
 from smk_dashboard.core.jobs import enqueue_on_commit
+from smk_dashboard.core.page_cache import school_pages_changed
 from students.models import GradeRecord, School, User
 
 from .models import ModelVersion, TrainingRun
@@ -74,4 +76,50 @@ def pooled_run_start(
     return run
 
 
-__all__ = ["POOLED", "pooled_refusal", "pooled_run_start", "pooled_sources"]
+def pooled_model_retire(*, version: ModelVersion, reason: str) -> None:
+    """Stop an active shared model: the school has no active model (its risk list falls back
+    to the indicators) until it gets another. Its predictions stay as history."""
+    with transaction.atomic():
+        ModelVersion.objects.filter(pk=version.pk, is_pooled=True).update(is_active=False)
+        audit_log(
+            action="model.retire",
+            user=None,
+            target=version,
+            school=version.school,
+            detail={"reason": reason},
+        )
+        school_pages_changed(version.school_id)
+
+
+def pooled_opt_out_apply(*, school: School) -> dict:
+    """After `school` opted out: its own active shared model stops, and every other school's
+    active shared model that learned from its data is trained again without it (a new run on
+    the `ml` queue; the old one stays until the new one has scored), or stops when too few
+    sources are left. Returns {"retired": [school ids], "retrained": [run ids]}."""
+    school.refresh_from_db()
+    out: dict = {"retired": [], "retrained": []}
+    if not school.pooled_opt_out:
+        return out
+    for version in ModelVersion.objects.filter(is_active=True, is_pooled=True).select_related(
+        "school"
+    ):
+        if version.school_id == school.pk:
+            pooled_model_retire(version=version, reason="opt_out")
+            out["retired"].append(version.school_id)
+        elif school.npsn in (version.metrics.get("pooled") or {}).get("sources", []):
+            try:
+                out["retrained"].append(pooled_run_start(school=version.school, user=None).pk)
+            except ValidationError:
+                pooled_model_retire(version=version, reason="source_opt_out")
+                out["retired"].append(version.school_id)
+    return out
+
+
+__all__ = [
+    "POOLED",
+    "pooled_model_retire",
+    "pooled_opt_out_apply",
+    "pooled_refusal",
+    "pooled_run_start",
+    "pooled_sources",
+]
