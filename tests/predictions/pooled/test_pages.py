@@ -13,6 +13,7 @@ from predictions.pooled import POOLED
 from smk_dashboard.core.models import AuditEvent
 from students.models import User
 from tests.cache_keys import task_callbacks
+from tests.smk_dashboard.outputs.outputs import pdf_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -54,6 +55,9 @@ def test_the_shared_model_is_named_as_such_on_every_page(
     student = Prediction.objects.current().filter(student__school=district.new)[0].student_id
     profile = kepsek.get(f"/students/{student}/").content.decode()
     assert LABEL in profile
+    pack = kepsek.get(f"/students/{student}/summary.pdf")
+    assert pack.status_code == 200
+    assert LABEL in " ".join(pdf_text(pack.content).split())
     training_page = _client("operator_4").get("/predictions/training/").content.decode()
     assert LABEL in training_page
     version = ModelVersion.objects.get(school=district.new, is_active=True)
