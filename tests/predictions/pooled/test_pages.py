@@ -30,6 +30,7 @@ def _start_from_the_training_page(django_capture_on_commit_callbacks) -> Trainin
     operator = _client("operator_4")
     page = operator.get("/predictions/training/").content.decode()
     assert 'data-testid="pooled-start"' in page
+    assert "model bersama dari sekolah lain dapat dipakai" in operator.get("/").content.decode()
     with django_capture_on_commit_callbacks() as callbacks:
         response = operator.post("/predictions/training/", {"action": "pooled"})
     run = TrainingRun.objects.get(school__npsn="20100004")
@@ -60,6 +61,7 @@ def test_the_shared_model_is_named_as_such_on_every_page(
     assert LABEL in " ".join(pdf_text(pack.content).split())
     training_page = _client("operator_4").get("/predictions/training/").content.decode()
     assert LABEL in training_page
+    assert LABEL in _client("operator_4").get("/").content.decode()  # the first-day checklist
     version = ModelVersion.objects.get(school=district.new, is_active=True)
     with translation.override("en"):
         banner = render_to_string(
