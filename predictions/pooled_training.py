@@ -169,7 +169,9 @@ def train_pooled_model(
         # the school's own model arrived meanwhile: it stays; this one waits for the operator
         decision = "wait"
     else:
-        decision = "first" if active is None else "auto"
+        # the first model, or a newer shared model in place of the older one (e.g. after a
+        # source school opted out): no rule to weigh, the newer data wins
+        decision = "first" if active is None else "shared"
     scoring_run = services.scoring_run_start(
         school=school,
         version=version,
@@ -181,6 +183,8 @@ def train_pooled_model(
     )
     scoring_run = scoring.scoring_run_execute(scoring_id=scoring_run.pk)
     log(f"{scoring_run.n_students} siswa dinilai dengan model bersama.")
+    if decision == "shared":
+        log(f"Model bersama baru menggantikan model bersama sebelumnya ({active}).")
     summary = {k: cv[k]["mean"] for k in ("accuracy", "macro_f1", "recall_kurang") if k in cv}
     return {
         "summary": {"champion": algorithm, "models": {algorithm: summary}, "pooled": True},

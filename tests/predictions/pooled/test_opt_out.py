@@ -3,12 +3,13 @@ indicators), and a shared model that learned from its data is trained again with
 stops when too few schools are left to learn from."""
 
 import pytest
+from django.test import Client
 
 from predictions import training
 from predictions.models import ModelVersion, Prediction, TrainingRun
 from predictions.pooled import POOLED, pooled_opt_out_apply, pooled_run_start
 from predictions.tasks import pooled_opt_out_apply_task
-from students.models import School
+from students.models import School, User
 from students.services import school_pooled_opt_out_set
 from tests.cache_keys import task_callbacks
 
@@ -51,6 +52,10 @@ def test_a_source_that_opts_out_is_left_out_of_a_retrained_shared_model(district
     now = ModelVersion.objects.get(school=district.new, is_active=True)
     assert now != first and leaving.npsn not in now.metrics["pooled"]["sources"]
     assert now.pooled_sources == 2
+    operator = Client()
+    operator.force_login(User.objects.get(username="operator_4"))
+    page = operator.get(f"/predictions/training/{run.pk}/").content.decode()
+    assert "menggantikan model bersama sebelumnya" in page
 
 
 def test_a_shared_model_stops_when_too_few_sources_are_left(district):
