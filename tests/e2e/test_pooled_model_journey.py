@@ -8,6 +8,8 @@ import pytest
 
 from predictions import training
 from predictions.models import TrainingRun
+from smk_dashboard.ops.vendor_assets import AXE, is_current
+from tests.e2e.test_accessibility import axe_violations
 from tests.predictions.pooled.district import seed_district
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -17,12 +19,27 @@ SHOTS = os.environ.get("SMK_SHOTS_DIR", "")
 
 
 def _shoot(page, name: str) -> None:
-    if not SHOTS:
-        return
+    """At 1366 and 390 px: no serious or critical axe-core violation; a screenshot when
+    SMK_SHOTS_DIR is set."""
     for width in (1366, 390):
         page.set_viewport_size({"width": width, "height": 900})
         page.reload()  # charts lay out for the width they load at
-        page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
+        if is_current(AXE):
+            assert axe_violations(page) == [], (name, width)
+        if SHOTS:
+            page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
+
+
+@pytest.fixture
+def page(browser):
+    # bypass_csp: the CSP (script-src 'self') would refuse the injected axe-core script
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 900}, locale="id-ID", bypass_csp=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
 
 
 def test_a_new_school_uses_the_shared_model_and_every_page_says_so(
