@@ -42,6 +42,9 @@ class _ModelVersionSerializer(serializers.Serializer):
     is_active = serializers.BooleanField()
     promoted_at = serializers.DateTimeField(allow_null=True)
     training_run = serializers.IntegerField(source="training_run_id", allow_null=True)
+    # a shared model (issue 26): trained on `pooled_sources` other schools of this deployment
+    is_pooled = serializers.BooleanField()
+    pooled_sources = serializers.IntegerField()
 
     class Meta:
         ref_name = "ModelVersion"

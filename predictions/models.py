@@ -80,6 +80,10 @@ class ModelVersion(models.Model):
     data_fingerprint = models.CharField(max_length=64)
     library_versions = models.JSONField(default=dict)
     seed = models.IntegerField(default=42)
+    # A shared model (issue 26): trained on `pooled_sources` other schools of this deployment
+    # for a school with too little history of its own; its metrics say how it was measured.
+    is_pooled = models.BooleanField(_("model bersama"), default=False)
+    pooled_sources = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=False)
     promoted_at = models.DateTimeField(null=True, blank=True)
     promoted_by = models.ForeignKey(

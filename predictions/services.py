@@ -122,6 +122,8 @@ def model_version_create(
     data_fingerprint: str,
     library_versions: dict,
     seed: int,
+    is_pooled: bool = False,
+    pooled_sources: int = 0,
 ) -> ModelVersion:
     with transaction.atomic():
         last = (
@@ -141,6 +143,8 @@ def model_version_create(
             data_fingerprint=data_fingerprint,
             library_versions=library_versions,
             seed=seed,
+            is_pooled=is_pooled,
+            pooled_sources=pooled_sources,
         )
 
 

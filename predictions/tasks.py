@@ -9,7 +9,7 @@ from django.conf import settings
 
 from students.models import School
 
-from . import scoring, services, training
+from . import pooled, scoring, services, training
 from .models import ModelVersion, RunStatus, TrainingRun
 
 logger = logging.getLogger(__name__)
@@ -87,3 +87,9 @@ def retrain_on_new_data_task() -> int:
 def training_runs_fail_stale_task() -> int:
     """Periodic: fail training runs whose worker stopped sending heartbeats."""
     return services.training_run_fail_stale(silent_seconds=settings.TRAINING_HEARTBEAT_TIMEOUT)
+
+
+@shared_task(acks_late=True)
+def pooled_opt_out_apply_task(school_id: int) -> dict:
+    """Queued by the students app (by name) when a school opts out of the shared model."""
+    return pooled.pooled_opt_out_apply(school=School.objects.get(pk=school_id))

@@ -28,6 +28,8 @@ from .ml.labels import LABELS
 from .ml.registry import library_versions
 from .ml.train import train_and_select
 from .models import ModelVersion, RunStatus, TrainingRun
+from .pooled import POOLED
+from .pooled_training import pooled_metrics_now, train_pooled_model
 from .promotion import WAIT, promotion_check
 from .training_data import school_frames
 
@@ -204,8 +206,11 @@ def train_school_models(
     champion_f1 = result.metrics[champion]["macro_f1"]["mean"]
     active = ModelVersion.objects.filter(school=school, is_active=True).first()
     # The one rule (predictions.promotion): on its own only when not worse than the active.
+    # A shared model (trained on other schools) is measured again on this school's own
+    # samples, which it never saw, so both figures speak of this school.
     check = promotion_check(
-        candidate=versions[champion].metrics, active=active.metrics if active else None
+        candidate=versions[champion].metrics,
+        active=pooled_metrics_now(active=active, data=data) if active else None,
     )
     auto = check["decision"] != WAIT
     if auto:
@@ -300,7 +305,10 @@ def training_run_execute(*, run_id: int) -> TrainingRun:
             update_fields=["status", "started_at", "heartbeat_at", "attempts", "progress", "error"]
         )
     try:
-        result = train_school_models(
+        train = (
+            train_pooled_model if (run.config or {}).get("kind") == POOLED else train_school_models
+        )
+        result = train(
             run=run,
             progress=lambda p: _set_progress(run.pk, p),
             log=lambda line: _append_log(run, line),

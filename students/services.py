@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smk_dashboard.core.audit import audit_log
+from smk_dashboard.core.jobs import enqueue_on_commit
 from smk_dashboard.core.page_cache import school_pages_changed
 
 from .importers.values import clean_text
@@ -162,3 +163,32 @@ def indicator_settings_save(*, school: School, user: User | None, values: dict, 
         detail={name: values.get(name) for name in INDICATOR_FIELDS},
     )
     return settings_row
+
+
+POOLED_OPT_OUT_TASK = "predictions.tasks.pooled_opt_out_apply_task"
+
+
+def school_pooled_opt_out_set(*, school: School, user: User | None, opt_out: bool, request=None):
+    """Whether the school stays out of the shared district model (issue 26): its data then
+    never trains another school's shared model and it gets none itself. Operator or kepsek
+    of the school. Opting out, after commit, a task of the predictions layer (queued by name)
+    stops the school's own shared model and retrains the other schools' shared models that
+    learned from its data (`predictions.pooled.pooled_opt_out_apply`)."""
+    if user is not None and not (
+        user.is_superuser
+        or (user.role in (Role.OPERATOR, Role.KEPSEK) and user.school_id == school.id)
+    ):
+        raise PermissionDenied(_("Hanya operator dan kepala sekolah yang mengatur ini."))
+    School.objects.filter(pk=school.pk).update(pooled_opt_out=bool(opt_out))
+    school.pooled_opt_out = bool(opt_out)
+    audit_log(
+        action="school.pooled_opt_out",
+        user=user,
+        request=request,
+        target=school,
+        school=school,
+        detail={"opt_out": bool(opt_out)},
+    )
+    if opt_out:
+        enqueue_on_commit(POOLED_OPT_OUT_TASK, school.id)
+    return school

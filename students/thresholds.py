@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from .indicators import INDICATOR_LABELS, indicator_settings_get
 from .models import IndicatorSettings, Role
 from .models.indicators import DEFAULTS
-from .services import INDICATOR_FIELDS, indicator_settings_save
+from .services import INDICATOR_FIELDS, indicator_settings_save, school_pooled_opt_out_set
 
 
 class IndicatorSettingsForm(forms.ModelForm):
@@ -27,6 +27,14 @@ def indicator_settings(request):
         raise PermissionDenied(_("Halaman ini hanya untuk operator dan kepala sekolah."))
     current = indicator_settings_get(school=user.school)
     form = IndicatorSettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and request.POST.get("action") == "pooled":
+        opt_out = request.POST.get("pooled_opt_out") == "on"
+        school_pooled_opt_out_set(school=user.school, user=user, opt_out=opt_out, request=request)
+        if opt_out:
+            messages.success(request, _("Sekolah ini tidak ikut model bersama."))
+        else:
+            messages.success(request, _("Sekolah ini ikut model bersama."))
+        return redirect("students:indicators")
     if request.method == "POST" and request.POST.get("action") == "defaults":
         indicator_settings_save(school=user.school, user=user, values=DEFAULTS, request=request)
         messages.success(request, _("Batas indikator dikembalikan ke bawaan."))
@@ -44,5 +52,10 @@ def indicator_settings(request):
     return render(
         request,
         "students/indicators.html",
-        {"form": form, "labels": INDICATOR_LABELS, "defaults": DEFAULTS},
+        {
+            "form": form,
+            "labels": INDICATOR_LABELS,
+            "defaults": DEFAULTS,
+            "pooled_opt_out": user.school.pooled_opt_out,
+        },
     )

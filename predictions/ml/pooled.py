@@ -17,6 +17,7 @@ import pandas as pd
 
 from predictions.ml.crossval import evaluate_models
 from predictions.ml.data import SequenceData
+from predictions.ml.labels import LABELS
 from predictions.ml.metrics import fold_metrics
 from predictions.ml.models import make_model
 from predictions.ml.tabular import encode_labels
@@ -117,3 +118,93 @@ def leave_one_school_out(
             "own": {k: own[k] for k in ("accuracy", "macro_f1", "recall_kurang") if k in own},
         }
     return out
+
+
+# --------------------------------------------------------------------------- the model itself
+
+
+class PooledModel:
+    """A model trained on other schools' shared views, ready for ONE school: it takes that
+    school's ordinary samples (built with its own KKM, as scoring builds them), turns them
+    into the shared view with `kkm` and asks the estimator. Explanations (occlusion) work on
+    the school's own features, so their sentences speak in the school's own scores."""
+
+    def __init__(self, estimator: Any, *, kkm: float):
+        self.estimator = estimator
+        self.kkm = kkm
+
+    @property
+    def classes_(self) -> Any:
+        return getattr(self.estimator, "classes_", None)
+
+    def predict_proba(self, data: SequenceData) -> np.ndarray:
+        return self.estimator.predict_proba(shared_view(data, kkm=self.kkm))
+
+    def predict(self, data: SequenceData) -> np.ndarray:
+        return np.array(LABELS, dtype=object)[np.argmax(self.predict_proba(data), axis=1)]
+
+
+def pooled_fit(
+    sources: Mapping[str, tuple[SequenceData, float]], *, model: str = "lr", seed: int = 42
+) -> tuple[Any, SequenceData]:
+    """The estimator fitted on the shared views of every source school, and those rows."""
+    train = concat([shared_view(data, kkm=kkm) for data, kkm in sources.values()])
+    return make_model(model, seed=seed).fit(train, train.y), train
+
+
+def _chunks(groups: np.ndarray, k: int) -> list[np.ndarray]:
+    """Row indices in `k` parts, each student's rows in one part (deterministic)."""
+    unique = np.unique(groups.astype(str))
+    part = {g: i % k for i, g in enumerate(unique)}
+    ids = np.array([part[str(g)] for g in groups])
+    return [np.flatnonzero(ids == i) for i in range(k) if (ids == i).any()]
+
+
+def _scored(codes: np.ndarray, proba: np.ndarray) -> dict[str, Any]:
+    """fold_metrics, with no recall of kurang where the part holds no kurang student."""
+    scored = fold_metrics(codes, proba)
+    if not (codes == 0).any():
+        scored["recall_kurang"] = float("nan")
+    return scored
+
+
+def _summary(per_part: list[dict[str, Any]], confusion: np.ndarray) -> dict[str, Any]:
+    out: dict[str, Any] = {"folds": len(per_part), "confusion_matrix": confusion.tolist()}
+    for key in ("accuracy", "macro_f1", "recall_kurang"):
+        values = [float(p[key]) for p in per_part if p.get(key) == p.get(key)]
+        if values:
+            out[key] = {
+                "mean": float(np.mean(values)),
+                "std": float(np.std(values, ddof=1)) if len(values) > 1 else 0.0,
+            }
+    return out
+
+
+def measure_on_school(model: Any, data: SequenceData, *, parts: int = 5) -> dict[str, Any]:
+    """How `model` (never trained on `data`) does on a school's labelled samples `data`, in
+    the shape of a cross-validation entry: {"accuracy"/"macro_f1"/"recall_kurang": {"mean",
+    "std"}, "folds", "confusion_matrix"}. The samples are split into `parts` groups of
+    students so that the spread is comparable with a school's own cross-validation."""
+    codes = encode_labels(data.y)
+    proba = np.asarray(model.predict_proba(data))
+    per_part = [_scored(codes[idx], proba[idx]) for idx in _chunks(data.groups, parts)]
+    return _summary(per_part, fold_metrics(codes, proba)["confusion_matrix"])
+
+
+def measure_leave_one_out(
+    sources: Mapping[str, tuple[SequenceData, float]], *, model: str = "lr", seed: int = 42
+) -> dict[str, Any]:
+    """For a school without labelled samples: each source school in turn tested with a model
+    trained on the other sources (never on itself). The same shape as `measure_on_school`,
+    one "fold" per source school. Needs at least two sources."""
+    if len(sources) < 2:
+        raise ValueError("Model bersama butuh sedikitnya dua sekolah sumber.")
+    per_school, confusion = [], np.zeros((3, 3), dtype=int)
+    for key, (data, kkm) in sources.items():
+        others = {k: v for k, v in sources.items() if k != key}
+        estimator, _train = pooled_fit(others, model=model, seed=seed)
+        proba = estimator.predict_proba(shared_view(data, kkm=kkm))
+        scored = _scored(encode_labels(data.y), proba)
+        per_school.append(scored)
+        confusion += np.asarray(scored["confusion_matrix"], dtype=int)
+    return _summary(per_school, confusion)

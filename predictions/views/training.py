@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from predictions import services
 from predictions.metrics import cv_accuracy
 from predictions.models import ModelVersion, ScoringPurpose, ScoringRun, TrainingRun
+from predictions.pooled import pooled_refusal, pooled_run_start
 from predictions.promotion import RULE_TEXT
 from predictions.selectors import switch_changes, training_run_promotion, training_runs_waiting
 from students.models import Role
@@ -51,6 +52,14 @@ def _runs(request: HttpRequest):
 @login_required
 def training(request: HttpRequest) -> HttpResponse:
     _operator(request)
+    if request.method == "POST" and request.POST.get("action") == "pooled":
+        try:
+            run = pooled_run_start(school=request.user.school, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("predictions:training")
+        messages.success(request, _("Pelatihan #%(id)s masuk antrean.") % {"id": run.pk})
+        return redirect("predictions:training_run", run_id=run.pk)
     form = TrainingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -67,6 +76,7 @@ def training(request: HttpRequest) -> HttpResponse:
             return redirect("predictions:training_run", run_id=run.pk)
     context = {
         "rule": RULE_TEXT,
+        "pooled_refusal": pooled_refusal(school=request.user.school),
         "waiting": training_runs_waiting(school_id=request.user.school_id),
         "form": form,
         "runs": _runs(request).select_related("requested_by")[:20],

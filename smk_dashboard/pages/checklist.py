@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from predictions.pooled import pooled_refusal
 from predictions.selectors import active_model_version
 from students.importers.majors import UNASSIGNED_CODE
 from students.models import (
@@ -141,6 +142,8 @@ def _model(school: School) -> Step:
             "a": version.algorithm.upper(),
             "v": version.version,
         }
+        if version.is_pooled:
+            state += " · " + _("model bersama (dilatih dari sekolah lain)")
     else:
         state = _(
             "Belum ada model: perlu nilai dua semester berturut-turut (semester dan hasil "
@@ -148,6 +151,8 @@ def _model(school: School) -> Step:
         )
         if pending:
             state += " · " + _("impor masih berjalan")
+        elif pooled_refusal(school=school) is None:
+            state += " · " + _("sampai itu, model bersama dari sekolah lain dapat dipakai")
     url = reverse("predictions:training")
     return Step("model", _("Model pertama"), version is not None, state, url, _("Latih model"))
 

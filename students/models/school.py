@@ -41,6 +41,17 @@ class School(models.Model):
             "× jumlah akun BK."
         ),
     )
+    # Issue 26: schools of one deployment (district server) lend their data to a shared model
+    # for a school with too little history. Opting out: this school's data never trains
+    # another school's shared model, and it gets no shared model itself.
+    pooled_opt_out = models.BooleanField(
+        _("tidak ikut model bersama"),
+        default=False,
+        help_text=_(
+            "Bila dicentang, data sekolah ini tidak dipakai melatih model sekolah lain, dan "
+            "sekolah ini tidak memakai model bersama."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -192,10 +192,14 @@ def student_pack_pdf(data: dict, *, compress: bool = True) -> bytes:
             else "akurasi belum tersedia"
         )
         pdf.set_text_color(*GREY)
+        how = "validasi silang pada data sekolah ini"
+        name = model["name"]
+        if model.get("pooled_sources"):
+            name += " - model bersama (dilatih dari sekolah lain)"
+            how = f"dilatih dari {model['pooled_sources']} sekolah lain, diuji tanpa data latihnya"
         _line(
             pdf,
-            f"Model {model['name']}: {measured} (validasi silang pada data sekolah ini). "
-            "Peluang adalah perkiraan, bukan kepastian.",
+            f"Model {name}: {measured} ({how}). Peluang adalah perkiraan, bukan kepastian.",
         )
         pdf.set_text_color(0, 0, 0)
 

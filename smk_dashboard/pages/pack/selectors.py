@@ -128,6 +128,8 @@ def student_pack(*, student: Student) -> dict:
         else {
             "name": f"{version.algorithm.upper()} v{version.version}",
             "accuracy": cv_accuracy(version.metrics),
+            # a shared model (issue 26): trained on this many other schools, 0 when not
+            "pooled_sources": version.pooled_sources if version.is_pooled else 0,
         },
         "points": {
             "total": points["total"],

@@ -6,7 +6,16 @@ import numpy as np
 import pytest
 
 from predictions.ml.features import build_training_samples
-from predictions.ml.pooled import SHARED_FEATURES, concat, leave_one_school_out, shared_view
+from predictions.ml.pooled import (
+    SHARED_FEATURES,
+    PooledModel,
+    concat,
+    leave_one_school_out,
+    measure_leave_one_out,
+    measure_on_school,
+    pooled_fit,
+    shared_view,
+)
 from tests.predictions.ml.synthetic import make_school_frames
 
 
@@ -49,3 +58,26 @@ def test_leave_one_school_out_scores_each_school_on_the_others():
         assert "mean" in entry["own"]["macro_f1"]
     with pytest.raises(ValueError, match="dua sekolah"):
         leave_one_school_out({"A": schools["A"]})
+
+
+def test_a_pooled_model_scores_a_school_in_its_own_scores_and_is_measured_there():
+    sources = {"A": school(1), "B": school(2, shift=5.0)}
+    target, kkm = school(3, shift=-5.0)  # a school that grades lower, with its own KKM
+    estimator, train = pooled_fit(sources, model="lr")
+    assert len(train) == sum(len(d) for d, _ in sources.values())
+    model = PooledModel(estimator, kkm=kkm)
+    proba = model.predict_proba(target)  # the school's ordinary samples, not a shared view
+    np.testing.assert_allclose(proba, estimator.predict_proba(shared_view(target, kkm=kkm)))
+    measured = measure_on_school(model, target, parts=4)
+    assert measured["folds"] == 4
+    assert np.array(measured["confusion_matrix"]).sum() == len(target)
+    assert measured["macro_f1"]["mean"] > 0.5 and measured["macro_f1"]["std"] >= 0
+
+
+def test_leave_one_out_gives_one_fold_per_source_school():
+    sources = {"A": school(1), "B": school(2, shift=5.0), "C": school(4)}
+    measured = measure_leave_one_out(sources, model="lr")
+    assert measured["folds"] == 3
+    assert np.array(measured["confusion_matrix"]).sum() == sum(len(d) for d, _ in sources.values())
+    with pytest.raises(ValueError, match="dua sekolah"):
+        measure_leave_one_out({"A": sources["A"]})
