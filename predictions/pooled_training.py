@@ -21,6 +21,7 @@ from students.models import School
 from students.term_status import incomplete_term_codes
 
 from . import scoring, services
+from .artifacts import model_artifact_load, model_artifact_save
 from .ml.data import SequenceData
 from .ml.explain import Explainer
 from .ml.features import build_scoring_samples, build_training_samples
@@ -34,7 +35,7 @@ from .ml.pooled import (
     measure_on_school,
     pooled_fit,
 )
-from .ml.registry import library_versions, load_model, save_model
+from .ml.registry import library_versions
 from .ml.train import InsufficientDataError, check_enough_data
 from .models import ModelVersion, TrainingRun
 from .pooled import MIN_SOURCE_SCHOOLS, pooled_sources
@@ -145,9 +146,9 @@ def train_pooled_model(
     fingerprint = hashlib.sha256(
         "|".join(f"{npsn}:{len(d)}" for npsn, (d, _k) in sources.items()).encode()
     ).hexdigest()
-    path, sha = save_model(
-        model,
-        services.model_storage_dir(school),
+    path, sha = model_artifact_save(
+        school=school,
+        model=model,
         metadata={"model": algorithm, "school": school.npsn, "run": run.pk, "pooled": True},
     )
     with transaction.atomic():
@@ -206,7 +207,7 @@ def pooled_metrics_now(*, active: ModelVersion, data: SequenceData) -> dict:
     if not active.is_pooled or not len(data):
         return active.metrics
     try:
-        model = load_model(active.artifact_path, sha256=active.artifact_sha256)
+        model = model_artifact_load(version=active)
         cv = measure_on_school(model, data)
     except Exception:  # noqa: BLE001 — the stored figures still allow a decision
         return active.metrics
