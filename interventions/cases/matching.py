@@ -25,8 +25,6 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from scipy.stats import t as student_t
-
 CALIPER = 0.05
 MIN_PAIRS = 10
 HEADLINE_MIN = 10  # a percentage is headlined only over at least this many students
@@ -126,6 +124,9 @@ def paired_estimate(
     comparison = sum(b for _a, b in pairs) / n
     low = high = None
     if n >= 2:
+        # Imported here: scipy.stats costs the web process about 0.6 s at start-up.
+        from scipy.stats import t as student_t
+
         sd = math.sqrt(sum((d - mean) ** 2 for d in diffs) / (n - 1))
         half = float(student_t.ppf(0.5 + level / 2, n - 1)) * sd / math.sqrt(n)
         low, high = mean - half, mean + half

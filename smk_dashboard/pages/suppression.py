@@ -35,7 +35,6 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 
 import numpy as np
-from scipy.optimize import linprog
 
 SMALL_CELL = 5
 SUPPRESSED = "<5"
@@ -159,6 +158,9 @@ class _Intervals:
         c = np.full(len(bnds), sense) if i is None else np.zeros(len(bnds))
         if i is not None:
             c[i] = sense
+        # Imported here, not at start-up: only the district report solves programs.
+        from scipy.optimize import linprog
+
         kw = {"A_eq": a, "b_eq": b} if len(a) else {}
         res = linprog(c, bounds=bnds, method="highs", **kw)
         if res.status == 3:

@@ -31,7 +31,7 @@ print(json.dumps({
     "urls_loaded": "smk_dashboard.urls" in sys.modules
     and "interventions.cases.views" in sys.modules,
     "heavy": sorted({m.split(".")[0] for m in sys.modules}
-                    & {"pandas", "sklearn", "keras", "tensorflow", "plotly", "openpyxl"}),
+                    & {"pandas", "sklearn", "keras", "tensorflow", "plotly", "openpyxl", "scipy"}),
 }))
 """
 
