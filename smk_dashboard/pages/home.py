@@ -87,7 +87,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["top_kurang"] = top_kurang(user=request.user)
     if role in INDICATOR_ROLES and active_model_version(school_id=request.user.school_id) is None:
         # no trained model yet: the school's plain indicators flag students (issue 26)
-        context["indicators"] = risk_indicator_list(user=request.user, filters=RiskFilters())
+        context["indicators"] = risk_indicator_list(
+            user=request.user, filters=RiskFilters(), limit=TOP_N
+        )
     if role == Role.OPERATOR and request.user.school_id:
         # read above when the school has no model; with one, the step needs no count
         context["checklist"] = operator_checklist(
@@ -100,7 +102,10 @@ def home(request: HttpRequest) -> HttpResponse:
     response = render(request, f"home/{role}.html", context)
     # The panels name students (top of the risk list, follow-ups, referrals, to-dos): the
     # page is a read of those students like any list (issue 25, finding 12).
-    audit_student_list(request=request, action="home.view", student_ids=_named_student_ids(context))
+    named = _named_student_ids(context)
+    if context.get("indicators") and role != Role.OPERATOR:  # the flagged students' names
+        named += [row.student.pk for row in context["indicators"].rows]
+    audit_student_list(request=request, action="home.view", student_ids=named)
     return response
 
 

@@ -71,3 +71,20 @@ def test_home_pages_before_a_model_count_flags_without_a_probability(school, rol
     assert not re.search(r"risiko\s+\d+\s?%", page, re.IGNORECASE)
     if role in (Role.BK, Role.KEPSEK):  # teachers see their own classes only: none here
         assert "Alpa 8 hari (batas lebih dari 3)" in page
+
+
+def test_the_home_page_audits_the_flagged_students_it_names(school):
+    """Before a model the home page names flagged students: its audit row lists them (issue 25,
+    finding 12)."""
+    from smk_dashboard.core.models import AuditEvent
+
+    student = StudentFactory(school=school, name="Sering Alpa")
+    AttendanceSummary.objects.create(
+        student=student, term=TermFactory(year=2025, semester=1), alpa=8, school_days=100
+    )
+    bk = UserFactory(role=Role.BK, school=school)
+    client = Client()
+    client.force_login(bk)
+    assert "Sering Alpa" in client.get("/").content.decode()
+    event = AuditEvent.objects.get(action="home.view", user=bk)
+    assert student.pk in event.detail["student_ids"]
