@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from predictions.selectors import top_factors
+from smk_dashboard.core.access import allowed
 from smk_dashboard.core.audit import audit_student_list
 from smk_dashboard.core.params import parse_id, parse_ids
 
 from .cases import permissions, selectors, services
 from .cases.forms import InterventionCreateForm, RescheduleForm
-from .cases.views import allowed
 from .referrals import selectors as referral_selectors
 from .referrals import services as referral_services
 

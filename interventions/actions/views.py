@@ -1,36 +1,18 @@
 """One click each (POST, CSRF): mark a to-do done, reopen it, give it to someone else, move
 its date (issue 24). Each calls one service and goes back where the click came from."""
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from smk_dashboard.core.access import allowed
+
 from . import permissions, selectors, services
 from .forms import ReassignForm, RescheduleForm
-
-
-def allowed(predicate: Callable) -> Callable:
-    """Signed in, and `predicate(user)` holds; else 403."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request: HttpRequest, *args, **kwargs):
-            if not predicate(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _back(request: HttpRequest) -> HttpResponse:

@@ -1,11 +1,7 @@
 """Pages for BK interventions. Each view checks input, calls one selector or service, renders.
 A student or intervention outside the user's scope answers 404; a role without access 403."""
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from interventions.actions.selectors import staff_choices
+from smk_dashboard.core.access import allowed
 from smk_dashboard.core.audit import audit_log, audit_student_list
 from smk_dashboard.core.fields import FieldGroup, can_see
 from students.selectors import student_queryset_for_user
@@ -42,22 +39,6 @@ from .forms import (
 from .models import SessionKind
 
 PAGE_SIZE = 25
-
-
-def allowed(predicate: Callable) -> Callable:
-    """Signed in, and `predicate(user)` holds; else 403."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request: HttpRequest, *args, **kwargs):
-            if not predicate(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _manage_or_403(user, intervention) -> None:

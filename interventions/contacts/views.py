@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from interventions.cases import permissions
 from interventions.cases.selectors import student_scope_get
-from interventions.cases.views import allowed
 from interventions.conduct import selectors as conduct_selectors
 from interventions.conduct.models import LetterKind
+from smk_dashboard.core.access import allowed
 from smk_dashboard.core.audit import audit_log
 from smk_dashboard.core.params import parse_id
 from smk_dashboard.core.roles import PARENT_CONTACT_ROLES, Role

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from interventions.cases import permissions
 from interventions.cases.selectors import student_scope_get
-from interventions.cases.views import allowed
+from smk_dashboard.core.access import allowed
 from smk_dashboard.core.audit import audit_log
 
 from . import selectors, services

@@ -23,3 +23,19 @@ def role_required(roles: Iterable[str]) -> Callable:
         return login_required(wrapped)
 
     return decorator
+
+
+def allowed(predicate: Callable) -> Callable:
+    """Signed in, and `predicate(user)` holds; else 403 (for rules finer than a role list)."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not predicate(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
