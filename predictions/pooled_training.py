@@ -17,14 +17,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from students.models import School
-from students.term_status import incomplete_term_codes
-
 from . import scoring, services
 from .artifacts import model_artifact_load, model_artifact_save
 from .ml.data import SequenceData
 from .ml.explain import Explainer
-from .ml.features import build_scoring_samples, build_training_samples
+from .ml.features import build_scoring_samples
 from .ml.labels import LABELS
 from .ml.pooled import (
     SHARED_CATEGORICAL,
@@ -39,21 +36,7 @@ from .ml.registry import library_versions
 from .ml.train import InsufficientDataError, check_enough_data
 from .models import ModelVersion, TrainingRun
 from .pooled import MIN_SOURCE_SCHOOLS, pooled_sources
-from .training_data import school_frames, scoring_students
-
-MAX_STEPS = 8  # as predictions/training.py
-
-
-def school_samples(school: School) -> SequenceData:
-    """The school's labelled samples, built with its own KKM and thresholds."""
-    frames = school_frames(school=school)
-    return build_training_samples(
-        **frames.feature_frames(),
-        kkm=float(school.kkm),
-        baik=float(school.baik_threshold),
-        max_steps=MAX_STEPS,
-        unlabelled_terms=incomplete_term_codes(school_id=school.id),
-    )
+from .training_data import MAX_STEPS, school_frames, school_samples, scoring_students
 
 
 def _too_little_history(data: SequenceData, folds: int = 5) -> bool:

@@ -17,13 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smk_dashboard.core.page_cache import school_pages_changed
-from students.term_status import incomplete_term_codes
 
 from . import scoring, services
 from .artifacts import model_artifact_save
 from .ml.crossval import temporal_check
 from .ml.explain import Explainer
-from .ml.features import build_training_samples
 from .ml.labels import LABELS
 from .ml.registry import library_versions
 from .ml.train import train_and_select
@@ -31,11 +29,9 @@ from .models import ModelVersion, RunStatus, TrainingRun
 from .pooled import POOLED
 from .pooled_training import pooled_metrics_now, train_pooled_model
 from .promotion import WAIT, promotion_check
-from .training_data import school_frames
+from .training_data import MAX_STEPS, school_frames, school_samples
 
 logger = logging.getLogger(__name__)
-
-MAX_STEPS = 8  # at most four school years of semesters feed one prediction
 
 
 def detect_device() -> str:
@@ -105,14 +101,7 @@ def train_school_models(
     device = detect_device() if {"rnn", "cnn"} & set(names) else "cpu"
     log(f"Perangkat: {device}. Mengambil data sekolah {school.npsn} ...")
     frames = school_frames(school=school)
-    data = build_training_samples(
-        **frames.feature_frames(),
-        kkm=float(school.kkm),
-        baik=float(school.baik_threshold),
-        max_steps=MAX_STEPS,
-        # a partial ledger's term is no finished term: never a label until marked complete
-        unlabelled_terms=incomplete_term_codes(school_id=school.id),
-    )
+    data = school_samples(school, frames=frames)
     log(f"{len(data)} sampel berlabel dari {len(np.unique(data.groups))} siswa.")
     started = time.perf_counter()
     result = train_and_select(

@@ -31,8 +31,13 @@ from students.models import (
     StudentStatus,
 )
 from students.selectors import students_excluded_from_scoring
+from students.term_status import incomplete_term_codes
 
 from .feature_sources import TERM_FEATURE_SOURCES
+from .ml.data import SequenceData
+from .ml.features import build_training_samples
+
+MAX_STEPS = 8  # at most four school years of semesters feed one prediction
 
 _EDUCATION = {str(label): int(value) for value, label in Education.choices}
 _INCOME = {str(label): int(value) for value, label in IncomeBracket.choices}
@@ -188,4 +193,18 @@ def scoring_students(*, school: School) -> QuerySet[Student]:
     excluded = students_excluded_from_scoring(school=school).values("id")
     return Student.objects.filter(school=school, status=StudentStatus.AKTIF).exclude(
         id__in=excluded
+    )
+
+
+def school_samples(school: School, *, frames: SchoolFrames | None = None) -> SequenceData:
+    """The school's labelled samples, built with its own KKM and thresholds, from `frames`
+    (read here when not given). A partial ledger's term is no finished term: never a label
+    until marked complete."""
+    frames = frames or school_frames(school=school)
+    return build_training_samples(
+        **frames.feature_frames(),
+        kkm=float(school.kkm),
+        baik=float(school.baik_threshold),
+        max_steps=MAX_STEPS,
+        unlabelled_terms=incomplete_term_codes(school_id=school.id),
     )

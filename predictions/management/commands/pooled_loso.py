@@ -9,13 +9,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from predictions.ml.features import build_training_samples
 from predictions.ml.pooled import leave_one_school_out
-from predictions.training_data import school_frames
+from predictions.training_data import school_samples
 from students.models import School
-from students.term_status import incomplete_term_codes
-
-MAX_STEPS = 8  # as predictions/training.py
 
 
 class Command(BaseCommand):
@@ -33,14 +29,7 @@ class Command(BaseCommand):
             schools = schools.filter(npsn__in=options["schools"].split(","))
         data = {}
         for school in schools:
-            frames = school_frames(school=school)
-            samples = build_training_samples(
-                **frames.feature_frames(),
-                kkm=float(school.kkm),
-                baik=float(school.baik_threshold),
-                max_steps=MAX_STEPS,
-                unlabelled_terms=incomplete_term_codes(school_id=school.id),
-            )
+            samples = school_samples(school)
             if len(samples):
                 data[school.npsn] = (samples, float(school.kkm))
         if len(data) < 2:
