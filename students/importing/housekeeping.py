@@ -119,11 +119,12 @@ def close_preview(batch: ImportBatch, status: str, message: str) -> bool:
             errors=[],
         )
         if closed:
-            transaction.on_commit(lambda: _delete_files(paths))
+            transaction.on_commit(lambda: stored_files_delete(paths))
     return bool(closed)
 
 
-def _delete_files(paths: list[str | None]) -> None:
+def stored_files_delete(paths: list[str | None]) -> None:
+    """Delete these stored files (uploads, error reports) where they still exist."""
     for path in paths:
         if path and default_storage.exists(path):
             default_storage.delete(path)

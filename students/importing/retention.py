@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -25,7 +24,7 @@ from smk_dashboard.core.audit import audit_log
 from students.models import ImportBatch, ImportStatus, School, User
 from students.models.imports import FINISHED_STATUSES
 
-from .housekeeping import close_preview
+from .housekeeping import close_preview, stored_files_delete
 
 # Batches a worker may be reading right now: their file must stay until they finish.
 IN_FLIGHT = (ImportStatus.ANALYSING, ImportStatus.QUEUED, ImportStatus.RUNNING)
@@ -54,14 +53,8 @@ def _remove_files(batch: ImportBatch, note: str) -> bool:
             file_removed_note=note[:300],
         )
         if done:
-            transaction.on_commit(lambda: _delete(paths))
+            transaction.on_commit(lambda: stored_files_delete(paths))
     return bool(done)
-
-
-def _delete(paths: list[str]) -> None:
-    for path in paths:
-        if default_storage.exists(path):
-            default_storage.delete(path)
 
 
 def import_files_purge(*, days: int, now: dt.datetime | None = None) -> int:
