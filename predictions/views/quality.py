@@ -40,10 +40,6 @@ from students.selectors import student_queryset_for_user
 VERIFICATION_MIN_ANSWERS = 10
 
 
-def _int(value) -> int | None:
-    return parse_id(value)
-
-
 def _with_enough(rate: dict | None) -> dict | None:
     """A verification count with `enough`: whether it holds enough answers to show a rate."""
     if rate is None:
@@ -56,10 +52,10 @@ def _with_enough(rate: dict | None) -> dict | None:
 def model_quality(request: HttpRequest) -> HttpResponse:
     """The verdict on the active model first (or on ?version=); every model of its training
     run and every version behind "lihat semua model"."""
-    school = model_page_school(user=request.user, school_id=_int(request.GET.get("school")))
+    school = model_page_school(user=request.user, school_id=parse_id(request.GET.get("school")))
     versions = list(model_versions_for_school(school=school)) if school else []
     active = next((v for v in versions if v.is_active), None)
-    wanted = _int(request.GET.get("version"))
+    wanted = parse_id(request.GET.get("version"))
     shown = next((v for v in versions if v.id == wanted), None) or active
     if shown is None and versions:
         shown = versions[0]

@@ -340,20 +340,6 @@ class IndicatorList:
     checked: int = 0  # active students looked at
 
 
-def school_indicator_flags(*, students) -> tuple[AcademicTerm | None, dict[int, list[Flag]]]:
-    """Flags of `students` (one school's, already scoped) in the latest term with data."""
-    first = students.select_related("school").first()
-    if first is None:
-        return None, {}
-    school = first.school
-    ids = list(students.values_list("id", flat=True))
-    term = indicator_term(school=school)
-    flags = indicator_flags(
-        school=school, student_ids=ids, term=term, points=points_totals(student_ids=ids)
-    )
-    return term, flags
-
-
 def risk_indicator_list(
     *, user: User, filters: RiskFilters, limit: int | None = INDICATOR_LIST_SIZE
 ) -> IndicatorList | None:
@@ -368,13 +354,21 @@ def risk_indicator_list(
         students = students.filter(major_id=filters.major)
     if filters.q:
         students = students.filter(Q(name__icontains=filters.q) | Q(nisn__startswith=filters.q))
-    term, flags = school_indicator_flags(students=students)
-    result = IndicatorList(
-        term=term,
-        settings=indicator_settings_get(school=user.school),
-        flagged=len(flags),
-        checked=students.count(),
+    school, ids = user.school, list(students.values_list("id", flat=True))
+    rules = indicator_settings_get(school=school)
+    term = indicator_term(school=school) if ids else None
+    flags = (
+        indicator_flags(
+            school=school,
+            student_ids=ids,
+            term=term,
+            points=points_totals(student_ids=ids),
+            settings=rules,
+        )
+        if ids
+        else {}
     )
+    result = IndicatorList(term=term, settings=rules, flagged=len(flags), checked=len(ids))
     shown = ("id", "name", "nisn", "school_class__name")
     by_id = Student.objects.select_related("school_class").only(*shown).in_bulk(list(flags))
     ordered = sorted(flags, key=lambda i: (-len(flags[i]), by_id[i].name))
