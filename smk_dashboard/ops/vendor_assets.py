@@ -71,10 +71,6 @@ AXE = Asset(
 )
 ASSETS = {asset.package: asset for asset in (PLOTLY, AXE)}
 
-# The names older code and the staticfiles check use.
-PACKAGE, VERSION, INTEGRITY = PLOTLY.package, PLOTLY.version, PLOTLY.integrity
-TARGET_DIR = PLOTLY.target_dir
-
 
 def tarball_url(asset: Asset = PLOTLY, registry: str | None = None) -> str:
     registry = registry or os.environ.get("NPM_CONFIG_REGISTRY") or "https://registry.npmjs.org"
@@ -82,7 +78,7 @@ def tarball_url(asset: Asset = PLOTLY, registry: str | None = None) -> str:
     return f"{registry.rstrip('/')}/{asset.package}/-/{name}-{asset.version}.tgz"
 
 
-def check_integrity(data: bytes, integrity: str = INTEGRITY) -> None:
+def check_integrity(data: bytes, integrity: str) -> None:
     """Raise ValueError unless `data` matches the npm (SRI) integrity string."""
     algorithm, _, expected = integrity.partition("-")
     digest = base64.b64encode(hashlib.new(algorithm, data).digest()).decode()
@@ -93,10 +89,6 @@ def check_integrity(data: bytes, integrity: str = INTEGRITY) -> None:
 def is_current(asset: Asset = PLOTLY) -> bool:
     path = asset.path
     return path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == asset.sha256
-
-
-def bundle_is_current() -> bool:
-    return is_current(PLOTLY)
 
 
 def fetch(asset: Asset = PLOTLY, *, timeout: float = 60) -> bool:

@@ -112,9 +112,9 @@ def test_the_fetched_tarball_must_match_the_pinned_npm_integrity(monkeypatch):
     monkeypatch.setenv("NPM_CONFIG_REGISTRY", "https://npm.mirror.example/")
     assert vendor_assets.tarball_url() == (
         "https://npm.mirror.example/plotly.js-cartesian-dist-min/-/"
-        f"plotly.js-cartesian-dist-min-{vendor_assets.VERSION}.tgz"
+        f"plotly.js-cartesian-dist-min-{vendor_assets.PLOTLY.version}.tgz"
     )
     assert vendor_assets.tarball_url(vendor_assets.AXE) == (
         f"https://npm.mirror.example/axe-core/-/axe-core-{vendor_assets.AXE.version}.tgz"
     )
-    assert vendor_assets.bundle_is_current()  # the file on disk is the pinned one
+    assert vendor_assets.is_current(vendor_assets.PLOTLY)  # the file on disk is the pinned one
