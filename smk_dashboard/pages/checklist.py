@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from predictions.pooled import pooled_refusal
-from predictions.selectors import active_model_version
 from students.importers.majors import UNASSIGNED_CODE
 from students.models import (
     AttendanceRecord,
@@ -132,8 +131,7 @@ def _flags(indicators, has_model: bool) -> Step:
     return Step("flags", _("Tanda pertama"), done, state, url, _("Atur batas indikator"))
 
 
-def _model(school: School) -> Step:
-    version = active_model_version(school_id=school.id)
+def _model(school: School, version) -> Step:
     pending = ImportBatch.objects.filter(
         school=school, status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING)
     ).exists()
@@ -157,17 +155,17 @@ def _model(school: School) -> Step:
     return Step("model", _("Model pertama"), version is not None, state, url, _("Latih model"))
 
 
-def operator_checklist(*, user: User, indicators) -> list[Step]:
+def operator_checklist(*, user: User, indicators, version) -> list[Step]:
     """The six steps for the operator's school, in the order a school does them.
-    `indicators`: the school's flags (risk.selectors.risk_indicator_list), read by the home
-    page, since the page packages do not import each other."""
+    `indicators`: the school's flags (risk.selectors.risk_indicator_list) and `version`: its
+    active model or None, both read by the home page (the page packages do not import each
+    other)."""
     school = user.school
-    has_model = active_model_version(school_id=school.id) is not None
     return [
         _roster(school),
         _majors(school),
         _grades(school),
         _attendance(school),
-        _flags(indicators, has_model),
-        _model(school),
+        _flags(indicators, version is not None),
+        _model(school, version),
     ]

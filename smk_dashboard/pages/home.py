@@ -85,7 +85,9 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {"summary": home_summary(user=request.user), "role": role}
     if role in TOP_ROLES:
         context["top_kurang"] = top_kurang(user=request.user)
-    if role in INDICATOR_ROLES and active_model_version(school_id=request.user.school_id) is None:
+    school_id = request.user.school_id
+    version = active_model_version(school_id=school_id) if school_id else None
+    if role in INDICATOR_ROLES and version is None:
         # no trained model yet: the school's plain indicators flag students (issue 26)
         context["indicators"] = risk_indicator_list(
             user=request.user, filters=RiskFilters(), limit=TOP_N
@@ -93,7 +95,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if role == Role.OPERATOR and request.user.school_id:
         # read above when the school has no model; with one, the step needs no count
         context["checklist"] = operator_checklist(
-            user=request.user, indicators=context.get("indicators")
+            user=request.user, indicators=context.get("indicators"), version=version
         )
         context["needs_retraining"] = school_needs_retraining(school=request.user.school)
     context.update(intervention_home_context(user=request.user))
